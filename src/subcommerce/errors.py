@@ -1,0 +1,269 @@
+"""Errors and reason codes.
+
+Every error subcommerce raises is a :class:`SubcommerceError`. Each subclass is named in the
+domain's words and also inherits the builtin exception that fits, so ``except ValueError`` in a
+caller that knows nothing of subcommerce still works.
+
+A refusal that a user interface must show is also *data*: a :class:`Reason` is a machine-readable
+:class:`ReasonCode` plus the subject it is about, and renders a message in English or French.
+Checks that an admin tool calls to grey out a button return reasons; the matching command raises
+:class:`Refused`, which carries the same reasons.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "CatalogInvalid",
+    "ConversionError",
+    "CurrencyMismatch",
+    "DateOutsidePeriod",
+    "InexactAmount",
+    "InvalidAmount",
+    "InvalidDate",
+    "InvalidPeriod",
+    "InvalidQuantity",
+    "MoneyArithmeticError",
+    "Reason",
+    "ReasonCode",
+    "Refused",
+    "SubcommerceError",
+    "UnknownCurrency",
+    "UnknownReference",
+]
+
+LANGUAGES = ("en", "fr")
+
+
+class SubcommerceError(Exception):
+    """The base of every error subcommerce raises."""
+
+
+class InexactAmount(SubcommerceError, TypeError):
+    """An amount was given as a float (or another inexact type): money is Decimal only."""
+
+
+class InvalidAmount(SubcommerceError, ValueError):
+    """An amount is not a finite number, or has more decimals than an operation allows."""
+
+
+class UnknownCurrency(SubcommerceError, LookupError):
+    """A currency code that is not an ISO 4217 code subcommerce knows."""
+
+
+class CurrencyMismatch(SubcommerceError, ValueError):
+    """Two amounts in different currencies were combined."""
+
+
+class MoneyArithmeticError(SubcommerceError, TypeError):
+    """An operation that has no meaning for money, such as Money * Money."""
+
+
+class InvalidQuantity(SubcommerceError, ValueError):
+    """A quantity (licenses, units) that is not a positive whole number where one is needed."""
+
+
+class InvalidDate(SubcommerceError, TypeError):
+    """Something that is not a calendar date where a ``datetime.date`` is needed."""
+
+
+class InvalidPeriod(SubcommerceError, ValueError):
+    """A period whose end is not after its start, or that does not fit where it is used."""
+
+
+class DateOutsidePeriod(SubcommerceError, ValueError):
+    """A date (a change, a cancellation) that falls outside the period it applies to."""
+
+
+class UnknownReference(SubcommerceError, LookupError):
+    """An id (product, offer, subscription, ...) that names nothing known."""
+
+
+class ConversionError(SubcommerceError, ValueError):
+    """Plain data (dict, JSON, TOML) that cannot become a subcommerce value; names the path."""
+
+
+class CatalogInvalid(SubcommerceError, ValueError):
+    """A catalog with faults; ``problems`` lists every one of them, each with its path."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        count = len(self.problems)
+        head = f"catalog has {count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + ":\n" + "\n".join(f"- {p}" for p in self.problems))
+
+
+class ReasonCode(enum.StrEnum):
+    """Machine-readable reason codes for refusals and unavailability."""
+
+    # Add-on availability (issue: catalog and availability).
+    NO_ELIGIBLE_BASE = "no_eligible_base"
+    ELIGIBLE_BASE_NOT_ACTIVE = "eligible_base_not_active"
+    MISSING_CAPABILITY = "missing_capability"
+    EXCLUDED_BY_OWNED_ADDON = "excluded_by_owned_addon"
+    INSTANCE_LIMIT_REACHED = "instance_limit_reached"
+    NOT_OFFERED_IN_CURRENCY = "not_offered_in_currency"
+    WRONG_PURCHASE_PATH = "wrong_purchase_path"
+    # License quantity and subscription rules (issue: accounts and lifecycle).
+    NOT_AUTHORIZED = "not_authorized"
+    CREDIT_CHECK_PENDING = "credit_check_pending"
+    PREPAID_PRODUCT_KEY = "prepaid_product_key"
+    VOLUME_LICENSING = "volume_licensing"
+    CLOUD_SOLUTION_PROVIDER = "cloud_solution_provider"
+    TRIAL = "trial"
+    NOT_ACTIVE = "not_active"
+    END_OF_SALE = "end_of_sale"
+    BELOW_ASSIGNED = "below_assigned"
+    OUTSIDE_CANCELLATION_WINDOW = "outside_cancellation_window"
+    RECURRING_BILLING_OFF = "recurring_billing_off"
+    TRADITIONAL_ADDON_REMOVAL = "traditional_addon_removal"
+    SUBSCRIPTION_DELETED = "subscription_deleted"
+    NO_PAYMENT_METHOD = "no_payment_method"
+    TRIAL_EXTENSION_NOT_ALLOWED = "trial_extension_not_allowed"
+    QUANTITY_UNCHANGED = "quantity_unchanged"
+    ADDON_EXCEEDS_BASE = "addon_exceeds_base"
+
+
+_MESSAGES: dict[ReasonCode, tuple[str, str]] = {
+    ReasonCode.NO_ELIGIBLE_BASE: (
+        "{subject} cannot be bought on any plan this tenant has",
+        "{subject} ne peut être acheté sur aucun des plans de ce client",
+    ),
+    ReasonCode.ELIGIBLE_BASE_NOT_ACTIVE: (
+        "{subject} needs an active eligible subscription; {detail} is not active",
+        "{subject} nécessite un abonnement éligible actif ; {detail} n'est pas actif",
+    ),
+    ReasonCode.MISSING_CAPABILITY: (
+        "{subject} requires the capability {detail}",
+        "{subject} nécessite la fonctionnalité {detail}",
+    ),
+    ReasonCode.EXCLUDED_BY_OWNED_ADDON: (
+        "{subject} cannot be combined with {detail}, which the tenant already has",
+        "{subject} ne peut pas être combiné avec {detail}, que le client possède déjà",
+    ),
+    ReasonCode.INSTANCE_LIMIT_REACHED: (
+        "{subject}: the tenant already holds the most instances allowed ({detail})",
+        "{subject} : le client détient déjà le nombre maximal d'instances ({detail})",
+    ),
+    ReasonCode.NOT_OFFERED_IN_CURRENCY: (
+        "{subject} has no price in {detail}",
+        "{subject} n'a pas de prix en {detail}",
+    ),
+    ReasonCode.WRONG_PURCHASE_PATH: (
+        "{subject}: {detail}",
+        "{subject} : {detail}",
+    ),
+    ReasonCode.NOT_AUTHORIZED: (
+        "{subject} may not {detail}",
+        "{subject} n'est pas autorisé à {detail}",
+    ),
+    ReasonCode.CREDIT_CHECK_PENDING: (
+        "{subject}: a credit check is pending; licenses cannot be changed until it completes",
+        "{subject} : une vérification de solvabilité est en cours ; "
+        "les licences ne peuvent pas être modifiées avant sa fin",
+    ),
+    ReasonCode.PREPAID_PRODUCT_KEY: (
+        "{subject} was prepaid with a product key; its licenses cannot be changed here",
+        "{subject} a été prépayé avec une clé de produit ; ses licences ne peuvent pas être "
+        "modifiées ici",
+    ),
+    ReasonCode.VOLUME_LICENSING: (
+        "{subject} was bought through Volume Licensing or a partner; change it there",
+        "{subject} a été acheté via les licences en volume ou un partenaire ; modifiez-le là-bas",
+    ),
+    ReasonCode.CLOUD_SOLUTION_PROVIDER: (
+        "{subject} was bought through a Cloud Solution Provider; contact the provider",
+        "{subject} a été acheté auprès d'un fournisseur de solutions cloud ; "
+        "contactez ce fournisseur",
+    ),
+    ReasonCode.TRIAL: (
+        "{subject} is a trial; buy it before changing its licenses",
+        "{subject} est une version d'évaluation ; achetez-la avant de modifier ses licences",
+    ),
+    ReasonCode.NOT_ACTIVE: (
+        "{subject} is not active ({detail})",
+        "{subject} n'est pas actif ({detail})",
+    ),
+    ReasonCode.END_OF_SALE: (
+        "{subject} is no longer sold",
+        "{subject} n'est plus commercialisé",
+    ),
+    ReasonCode.BELOW_ASSIGNED: (
+        "{subject}: the new total is below the {detail} licenses assigned; unassign first",
+        "{subject} : le nouveau total est inférieur aux {detail} licences attribuées ; "
+        "retirez d'abord des attributions",
+    ),
+    ReasonCode.OUTSIDE_CANCELLATION_WINDOW: (
+        "{subject}: {detail}",
+        "{subject} : {detail}",
+    ),
+    ReasonCode.RECURRING_BILLING_OFF: (
+        "{subject}: recurring billing is off; licenses can be removed only while it is on",
+        "{subject} : la facturation périodique est désactivée ; les licences ne peuvent être "
+        "supprimées que lorsqu'elle est activée",
+    ),
+    ReasonCode.TRADITIONAL_ADDON_REMOVAL: (
+        "{subject} is a traditional add-on; only support can remove it",
+        "{subject} est un module complémentaire traditionnel ; seul le support peut le supprimer",
+    ),
+    ReasonCode.SUBSCRIPTION_DELETED: (
+        "{subject} is deleted and cannot come back",
+        "{subject} est supprimé et ne peut pas être réactivé",
+    ),
+    ReasonCode.NO_PAYMENT_METHOD: (
+        "{subject}: no payment method",
+        "{subject} : aucun mode de paiement",
+    ),
+    ReasonCode.TRIAL_EXTENSION_NOT_ALLOWED: (
+        "{subject}: {detail}",
+        "{subject} : {detail}",
+    ),
+    ReasonCode.QUANTITY_UNCHANGED: (
+        "{subject} already has {detail} licenses",
+        "{subject} a déjà {detail} licences",
+    ),
+    ReasonCode.ADDON_EXCEEDS_BASE: (
+        "{subject}: {detail}",
+        "{subject} : {detail}",
+    ),
+}
+
+
+@attrs.frozen
+class Reason:
+    """Why something is refused or unavailable: a code, what it is about, and a detail.
+
+    >>> r = Reason(ReasonCode.TRIAL, subject="Business Basic (trial)")
+    >>> r.message()
+    'Business Basic (trial) is a trial; buy it before changing its licenses'
+    >>> r.message("fr").startswith("Business Basic (trial) est une version d'évaluation")
+    True
+    """
+
+    code: ReasonCode
+    subject: str = ""
+    detail: str = ""
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("en" or "fr")."""
+        if lang not in LANGUAGES:
+            raise UnknownReference(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+        template = _MESSAGES[self.code][LANGUAGES.index(lang)]
+        return template.format(subject=self.subject, detail=self.detail)
+
+
+class Refused(SubcommerceError, ValueError):
+    """A command that the rules refuse; ``reasons`` says why. Nothing was changed."""
+
+    def __init__(self, reasons: Iterable[Reason]) -> None:
+        self.reasons: tuple[Reason, ...] = tuple(reasons)
+        super().__init__("; ".join(r.message() for r in self.reasons) or "refused")
+
+    @property
+    def codes(self) -> tuple[ReasonCode, ...]:
+        """The reason codes, in order."""
+        return tuple(r.code for r in self.reasons)

@@ -1,0 +1,473 @@
+"""Exact money: ISO 4217 currencies, Decimal amounts, one rounding function, and allocation.
+
+Rules this module enforces:
+
+* amounts are :class:`~decimal.Decimal` (or ``int``, or a numeric string at the edges); a float
+  is refused with :class:`~subcommerce.errors.InexactAmount`;
+* amounts in different currencies never mix (:class:`~subcommerce.errors.CurrencyMismatch`);
+* ``Money * Money`` is refused; ``Money / Money`` is a plain Decimal ratio;
+* every rounding in subcommerce goes through :func:`round_ratio`, which rounds an exact
+  integer ratio with a named :class:`RoundingMode`; nothing depends on the ambient Decimal context;
+* :func:`allocate` splits an amount into parts that add back up to it exactly.
+
+>>> price = Money.of("36.00", "USD")
+>>> price * 5
+Money('180.00', 'USD')
+>>> [str(p) for p in allocate(Money.of("100.00", "USD"), [1, 1, 1])]
+['33.34 USD', '33.33 USD', '33.33 USD']
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from subcommerce.errors import (
+    CurrencyMismatch,
+    InexactAmount,
+    InvalidAmount,
+    MoneyArithmeticError,
+    UnknownCurrency,
+)
+
+__all__ = [
+    "Currency",
+    "Money",
+    "RoundingMode",
+    "allocate",
+    "currency",
+    "round_ratio",
+    "to_decimal",
+]
+
+#: What may stand for an exact number: ints, Decimals and Fractions (never floats).
+Exact = int | Decimal | Fraction
+
+
+class RoundingMode(enum.StrEnum):
+    """How an exact value is brought to a number of decimals.
+
+    ``HALF_EVEN`` (banker's rounding) is the default everywhere; ``HALF_UP`` is what most invoices
+    print; ``DOWN`` truncates toward zero.
+    """
+
+    HALF_EVEN = "half_even"
+    HALF_UP = "half_up"
+    HALF_DOWN = "half_down"
+    DOWN = "down"
+    UP = "up"
+    FLOOR = "floor"
+    CEILING = "ceiling"
+
+
+def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
+    """Round the exact ratio ``numerator / denominator`` to an integer with ``mode``.
+
+    This is the one place where subcommerce rounds. Callers scale the ratio so that the integer is
+    a count of the unit they want (minor units of a currency, or 10**-n for n decimal places).
+
+    >>> round_ratio(5, 2, RoundingMode.HALF_EVEN), round_ratio(7, 2, RoundingMode.HALF_EVEN)
+    (2, 4)
+    >>> round_ratio(-5, 2, RoundingMode.HALF_UP), round_ratio(-5, 2, RoundingMode.DOWN)
+    (-3, -2)
+    """
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    quotient, remainder = divmod(numerator, denominator)  # floor division: 0 <= remainder < den
+    if remainder == 0:
+        return quotient
+    # The exact value lies strictly between quotient (floor) and quotient + 1 (ceiling).
+    if mode is RoundingMode.FLOOR:
+        return quotient
+    if mode is RoundingMode.CEILING:
+        return quotient + 1
+    negative = numerator < 0
+    if mode is RoundingMode.DOWN:  # toward zero
+        return quotient + 1 if negative else quotient
+    if mode is RoundingMode.UP:  # away from zero
+        return quotient if negative else quotient + 1
+    twice = 2 * remainder
+    if twice < denominator:
+        return quotient
+    if twice > denominator:
+        return quotient + 1
+    # An exact tie between floor and ceiling.
+    if mode is RoundingMode.HALF_EVEN:
+        return quotient if quotient % 2 == 0 else quotient + 1
+    if mode is RoundingMode.HALF_UP:  # away from zero
+        return quotient if negative else quotient + 1
+    if mode is RoundingMode.HALF_DOWN:  # toward zero
+        return quotient + 1 if negative else quotient
+    raise InvalidAmount(f"unknown rounding mode {mode!r}")  # pragma: no cover - enum is closed
+
+
+def to_decimal(value: object, *, what: str = "amount") -> Decimal:
+    """``value`` as a finite Decimal: accepts Decimal, int and numeric strings; refuses floats.
+
+    >>> to_decimal("36.00"), to_decimal(5)
+    (Decimal('36.00'), Decimal('5'))
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise InexactAmount(f"{what} must be a Decimal, an int or a numeric string, not a bool")
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except ArithmeticError:
+            raise InvalidAmount(f"{what} {value!r} is not a number") from None
+    elif isinstance(value, float):
+        raise InexactAmount(
+            f"{what} {value!r} is a float; give money as a Decimal or a string such as "
+            f"'{value:.2f}' so that no binary rounding creeps in"
+        )
+    else:
+        raise InexactAmount(
+            f"{what} must be a Decimal, an int or a numeric string, not {type(value).__name__}"
+        )
+    if not result.is_finite():
+        raise InvalidAmount(f"{what} {value!r} is not a finite number")
+    return result
+
+
+# ISO 4217 minor units (exponents) of the currencies subcommerce knows. Currencies not listed have
+# two decimals in ISO 4217 unless a user builds them with an explicit exponent.
+def _codes(exponent: int, codes: str) -> dict[str, int]:
+    return dict.fromkeys(codes.split(), exponent)
+
+
+_ISO_4217: Final[Mapping[str, int]] = MappingProxyType(
+    {
+        **_codes(0, "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"),
+        **_codes(3, "BHD IQD JOD KWD LYD OMR TND"),
+        **_codes(4, "CLF UYW"),
+        **_codes(
+            2,
+            "AED ARS AUD BDT BGN BOB BRL BYN CAD CHF CNY COP CRC CZK DKK DOP DZD EGP EUR GBP "
+            "GEL GHS GTQ HKD HNL HUF IDR ILS INR JMD KES KZT LBP LKR MAD MDL MKD MXN MYR NGN "
+            "NIO NOK NPR NZD PAB PEN PHP PKR PLN QAR RON RSD RUB SAR SEK SGD THB TRY TTD TWD "
+            "TZS UAH USD UYU UZS VES ZAR ZMW",
+        ),
+    }
+)
+
+
+def _check_code(instance: Currency, attribute: attrs.Attribute[str], value: str) -> None:
+    if not (isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper()):
+        raise UnknownCurrency(f"currency code {value!r} is not three upper-case letters")
+
+
+def _check_exponent(instance: Currency, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 4:
+        raise InvalidAmount(f"minor-unit exponent {value!r} of {instance.code} is not 0 to 4")
+
+
+@attrs.frozen(repr=False)
+class Currency:
+    """A currency: its ISO 4217 code and the number of decimals of its minor unit.
+
+    >>> Currency.of("JPY").exponent, Currency.of("KWD").exponent
+    (0, 3)
+    """
+
+    code: str = attrs.field(validator=_check_code)
+    exponent: int = attrs.field(validator=_check_exponent)
+
+    @classmethod
+    def of(cls, code: str) -> Currency:
+        """The ISO 4217 currency ``code`` (e.g. "USD"); unknown codes are refused."""
+        try:
+            return _KNOWN[code]
+        except (KeyError, TypeError):
+            raise UnknownCurrency(f"unknown currency code {code!r}") from None
+
+    @property
+    def minor_unit(self) -> Decimal:
+        """The smallest amount of this currency, e.g. Decimal('0.01') for USD."""
+        return _MINOR_UNITS[self.exponent]
+
+    def __repr__(self) -> str:
+        return f"Currency({self.code!r}, {self.exponent})"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+_KNOWN: Final[Mapping[str, Currency]] = MappingProxyType(
+    {code: Currency(code, exponent) for code, exponent in _ISO_4217.items()}
+)
+_MINOR_UNITS: Final = tuple(Decimal(1).scaleb(-e) for e in range(5))
+# Sums, differences and products of Decimals are exact in this context, whatever the ambient one.
+_EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+# Quotients are not always finite decimals: Money / Money and Money / number keep 34 significant
+# digits (IEEE decimal128), rounded half-even. Prices and charges never go through this path.
+_QUOTIENT: Final = Context(prec=34)
+
+
+def _from_units(units: int, exponent: int) -> Decimal:
+    """``units * 10**-exponent`` as an exact Decimal."""
+    return _EXACT.scaleb(Decimal(units), -exponent)
+
+
+_SCALES: Final = tuple(10**e for e in range(5))
+
+
+def currency(code: str | Currency) -> Currency:
+    """A Currency from its code, or the Currency itself.
+
+    >>> currency("EUR")
+    Currency('EUR', 2)
+    """
+    if isinstance(code, Currency):
+        return code
+    return Currency.of(code)
+
+
+def _check_amount(instance: Money, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    if type(value) is not Decimal:
+        to_decimal(value)  # raises the right error for floats and other types
+        raise InexactAmount(f"Money amount must be a Decimal, got {type(value).__name__}")
+    if not value.is_finite():
+        raise InvalidAmount(f"Money amount {value} is not finite")
+
+
+def _check_currency(instance: Money, attribute: attrs.Attribute[Currency], value: Any) -> None:
+    if not isinstance(value, Currency):
+        raise UnknownCurrency(f"Money currency must be a Currency, got {value!r}")
+
+
+@attrs.frozen(repr=False, order=False)
+class Money:
+    """An exact amount of one currency.
+
+    The amount may carry more decimals than the currency's minor unit (a unit price such as
+    0.1234 USD, or a value before rounding); :meth:`rounded` brings it to minor units.
+
+    >>> Money.of("0.10", "USD") + Money.of("0.20", "USD") == Money.of("0.30", "USD")
+    True
+    >>> Money.of("10", "USD") / Money.of("4", "USD")
+    Decimal('2.5')
+    """
+
+    amount: Decimal = attrs.field(validator=_check_amount)
+    currency: Currency = attrs.field(validator=_check_currency)
+
+    @classmethod
+    def of(cls, amount: object, currency_code: str | Currency) -> Money:
+        """The one convenient way in: ``Money.of("36.00", "USD")``; floats are refused."""
+        return cls(to_decimal(amount), currency(currency_code))
+
+    @classmethod
+    def zero(cls, currency_code: str | Currency) -> Money:
+        """Zero in the currency, with its minor-unit decimals (0.00 USD, 0 JPY)."""
+        cur = currency(currency_code)
+        return _make(_MINOR_UNITS[cur.exponent] * 0, cur)
+
+    @classmethod
+    def from_minor_units(cls, units: int, currency_code: str | Currency) -> Money:
+        """``units`` minor units (cents for USD): ``from_minor_units(3600, "USD")`` is 36.00 USD."""
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise InexactAmount(f"minor units must be an int, got {units!r}")
+        cur = currency(currency_code)
+        return _make(_from_units(units, cur.exponent), cur)
+
+    # -- rounding ---------------------------------------------------------------------------
+
+    def rounded(self, mode: RoundingMode = RoundingMode.HALF_EVEN) -> Money:
+        """This amount rounded to the currency's minor unit with ``mode``."""
+        return Money.from_minor_units(self.minor_units(mode), self.currency)
+
+    def minor_units(self, mode: RoundingMode = RoundingMode.HALF_EVEN) -> int:
+        """This amount as a whole number of minor units, rounded with ``mode``."""
+        numerator, denominator = self.amount.as_integer_ratio()
+        return round_ratio(numerator * _SCALES[self.currency.exponent], denominator, mode)
+
+    @property
+    def is_rounded(self) -> bool:
+        """True when the amount has no more decimals than the currency's minor unit."""
+        return self.amount == self.amount.quantize(_MINOR_UNITS[self.currency.exponent])
+
+    # -- arithmetic -------------------------------------------------------------------------
+
+    def _same(self, other: Money, verb: str) -> None:
+        if self.currency != other.currency:
+            raise CurrencyMismatch(
+                f"cannot {verb} {other.currency.code} and {self.currency.code} amounts "
+                f"({self} and {other})"
+            )
+
+    def __add__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "add")
+        return _make(_EXACT.add(self.amount, other.amount), self.currency)
+
+    def __sub__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "subtract")
+        return _make(_EXACT.subtract(self.amount, other.amount), self.currency)
+
+    def __neg__(self) -> Money:
+        return _make(-self.amount, self.currency)
+
+    def __pos__(self) -> Money:
+        return self
+
+    def __abs__(self) -> Money:
+        return _make(abs(self.amount), self.currency)
+
+    def __mul__(self, factor: object) -> Money:
+        if isinstance(factor, Money):
+            raise MoneyArithmeticError(f"cannot multiply money by money ({self} * {factor})")
+        return _make(_EXACT.multiply(self.amount, to_decimal(factor, what="factor")), self.currency)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor: object) -> Any:
+        if isinstance(divisor, Money):
+            self._same(divisor, "divide")
+            if not divisor.amount:
+                raise InvalidAmount(f"cannot divide {self} by zero")
+            return _QUOTIENT.divide(self.amount, divisor.amount)
+        value = to_decimal(divisor, what="divisor")
+        if not value:
+            raise InvalidAmount(f"cannot divide {self} by zero")
+        return _make(_QUOTIENT.divide(self.amount, value), self.currency)
+
+    def __rtruediv__(self, other: object) -> Money:
+        raise MoneyArithmeticError(f"cannot divide {other!r} by money ({self})")
+
+    def _cmp(self, other: object) -> Decimal:
+        if not isinstance(other, Money):
+            raise MoneyArithmeticError(f"cannot compare money ({self}) with {other!r}")
+        self._same(other, "compare")
+        return _EXACT.subtract(self.amount, other.amount)
+
+    def __lt__(self, other: object) -> bool:
+        return self._cmp(other) < 0
+
+    def __le__(self, other: object) -> bool:
+        return self._cmp(other) <= 0
+
+    def __gt__(self, other: object) -> bool:
+        return self._cmp(other) > 0
+
+    def __ge__(self, other: object) -> bool:
+        return self._cmp(other) >= 0
+
+    def is_zero(self) -> bool:
+        """True for an amount of zero."""
+        return not self.amount
+
+    def is_negative(self) -> bool:
+        """True for an amount below zero."""
+        return self.amount < 0
+
+    def allocate(self, weights: Sequence[Exact]) -> tuple[Money, ...]:
+        """Split this amount by ``weights``; see :func:`allocate`."""
+        return allocate(self, weights)
+
+    @staticmethod
+    def total(amounts: Iterable[Money], currency_code: str | Currency) -> Money:
+        """The sum of ``amounts`` (zero in ``currency_code`` when there are none)."""
+        result = Money.zero(currency_code)
+        for amount in amounts:
+            result = result + amount
+        return result
+
+    def __repr__(self) -> str:
+        return f"Money('{self.amount}', '{self.currency.code}')"
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency.code}"
+
+
+_new_money = object.__new__
+_set = object.__setattr__
+
+
+def _make(amount: Decimal, cur: Currency) -> Money:
+    """Build Money from an amount already known to be a finite Decimal (skips validation)."""
+    money = _new_money(Money)
+    _set(money, "amount", amount)
+    _set(money, "currency", cur)
+    return money
+
+
+def _integer_weights(weights: Sequence[Exact]) -> list[int]:
+    """The weights scaled to integers with the same proportions."""
+    ratios: list[tuple[int, int]] = []
+    for index, weight in enumerate(weights):
+        if isinstance(weight, bool) or not isinstance(weight, (int, Decimal, Fraction)):
+            raise InexactAmount(
+                f"weight #{index} {weight!r} must be an int, Decimal or Fraction (not a float)"
+            )
+        if isinstance(weight, Decimal) and not weight.is_finite():
+            raise InvalidAmount(f"weight #{index} {weight} is not finite")
+        if weight < 0:
+            raise InvalidAmount(f"weight #{index} {weight} is negative")
+        ratios.append(weight.as_integer_ratio())
+    common = math.lcm(*(denominator for _, denominator in ratios))
+    return [numerator * (common // denominator) for numerator, denominator in ratios]
+
+
+def allocate_units(total: int, weights: Sequence[int]) -> list[int]:
+    """Split ``total`` integer units by non-negative integer ``weights`` (largest remainder).
+
+    The parts add up to ``total`` exactly; each is within one unit of its exact share
+    ``total * w / sum(w)``. Leftover units go to the largest remainders, ties to the earlier
+    part, so the result is deterministic. A negative total is split as its opposite, negated.
+    """
+    weight_sum = sum(weights)
+    if weight_sum <= 0:
+        raise InvalidAmount("weights must have a positive sum")
+    sign = -1 if total < 0 else 1
+    magnitude = total * sign
+    parts: list[int] = []
+    remainders: list[tuple[int, int]] = []
+    for index, weight in enumerate(weights):
+        share, remainder = divmod(magnitude * weight, weight_sum)
+        parts.append(share)
+        remainders.append((-remainder, index))
+    leftover = magnitude - sum(parts)
+    if leftover:
+        remainders.sort()
+        for _, index in remainders[:leftover]:
+            parts[index] += 1
+    return [part * sign for part in parts] if sign < 0 else parts
+
+
+def allocate(total: Money, weights: Sequence[Exact]) -> tuple[Money, ...]:
+    """Split ``total`` into parts proportional to ``weights`` that add up to it exactly.
+
+    ``total`` must already be in minor units (round it first). Each part is within one minor
+    unit of its exact share; leftover minor units go to the parts with the largest remainders,
+    ties to the earlier part.
+
+    >>> [str(p) for p in allocate(Money.of("36.00", "USD"), [1] * 31)][:3]
+    ['1.17 USD', '1.17 USD', '1.17 USD']
+    >>> sum(p.amount for p in allocate(Money.of("36.00", "USD"), [1] * 31))
+    Decimal('36.00')
+    """
+    if not isinstance(total, Money):
+        raise InexactAmount(f"allocate needs a Money total, got {type(total).__name__}")
+    if not weights:
+        raise InvalidAmount("allocate needs at least one weight")
+    if not total.is_rounded:
+        raise InvalidAmount(
+            f"cannot allocate {total}: it has more decimals than {total.currency.code} "
+            f"allows; round it first"
+        )
+    units = allocate_units(total.minor_units(), _integer_weights(weights))
+    exponent = total.currency.exponent
+    return tuple(_make(_from_units(u, exponent), total.currency) for u in units)

@@ -1,0 +1,247 @@
+"""The billing calendar: terms, billing frequencies and anchored, half-open periods.
+
+* A :class:`Period` is a half-open interval of calendar dates ``[start, end)``: it holds ``start``
+  and not ``end``, so consecutive periods share a boundary and never overlap.
+* Every boundary is computed from the *anchor* (the day the subscription started) as
+  ``anchor + k months``, clamped to the end of the month, exactly as dateutil's ``relativedelta``
+  does; it is never chained from the previous, already clamped, boundary. An anchor of Jan 31
+  gives Feb 28 (Feb 29 in a leap year), then Mar 31, Apr 30, May 31, ...
+* Dates only: a ``datetime`` is refused (a timestamp becomes a date only in a named time zone,
+  which is the caller's call), and nothing here reads a clock.
+
+>>> from datetime import date
+>>> [str(p) for p in billing_periods(date(2025, 1, 31), Term.P1Y, BillingFrequency.MONTHLY)][:3]
+['2025-01-31..2025-02-28', '2025-02-28..2025-03-31', '2025-03-31..2025-04-30']
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Final
+
+import attrs
+
+from subcommerce.errors import DateOutsidePeriod, InvalidDate, InvalidPeriod, InvalidQuantity
+
+__all__ = [
+    "BillingFrequency",
+    "Period",
+    "Term",
+    "add_months",
+    "billing_periods",
+    "check_date",
+    "days_in_month",
+    "period_containing",
+    "period_index",
+]
+
+_DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The number of days of ``month`` (1-12) in ``year``.
+
+    >>> days_in_month(2024, 2), days_in_month(2025, 2), days_in_month(1900, 2)
+    (29, 28, 28)
+    """
+    if month == 2 and _is_leap(year):
+        return 29
+    return _DAYS[month - 1]
+
+
+def check_date(value: object, what: str = "date") -> date:
+    """``value`` if it is a calendar date; a datetime or anything else is refused."""
+    if type(value) is date:
+        return value
+    if isinstance(value, datetime):
+        raise InvalidDate(
+            f"{what} {value!r} is a datetime; subcommerce works on calendar dates: convert it "
+            f"to a date in the time zone that bills it (e.g. value.astimezone(zone).date())"
+        )
+    if isinstance(value, date):  # a subclass of date other than datetime
+        return value
+    raise InvalidDate(f"{what} must be a datetime.date, got {type(value).__name__} {value!r}")
+
+
+def add_months(anchor: date, months: int) -> date:
+    """``anchor`` plus ``months`` calendar months, clamped to the end of the month.
+
+    Equal to ``anchor + relativedelta(months=months)`` (a property test holds it so), only faster.
+
+    >>> add_months(date(2025, 1, 31), 1), add_months(date(2024, 1, 31), 1)
+    (datetime.date(2025, 2, 28), datetime.date(2024, 2, 29))
+    >>> add_months(date(2025, 1, 31), 2)
+    datetime.date(2025, 3, 31)
+    """
+    year, month0 = divmod(anchor.year * 12 + anchor.month - 1 + months, 12)
+    day = anchor.day
+    if day > 28:
+        last = 29 if month0 == 1 and _is_leap(year) else _DAYS[month0]
+        if day > last:
+            day = last
+    return date(year, month0 + 1, day)
+
+
+def _months_between(anchor: date, when: date) -> int:
+    return (when.year - anchor.year) * 12 + when.month - anchor.month
+
+
+class Term(enum.StrEnum):
+    """A commitment term, named as in ISO 8601 durations (and Partner Center): P1M, P1Y, P3Y."""
+
+    P1M = "P1M"
+    P1Y = "P1Y"
+    P3Y = "P3Y"
+
+    @property
+    def months(self) -> int:
+        """How many calendar months the term lasts."""
+        return _TERM_MONTHS[self]
+
+    def end(self, start: date) -> date:
+        """The first day after a term that starts on ``start``."""
+        return add_months(check_date(start, "term start"), self.months)
+
+
+_TERM_MONTHS: Final = {Term.P1M: 1, Term.P1Y: 12, Term.P3Y: 36}
+
+
+class BillingFrequency(enum.StrEnum):
+    """How often a term is billed: every month, every year, or once for the whole term."""
+
+    MONTHLY = "monthly"
+    ANNUAL = "annual"
+    ONCE = "once"
+
+    def months(self, term: Term) -> int:
+        """The length in months of one billing period of ``term``; refuses impossible pairs."""
+        months = term.months if self is BillingFrequency.ONCE else _FREQUENCY_MONTHS[self]
+        if term.months % months:
+            raise InvalidPeriod(f"a {term.value} term cannot be billed {self.value}")
+        return months
+
+
+_FREQUENCY_MONTHS: Final = {BillingFrequency.MONTHLY: 1, BillingFrequency.ANNUAL: 12}
+
+
+def _check_start(instance: Period, attribute: attrs.Attribute[date], value: date) -> None:
+    check_date(value, "period start")
+
+
+def _check_end(instance: Period, attribute: attrs.Attribute[date], value: date) -> None:
+    check_date(value, "period end")
+    if value <= instance.start:
+        raise InvalidPeriod(
+            f"period end {value.isoformat()} is not after its start {instance.start.isoformat()}"
+        )
+
+
+@attrs.frozen(repr=False)
+class Period:
+    """The half-open date interval ``[start, end)``: ``start`` is in it, ``end`` is not.
+
+    >>> p = Period(date(2025, 1, 1), date(2025, 2, 1))
+    >>> p.days, date(2025, 1, 31) in p, date(2025, 2, 1) in p
+    (31, True, False)
+    """
+
+    start: date = attrs.field(validator=_check_start)
+    end: date = attrs.field(validator=_check_end)
+
+    @property
+    def days(self) -> int:
+        """The number of days in the period (``end - start``)."""
+        return (self.end - self.start).days
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day < self.end
+
+    def contains_period(self, other: Period) -> bool:
+        """True when ``other`` lies within this period."""
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: Period) -> bool:
+        """True when the two periods share at least one day."""
+        return self.start < other.end and other.start < self.end
+
+    def check_within(self, day: date, what: str, *, allow_end: bool = False) -> date:
+        """``day`` if it lies in the period (or is its end, with ``allow_end``); else an error."""
+        check_date(day, what)
+        if self.start <= day < self.end or (allow_end and day == self.end):
+            return day
+        closing = "]" if allow_end else ")"
+        raise DateOutsidePeriod(f"{what} {day.isoformat()} is outside [{self}{closing}")
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def __repr__(self) -> str:
+        return f"Period({self.start!r}, {self.end!r})"
+
+
+_new_period = object.__new__
+_set = object.__setattr__
+
+
+def _period(start: date, end: date) -> Period:
+    """A Period from boundaries already known to be dates with start < end (skips validation)."""
+    period = _new_period(Period)
+    _set(period, "start", start)
+    _set(period, "end", end)
+    return period
+
+
+def period_index(anchor: date, months_per_period: int, when: date) -> int:
+    """The index k of the period ``[anchor + k*n, anchor + (k+1)*n)`` (n months) holding ``when``.
+
+    May be negative for a date before the anchor.
+    """
+    check_date(anchor, "anchor")
+    check_date(when, "date")
+    if months_per_period < 1:
+        raise InvalidQuantity(f"months per period must be at least 1, got {months_per_period}")
+    k = _months_between(anchor, when) // months_per_period
+    # The month arithmetic can be one period off around clamped ends; step to the right one.
+    while add_months(anchor, k * months_per_period) > when:
+        k -= 1
+    while add_months(anchor, (k + 1) * months_per_period) <= when:
+        k += 1
+    return k
+
+
+def period_containing(anchor: date, months_per_period: int, when: date) -> Period:
+    """The period, counted from ``anchor`` in steps of ``months_per_period``, that holds ``when``.
+
+    >>> str(period_containing(date(2024, 1, 31), 1, date(2024, 3, 15)))
+    '2024-02-29..2024-03-31'
+    """
+    k = period_index(anchor, months_per_period, when)
+    return _period(
+        add_months(anchor, k * months_per_period), add_months(anchor, (k + 1) * months_per_period)
+    )
+
+
+def billing_periods(
+    anchor: date, term: Term, frequency: BillingFrequency, *, terms: int = 1
+) -> Iterator[Period]:
+    """The billing periods that tile ``terms`` consecutive terms from ``anchor``, in order.
+
+    They are contiguous (each starts where the previous ends), never overlap, and every boundary is
+    ``anchor + k * months``.
+    """
+    check_date(anchor, "anchor")
+    if isinstance(terms, bool) or not isinstance(terms, int) or terms < 1:
+        raise InvalidQuantity(f"terms must be a whole number of at least 1, got {terms!r}")
+    step = frequency.months(term)
+    count = term.months // step * terms
+    start = anchor
+    for k in range(1, count + 1):
+        end = add_months(anchor, k * step)
+        yield _period(start, end)
+        start = end

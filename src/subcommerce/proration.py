@@ -1,0 +1,607 @@
+"""Proration: charges for part of a billing period, credit-and-rebill, refunds, each line explained.
+
+The charge for part of a period is::
+
+    unit price x quantity x days used / days in the actual service period
+
+where the service period is the real billing period (28 to 31 days for a month, 365 or 366 for a
+year; never a fixed 30 or 365). The fraction is kept exact (integer arithmetic) and rounded once
+per line, through :func:`subcommerce.money.round_ratio`.
+
+A :class:`ProrationConvention` is a value that names how a biller departs from that: the day-count
+basis, the rounding mode and the rounding steps (a daily rate rounded to N places first, a
+per-license amount rounded before it is multiplied by the quantity). :data:`EXACT` is the default;
+the presets below reproduce the arithmetic of Microsoft's published billing examples and say where
+each comes from.
+
+>>> from datetime import date
+>>> from subcommerce.money import Money
+>>> from subcommerce.periods import Period
+>>> march = Period(date(2025, 3, 1), date(2025, 4, 1))
+>>> line = prorate(Money.of("36.00", "USD"), 5, march, start=date(2025, 3, 15))
+>>> str(line.amount), line.days, line.period_days
+('98.71 USD', 17, 31)
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final
+
+import attrs
+
+from subcommerce.errors import (
+    DateOutsidePeriod,
+    InexactAmount,
+    InvalidAmount,
+    InvalidPeriod,
+    InvalidQuantity,
+)
+from subcommerce.money import Money, RoundingMode, allocate_units, round_ratio
+from subcommerce.periods import Period, check_date
+
+__all__ = [
+    "EXACT",
+    "PC_LEGACY_ANNUAL",
+    "PC_LEGACY_DAILY_RATE_2",
+    "PC_LEGACY_DAILY_RATE_3",
+    "PC_LEGACY_PER_LICENSE",
+    "PC_NCE",
+    "PRESETS",
+    "Adjustment",
+    "DayCount",
+    "LineKind",
+    "ProratedLine",
+    "ProrationConvention",
+    "RebillMethod",
+    "check_quantity",
+    "credit_and_rebill",
+    "prorate",
+    "refund_unused",
+    "split",
+]
+
+
+class DayCount(enum.StrEnum):
+    """How the days of a period are counted.
+
+    ``ACTUAL``: days used over the actual days of the service period (28-31, 365/366).
+    ``THIRTY``: every month of the period counts as 30 days (a year as 360) and days used are
+    capped at that count; some engines do this. It does not add up: 31 one-day pieces of a 31-day
+    month cost 31/30 of the month, so properties that need additivity hold only for ``ACTUAL``.
+    """
+
+    ACTUAL = "actual"
+    THIRTY = "30-day months"
+
+
+class RebillMethod(enum.StrEnum):
+    """How the rebill lines of a mid-period quantity change are rounded.
+
+    ``ALLOCATE`` (default): the net of the change is the exact difference rounded once, and the
+    rebill lines are allocated so that credit + rebills equal that net to the cent.
+    ``INDEPENDENT``: each line is rounded on its own, as Microsoft's published invoices show them;
+    the net is then the sum of independently rounded lines.
+    """
+
+    ALLOCATE = "allocate"
+    INDEPENDENT = "independent"
+
+
+def _check_places(
+    instance: ProrationConvention, attribute: attrs.Attribute[int | None], value: int | None
+) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise InvalidQuantity(f"daily_rate_places must be None or an int >= 0, got {value!r}")
+
+
+@attrs.frozen
+class ProrationConvention:
+    """How a biller prorates: day count, rounding mode and rounding steps, as a value.
+
+    The pipeline, for price P, quantity Q, D days in the period and d days used:
+
+    1. daily rate r = P / D, rounded to ``daily_rate_places`` decimals when that is set;
+    2. per-license amount u = r x d, rounded to the currency's minor unit when
+       ``round_unit_amount`` is set;
+    3. line = u x Q, rounded to the minor unit: the only rounding of the default convention.
+
+    Every step rounds with ``mode``.
+    """
+
+    name: str
+    day_count: DayCount = DayCount.ACTUAL
+    mode: RoundingMode = RoundingMode.HALF_EVEN
+    daily_rate_places: int | None = attrs.field(default=None, validator=_check_places)
+    round_unit_amount: bool = False
+    rebill: RebillMethod = RebillMethod.ALLOCATE
+    source: str = ""
+
+    @property
+    def rounds_once(self) -> bool:
+        """True when the only rounding is the final one of each line."""
+        return self.daily_rate_places is None and not self.round_unit_amount
+
+
+#: The default: exact fraction, actual days, rounded once per line half-even, rebills allocated.
+EXACT: Final = ProrationConvention(
+    name="exact",
+    source="subcommerce default: exact fraction of the actual service period, rounded once",
+)
+
+# Microsoft's published Partner Center examples do not round one way. Each preset below
+# reproduces one family of them to the cent; the tests pin every figure quoted here.
+_PC = "Partner Center (MicrosoftDocs/partner-center-pr), "
+
+#: Legacy annual billing, "add license after anniversary": 211.20 a year, lines 0.58 (1 day),
+#: 31.25 (2 licenses, 27 days), 390.00 (2 licenses, 337 days): actual days (365), no rounding
+#: before the line, each line rounded half-up on its own.
+PC_LEGACY_ANNUAL: Final = ProrationConvention(
+    name="pc-legacy-annual",
+    mode=RoundingMode.HALF_UP,
+    rebill=RebillMethod.INDEPENDENT,
+    source=_PC + "common-billing-scenarios-annual.md (2020): price x days / 365, lines half-up",
+)
+
+#: Legacy annual billing, "change license quantity": 48.00 a year, daily rate 48/365 rounded to
+#: 0.13 first, then 19 x 0.13 = 2.47 and 346 x 0.13 x 2 = 89.96.
+PC_LEGACY_DAILY_RATE_2: Final = ProrationConvention(
+    name="pc-legacy-daily-rate-2",
+    mode=RoundingMode.HALF_UP,
+    daily_rate_places=2,
+    rebill=RebillMethod.INDEPENDENT,
+    source=_PC + "common-billing-scenarios-annual.md (2020): daily rate rounded to 2 decimals",
+)
+
+#: Legacy monthly billing: 4.00 a month, daily rate 4/31 = 0.129 or 4/28 = 0.143 (3 decimals,
+#: half-up) over the actual days of the charge month, then 19 x 0.129 = 2.45, 12 x 0.143 = 1.72.
+PC_LEGACY_DAILY_RATE_3: Final = ProrationConvention(
+    name="pc-legacy-daily-rate-3",
+    mode=RoundingMode.HALF_UP,
+    daily_rate_places=3,
+    rebill=RebillMethod.INDEPENDENT,
+    source=_PC + "common-billing-scenarios-monthly.md (2020): daily rate rounded to 3 decimals",
+)
+
+#: Legacy one-time and select recurring purchases: (4/30) x 29 = 3.87 per license, rounded
+#: before the quantity, so two licenses cost 7.74 (not 7.73).
+PC_LEGACY_PER_LICENSE: Final = ProrationConvention(
+    name="pc-legacy-per-license",
+    mode=RoundingMode.HALF_UP,
+    round_unit_amount=True,
+    rebill=RebillMethod.INDEPENDENT,
+    source=_PC
+    + "common-billing-scenarios-onetime-recurring.md (2020): per-license amount rounded first",
+)
+
+#: New commerce reconciliation files: Subtotal = ROUNDDOWN(EffectiveUnitPrice, 2) x quantity,
+#: where the effective unit price is the prorated price per license (actual days of the cycle).
+PC_NCE: Final = ProrationConvention(
+    name="pc-nce",
+    mode=RoundingMode.DOWN,
+    round_unit_amount=True,
+    rebill=RebillMethod.INDEPENDENT,
+    source=_PC
+    + "modern-invoice-reconciliation-file: ROUNDDOWN(effective unit price, 2) x quantity",
+)
+
+PRESETS: Final = {
+    c.name: c
+    for c in (
+        EXACT,
+        PC_LEGACY_ANNUAL,
+        PC_LEGACY_DAILY_RATE_2,
+        PC_LEGACY_DAILY_RATE_3,
+        PC_LEGACY_PER_LICENSE,
+        PC_NCE,
+    )
+}
+
+
+class LineKind(enum.StrEnum):
+    """What a prorated line is: a charge, the credit of a charge, a rebill, or a refund."""
+
+    CHARGE = "charge"
+    CREDIT = "credit"
+    REBILL = "rebill"
+    REFUND = "refund"
+
+
+@attrs.frozen
+class ProratedLine:
+    """One charge (or credit) for part of a billing period, with everything that explains it.
+
+    ``amount`` is rounded to the currency's minor unit; ``exact`` is the value before any
+    rounding, as a Fraction. Credits and refunds have negative amounts and positive quantities.
+    """
+
+    kind: LineKind
+    quantity: int
+    unit_price: Money
+    service_period: Period
+    span: Period
+    period_days: int
+    exact_numerator: int
+    exact_denominator: int
+    amount: Money
+    convention: ProrationConvention
+    daily_rate: Decimal | None = None
+    unit_amount: Decimal | None = None
+    note: str = ""
+
+    @property
+    def days(self) -> int:
+        """Days of the service period this line covers."""
+        return self.span.days
+
+    @property
+    def exact(self) -> Fraction:
+        """The exact value of the line, before rounding."""
+        return Fraction(self.exact_numerator, self.exact_denominator)
+
+    def exact_text(self, places: int = 6) -> str:
+        """The exact value to ``places`` decimals (truncated), with '...' when it goes on."""
+        return _decimal_text(self.exact, places)
+
+    def explain(self) -> str:
+        """A one-line, human-readable account of how the amount was reached."""
+        sign = "-" if self.kind in (LineKind.CREDIT, LineKind.REFUND) else ""
+        exact = _decimal_text(self.exact)
+        steps = []
+        if self.daily_rate is not None:
+            steps.append(f"daily rate {self.daily_rate}")
+        if self.unit_amount is not None:
+            steps.append(f"per license {self.unit_amount}")
+        detail = f" ({', '.join(steps)})" if steps else ""
+        note = f"; {self.note}" if self.note else ""
+        return (
+            f"{self.kind.value}: {sign}{self.quantity} x {self.unit_price} x "
+            f"{self.days}/{self.period_days} days [{self.span} of {self.service_period}]"
+            f"{detail} = {exact} -> {self.amount} ({self.convention.name}, "
+            f"{self.convention.mode.value}{note})"
+        )
+
+
+def _decimal_text(value: Fraction, places: int = 6) -> str:
+    """``value`` with ``places`` decimals (truncated) and '...' when it does not stop there."""
+    scaled = round_ratio(value.numerator * 10**places, value.denominator, RoundingMode.DOWN)
+    whole, fraction = divmod(abs(scaled), 10**places)
+    sign = "-" if value < 0 else ""
+    text = f"{sign}{whole}.{fraction:0{places}d}"
+    return text if scaled * value.denominator == value.numerator * 10**places else text + "..."
+
+
+@attrs.frozen
+class Adjustment:
+    """The lines of a mid-period quantity change: the credit of the original charge, the rebills.
+
+    ``net`` is what the change costs (negative for a decrease).
+    """
+
+    credit: ProratedLine
+    rebills: tuple[ProratedLine, ...]
+    change_date: date
+    old_quantity: int
+    new_quantity: int
+
+    @property
+    def lines(self) -> tuple[ProratedLine, ...]:
+        """The credit then the rebills, in invoice order."""
+        return (self.credit, *self.rebills)
+
+    @property
+    def net(self) -> Money:
+        """Credit plus rebills."""
+        total = self.credit.amount
+        for line in self.rebills:
+            total = total + line.amount
+        return total
+
+
+# -- the engine ---------------------------------------------------------------------------------
+
+
+def check_quantity(quantity: object, what: str = "quantity") -> int:
+    """``quantity`` if it is a whole number of at least 1; a clear error otherwise."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise InvalidQuantity(f"{what} must be a whole number, got {quantity!r}")
+    if quantity < 1:
+        raise InvalidQuantity(f"{what} must be at least 1, got {quantity}")
+    return quantity
+
+
+def _check_price(unit_price: object) -> Money:
+    if not isinstance(unit_price, Money):
+        raise InexactAmount(f"unit price must be Money, got {type(unit_price).__name__}")
+    if unit_price.amount < 0:
+        raise InvalidAmount(f"unit price {unit_price} is negative")
+    return unit_price
+
+
+def _denominator(period: Period, convention: ProrationConvention) -> int:
+    if convention.day_count is DayCount.ACTUAL:
+        return period.days
+    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+    return 30 * max(months, 1)
+
+
+_SCALE: Final = tuple(10**e for e in range(8))
+
+
+def _units(
+    price_num: int,
+    price_den: int,
+    quantity: int,
+    days: int,
+    period_days: int,
+    exponent: int,
+    convention: ProrationConvention,
+) -> tuple[int, Decimal | None, Decimal | None]:
+    """The line amount in minor units, and the rounded daily rate / per-license amount if any."""
+    mode = convention.mode
+    if convention.day_count is DayCount.THIRTY and days > period_days:
+        days = period_days
+    scale = _SCALE[exponent]
+    if convention.daily_rate_places is None and not convention.round_unit_amount:
+        return (
+            round_ratio(price_num * quantity * days * scale, price_den * period_days, mode),
+            None,
+            None,
+        )
+    daily_rate: Decimal | None = None
+    rate_num, rate_den = price_num, price_den * period_days
+    if convention.daily_rate_places is not None:
+        places = convention.daily_rate_places
+        rate_units = round_ratio(rate_num * 10**places, rate_den, mode)
+        rate_num, rate_den = rate_units, 10**places
+        daily_rate = Decimal(rate_units).scaleb(-places)
+    unit_amount: Decimal | None = None
+    unit_num, unit_den = rate_num * days, rate_den
+    if convention.round_unit_amount:
+        unit_units = round_ratio(unit_num * scale, unit_den, mode)
+        unit_num, unit_den = unit_units, scale
+        unit_amount = Decimal(unit_units).scaleb(-exponent)
+    return round_ratio(unit_num * quantity * scale, unit_den, mode), daily_rate, unit_amount
+
+
+def _money(units: int, like: Money) -> Money:
+    return Money.from_minor_units(units, like.currency)
+
+
+def _line(
+    kind: LineKind,
+    unit_price: Money,
+    quantity: int,
+    period: Period,
+    span: Period,
+    convention: ProrationConvention,
+    *,
+    amount_units: int | None = None,
+    note: str = "",
+) -> ProratedLine:
+    """Build a line for ``span`` of ``period``; a credit or refund is negative."""
+    price_num, price_den = unit_price.amount.as_integer_ratio()
+    period_days = _denominator(period, convention)
+    days = span.days
+    units, daily_rate, unit_amount = _units(
+        price_num, price_den, quantity, days, period_days, unit_price.currency.exponent, convention
+    )
+    if amount_units is not None:
+        units = amount_units
+    numerator = price_num * quantity * days
+    if kind in (LineKind.CREDIT, LineKind.REFUND):
+        units, numerator = -units, -numerator
+    return ProratedLine(
+        kind=kind,
+        quantity=quantity,
+        unit_price=unit_price,
+        service_period=period,
+        span=span,
+        period_days=period_days,
+        exact_numerator=numerator,
+        exact_denominator=price_den * period_days,
+        amount=_money(units, unit_price),
+        convention=convention,
+        daily_rate=daily_rate,
+        unit_amount=unit_amount,
+        note=note,
+    )
+
+
+def _span(period: Period, start: date | None, end: date | None) -> Period:
+    if not isinstance(period, Period):
+        raise InvalidPeriod(f"service period must be a Period, got {type(period).__name__}")
+    first = period.start if start is None else period.check_within(start, "start")
+    last = period.end if end is None else period.check_within(end, "end", allow_end=True)
+    if last <= first:
+        raise InvalidPeriod(f"end {last.isoformat()} is not after start {first.isoformat()}")
+    if first == period.start and last == period.end:
+        return period
+    return Period(first, last)
+
+
+def prorate(
+    unit_price: Money,
+    quantity: int,
+    period: Period,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    convention: ProrationConvention = EXACT,
+) -> ProratedLine:
+    """The charge for ``quantity`` units at ``unit_price`` per period, over ``[start, end)``.
+
+    ``period`` is the actual service (billing) period the unit price is for; ``start`` and ``end``
+    default to its ends.
+    """
+    _check_price(unit_price)
+    check_quantity(quantity)
+    span = _span(period, start, end)
+    return _line(LineKind.CHARGE, unit_price, quantity, period, span, convention)
+
+
+def split(
+    unit_price: Money,
+    quantity: int,
+    period: Period,
+    cuts: Sequence[date],
+    *,
+    convention: ProrationConvention = EXACT,
+) -> tuple[ProratedLine, ...]:
+    """The full-period charge split at ``cuts`` into pieces that add up to it exactly.
+
+    Each piece gets its share of the full charge by days (allocated: within one minor unit of
+    its exact share), so no cent is lost or invented however finely the period is cut.
+    """
+    _check_price(unit_price)
+    check_quantity(quantity)
+    if not isinstance(period, Period):
+        raise InvalidPeriod(f"service period must be a Period, got {type(period).__name__}")
+    boundaries = [period.start]
+    for cut in sorted({period.check_within(c, "cut") for c in cuts}):
+        if cut != period.start:
+            boundaries.append(cut)
+    boundaries.append(period.end)
+    spans = [Period(a, b) for a, b in itertools.pairwise(boundaries)]
+    full = _line(LineKind.CHARGE, unit_price, quantity, period, period, convention)
+    shares = allocate_units(full.amount.minor_units(), [s.days for s in spans])
+    note = f"share of the full-period {full.amount}, allocated by days"
+    return tuple(
+        _line(
+            LineKind.CHARGE, unit_price, quantity, period, s, convention, amount_units=u, note=note
+        )
+        for s, u in zip(spans, shares, strict=True)
+    )
+
+
+def _check_original(original: object) -> ProratedLine:
+    if not isinstance(original, ProratedLine):
+        raise InvalidAmount(f"expected the original ProratedLine, got {type(original).__name__}")
+    if original.kind not in (LineKind.CHARGE, LineKind.REBILL) or original.amount.is_negative():
+        raise InvalidAmount(f"only a charge or a rebill can be credited, not a {original.kind}")
+    return original
+
+
+def credit_and_rebill(
+    original: ProratedLine,
+    change_date: date,
+    new_quantity: int,
+    *,
+    convention: ProrationConvention | None = None,
+) -> Adjustment:
+    """Credit ``original`` and rebill old quantity to ``change_date``, new quantity from it.
+
+    As Microsoft bills a mid-period quantity change: the original charge for ``[s, e)`` is
+    credited in full; the old quantity is rebilled for ``[s, change_date)`` and the new one for
+    ``[change_date, e)``. With :attr:`RebillMethod.ALLOCATE` the net is the exact difference
+    ``(new - old) x price x (e - change_date) / days in period`` rounded once, and the rebills
+    are allocated to match it; with ``INDEPENDENT`` each line is rounded on its own.
+    """
+    _check_original(original)
+    check_quantity(new_quantity, "new quantity")
+    conv = original.convention if convention is None else convention
+    span = original.span
+    check_date(change_date, "change date")
+    if not span.start <= change_date < span.end:
+        raise DateOutsidePeriod(
+            f"change date {change_date.isoformat()} is outside the charged span [{span})"
+        )
+    price, period, old = original.unit_price, original.service_period, original.quantity
+    credit = attrs.evolve(
+        original,
+        kind=LineKind.CREDIT,
+        exact_numerator=-original.exact_numerator,
+        amount=-original.amount,
+        note=f"credit of the {original.kind.value} for {span}",
+    )
+    pieces: list[tuple[int, Period]] = []
+    if change_date > span.start:
+        pieces.append((old, Period(span.start, change_date)))
+    pieces.append((new_quantity, Period(change_date, span.end)))
+    if conv.rebill is RebillMethod.INDEPENDENT:
+        rebills = tuple(_line(LineKind.REBILL, price, q, period, s, conv) for q, s in pieces)
+    else:
+        rebills = _allocated_rebills(original, pieces, change_date, new_quantity, conv)
+    return Adjustment(
+        credit=credit,
+        rebills=rebills,
+        change_date=change_date,
+        old_quantity=old,
+        new_quantity=new_quantity,
+    )
+
+
+def _allocated_rebills(
+    original: ProratedLine,
+    pieces: list[tuple[int, Period]],
+    change_date: date,
+    new_quantity: int,
+    conv: ProrationConvention,
+) -> tuple[ProratedLine, ...]:
+    price, period = original.unit_price, original.service_period
+    price_num, price_den = price.amount.as_integer_ratio()
+    period_days = _denominator(period, conv)
+    remaining = (original.span.end - change_date).days
+    delta = new_quantity - original.quantity
+    scale = _SCALE[price.currency.exponent]
+    # The net is the exact difference, rounded once (symmetrically for a decrease).
+    net_units = round_ratio(
+        abs(delta) * price_num * remaining * scale, price_den * period_days, conv.mode
+    )
+    net_units = -net_units if delta < 0 else net_units
+    total_units = original.amount.minor_units() + net_units
+    weights = [q * s.days for q, s in pieces]
+    shares = allocate_units(total_units, weights)
+    note = "allocated so that the change nets to the exact difference rounded once"
+    return tuple(
+        _line(LineKind.REBILL, price, q, period, s, conv, amount_units=u, note=note)
+        for (q, s), u in zip(pieces, shares, strict=True)
+    )
+
+
+def refund_unused(
+    original: ProratedLine,
+    from_date: date,
+    *,
+    convention: ProrationConvention | None = None,
+) -> ProratedLine:
+    """The refund of ``original`` for ``[from_date, end)``: the charge minus the days used.
+
+    The days used are prorated with the convention and capped at the charge, so the refund
+    never exceeds what was charged and refund + used = charge exactly.
+    """
+    _check_original(original)
+    conv = original.convention if convention is None else convention
+    span = original.span
+    check_date(from_date, "refund date")
+    if not span.start <= from_date < span.end:
+        raise DateOutsidePeriod(
+            f"refund date {from_date.isoformat()} is outside the charged span [{span})"
+        )
+    charged = original.amount.minor_units()
+    used = 0
+    if from_date > span.start:
+        used_line = _line(
+            LineKind.CHARGE,
+            original.unit_price,
+            original.quantity,
+            original.service_period,
+            Period(span.start, from_date),
+            conv,
+        )
+        used = min(used_line.amount.minor_units(), charged)
+    return _line(
+        LineKind.REFUND,
+        original.unit_price,
+        original.quantity,
+        original.service_period,
+        Period(from_date, span.end),
+        conv,
+        amount_units=charged - used,
+        note=f"{original.amount} charged minus {_money(used, original.unit_price)} used",
+    )
