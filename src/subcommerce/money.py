@@ -215,10 +215,10 @@ _QUOTIENT: Final = Context(prec=34)
 
 def _from_units(units: int, exponent: int) -> Decimal:
     """``units * 10**-exponent`` as an exact Decimal."""
-    return _EXACT.scaleb(Decimal(units), -exponent)
+    return Decimal(units).scaleb(-exponent, _EXACT)
 
 
-_SCALES: Final = tuple(10**e for e in range(5))
+_SCALES: Final[tuple[int, ...]] = tuple(10**e for e in range(5))
 
 
 def currency(code: str | Currency) -> Currency:
@@ -294,14 +294,15 @@ class Money:
     @property
     def is_rounded(self) -> bool:
         """True when the amount has no more decimals than the currency's minor unit."""
-        return self.amount == self.amount.quantize(_MINOR_UNITS[self.currency.exponent])
+        # Exact and context-free: quantize would fail (or give NaN) past the ambient precision.
+        return _SCALES[self.currency.exponent] % self.amount.as_integer_ratio()[1] == 0
 
     # -- arithmetic -------------------------------------------------------------------------
 
     def _same(self, other: Money, verb: str) -> None:
         if self.currency != other.currency:
             raise CurrencyMismatch(
-                f"cannot {verb} {other.currency.code} and {self.currency.code} amounts "
+                f"cannot {verb} {self.currency.code} and {other.currency.code} amounts "
                 f"({self} and {other})"
             )
 
@@ -318,13 +319,13 @@ class Money:
         return _make(_EXACT.subtract(self.amount, other.amount), self.currency)
 
     def __neg__(self) -> Money:
-        return _make(-self.amount, self.currency)
+        return _make(_EXACT.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return _make(abs(self.amount), self.currency)
+        return _make(_EXACT.abs(self.amount), self.currency)
 
     def __mul__(self, factor: object) -> Money:
         if isinstance(factor, Money):
@@ -402,6 +403,11 @@ def _make(amount: Decimal, cur: Currency) -> Money:
     _set(money, "amount", amount)
     _set(money, "currency", cur)
     return money
+
+
+def _money_from_units(units: int, cur: Currency) -> Money:
+    """``units`` minor units of ``cur``, for callers that have already validated both."""
+    return _make(Decimal(units).scaleb(-cur.exponent, _EXACT), cur)
 
 
 def _integer_weights(weights: Sequence[Exact]) -> list[int]:

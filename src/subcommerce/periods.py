@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
@@ -36,6 +36,8 @@ __all__ = [
     "period_containing",
     "period_index",
 ]
+
+_E = TypeVar("_E", bound=enum.Enum)
 
 _DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -160,6 +162,8 @@ class Period:
         return (self.end - self.start).days
 
     def __contains__(self, day: object) -> bool:
+        if isinstance(day, datetime):  # comparing it with a date would raise a bare TypeError
+            check_date(day, "date")
         return isinstance(day, date) and self.start <= day < self.end
 
     def contains_period(self, other: Period) -> bool:
@@ -197,6 +201,27 @@ def _period(start: date, end: date) -> Period:
     return period
 
 
+def _locate(anchor: date, months_per_period: int, when: date) -> tuple[int, date, date]:
+    """k, start and end of the period ``[anchor + k*n, anchor + (k+1)*n)`` holding ``when``.
+
+    With M the calendar months from anchor to ``when``, k = M // n puts the start in ``when``'s
+    month or before it and the end in a later month; only a start in ``when``'s own month can
+    still be after ``when`` (a late anchor day), and then the period is the one before.
+    """
+    k = _months_between(anchor, when) // months_per_period
+    start = add_months(anchor, k * months_per_period)
+    if start > when:
+        return k - 1, add_months(anchor, (k - 1) * months_per_period), start
+    return k, start, add_months(anchor, (k + 1) * months_per_period)
+
+
+def _check_months(months_per_period: int) -> None:
+    if isinstance(months_per_period, bool) or not isinstance(months_per_period, int):
+        raise InvalidQuantity(f"months per period must be an int, got {months_per_period!r}")
+    if months_per_period < 1:
+        raise InvalidQuantity(f"months per period must be at least 1, got {months_per_period}")
+
+
 def period_index(anchor: date, months_per_period: int, when: date) -> int:
     """The index k of the period ``[anchor + k*n, anchor + (k+1)*n)`` (n months) holding ``when``.
 
@@ -204,15 +229,8 @@ def period_index(anchor: date, months_per_period: int, when: date) -> int:
     """
     check_date(anchor, "anchor")
     check_date(when, "date")
-    if months_per_period < 1:
-        raise InvalidQuantity(f"months per period must be at least 1, got {months_per_period}")
-    k = _months_between(anchor, when) // months_per_period
-    # The month arithmetic can be one period off around clamped ends; step to the right one.
-    while add_months(anchor, k * months_per_period) > when:
-        k -= 1
-    while add_months(anchor, (k + 1) * months_per_period) <= when:
-        k += 1
-    return k
+    _check_months(months_per_period)
+    return _locate(anchor, months_per_period, when)[0]
 
 
 def period_containing(anchor: date, months_per_period: int, when: date) -> Period:
@@ -221,10 +239,11 @@ def period_containing(anchor: date, months_per_period: int, when: date) -> Perio
     >>> str(period_containing(date(2024, 1, 31), 1, date(2024, 3, 15)))
     '2024-02-29..2024-03-31'
     """
-    k = period_index(anchor, months_per_period, when)
-    return _period(
-        add_months(anchor, k * months_per_period), add_months(anchor, (k + 1) * months_per_period)
-    )
+    check_date(anchor, "anchor")
+    check_date(when, "date")
+    _check_months(months_per_period)
+    _, start, end = _locate(anchor, months_per_period, when)
+    return _period(start, end)
 
 
 def billing_periods(
@@ -233,13 +252,27 @@ def billing_periods(
     """The billing periods that tile ``terms`` consecutive terms from ``anchor``, in order.
 
     They are contiguous (each starts where the previous ends), never overlap, and every boundary is
-    ``anchor + k * months``.
+    ``anchor + k * months``. The arguments are checked at the call, not at the first period.
     """
     check_date(anchor, "anchor")
     if isinstance(terms, bool) or not isinstance(terms, int) or terms < 1:
         raise InvalidQuantity(f"terms must be a whole number of at least 1, got {terms!r}")
+    term = _member(Term, term, "term")
+    frequency = _member(BillingFrequency, frequency, "billing frequency")
     step = frequency.months(term)
-    count = term.months // step * terms
+    return _tile(anchor, step, term.months // step * terms)
+
+
+def _member(kind: type[_E], value: object, what: str) -> _E:
+    """``value`` as a member of the enum ``kind`` (its value is accepted too)."""
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(member.value for member in kind)
+        raise InvalidPeriod(f"unknown {what} {value!r}; expected one of {known}") from None
+
+
+def _tile(anchor: date, step: int, count: int) -> Iterator[Period]:
     start = anchor
     for k in range(1, count + 1):
         end = add_months(anchor, k * step)

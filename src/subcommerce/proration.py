@@ -36,14 +36,15 @@ from typing import Final
 import attrs
 
 from subcommerce.errors import (
+    CurrencyMismatch,
     DateOutsidePeriod,
     InexactAmount,
     InvalidAmount,
     InvalidPeriod,
     InvalidQuantity,
 )
-from subcommerce.money import Money, RoundingMode, allocate_units, round_ratio
-from subcommerce.periods import Period, check_date
+from subcommerce.money import Money, RoundingMode, _money_from_units, allocate_units, round_ratio
+from subcommerce.periods import Period, _period, check_date
 
 __all__ = [
     "EXACT",
@@ -212,12 +213,29 @@ class LineKind(enum.StrEnum):
     REFUND = "refund"
 
 
+def _check_line(instance: ProratedLine, attribute: attrs.Attribute[str], value: str) -> None:
+    """Invariants of a line built from outside the engine (by hand or from plain data)."""
+    check_quantity(instance.quantity)
+    _check_price(instance.unit_price)
+    if not instance.service_period.contains_period(instance.span):
+        raise InvalidPeriod(
+            f"line span {instance.span} is outside its period {instance.service_period}"
+        )
+    if instance.amount.currency != instance.unit_price.currency:
+        raise CurrencyMismatch(
+            f"line amount {instance.amount} is not in the unit price's currency "
+            f"{instance.unit_price.currency.code}"
+        )
+
+
 @attrs.frozen
 class ProratedLine:
     """One charge (or credit) for part of a billing period, with everything that explains it.
 
-    ``amount`` is rounded to the currency's minor unit; ``exact`` is the value before any
-    rounding, as a Fraction. Credits and refunds have negative amounts and positive quantities.
+    ``amount`` is rounded to the currency's minor unit. Everything else that explains it is
+    derived from the fields: ``days`` used, ``period_days`` (the denominator), the ``exact`` value
+    before rounding, and the intermediate ``daily_rate`` / ``unit_amount`` a convention rounds.
+    Credits and refunds have negative amounts and positive quantities.
     """
 
     kind: LineKind
@@ -225,14 +243,9 @@ class ProratedLine:
     unit_price: Money
     service_period: Period
     span: Period
-    period_days: int
-    exact_numerator: int
-    exact_denominator: int
     amount: Money
     convention: ProrationConvention
-    daily_rate: Decimal | None = None
-    unit_amount: Decimal | None = None
-    note: str = ""
+    note: str = attrs.field(default="", validator=_check_line)
 
     @property
     def days(self) -> int:
@@ -240,9 +253,45 @@ class ProratedLine:
         return self.span.days
 
     @property
+    def period_days(self) -> int:
+        """The denominator: days in the service period under the convention's day count."""
+        return _denominator(self.service_period, self.convention)
+
+    @property
+    def sign(self) -> int:
+        """-1 for a credit or a refund, 1 otherwise."""
+        return -1 if self.kind in _NEGATIVE else 1
+
+    @property
     def exact(self) -> Fraction:
-        """The exact value of the line, before rounding."""
-        return Fraction(self.exact_numerator, self.exact_denominator)
+        """The exact value before any rounding: price x quantity x days / period days."""
+        period_days = self.period_days
+        days = _effective_days(self.days, period_days, self.convention)
+        return Fraction(self.sign * self.quantity * days, period_days) * Fraction(
+            self.unit_price.amount
+        )
+
+    @property
+    def daily_rate(self) -> Decimal | None:
+        """The daily rate as the convention rounded it, or None when it is not rounded."""
+        return self._steps()[1]
+
+    @property
+    def unit_amount(self) -> Decimal | None:
+        """The per-license amount as the convention rounded it, or None when it is not rounded."""
+        return self._steps()[2]
+
+    def _steps(self) -> tuple[int, Decimal | None, Decimal | None]:
+        numerator, denominator = self.unit_price.amount.as_integer_ratio()
+        return _units(
+            numerator,
+            denominator,
+            self.quantity,
+            self.days,
+            self.period_days,
+            self.unit_price.currency.exponent,
+            self.convention,
+        )
 
     def exact_text(self, places: int = 6) -> str:
         """The exact value to ``places`` decimals (truncated), with '...' when it goes on."""
@@ -250,21 +299,33 @@ class ProratedLine:
 
     def explain(self) -> str:
         """A one-line, human-readable account of how the amount was reached."""
-        sign = "-" if self.kind in (LineKind.CREDIT, LineKind.REFUND) else ""
-        exact = _decimal_text(self.exact)
+        _, daily_rate, unit_amount = self._steps()
         steps = []
-        if self.daily_rate is not None:
-            steps.append(f"daily rate {self.daily_rate}")
-        if self.unit_amount is not None:
-            steps.append(f"per license {self.unit_amount}")
+        if daily_rate is not None:
+            steps.append(f"daily rate {daily_rate}")
+        if unit_amount is not None:
+            steps.append(f"per license {unit_amount}")
         detail = f" ({', '.join(steps)})" if steps else ""
         note = f"; {self.note}" if self.note else ""
-        return (
-            f"{self.kind.value}: {sign}{self.quantity} x {self.unit_price} x "
-            f"{self.days}/{self.period_days} days [{self.span} of {self.service_period}]"
-            f"{detail} = {exact} -> {self.amount} ({self.convention.name}, "
-            f"{self.convention.mode.value}{note})"
+        product = (
+            f"{self.quantity} x {self.unit_price} x {self.days}/{self.period_days} days"
+            f" [{self.span} of {self.service_period}]"
         )
+        if self.sign < 0:
+            product = f"-({product})"
+        return (
+            f"{self.kind.value}: {product}{detail} = {self.exact_text()} -> {self.amount}"
+            f" ({self.convention.name}, {self.convention.mode.value}{note})"
+        )
+
+
+_NEGATIVE: Final = frozenset({LineKind.CREDIT, LineKind.REFUND})
+# Enum members bound once: attribute access on an enum class is slow on the hot path.
+_CREDIT: Final = LineKind.CREDIT
+_REFUND: Final = LineKind.REFUND
+_CHARGE: Final = LineKind.CHARGE
+_ACTUAL: Final = DayCount.ACTUAL
+_THIRTY: Final = DayCount.THIRTY
 
 
 def _decimal_text(value: Fraction, places: int = 6) -> str:
@@ -324,13 +385,20 @@ def _check_price(unit_price: object) -> Money:
 
 
 def _denominator(period: Period, convention: ProrationConvention) -> int:
-    if convention.day_count is DayCount.ACTUAL:
+    if convention.day_count is _ACTUAL:
         return period.days
     months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
     return 30 * max(months, 1)
 
 
-_SCALE: Final = tuple(10**e for e in range(8))
+_SCALE: Final[tuple[int, ...]] = tuple(10**e for e in range(8))
+
+
+def _effective_days(days: int, period_days: int, convention: ProrationConvention) -> int:
+    """Days used as the convention counts them (capped at the period under 30-day months)."""
+    if days > period_days and convention.day_count is _THIRTY:
+        return period_days
+    return days
 
 
 def _units(
@@ -344,15 +412,12 @@ def _units(
 ) -> tuple[int, Decimal | None, Decimal | None]:
     """The line amount in minor units, and the rounded daily rate / per-license amount if any."""
     mode = convention.mode
-    if convention.day_count is DayCount.THIRTY and days > period_days:
+    if days > period_days and convention.day_count is _THIRTY:
         days = period_days
     scale = _SCALE[exponent]
     if convention.daily_rate_places is None and not convention.round_unit_amount:
-        return (
-            round_ratio(price_num * quantity * days * scale, price_den * period_days, mode),
-            None,
-            None,
-        )
+        amount = round_ratio(price_num * quantity * days * scale, price_den * period_days, mode)
+        return amount, None, None
     daily_rate: Decimal | None = None
     rate_num, rate_den = price_num, price_den * period_days
     if convention.daily_rate_places is not None:
@@ -369,8 +434,8 @@ def _units(
     return round_ratio(unit_num * quantity * scale, unit_den, mode), daily_rate, unit_amount
 
 
-def _money(units: int, like: Money) -> Money:
-    return Money.from_minor_units(units, like.currency)
+_new_line = object.__new__
+_set = object.__setattr__
 
 
 def _line(
@@ -380,37 +445,37 @@ def _line(
     period: Period,
     span: Period,
     convention: ProrationConvention,
-    *,
     amount_units: int | None = None,
     note: str = "",
 ) -> ProratedLine:
-    """Build a line for ``span`` of ``period``; a credit or refund is negative."""
-    price_num, price_den = unit_price.amount.as_integer_ratio()
-    period_days = _denominator(period, convention)
-    days = span.days
-    units, daily_rate, unit_amount = _units(
-        price_num, price_den, quantity, days, period_days, unit_price.currency.exponent, convention
-    )
-    if amount_units is not None:
-        units = amount_units
-    numerator = price_num * quantity * days
-    if kind in (LineKind.CREDIT, LineKind.REFUND):
-        units, numerator = -units, -numerator
-    return ProratedLine(
-        kind=kind,
-        quantity=quantity,
-        unit_price=unit_price,
-        service_period=period,
-        span=span,
-        period_days=period_days,
-        exact_numerator=numerator,
-        exact_denominator=price_den * period_days,
-        amount=_money(units, unit_price),
-        convention=convention,
-        daily_rate=daily_rate,
-        unit_amount=unit_amount,
-        note=note,
-    )
+    """A line for ``span`` of ``period`` from already validated inputs (skips the validators).
+
+    ``amount_units`` (the magnitude, in minor units) overrides the computed amount; credits and
+    refunds are made negative here.
+    """
+    if amount_units is None:
+        price_num, price_den = unit_price.amount.as_integer_ratio()
+        amount_units = _units(
+            price_num,
+            price_den,
+            quantity,
+            span.days,
+            _denominator(period, convention),
+            unit_price.currency.exponent,
+            convention,
+        )[0]
+    if kind is _CREDIT or kind is _REFUND:
+        amount_units = -amount_units
+    line = _new_line(ProratedLine)
+    _set(line, "kind", kind)
+    _set(line, "quantity", quantity)
+    _set(line, "unit_price", unit_price)
+    _set(line, "service_period", period)
+    _set(line, "span", span)
+    _set(line, "amount", _money_from_units(amount_units, unit_price.currency))
+    _set(line, "convention", convention)
+    _set(line, "note", note)
+    return line
 
 
 def _span(period: Period, start: date | None, end: date | None) -> Period:
@@ -422,7 +487,7 @@ def _span(period: Period, start: date | None, end: date | None) -> Period:
         raise InvalidPeriod(f"end {last.isoformat()} is not after start {first.isoformat()}")
     if first == period.start and last == period.end:
         return period
-    return Period(first, last)
+    return _period(first, last)
 
 
 def prorate(
@@ -441,8 +506,7 @@ def prorate(
     """
     _check_price(unit_price)
     check_quantity(quantity)
-    span = _span(period, start, end)
-    return _line(LineKind.CHARGE, unit_price, quantity, period, span, convention)
+    return _line(_CHARGE, unit_price, quantity, period, _span(period, start, end), convention)
 
 
 def split(
@@ -472,9 +536,7 @@ def split(
     shares = allocate_units(full.amount.minor_units(), [s.days for s in spans])
     note = f"share of the full-period {full.amount}, allocated by days"
     return tuple(
-        _line(
-            LineKind.CHARGE, unit_price, quantity, period, s, convention, amount_units=u, note=note
-        )
+        _line(LineKind.CHARGE, unit_price, quantity, period, s, convention, u, note)
         for s, u in zip(spans, shares, strict=True)
     )
 
@@ -512,12 +574,15 @@ def credit_and_rebill(
             f"change date {change_date.isoformat()} is outside the charged span [{span})"
         )
     price, period, old = original.unit_price, original.service_period, original.quantity
-    credit = attrs.evolve(
-        original,
-        kind=LineKind.CREDIT,
-        exact_numerator=-original.exact_numerator,
-        amount=-original.amount,
-        note=f"credit of the {original.kind.value} for {span}",
+    credit = _line(
+        LineKind.CREDIT,
+        price,
+        old,
+        period,
+        span,
+        original.convention,
+        original.amount.minor_units(),
+        f"credit of the {original.kind.value} for {span}",
     )
     pieces: list[tuple[int, Period]] = []
     if change_date > span.start:
@@ -559,7 +624,7 @@ def _allocated_rebills(
     shares = allocate_units(total_units, weights)
     note = "allocated so that the change nets to the exact difference rounded once"
     return tuple(
-        _line(LineKind.REBILL, price, q, period, s, conv, amount_units=u, note=note)
+        _line(LineKind.REBILL, price, q, period, s, conv, u, note)
         for (q, s), u in zip(pieces, shares, strict=True)
     )
 
@@ -602,6 +667,6 @@ def refund_unused(
         original.service_period,
         Period(from_date, span.end),
         conv,
-        amount_units=charged - used,
-        note=f"{original.amount} charged minus {_money(used, original.unit_price)} used",
+        charged - used,
+        f"{original.amount} charged minus {_money_from_units(used, original.unit_price.currency)} used",  # noqa: E501
     )
