@@ -112,7 +112,8 @@ class ProrationConvention:
        ``round_unit_amount`` is set;
     3. line = u x Q, rounded to the minor unit: the only rounding of the default convention.
 
-    Every step rounds with ``mode``.
+    Every step rounds with ``mode``. Under actual days the whole period costs P x Q (rounded
+    once) whatever the steps, and no part of a period ever costs more than the whole of it.
     """
 
     name: str
@@ -266,7 +267,7 @@ class ProratedLine:
     def exact(self) -> Fraction:
         """The exact value before any rounding: price x quantity x days / period days."""
         period_days = self.period_days
-        days = _effective_days(self.days, period_days, self.convention)
+        days = _counted_days(self.span, self.service_period, self.convention)
         return Fraction(self.sign * self.quantity * days, period_days) * Fraction(
             self.unit_price.amount
         )
@@ -287,7 +288,7 @@ class ProratedLine:
             numerator,
             denominator,
             self.quantity,
-            self.days,
+            _counted_days(self.span, self.service_period, self.convention),
             self.period_days,
             self.unit_price.currency.exponent,
             self.convention,
@@ -394,10 +395,18 @@ def _denominator(period: Period, convention: ProrationConvention) -> int:
 _SCALE: Final[tuple[int, ...]] = tuple(10**e for e in range(8))
 
 
-def _effective_days(days: int, period_days: int, convention: ProrationConvention) -> int:
-    """Days used as the convention counts them (capped at the period under 30-day months)."""
-    if days > period_days and convention.day_count is _THIRTY:
-        return period_days
+def _counted_days(span: Period, period: Period, convention: ProrationConvention) -> int:
+    """The days of ``span`` as the convention counts them.
+
+    Under 30-day months the whole period counts as all of its 30 x n days (a whole February is a
+    whole month), and a part of it as its calendar days, capped at that count.
+    """
+    days = span.days
+    if convention.day_count is _THIRTY:
+        period_days = _denominator(period, convention)
+        if span.start == period.start and span.end == period.end:
+            return period_days
+        return min(days, period_days)
     return days
 
 
@@ -412,12 +421,15 @@ def _units(
 ) -> tuple[int, Decimal | None, Decimal | None]:
     """The line amount in minor units, and the rounded daily rate / per-license amount if any."""
     mode = convention.mode
-    if days > period_days and convention.day_count is _THIRTY:
-        days = period_days
     scale = _SCALE[exponent]
     if convention.daily_rate_places is None and not convention.round_unit_amount:
         amount = round_ratio(price_num * quantity * days * scale, price_den * period_days, mode)
         return amount, None, None
+    # The whole period costs the unit price, as Microsoft bills it (48.00 for a year at 48.00,
+    # not 365 x a daily rate rounded to 0.13 = 47.45); no part of it costs more than that.
+    whole = round_ratio(price_num * quantity * scale, price_den, mode)
+    if days >= period_days:
+        return whole, None, None
     daily_rate: Decimal | None = None
     rate_num, rate_den = price_num, price_den * period_days
     if convention.daily_rate_places is not None:
@@ -431,7 +443,8 @@ def _units(
         unit_units = round_ratio(unit_num * scale, unit_den, mode)
         unit_num, unit_den = unit_units, scale
         unit_amount = Decimal(unit_units).scaleb(-exponent)
-    return round_ratio(unit_num * quantity * scale, unit_den, mode), daily_rate, unit_amount
+    amount = round_ratio(unit_num * quantity * scale, unit_den, mode)
+    return min(amount, whole), daily_rate, unit_amount
 
 
 _new_line = object.__new__
@@ -459,7 +472,7 @@ def _line(
             price_num,
             price_den,
             quantity,
-            span.days,
+            _counted_days(span, period, convention),
             _denominator(period, convention),
             unit_price.currency.exponent,
             convention,
@@ -618,8 +631,11 @@ def _allocated_rebills(
     net_units = round_ratio(
         abs(delta) * price_num * remaining * scale, price_den * period_days, conv.mode
     )
-    net_units = -net_units if delta < 0 else net_units
-    total_units = original.amount.minor_units() + net_units
+    original_units = original.amount.minor_units()
+    # A decrease never credits more than the original line charged (it may itself be an
+    # allocated piece a minor unit below its exact share).
+    net_units = -min(net_units, original_units) if delta < 0 else net_units
+    total_units = original_units + net_units
     weights = [q * s.days for q, s in pieces]
     shares = allocate_units(total_units, weights)
     note = "allocated so that the change nets to the exact difference rounded once"
@@ -635,10 +651,12 @@ def refund_unused(
     *,
     convention: ProrationConvention | None = None,
 ) -> ProratedLine:
-    """The refund of ``original`` for ``[from_date, end)``: the charge minus the days used.
+    """The refund of ``original`` for ``[from_date, end)``; never more than was charged.
 
-    The days used are prorated with the convention and capped at the charge, so the refund
-    never exceeds what was charged and refund + used = charge exactly.
+    With :attr:`RebillMethod.ALLOCATE` the refund is the charge minus the days used (prorated
+    with the convention), so refund + used = charge exactly. With ``INDEPENDENT`` it is the
+    unused days prorated on their own, as Microsoft's published cancel fees are (remaining days
+    x daily rate), capped at the charge.
     """
     _check_original(original)
     conv = original.convention if convention is None else convention
@@ -648,25 +666,20 @@ def refund_unused(
         raise DateOutsidePeriod(
             f"refund date {from_date.isoformat()} is outside the charged span [{span})"
         )
+    price, quantity, period = original.unit_price, original.quantity, original.service_period
     charged = original.amount.minor_units()
-    used = 0
-    if from_date > span.start:
-        used_line = _line(
-            LineKind.CHARGE,
-            original.unit_price,
-            original.quantity,
-            original.service_period,
-            Period(span.start, from_date),
-            conv,
-        )
-        used = min(used_line.amount.minor_units(), charged)
-    return _line(
-        LineKind.REFUND,
-        original.unit_price,
-        original.quantity,
-        original.service_period,
-        Period(from_date, span.end),
-        conv,
-        charged - used,
-        f"{original.amount} charged minus {_money_from_units(used, original.unit_price.currency)} used",  # noqa: E501
-    )
+    unused = _period(from_date, span.end)
+    if conv.rebill is RebillMethod.INDEPENDENT:
+        alone = _line(LineKind.CHARGE, price, quantity, period, unused, conv).amount.minor_units()
+        refund = min(alone, charged)
+        note = f"unused days prorated on their own, capped at the {original.amount} charged"
+    else:
+        used = 0
+        if from_date > span.start:
+            used_span = _period(span.start, from_date)
+            used_line = _line(LineKind.CHARGE, price, quantity, period, used_span, conv)
+            used = min(used_line.amount.minor_units(), charged)
+        refund = charged - used
+        used_money = _money_from_units(used, price.currency)
+        note = f"{original.amount} charged minus {used_money} used"
+    return _line(LineKind.REFUND, price, quantity, period, unused, conv, refund, note)
