@@ -11,6 +11,7 @@ Nothing in the core imports this module; the public face re-exports :func:`to_da
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -18,13 +19,25 @@ from typing import Any, TypeVar
 
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.v import transform_error
+from cattrs.gen import make_dict_unstructure_fn
+from cattrs.v import format_exception, transform_error
 
-from subcommerce.errors import ConversionError, SubcommerceError
+from subcommerce.catalog import (
+    Addon,
+    AddonKind,
+    Capability,
+    Catalog,
+    DisplayName,
+    LicenseUnit,
+    Offer,
+    Plan,
+    Prices,
+)
+from subcommerce.errors import CatalogInvalid, ConversionError, SubcommerceError
 from subcommerce.money import Currency, Money, to_decimal
-from subcommerce.periods import check_date
+from subcommerce.periods import BillingFrequency, Term, check_date
 
-__all__ = ["CONVERTER", "from_data", "to_data"]
+__all__ = ["CONVERTER", "check_catalog", "dump_catalog", "from_data", "load_catalog", "to_data"]
 
 T = TypeVar("T")
 
@@ -103,6 +116,10 @@ def _make_converter() -> cattrs.Converter:
     )
     converter.register_structure_hook(Fraction, _structure_fraction)
     converter.register_unstructure_hook(Fraction, str)
+    # Every enum as its plain value. StrEnum is named too: its members are also str, which
+    # cattrs would otherwise pass through as they are (not plain data for a TOML or JSON writer).
+    for base in (enum.Enum, enum.StrEnum):
+        converter.register_unstructure_hook(base, lambda e: e.value)
     return converter
 
 
@@ -127,9 +144,98 @@ def from_data(data: Any, cls: type[T]) -> T:
     try:
         return CONVERTER.structure(data, cls)
     except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as error:
-        messages = transform_error(error, path=cls.__name__)
+        messages = transform_error(error, path=cls.__name__, format_exception=_format_exception)
         raise ConversionError("; ".join(messages)) from None
     except SubcommerceError as error:
         raise ConversionError(f"{cls.__name__}: {error}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ConversionError(f"{cls.__name__}: {type(error).__name__}: {error}") from None
+
+
+# -- catalogs -----------------------------------------------------------------------------------
+#
+# A catalog's plain form is what a person writes in TOML: prices as a table of currency code to
+# amount ({USD = "6.00", EUR = "5.10"}), optional fields left out. Dumping leaves out fields that
+# hold their default, so a dumped catalog reads like a hand-written one and loads back equal.
+
+
+def _structure_prices(value: Any, _: type) -> Prices:
+    if isinstance(value, Prices):
+        return value
+    if not isinstance(value, dict):
+        raise ConversionError(f"prices must be a table of currency code to amount, got {value!r}")
+    amounts = []
+    for code, amount in value.items():
+        cur = _structure_currency(code, Currency)
+        amounts.append(Money(to_decimal(amount, what=f"the {cur.code} price"), cur))
+    return Prices(tuple(amounts))
+
+
+def _unstructure_prices(value: Prices) -> dict[str, str]:
+    return {m.currency.code: str(m.amount) for m in value.amounts}
+
+
+def _enum_value(value: enum.Enum) -> Any:
+    return value.value
+
+
+def _register_catalog_hooks(converter: cattrs.Converter) -> None:
+    converter.register_structure_hook(Prices, _structure_prices)
+    converter.register_unstructure_hook(Prices, _unstructure_prices)
+    for enum_cls in (AddonKind, LicenseUnit, Term, BillingFrequency):
+        converter.register_unstructure_hook(enum_cls, _enum_value)
+    for cls in (DisplayName, Capability, Offer, Plan, Addon, Catalog):
+        converter.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+        )
+
+
+_register_catalog_hooks(CONVERTER)
+
+
+def _format_exception(exc: BaseException, type_: Any) -> str:
+    if isinstance(exc, SubcommerceError):
+        return str(exc)
+    return format_exception(exc, type_)
+
+
+def _problems_of(error: ClassValidationError | IterableValidationError) -> list[str]:
+    problems = []
+    for message in transform_error(error, path="catalog", format_exception=_format_exception):
+        text, _, path = message.rpartition(" @ ")
+        problems.append(f"{path}: {text}" if text else message)
+    return problems
+
+
+def load_catalog(data: Any) -> Catalog:
+    """A :class:`~subcommerce.catalog.Catalog` from plain data (a dict read from TOML or JSON).
+
+    Every fault is reported at once in one :class:`~subcommerce.errors.CatalogInvalid` (a
+    ValueError) whose ``problems`` name each culprit's path: first the faults of shape (a wrong
+    type, an unknown field, an unknown currency), then, when the shape is right, the faults of
+    meaning (duplicate ids, dangling references, missing prices, prerequisite cycles).
+    """
+    if not isinstance(data, dict):
+        raise CatalogInvalid([f"catalog: a catalog is a table (dict), got {type(data).__name__}"])
+    try:
+        return CONVERTER.structure(data, Catalog)
+    except ClassValidationError as error:
+        for inner in error.exceptions:
+            if isinstance(inner, CatalogInvalid):
+                raise CatalogInvalid(inner.problems) from None
+        raise CatalogInvalid(_problems_of(error)) from None
+
+
+def dump_catalog(catalog: Catalog) -> dict[str, Any]:
+    """A catalog as plain data that :func:`load_catalog` loads back equal (defaults left out)."""
+    data: dict[str, Any] = CONVERTER.unstructure(catalog)
+    return data
+
+
+def check_catalog(data: Any) -> tuple[str, ...]:
+    """Every problem of a catalog in plain data, without raising; empty when it loads."""
+    try:
+        load_catalog(data)
+    except CatalogInvalid as error:
+        return error.problems
+    return ()

@@ -1,13 +1,79 @@
-"""The catalog: products (base plans and add-ons), offers and prices, capabilities, add-on rules.
+"""The catalog: base plans and add-ons, their offers and prices, capabilities and add-on rules.
 
-The catalog issue fills this module in. The enums below are shared with the subscriptions model.
+A catalog is data. It holds:
+
+* **capabilities**: what a product gives a tenant (``teams_phone``, ``audio_conferencing``...).
+  A plan can include what another plan buys as an add-on: E5 *grants* ``teams_phone`` while
+  E3 buys the Teams Phone add-on, which grants the same capability.
+* **plans** (base plans) and **add-ons**, each with display names in English and French, the
+  capabilities it grants, the window in which it is sold, and its **offers**: one per term x
+  billing frequency (x validity window), with a list price per currency.
+* for each **add-on**: its kind (traditional or standalone), the plans it can be bought on, the
+  capabilities it requires (met by an active subscription or an owned add-on), the add-ons it
+  excludes, whether it must be connected to a subscription at purchase, its unit (per-user
+  licenses, bounded by the base subscription's licenses; or capacity units such as GB) and how
+  many instances a tenant may hold.
+
+A :class:`Catalog` is validated as a whole when it is built: every duplicate id, dangling
+reference, missing price for a declared currency, overlapping offer and prerequisite cycle is
+reported together in one :class:`~subcommerce.errors.CatalogInvalid`, each with its path in the
+data (``catalog.addons[3].available_on[1]``). Loading from plain data (dict, JSON, TOML) lives at
+the edge, in ``subcommerce._convert``; the embedded catalogs are read by ``subcommerce._builtin``.
+
+Prices are list prices for what-ifs, per unit and per month, excluding taxes; never a quote.
+
+>>> from datetime import date
+>>> from subcommerce.periods import BillingFrequency, Term
+>>> basic = Plan("basic", DisplayName("Basic", "Basique"), offers=(
+...     Offer(Term.P1Y, BillingFrequency.ANNUAL, Prices.of(USD="6.00")),))
+>>> storage = Addon("storage", DisplayName("Extra storage", "Stockage"), available_on=("basic",),
+...     unit=LicenseUnit.CAPACITY)
+>>> catalog = Catalog("mine", DisplayName("Mine", "Le mien"), currencies=(Currency.of("USD"),),
+...     plans=(basic,), addons=(storage,))
+>>> catalog.price("basic", Term.P1Y, BillingFrequency.ANNUAL, "USD", date(2025, 1, 1))
+Money('6.00', 'USD')
+>>> catalog.matrix().cell("storage", "basic")
+<MatrixCell.AVAILABLE: 'available'>
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Final
 
-__all__ = ["AddonKind", "LicenseUnit"]
+import attrs
+
+from subcommerce.errors import (
+    CatalogInvalid,
+    InvalidAmount,
+    InvalidPeriod,
+    UnknownReference,
+)
+from subcommerce.money import Currency, Money, currency
+from subcommerce.periods import BillingFrequency, Term
+
+__all__ = [
+    "LANGUAGES",
+    "Addon",
+    "AddonKind",
+    "Capability",
+    "Catalog",
+    "DisplayName",
+    "LicenseUnit",
+    "Matrix",
+    "MatrixCell",
+    "Offer",
+    "Plan",
+    "Prices",
+    "Product",
+    "merge_catalogs",
+]
+
+#: The languages every display name is given in.
+LANGUAGES: Final = ("en", "fr")
 
 
 class AddonKind(enum.StrEnum):
@@ -28,3 +94,682 @@ class LicenseUnit(enum.StrEnum):
 
     PER_USER = "per_user"
     CAPACITY = "capacity"
+
+
+@attrs.frozen
+class DisplayName:
+    """A product's name in each language subcommerce speaks.
+
+    >>> DisplayName("Exchange Online Archiving", "Archivage Exchange Online").get("fr")
+    'Archivage Exchange Online'
+    """
+
+    en: str
+    fr: str
+
+    def get(self, lang: str = "en") -> str:
+        """The name in ``lang`` ("en" or "fr")."""
+        if lang == "en":
+            return self.en
+        if lang == "fr":
+            return self.fr
+        raise UnknownReference(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+
+
+def _sorted_prices(amounts: Iterable[Money]) -> tuple[Money, ...]:
+    items = tuple(amounts)
+    for item in items:
+        if not isinstance(item, Money):
+            raise InvalidAmount(f"a price must be Money, got {item!r}")
+    codes = [m.currency.code for m in items]
+    if len(set(codes)) != len(codes):
+        raise InvalidAmount(f"a currency is priced twice in {', '.join(codes)}")
+    return tuple(sorted(items, key=lambda m: m.currency.code))
+
+
+@attrs.frozen
+class Prices:
+    """One list price per currency: per unit (user or capacity unit) and per month.
+
+    >>> p = Prices.of(USD="12.50", EUR="10.50")
+    >>> p.get("EUR"), p.get("GBP")
+    (Money('10.50', 'EUR'), None)
+    >>> p.codes
+    ('EUR', 'USD')
+    """
+
+    amounts: tuple[Money, ...] = attrs.field(default=(), converter=_sorted_prices)
+
+    @classmethod
+    def of(cls, **amounts: object) -> Prices:
+        """``Prices.of(USD="6.00", EUR="5.10")``; amounts as strings, ints or Decimals."""
+        return cls(tuple(Money.of(amount, code) for code, amount in amounts.items()))
+
+    def get(self, code: str | Currency) -> Money | None:
+        """The price in that currency, or None when there is none."""
+        wanted = code.code if isinstance(code, Currency) else code
+        for amount in self.amounts:
+            if amount.currency.code == wanted:
+                return amount
+        return None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The currency codes priced, sorted."""
+        return tuple(m.currency.code for m in self.amounts)
+
+    def __iter__(self) -> Iterator[Money]:
+        return iter(self.amounts)
+
+    def __len__(self) -> int:
+        return len(self.amounts)
+
+
+def _currencies(values: Iterable[Currency | str]) -> tuple[Currency, ...]:
+    return tuple(currency(v) for v in values)
+
+
+@attrs.frozen
+class Offer:
+    """A product sold on a term and billing frequency, with a monthly list price per currency.
+
+    ``prices`` are per unit and per month (what price lists print as "user/month"): a year
+    billed annually costs 12 times the monthly price, see :meth:`period_price`.
+    ``unpriced`` names declared currencies for which no sourced price was found, so that the gap
+    is visible in the data instead of a guessed number. ``valid_from`` / ``valid_until`` bound
+    the half-open window in which the price applies (None: no bound). ``source`` says where the
+    price comes from and its date.
+    """
+
+    term: Term
+    billing_frequency: BillingFrequency
+    prices: Prices = Prices()
+    unpriced: tuple[Currency, ...] = attrs.field(default=(), converter=_currencies)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    source: str = ""
+
+    def is_valid_on(self, day: date) -> bool:
+        """True when the price applies on ``day``."""
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_until is None or day < self.valid_until
+
+    def price(self, code: str | Currency) -> Money | None:
+        """The monthly list price per unit in that currency, or None."""
+        return self.prices.get(code)
+
+    def period_price(self, code: str | Currency) -> Money | None:
+        """The list price per unit of one billing period (a month, a year, or the whole term)."""
+        monthly = self.prices.get(code)
+        if monthly is None:
+            return None
+        return monthly * self.billing_frequency.months(self.term)
+
+
+@attrs.frozen
+class Capability:
+    """Something a product gives a tenant, that add-ons may require."""
+
+    id: str
+    name: DisplayName
+    source: str = ""
+
+
+def _ids(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class Plan:
+    """A base plan: a subscription add-ons are bought on.
+
+    ``grants`` lists the capabilities it includes; ``aliases`` older or other names it was sold
+    under; ``sold_from`` / ``sold_until`` the half-open window it is sold in (None: no bound).
+    """
+
+    id: str
+    name: DisplayName
+    grants: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    offers: tuple[Offer, ...] = ()
+    unit: LicenseUnit = LicenseUnit.PER_USER
+    sold_from: date | None = None
+    sold_until: date | None = None
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    source: str = ""
+
+    def is_sold_on(self, day: date) -> bool:
+        """True when the product can be bought on ``day``."""
+        return _in_window(day, self.sold_from, self.sold_until)
+
+
+@attrs.frozen
+class Addon:
+    """An add-on: bought on a base plan, possibly needing capabilities, possibly excluding others.
+
+    ``kind``: the kind of add-on a purchase creates from 2015-12-01 on (seed 002: purchases before
+    that date are traditional whatever this says; see :mod:`subcommerce.addons`).
+    ``available_on``: the plans it can be bought on (at least one).
+    ``requires``: capabilities the tenant must already have, from an active subscription or an
+    owned add-on. ``excludes``: add-ons it cannot be combined with (the exclusion is mutual).
+    ``must_connect``: it must be connected to a base subscription at purchase (seed 001).
+    ``unit``: per-user licenses or capacity units. ``bounded_by_base``: for per-user add-ons, the
+    quantity may not go beyond the licenses of the base subscription(s) (an UNCONFIRMED rule, so
+    a setting). ``max_instances``: how many subscriptions of it a tenant may hold (None: no limit).
+    """
+
+    id: str
+    name: DisplayName
+    available_on: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    kind: AddonKind = AddonKind.STANDALONE
+    requires: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    excludes: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    must_connect: bool = False
+    bounded_by_base: bool = True
+    max_instances: int | None = None
+    grants: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    offers: tuple[Offer, ...] = ()
+    unit: LicenseUnit = LicenseUnit.PER_USER
+    sold_from: date | None = None
+    sold_until: date | None = None
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    source: str = ""
+
+    def is_sold_on(self, day: date) -> bool:
+        """True when the add-on can be bought on ``day``."""
+        return _in_window(day, self.sold_from, self.sold_until)
+
+
+#: A plan or an add-on.
+Product = Plan | Addon
+
+
+def _in_window(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+class MatrixCell(enum.StrEnum):
+    """One cell of the add-on x plan matrix."""
+
+    AVAILABLE = "available"  # the add-on can be bought on the plan
+    INCLUDED = "included"  # not sold on the plan, which already grants what the add-on grants
+    NONE = "none"
+
+
+@attrs.frozen
+class Matrix:
+    """Which add-on can be bought on which plan: rows are add-ons, columns plans, in catalog order.
+
+    A cell says AVAILABLE when the plan is in the add-on's ``available_on``; INCLUDED when it is
+    not but the plan grants every capability the add-on grants; NONE otherwise.
+    """
+
+    addons: tuple[str, ...]
+    plans: tuple[str, ...]
+    cells: tuple[tuple[MatrixCell, ...], ...]
+
+    def cell(self, addon_id: str, plan_id: str) -> MatrixCell:
+        """The cell of ``addon_id`` on ``plan_id``."""
+        try:
+            return self.cells[self.addons.index(addon_id)][self.plans.index(plan_id)]
+        except ValueError:
+            raise UnknownReference(
+                f"the matrix has no add-on {addon_id!r} or no plan {plan_id!r}"
+            ) from None
+
+    def available_on(self, plan_id: str) -> tuple[str, ...]:
+        """The add-ons that can be bought on ``plan_id``, in catalog order."""
+        column = self.plans.index(plan_id) if plan_id in self.plans else -1
+        if column < 0:
+            raise UnknownReference(f"the matrix has no plan {plan_id!r}")
+        return tuple(
+            addon
+            for addon, row in zip(self.addons, self.cells, strict=True)
+            if row[column] is MatrixCell.AVAILABLE
+        )
+
+
+def _index_field() -> Any:
+    return attrs.field(init=False, eq=False, repr=False, hash=False)
+
+
+@attrs.frozen
+class Catalog:
+    """Plans, add-ons and capabilities, validated as a whole when built.
+
+    ``currencies`` are the currencies every offer must either price or list as ``unpriced``.
+    Building a catalog with faults raises :class:`~subcommerce.errors.CatalogInvalid` listing
+    every fault with its path in the data.
+    """
+
+    id: str
+    name: DisplayName
+    currencies: tuple[Currency, ...] = attrs.field(default=(), converter=_currencies)
+    capabilities: tuple[Capability, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    addons: tuple[Addon, ...] = ()
+    source: str = ""
+
+    _products: Mapping[str, Product] = _index_field()
+    _capability_index: Mapping[str, Capability] = _index_field()
+    _plan_ids: frozenset[str] = _index_field()
+    _exclusions: Mapping[str, frozenset[str]] = _index_field()
+    _eligible: Mapping[str, frozenset[str]] = _index_field()
+
+    def __attrs_post_init__(self) -> None:
+        problems = find_problems(self)
+        if problems:
+            raise CatalogInvalid(problems)
+        products: dict[str, Product] = {p.id: p for p in self.plans}
+        products.update((a.id, a) for a in self.addons)
+        exclusions: dict[str, set[str]] = {a.id: set(a.excludes) for a in self.addons}
+        for addon in self.addons:
+            for other in addon.excludes:
+                exclusions[other].add(addon.id)
+        _set = object.__setattr__
+        _set(self, "_products", MappingProxyType(products))
+        _set(self, "_capability_index", MappingProxyType({c.id: c for c in self.capabilities}))
+        _set(self, "_plan_ids", frozenset(p.id for p in self.plans))
+        _set(
+            self,
+            "_exclusions",
+            MappingProxyType({k: frozenset(v) for k, v in exclusions.items()}),
+        )
+        _set(
+            self,
+            "_eligible",
+            MappingProxyType({a.id: frozenset(a.available_on) for a in self.addons}),
+        )
+
+    # -- look-ups ---------------------------------------------------------------------------
+
+    def product(self, product_id: str) -> Product:
+        """The plan or add-on ``product_id``; UnknownReference if the catalog has none."""
+        try:
+            return self._products[product_id]
+        except KeyError:
+            raise UnknownReference(f"catalog {self.id!r} has no product {product_id!r}") from None
+
+    def plan(self, plan_id: str) -> Plan:
+        """The plan ``plan_id``; UnknownReference if it is not a plan of this catalog."""
+        product = self.product(plan_id)
+        if not isinstance(product, Plan):
+            raise UnknownReference(f"{plan_id!r} is an add-on, not a plan")
+        return product
+
+    def addon(self, addon_id: str) -> Addon:
+        """The add-on ``addon_id``; UnknownReference if it is not an add-on of this catalog."""
+        product = self.product(addon_id)
+        if not isinstance(product, Addon):
+            raise UnknownReference(f"{addon_id!r} is a plan, not an add-on")
+        return product
+
+    def capability(self, capability_id: str) -> Capability:
+        """The capability ``capability_id``; UnknownReference if there is none."""
+        try:
+            return self._capability_index[capability_id]
+        except KeyError:
+            raise UnknownReference(
+                f"catalog {self.id!r} has no capability {capability_id!r}"
+            ) from None
+
+    def get(self, product_id: str) -> Product | None:
+        """The plan or add-on ``product_id``, or None."""
+        return self._products.get(product_id)
+
+    def is_plan(self, product_id: str) -> bool:
+        """True when ``product_id`` is a plan of this catalog."""
+        return product_id in self._plan_ids
+
+    def exclusions(self, addon_id: str) -> frozenset[str]:
+        """The add-ons ``addon_id`` cannot be combined with, declared on either side."""
+        self.addon(addon_id)
+        return self._exclusions[addon_id]
+
+    def eligible_plans(self, addon_id: str) -> frozenset[str]:
+        """The plans ``addon_id`` can be bought on."""
+        self.addon(addon_id)
+        return self._eligible[addon_id]
+
+    def name_of(self, some_id: str, lang: str = "en") -> str:
+        """The display name of a product or capability id; the id itself if it names neither."""
+        product = self._products.get(some_id)
+        if product is not None:
+            return product.name.get(lang)
+        capability = self._capability_index.get(some_id)
+        if capability is not None:
+            return capability.name.get(lang)
+        return some_id
+
+    # -- offers and prices ------------------------------------------------------------------
+
+    def offers(self, product_id: str, as_of: date | None = None) -> tuple[Offer, ...]:
+        """The offers of a product, only those valid on ``as_of`` when it is given."""
+        offers = self.product(product_id).offers
+        if as_of is None:
+            return offers
+        return tuple(o for o in offers if o.is_valid_on(as_of))
+
+    def offer(
+        self, product_id: str, term: Term, billing_frequency: BillingFrequency, as_of: date
+    ) -> Offer | None:
+        """The offer of a product for that term and frequency on ``as_of``, or None."""
+        for offer in self.product(product_id).offers:
+            if (
+                offer.term is term
+                and offer.billing_frequency is billing_frequency
+                and offer.is_valid_on(as_of)
+            ):
+                return offer
+        return None
+
+    def price(
+        self,
+        product_id: str,
+        term: Term,
+        billing_frequency: BillingFrequency,
+        code: str | Currency,
+        as_of: date,
+    ) -> Money | None:
+        """The monthly list price per unit, or None when the catalog has no such price."""
+        offer = self.offer(product_id, term, billing_frequency, as_of)
+        return None if offer is None else offer.price(code)
+
+    def matrix(self) -> Matrix:
+        """The add-on x plan matrix of this catalog."""
+        rows = []
+        for addon in self.addons:
+            on = set(addon.available_on)
+            grants = set(addon.grants)
+            row = []
+            for plan in self.plans:
+                if plan.id in on:
+                    row.append(MatrixCell.AVAILABLE)
+                elif grants and grants <= set(plan.grants):
+                    row.append(MatrixCell.INCLUDED)
+                else:
+                    row.append(MatrixCell.NONE)
+            rows.append(tuple(row))
+        return Matrix(
+            tuple(a.id for a in self.addons), tuple(p.id for p in self.plans), tuple(rows)
+        )
+
+
+def merge_catalogs(
+    catalog_id: str, name: DisplayName, parts: Iterable[Catalog], source: str = ""
+) -> Catalog:
+    """One catalog holding the products of ``parts``; the same capability may appear in several.
+
+    Declared currencies are the union, so every part's offers must price (or list as unpriced)
+    every currency of every part. Conflicting ids are reported like any other fault.
+    """
+    currencies: list[Currency] = []
+    capabilities: list[Capability] = []
+    plans: list[Plan] = []
+    addons: list[Addon] = []
+    for part in parts:
+        currencies.extend(c for c in part.currencies if c not in currencies)
+        capabilities.extend(c for c in part.capabilities if c not in capabilities)
+        plans.extend(part.plans)
+        addons.extend(part.addons)
+    return Catalog(
+        catalog_id,
+        name,
+        currencies=tuple(currencies),
+        capabilities=tuple(capabilities),
+        plans=tuple(plans),
+        addons=tuple(addons),
+        source=source,
+    )
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+def find_problems(catalog: Catalog) -> tuple[str, ...]:
+    """Every fault of a catalog, each as ``"<path>: <what is wrong>"``; empty when it is sound.
+
+    Paths follow the plain-data layout (``catalog.plans[2].offers[0].prices``), so they point at
+    the culprit in a TOML or JSON file.
+    """
+    problems: list[str] = []
+    root = "catalog"
+
+    seen_codes: dict[str, int] = {}
+    for i, cur in enumerate(catalog.currencies):
+        if cur.code in seen_codes:
+            problems.append(
+                f"{root}.currencies[{i}]: currency {cur.code} is declared twice "
+                f"(first at {root}.currencies[{seen_codes[cur.code]}])"
+            )
+        else:
+            seen_codes[cur.code] = i
+    declared = tuple(seen_codes)
+
+    capability_ids: dict[str, str] = {}
+    for i, cap in enumerate(catalog.capabilities):
+        path = f"{root}.capabilities[{i}]"
+        problems.extend(_check_id(cap.id, path))
+        if cap.id in capability_ids:
+            problems.append(
+                f"{path}.id: duplicate capability id {cap.id!r} "
+                f"(first at {capability_ids[cap.id]}.id)"
+            )
+        else:
+            capability_ids[cap.id] = path
+
+    product_paths: dict[str, str] = {}
+    products: list[tuple[str, Product]] = [
+        (f"{root}.plans[{i}]", p) for i, p in enumerate(catalog.plans)
+    ] + [(f"{root}.addons[{i}]", a) for i, a in enumerate(catalog.addons)]
+    for path, product in products:
+        problems.extend(_check_id(product.id, path))
+        if product.id in product_paths:
+            problems.append(
+                f"{path}.id: duplicate product id {product.id!r} "
+                f"(first at {product_paths[product.id]}.id)"
+            )
+        else:
+            product_paths[product.id] = path
+
+    plan_ids = {p.id for p in catalog.plans}
+    addon_ids = {a.id for a in catalog.addons}
+    for path, product in products:
+        for j, cap_id in enumerate(product.grants):
+            if cap_id not in capability_ids:
+                problems.append(f"{path}.grants[{j}]: {cap_id!r} names no capability")
+        if (
+            product.sold_from is not None
+            and product.sold_until is not None
+            and product.sold_until <= product.sold_from
+        ):
+            problems.append(f"{path}.sold_until: the sale window ends before it starts")
+        problems.extend(_offer_problems(product.offers, f"{path}.offers", declared))
+        if isinstance(product, Addon):
+            problems.extend(_addon_problems(product, path, plan_ids, addon_ids, capability_ids))
+
+    problems.extend(_cycle_problems(catalog, root))
+    return tuple(problems)
+
+
+def _check_id(value: str, path: str) -> list[str]:
+    if not value or value != value.strip() or any(ch.isspace() for ch in value):
+        return [f"{path}.id: {value!r} is not a usable id (empty or with spaces)"]
+    return []
+
+
+def _offer_problems(offers: tuple[Offer, ...], path: str, declared: tuple[str, ...]) -> list[str]:
+    problems: list[str] = []
+    for k, offer in enumerate(offers):
+        here = f"{path}[{k}]"
+        try:
+            offer.billing_frequency.months(offer.term)
+        except InvalidPeriod:
+            problems.append(
+                f"{here}.billing_frequency: a {offer.term.value} term cannot be billed "
+                f"{offer.billing_frequency.value}"
+            )
+        unpriced = [c.code for c in offer.unpriced]
+        for code in declared:
+            if offer.prices.get(code) is None and code not in unpriced:
+                problems.append(
+                    f"{here}.prices: no price in {code}, a declared currency "
+                    f"(give one, or list {code} under unpriced)"
+                )
+        for n, code in enumerate(unpriced):
+            if offer.prices.get(code) is not None:
+                problems.append(f"{here}.unpriced[{n}]: {code} is priced and listed as unpriced")
+            elif code not in declared:
+                problems.append(f"{here}.unpriced[{n}]: {code} is not a declared currency")
+        for amount in offer.prices:
+            if amount.amount < 0:
+                problems.append(f"{here}.prices: the {amount.currency.code} price is negative")
+        if (
+            offer.valid_from is not None
+            and offer.valid_until is not None
+            and offer.valid_until <= offer.valid_from
+        ):
+            problems.append(f"{here}.valid_until: the validity window ends before it starts")
+        for m in range(k):
+            earlier = offers[m]
+            if (
+                earlier.term is offer.term
+                and earlier.billing_frequency is offer.billing_frequency
+                and _windows_overlap(earlier, offer)
+            ):
+                problems.append(
+                    f"{here}: overlaps {path}[{m}] (same term and billing frequency, "
+                    f"overlapping validity windows)"
+                )
+    return problems
+
+
+def _windows_overlap(a: Offer, b: Offer) -> bool:
+    a_starts_before_b_ends = (
+        b.valid_until is None or a.valid_from is None or a.valid_from < (b.valid_until)
+    )
+    b_starts_before_a_ends = (
+        a.valid_until is None or b.valid_from is None or b.valid_from < (a.valid_until)
+    )
+    return a_starts_before_b_ends and b_starts_before_a_ends
+
+
+def _addon_problems(
+    addon: Addon,
+    path: str,
+    plan_ids: set[str],
+    addon_ids: set[str],
+    capability_ids: Mapping[str, str],
+) -> list[str]:
+    problems: list[str] = []
+    if not addon.available_on:
+        problems.append(f"{path}.available_on: an add-on must name at least one plan")
+    for j, plan_id in enumerate(addon.available_on):
+        if plan_id not in plan_ids:
+            what = "an add-on, not a plan" if plan_id in addon_ids else "names no plan"
+            problems.append(f"{path}.available_on[{j}]: {plan_id!r} {what}")
+    for j, cap_id in enumerate(addon.requires):
+        if cap_id not in capability_ids:
+            problems.append(f"{path}.requires[{j}]: {cap_id!r} names no capability")
+    for j, other in enumerate(addon.excludes):
+        if other == addon.id:
+            problems.append(f"{path}.excludes[{j}]: an add-on cannot exclude itself")
+        elif other not in addon_ids:
+            problems.append(f"{path}.excludes[{j}]: {other!r} names no add-on")
+    if addon.max_instances is not None and (
+        isinstance(addon.max_instances, bool) or addon.max_instances < 1
+    ):
+        problems.append(f"{path}.max_instances: {addon.max_instances!r} is not at least 1")
+    return problems
+
+
+def _cycle_problems(catalog: Catalog, root: str) -> list[str]:
+    """Prerequisite cycles: A requires a capability that B grants, B (transitively) needs A."""
+    index = {a.id: i for i, a in enumerate(catalog.addons)}
+    grantors: dict[str, list[str]] = {}
+    for addon in catalog.addons:
+        for cap in addon.grants:
+            grantors.setdefault(cap, []).append(addon.id)
+    edges: dict[str, list[str]] = {}
+    for addon in catalog.addons:
+        targets: list[str] = []
+        for cap in addon.requires:
+            for other in grantors.get(cap, ()):
+                if other not in targets:
+                    targets.append(other)
+        edges[addon.id] = targets
+    problems = []
+    for component in _strongly_connected(list(index), edges):
+        first = min(component, key=index.__getitem__)
+        if len(component) == 1 and first not in edges[first]:
+            continue
+        cycle = _cycle_through(first, set(component), edges)
+        problems.append(
+            f"{root}.addons[{index[first]}].requires: prerequisite cycle " + " -> ".join(cycle)
+        )
+    return problems
+
+
+def _strongly_connected(nodes: list[str], edges: Mapping[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components in a deterministic order."""
+    counter = 0
+    number: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    for start in nodes:
+        if start in number:
+            continue
+        work: list[tuple[str, int]] = [(start, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                number[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            targets = edges.get(node, [])
+            if i < len(targets):
+                work.append((node, i + 1))
+                target = targets[i]
+                if target not in number:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], number[target])
+                continue
+            if low[node] == number[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return components
+
+
+def _cycle_through(first: str, members: set[str], edges: Mapping[str, list[str]]) -> list[str]:
+    """A shortest path first -> ... -> first inside one strongly connected component."""
+    previous: dict[str, str] = {}
+    frontier = [first]
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in edges[node]:
+                if target not in members:
+                    continue
+                if target == first:
+                    path = [node]
+                    while path[-1] != first:
+                        path.append(previous[path[-1]])
+                    return [first, *reversed(path[:-1]), first]
+                if target not in previous:
+                    previous[target] = node
+                    following.append(target)
+        frontier = following
+    return [first, first]  # pragma: no cover - a component always holds a cycle

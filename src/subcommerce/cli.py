@@ -1,6 +1,7 @@
 """The command line: the only code in subcommerce that prints or reads files.
 
-``python -m subcommerce demo`` runs the embedded what-if.
+``python -m subcommerce demo`` runs the embedded what-if; ``python -m subcommerce catalog`` prints
+which add-on can be bought on which plan (``--lang fr``, ``--json``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TextIO
 
-from subcommerce._convert import to_data
-from subcommerce.errors import SubcommerceError
+from subcommerce._builtin import BUILTIN_CATALOGS, builtin_catalog, default_catalog, parse_catalog
+from subcommerce._convert import dump_catalog, to_data
+from subcommerce.catalog import Catalog, MatrixCell
+from subcommerce.errors import SubcommerceError, UnknownReference
 from subcommerce.money import Money
 from subcommerce.periods import Period
 from subcommerce.proration import PRESETS, ProratedLine, credit_and_rebill, prorate
@@ -111,6 +114,93 @@ def _demo(out: TextIO, as_json: bool) -> int:
     return 0
 
 
+_CATALOG_TEXT = {
+    "en": {
+        "title": "Which add-on can be bought on which plan",
+        "legend": "x: can be bought on the plan; i: included in the plan; .: no",
+        "addon": "add-on",
+        "plans": "Plans:",
+        "source": "Source",
+        "prices": "List prices for what-ifs, never a quote: see --json or the catalog file.",
+    },
+    "fr": {
+        "title": "Quel module complémentaire peut être acheté sur quel plan",
+        "legend": "x : peut être acheté sur le plan ; i : inclus dans le plan ; . : non",
+        "addon": "module complémentaire",
+        "plans": "Plans :",
+        "source": "Source",
+        "prices": "Prix catalogue pour des simulations, jamais un devis : voir --json ou "
+        "le fichier du catalogue.",
+    },
+}
+_MARKS = {MatrixCell.AVAILABLE: "x", MatrixCell.INCLUDED: "i", MatrixCell.NONE: "."}
+
+
+def _catalogs(name: str | None, path: str | None) -> list[Catalog]:
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as error:
+            raise UnknownReference(f"cannot read the catalog file {path}: {error}") from None
+        return [parse_catalog(text, "json" if path.endswith(".json") else "toml")]
+    if name is None:
+        return [builtin_catalog(n) for n in BUILTIN_CATALOGS]
+    if name == "default":
+        return [default_catalog()]
+    return [builtin_catalog(name)]
+
+
+def _catalog(out: TextIO, lang: str, as_json: bool, name: str | None, path: str | None) -> int:
+    """Print the add-on x plan matrix of each catalog, as tables or as JSON."""
+    catalogs = _catalogs(name, path)
+    if as_json:
+        payload = {"catalogs": [_catalog_json(c, lang) for c in catalogs]}
+        out.write(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        return 0
+    text = _CATALOG_TEXT[lang]
+    for number, catalog in enumerate(catalogs):
+        if number:
+            out.write("\n")
+        matrix = catalog.matrix()
+        title = catalog.name.get(lang)
+        out.write(f"{title}\n{'=' * len(title)}\n{text['title']} ({text['legend']})\n\n")
+        codes = [f"P{i + 1}" for i in range(len(matrix.plans))]
+        rows = [[text["addon"], *codes]]
+        for addon_id, cells in zip(matrix.addons, matrix.cells, strict=True):
+            rows.append([catalog.name_of(addon_id, lang), *(_MARKS[c] for c in cells)])
+        _table(rows, out)
+        out.write(f"\n{text['plans']}\n")
+        width = max(len(c) for c in codes)
+        for code, plan_id in zip(codes, matrix.plans, strict=True):
+            out.write(f"  {code.ljust(width)}  {catalog.name_of(plan_id, lang)}\n")
+        out.write(f"\n{text['source']}: {catalog.source}\n{text['prices']}\n")
+    return 0
+
+
+def _catalog_json(catalog: Catalog, lang: str) -> dict[str, object]:
+    matrix = catalog.matrix()
+    return {
+        "id": catalog.id,
+        "name": catalog.name.get(lang),
+        "plans": [{"id": p, "name": catalog.name_of(p, lang)} for p in matrix.plans],
+        "addons": [
+            {
+                "id": addon_id,
+                "name": catalog.name_of(addon_id, lang),
+                "available_on": [
+                    p for p, c in zip(matrix.plans, cells, strict=True) if c is MatrixCell.AVAILABLE
+                ],
+                "included_in": [
+                    p for p, c in zip(matrix.plans, cells, strict=True) if c is MatrixCell.INCLUDED
+                ],
+            }
+            for addon_id, cells in zip(matrix.addons, matrix.cells, strict=True)
+        ],
+        "data": dump_catalog(catalog),
+    }
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m subcommerce",
@@ -119,6 +209,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run the embedded what-if and explain every line")
     demo.add_argument("--json", action="store_true", help="machine-readable output")
+    catalog = sub.add_parser(
+        "catalog", help="print which add-on can be bought on which plan (the default catalog)"
+    )
+    catalog.add_argument("--lang", choices=("en", "fr"), default="en", help="display language")
+    catalog.add_argument("--json", action="store_true", help="machine-readable output")
+    catalog.add_argument(
+        "--catalog",
+        dest="catalog_name",
+        default=None,
+        help="one embedded catalog: " + ", ".join(BUILTIN_CATALOGS) + " (default: all)",
+    )
+    catalog.add_argument("--file", default=None, help="a catalog of your own (.toml or .json)")
     return parser
 
 
@@ -129,7 +231,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         if args.command == "demo":
             return _demo(stream, args.json)
+        if args.command == "catalog":
+            return _catalog(stream, args.lang, args.json, args.catalog_name, args.file)
     except SubcommerceError as error:
         sys.stderr.write(f"error: {error}\n")
         return 2
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        return 0
     return 1  # pragma: no cover - argparse refuses unknown commands

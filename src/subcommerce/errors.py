@@ -23,10 +23,13 @@ __all__ = [
     "CurrencyMismatch",
     "DateOutsidePeriod",
     "InexactAmount",
+    "InvalidAccount",
     "InvalidAmount",
+    "InvalidCommand",
     "InvalidDate",
     "InvalidPeriod",
     "InvalidQuantity",
+    "InvalidTenant",
     "MoneyArithmeticError",
     "Reason",
     "ReasonCode",
@@ -83,6 +86,18 @@ class UnknownReference(SubcommerceError, LookupError):
     """An id (product, offer, subscription, ...) that names nothing known."""
 
 
+class InvalidCommand(SubcommerceError, ValueError):
+    """A command whose fields contradict each other or the state (not a rule's refusal)."""
+
+
+class InvalidAccount(SubcommerceError, ValueError):
+    """A billing account whose structure is wrong (a role in the wrong scope, a duplicate id)."""
+
+
+class InvalidTenant(SubcommerceError, ValueError):
+    """A tenant whose subscriptions contradict each other (a duplicate id, another organization)."""
+
+
 class ConversionError(SubcommerceError, ValueError):
     """Plain data (dict, JSON, TOML) that cannot become a subcommerce value; names the path."""
 
@@ -108,6 +123,9 @@ class ReasonCode(enum.StrEnum):
     INSTANCE_LIMIT_REACHED = "instance_limit_reached"
     NOT_OFFERED_IN_CURRENCY = "not_offered_in_currency"
     WRONG_PURCHASE_PATH = "wrong_purchase_path"
+    NOT_YET_ON_SALE = "not_yet_on_sale"
+    NOT_CONNECTABLE = "not_connectable"
+    NO_MATCHING_OFFER = "no_matching_offer"
     # License quantity and subscription rules (issue: accounts and lifecycle).
     NOT_AUTHORIZED = "not_authorized"
     CREDIT_CHECK_PENDING = "credit_check_pending"
@@ -126,6 +144,16 @@ class ReasonCode(enum.StrEnum):
     TRIAL_EXTENSION_NOT_ALLOWED = "trial_extension_not_allowed"
     QUANTITY_UNCHANGED = "quantity_unchanged"
     ADDON_EXCEEDS_BASE = "addon_exceeds_base"
+    # Accounts and lifecycle (issue 4), continued.
+    NOT_ENOUGH_LICENSES = "not_enough_licenses"
+    NOT_ASSIGNED = "not_assigned"
+    TRIAL_ALREADY_USED = "trial_already_used"
+    TRIAL_CANCELLATION = "trial_cancellation"
+    NOT_REACTIVATABLE = "not_reactivatable"
+    CANCEL_NEEDS_SUPPORT = "cancel_needs_support"
+    TERM_NOT_LONGER = "term_not_longer"
+    MANAGED_WITH_PARENT = "managed_with_parent"
+    NO_CHANGE = "no_change"
 
 
 _MESSAGES: dict[ReasonCode, tuple[str, str]] = {
@@ -154,8 +182,26 @@ _MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "{subject} n'a pas de prix en {detail}",
     ),
     ReasonCode.WRONG_PURCHASE_PATH: (
-        "{subject}: {detail}",
-        "{subject} : {detail}",
+        "{subject}: wrong purchase path for a {detail} billing account (MOSA: buy it from a base "
+        "subscription; MCA: buy it like any other product, without a base subscription)",
+        "{subject} : mauvais parcours d'achat pour un compte de facturation {detail} (MOSA : "
+        "achetez-le depuis un abonnement de base ; MCA : achetez-le comme tout autre produit, "
+        "sans abonnement de base)",
+    ),
+    ReasonCode.NOT_YET_ON_SALE: (
+        "{subject} is not on sale before {detail}",
+        "{subject} n'est pas en vente avant le {detail}",
+    ),
+    ReasonCode.NOT_CONNECTABLE: (
+        "{subject} cannot be connected to {detail}: not an active subscription of a plan it "
+        "can be bought on",
+        "{subject} ne peut pas être connecté à {detail} : ce n'est pas un abonnement actif d'un "
+        "plan sur lequel il peut être acheté",
+    ),
+    ReasonCode.NO_MATCHING_OFFER: (
+        "{subject} is not offered on that term and billing frequency ({detail})",
+        "{subject} n'est pas proposé pour cet engagement et cette fréquence de facturation "
+        "({detail})",
     ),
     ReasonCode.NOT_AUTHORIZED: (
         "{subject} may not {detail}",
@@ -227,6 +273,43 @@ _MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "{subject} a déjà {detail} licences",
     ),
     ReasonCode.ADDON_EXCEEDS_BASE: (
+        "{subject}: more licenses than its base subscriptions hold ({detail})",
+        "{subject} : plus de licences que ses abonnements de base n'en comptent ({detail})",
+    ),
+    ReasonCode.NOT_ENOUGH_LICENSES: (
+        "{subject}: only {detail} licenses are free; buy more before assigning",
+        "{subject} : seules {detail} licences sont libres ; achetez-en avant de les attribuer",
+    ),
+    ReasonCode.NOT_ASSIGNED: (
+        "{subject}: only {detail} licenses are assigned",
+        "{subject} : seules {detail} licences sont attribuées",
+    ),
+    ReasonCode.TRIAL_ALREADY_USED: (
+        "{subject}: this organization already had a trial of this product",
+        "{subject} : cette organisation a déjà eu une version d'évaluation de ce produit",
+    ),
+    ReasonCode.TRIAL_CANCELLATION: (
+        "{subject} is a trial; turn off its recurring billing to end it",
+        "{subject} est une version d'évaluation ; désactivez sa facturation périodique "
+        "pour y mettre fin",
+    ),
+    ReasonCode.NOT_REACTIVATABLE: (
+        "{subject} cannot be reactivated ({detail})",
+        "{subject} ne peut pas être réactivé ({detail})",
+    ),
+    ReasonCode.CANCEL_NEEDS_SUPPORT: (
+        "{subject} has {detail} licenses assigned; call support to cancel it",
+        "{subject} a {detail} licences attribuées ; appelez le support pour l'annuler",
+    ),
+    ReasonCode.TERM_NOT_LONGER: (
+        "{subject}: a term can only move to a longer one ({detail})",
+        "{subject} : un engagement ne peut passer qu'à une durée plus longue ({detail})",
+    ),
+    ReasonCode.MANAGED_WITH_PARENT: (
+        "{subject} is a traditional add-on; manage it through {detail}",
+        "{subject} est un module complémentaire traditionnel ; gérez-le depuis {detail}",
+    ),
+    ReasonCode.NO_CHANGE: (
         "{subject}: {detail}",
         "{subject} : {detail}",
     ),

@@ -1,0 +1,79 @@
+"""The embedded catalogs (package data) and reading a catalog from TOML or JSON text.
+
+Two catalogs ship with subcommerce, one file each under ``subcommerce/data/``:
+
+* ``office365-2015``: Office 365 for business as seed 002 gives it, 11 add-ons x 12 plans;
+* ``microsoft365``: the current Microsoft 365 business and enterprise plans and add-ons.
+
+:func:`default_catalog` is both of them in one catalog (their ids do not clash). The files are
+read through :mod:`importlib.resources`; that is the only input subcommerce takes that a caller
+does not hand it, and it is the package's own data.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from decimal import Decimal
+from importlib import resources
+from typing import Any, Final
+
+from subcommerce._convert import load_catalog
+from subcommerce.catalog import Catalog, DisplayName, merge_catalogs
+from subcommerce.errors import CatalogInvalid, UnknownReference
+
+__all__ = ["BUILTIN_CATALOGS", "builtin_catalog", "default_catalog", "parse_catalog"]
+
+#: The names of the embedded catalogs, oldest first.
+BUILTIN_CATALOGS: Final = ("office365-2015", "microsoft365")
+
+
+def parse_catalog(text: str, fmt: str = "toml") -> Catalog:
+    """A catalog from TOML or JSON text; numbers become Decimals, never floats.
+
+    Raises :class:`~subcommerce.errors.CatalogInvalid` (a ValueError) listing every problem.
+    """
+    return load_catalog(_parse(text, fmt))
+
+
+def _parse(text: str, fmt: str) -> Any:
+    if fmt == "toml":
+        import tomllib
+
+        try:
+            return tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as error:
+            raise CatalogInvalid([f"catalog: not valid TOML: {error}"]) from None
+    if fmt == "json":
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            raise CatalogInvalid([f"catalog: not valid JSON: {error}"]) from None
+    raise UnknownReference(f"unknown catalog format {fmt!r}; expected 'toml' or 'json'")
+
+
+def builtin_text(name: str) -> str:
+    """The TOML text of an embedded catalog."""
+    if name not in BUILTIN_CATALOGS:
+        raise UnknownReference(f"no embedded catalog {name!r}; expected one of {BUILTIN_CATALOGS}")
+    return resources.files("subcommerce").joinpath("data", f"{name}.toml").read_text("utf-8")
+
+
+@functools.cache
+def builtin_catalog(name: str) -> Catalog:
+    """One embedded catalog by name (see :data:`BUILTIN_CATALOGS`); loaded once, immutable."""
+    return parse_catalog(builtin_text(name))
+
+
+@functools.cache
+def default_catalog() -> Catalog:
+    """Every embedded catalog in one: the seed 002 plans and add-ons, and the current ones."""
+    return merge_catalogs(
+        "default",
+        DisplayName(
+            "Office 365 (2015-2018, seed 002) and Microsoft 365 (current)",
+            "Office 365 (2015-2018, document 002) et Microsoft 365 (actuel)",
+        ),
+        (builtin_catalog(name) for name in BUILTIN_CATALOGS),
+        source="the embedded catalogs " + ", ".join(BUILTIN_CATALOGS),
+    )
