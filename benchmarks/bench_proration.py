@@ -83,13 +83,20 @@ def allocate_31() -> object:
 
 
 def reference_allocate_31() -> object:
-    # The naive split every peer ships: round each piece on its own (loses cents).
-    piece = (Decimal("36.00") / 31).quantize(CENT, rounding=ROUND_HALF_EVEN)
-    return [piece] * 31
+    """Largest remainder written plainly with Fractions: exact shares, floor, hand out the rest."""
+    total, weights = 3600, [1] * 31
+    shares = [Fraction(total * w, sum(weights)) for w in weights]
+    parts = [s.numerator // s.denominator for s in shares]
+    order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - parts[i]), i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return [Decimal(p) / 100 for p in parts]
 
 
 def check_allocate() -> None:
-    assert sum(m.amount for m in allocate_31()) == Decimal("36.00")  # type: ignore[attr-defined]
+    ours = [m.amount for m in allocate_31()]  # type: ignore[attr-defined]
+    assert sum(ours) == Decimal("36.00")
+    assert ours == reference_allocate_31()
 
 
 ORIGINAL = prorate(PRICE, 100, period_containing(ANCHOR, 1, AS_OF))
@@ -122,7 +129,7 @@ def benchmarks(smoke: bool = False) -> list[Benchmark]:
             allocate_31,
             target_us=50.0,
             reference=reference_allocate_31,
-            reference_name="round each piece alone (loses 4 cents)",
+            reference_name="largest remainder with Fractions, plain Python",
             check=check_allocate,
         ),
         Benchmark(

@@ -412,6 +412,8 @@ def _money_from_units(units: int, cur: Currency) -> Money:
 
 def _integer_weights(weights: Sequence[Exact]) -> list[int]:
     """The weights scaled to integers with the same proportions."""
+    if all(type(weight) is int and weight >= 0 for weight in weights):
+        return list(weights)  # type: ignore[arg-type]  # all plain non-negative ints
     ratios: list[tuple[int, int]] = []
     for index, weight in enumerate(weights):
         if isinstance(weight, bool) or not isinstance(weight, (int, Decimal, Fraction)):
@@ -475,5 +477,5 @@ def allocate(total: Money, weights: Sequence[Exact]) -> tuple[Money, ...]:
             f"allows; round it first"
         )
     units = allocate_units(total.minor_units(), _integer_weights(weights))
-    exponent = total.currency.exponent
-    return tuple(_make(_from_units(u, exponent), total.currency) for u in units)
+    cur = total.currency
+    return tuple(_money_from_units(u, cur) for u in units)
