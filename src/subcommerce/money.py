@@ -213,11 +213,6 @@ _EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 _QUOTIENT: Final = Context(prec=34)
 
 
-def _from_units(units: int, exponent: int) -> Decimal:
-    """``units * 10**-exponent`` as an exact Decimal."""
-    return Decimal(units).scaleb(-exponent, _EXACT)
-
-
 _SCALES: Final[tuple[int, ...]] = tuple(10**e for e in range(5))
 
 
@@ -278,7 +273,7 @@ class Money:
         if isinstance(units, bool) or not isinstance(units, int):
             raise InexactAmount(f"minor units must be an int, got {units!r}")
         cur = currency(currency_code)
-        return _make(_from_units(units, cur.exponent), cur)
+        return _money_from_units(units, cur)
 
     # -- rounding ---------------------------------------------------------------------------
 
