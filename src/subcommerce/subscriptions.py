@@ -1,23 +1,38 @@
 """Tenants and subscriptions: what a tenant holds, in which state, bought through which channel.
 
-The accounts-and-lifecycle issue adds the license quantity rules and the lifecycle over time;
-this module starts with the shared data model.
+A :class:`Subscription` is an immutable snapshot: a product on a term and billing frequency, with
+licenses purchased and assigned, a status, the channel it was bought through and whether it
+renews. Its current term is computed from an anchor (``add_months(anchor, k * term months)``),
+never chained from the previous, clamped end. Its licenses are kept as :class:`LicenseBlock`
+values (how many, bought when) because under new commerce each block has its own 7-day window.
+
+A :class:`Tenant` is an organization (one domain namespace), its billing account and its
+subscriptions; a subscription bought by the organization joins it (seed 003). Deleted
+subscriptions stay in the tenant, so that an id is never reused and never comes back.
+
+The rules that change these values live in :mod:`subcommerce.commands` and
+:mod:`subcommerce.lifecycle`.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import attrs
 
+from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMethod
 from subcommerce.catalog import AddonKind, LicenseUnit
-from subcommerce.errors import InvalidQuantity, UnknownReference
-from subcommerce.periods import BillingFrequency, Term, check_date
+from subcommerce.errors import InvalidQuantity, InvalidTenant, UnknownReference
+from subcommerce.money import Money
+from subcommerce.periods import BillingFrequency, Period, Term, add_months, check_date
 
 __all__ = [
+    "InvoiceGroup",
+    "LicenseBlock",
     "PurchaseChannel",
+    "ScheduledChange",
     "Subscription",
     "SubscriptionStatus",
     "Tenant",
@@ -58,8 +73,53 @@ def _positive_or_zero(instance: object, attribute: attrs.Attribute[int], value: 
         raise InvalidQuantity(f"{attribute.name} must be a whole number >= 0, got {value!r}")
 
 
-def _check_start(instance: object, attribute: attrs.Attribute[date], value: date) -> None:
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidQuantity(f"{attribute.name} must be a whole number >= 1, got {value!r}")
+
+
+def _a_date(instance: object, attribute: attrs.Attribute[date], value: date) -> None:
     check_date(value, attribute.name)
+
+
+def _a_date_or_none(
+    instance: object, attribute: attrs.Attribute[date | None], value: object
+) -> None:
+    if value is not None:
+        check_date(value, attribute.name)
+
+
+@attrs.frozen
+class LicenseBlock:
+    """``quantity`` licenses bought on ``bought``: one purchase, one addition, or one renewal."""
+
+    quantity: int = attrs.field(validator=_positive)
+    bought: date = attrs.field(validator=_a_date)
+
+
+def _blocks(value: Iterable[LicenseBlock]) -> tuple[LicenseBlock, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class ScheduledChange:
+    """Changes that take effect at the next renewal (set while recurring billing is on)."""
+
+    quantity: int | None = None
+    term: Term | None = None
+    billing_frequency: BillingFrequency | None = None
+
+    def merged(self, other: ScheduledChange) -> ScheduledChange:
+        """This change with every field that ``other`` sets replaced by ``other``'s."""
+        return ScheduledChange(
+            quantity=self.quantity if other.quantity is None else other.quantity,
+            term=self.term if other.term is None else other.term,
+            billing_frequency=(
+                self.billing_frequency
+                if other.billing_frequency is None
+                else other.billing_frequency
+            ),
+        )
 
 
 @attrs.frozen
@@ -69,11 +129,27 @@ class Subscription:
     Entities compare by value here (they are immutable snapshots); use ``id`` to follow one
     subscription through time. ``parent_id`` names the base subscription of an add-on that is
     connected to one; ``addon_kind`` is None for a base plan.
+
+    Fields beyond the first ones all have defaults, so a snapshot can be written briefly:
+
+    * ``term_anchor`` and ``renewals``: the current term is
+      ``[add_months(anchor, n * renewals), add_months(anchor, n * (renewals + 1)))`` for an
+      ``n``-month term; the anchor is ``start`` unless a trial conversion, a reactivation or a
+      term change moved it.
+    * ``blocks``: the licenses as blocks bought on a date; empty means one block of ``quantity``
+      bought at the start of the current term. When given, they add up to ``quantity``.
+    * ``status_since``: the day the status began (for Expired and Disabled, whose length counts
+      from it); None means "at the end of the current term" (or the trial).
+    * ``trial_end``: the first day after the trial (set for a subscription that began as one).
+    * ``over_assigned`` / ``over_assigned_until``: users who lost their license when the quantity
+      fell below the assigned count at a renewal, and the day their grace ends.
+    * ``unit_price``: the price per license per billing period locked in at purchase, if known;
+      it prices refunds.
     """
 
     id: str
     product_id: str
-    start: date = attrs.field(validator=_check_start)
+    start: date = attrs.field(validator=_a_date)
     quantity: int = attrs.field(validator=_positive_or_zero)
     term: Term = Term.P1M
     billing_frequency: BillingFrequency = BillingFrequency.MONTHLY
@@ -84,26 +160,126 @@ class Subscription:
     unit: LicenseUnit = LicenseUnit.PER_USER
     addon_kind: AddonKind | None = None
     parent_id: str | None = None
+    organization: str | None = None
+    term_anchor: date | None = attrs.field(default=None, validator=_a_date_or_none)
+    renewals: int = attrs.field(default=0, validator=_positive_or_zero)
+    blocks: tuple[LicenseBlock, ...] = attrs.field(default=(), converter=_blocks)
+    scheduled: ScheduledChange | None = None
+    status_since: date | None = attrs.field(default=None, validator=_a_date_or_none)
+    trial_end: date | None = attrs.field(default=None, validator=_a_date_or_none)
+    trial_extensions: int = attrs.field(default=0, validator=_positive_or_zero)
+    credit_check_pending: bool = False
+    payment_method: PaymentMethod | None = None
+    billing_profile_id: str | None = None
+    invoice_section_id: str | None = None
+    order_id: str | None = None
+    unit_price: Money | None = None
+    over_assigned: int = attrs.field(default=0, validator=_positive_or_zero)
+    over_assigned_until: date | None = attrs.field(default=None, validator=_a_date_or_none)
+
+    def __attrs_post_init__(self) -> None:
+        if self.blocks and sum(b.quantity for b in self.blocks) != self.quantity:
+            raise InvalidQuantity(
+                f"subscription {self.id!r}: license blocks add up to "
+                f"{sum(b.quantity for b in self.blocks)}, not the quantity {self.quantity}"
+            )
+        if self.over_assigned and self.over_assigned_until is None:
+            raise InvalidQuantity(
+                f"subscription {self.id!r}: over_assigned users need over_assigned_until"
+            )
 
     @property
     def is_addon(self) -> bool:
         """True for an add-on (traditional or standalone)."""
         return self.addon_kind is not None
 
+    @property
+    def is_traditional_addon(self) -> bool:
+        """True for a traditional add-on: tied to its parent, cancelled with it."""
+        return self.addon_kind is AddonKind.TRADITIONAL
+
+    @property
+    def is_unconverted_trial(self) -> bool:
+        """True for a subscription that began as a trial and was never paid for."""
+        return self.trial_end is not None and self.term_anchor is None
+
+    @property
+    def anchor(self) -> date:
+        """The date the current run of terms is counted from."""
+        return self.start if self.term_anchor is None else self.term_anchor
+
+    @property
+    def current_term(self) -> Period:
+        """The current term, computed from the anchor."""
+        months = self.term.months
+        return Period(
+            add_months(self.anchor, months * self.renewals),
+            add_months(self.anchor, months * (self.renewals + 1)),
+        )
+
+    @property
+    def end(self) -> date:
+        """The first day after the current trial or term (when it renews, converts or expires)."""
+        if self.status is SubscriptionStatus.TRIAL and self.trial_end is not None:
+            return self.trial_end
+        return self.current_term.end
+
+    @property
+    def license_blocks(self) -> tuple[LicenseBlock, ...]:
+        """The licenses as blocks; one block bought at the current term's start if none given."""
+        if self.blocks or self.quantity == 0:
+            return self.blocks
+        bought = self.start if self.status is SubscriptionStatus.TRIAL else self.current_term.start
+        return (LicenseBlock(self.quantity, bought),)
+
+    @property
+    def free(self) -> int:
+        """Licenses purchased and not assigned."""
+        return max(self.quantity - self.assigned, 0)
+
+    @property
+    def renewal_quantity(self) -> int:
+        """The quantity the next renewal will bring (a scheduled change, or today's)."""
+        if self.scheduled is not None and self.scheduled.quantity is not None:
+            return self.scheduled.quantity
+        return self.quantity
+
+
+@attrs.frozen
+class InvoiceGroup:
+    """The invoice a subscription is billed on: its order (MOSA) or its billing profile (MCA)."""
+
+    kind: str  # "order" or "billing_profile"
+    id: str
+
+
+def _subscriptions(value: Iterable[Subscription]) -> tuple[Subscription, ...]:
+    return tuple(value)
+
 
 @attrs.frozen
 class Tenant:
-    """An organization (one domain namespace) and the subscriptions it holds."""
+    """An organization (one domain namespace), its billing account and the subscriptions it holds.
+
+    ``as_of`` is the date the lifecycle was last brought up to (None before any command).
+    """
 
     organization: str
-    subscriptions: tuple[Subscription, ...] = ()
+    subscriptions: tuple[Subscription, ...] = attrs.field(default=(), converter=_subscriptions)
+    account: BillingAccount | None = None
+    as_of: date | None = attrs.field(default=None, validator=_a_date_or_none)
 
     def __attrs_post_init__(self) -> None:
         seen: set[str] = set()
         for subscription in self.subscriptions:
             if subscription.id in seen:
-                raise InvalidQuantity(f"subscription id {subscription.id!r} appears twice")
+                raise InvalidTenant(f"subscription id {subscription.id!r} appears twice")
             seen.add(subscription.id)
+            if subscription.organization not in (None, self.organization):
+                raise InvalidTenant(
+                    f"subscription {subscription.id!r} belongs to organization "
+                    f"{subscription.organization!r}, not {self.organization!r}"
+                )
 
     def subscription(self, subscription_id: str) -> Subscription:
         """The subscription with ``subscription_id``; UnknownReference if there is none."""
@@ -113,6 +289,54 @@ class Tenant:
         raise UnknownReference(
             f"tenant {self.organization!r} has no subscription {subscription_id!r}"
         )
+
+    def has(self, subscription_id: str) -> bool:
+        """True when the tenant holds (or held) a subscription with that id."""
+        return any(s.id == subscription_id for s in self.subscriptions)
+
+    def traditional_addons_of(self, subscription_id: str) -> tuple[Subscription, ...]:
+        """The traditional add-ons tied to ``subscription_id``."""
+        return tuple(
+            s
+            for s in self.subscriptions
+            if s.is_traditional_addon and s.parent_id == subscription_id
+        )
+
+    def replace(self, *changed: Subscription) -> Tenant:
+        """This tenant with the subscriptions of the same ids replaced (others kept in order)."""
+        by_id = {s.id: s for s in changed}
+        return attrs.evolve(
+            self, subscriptions=tuple(by_id.get(s.id, s) for s in self.subscriptions)
+        )
+
+    def added(self, subscription: Subscription) -> Tenant:
+        """This tenant with ``subscription`` added at the end (it joins the organization)."""
+        joined = attrs.evolve(subscription, organization=self.organization)
+        return attrs.evolve(self, subscriptions=(*self.subscriptions, joined))
+
+    @property
+    def account_type(self) -> BillingAccountType | None:
+        """The billing account's agreement, if the tenant has an account."""
+        return None if self.account is None else self.account.type
+
+    def payment_method_of(self, subscription: Subscription) -> PaymentMethod | None:
+        """How ``subscription`` pays: its own method (MOSA) or its billing profile's (MCA)."""
+        if subscription.payment_method is not None:
+            return subscription.payment_method
+        if self.account is None or subscription.billing_profile_id is None:
+            return None
+        for profile in self.account.profiles:
+            if profile.id == subscription.billing_profile_id:
+                return profile.payment_method
+        return None
+
+    def invoice_group(self, subscription: Subscription) -> InvoiceGroup:
+        """The invoice ``subscription`` is billed on: one per order (MOSA), per profile (MCA)."""
+        if subscription.billing_profile_id is not None and (
+            self.account is not None and self.account.type.has_profiles
+        ):
+            return InvoiceGroup("billing_profile", subscription.billing_profile_id)
+        return InvoiceGroup("order", subscription.order_id or subscription.id)
 
     def __iter__(self) -> Iterator[Subscription]:
         return iter(self.subscriptions)

@@ -1,0 +1,1225 @@
+"""Commands as data: check one ("may I?") or apply it (a new tenant and the events it caused).
+
+Every command is a frozen value that names its actor and its as-of date. Both :func:`check` and
+:func:`apply` first bring the tenant up to that date (:func:`~subcommerce.lifecycle.advance`),
+then ask the same questions:
+
+* :func:`check` returns the reasons the command would be refused, () when it would go through,
+  so an admin tool can grey out a button and show why;
+* :func:`apply` raises :class:`~subcommerce.errors.Refused` with those reasons, or returns an
+  :class:`~subcommerce.lifecycle.Outcome`: the new tenant and the events (the lifecycle's first,
+  then the command's). The tenant passed in is a value and never changes.
+
+Every rule's refusal is a reason; input that cannot be a command at all (an unknown subscription
+id, a traditional add-on without a base, a billing frequency its term cannot have) raises the
+matching :class:`~subcommerce.errors.SubcommerceError` at once.
+
+>>> from datetime import date
+>>> from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMethod
+>>> from subcommerce.subscriptions import Tenant
+>>> account = BillingAccount.sign_up(BillingAccountType.MOSA, "contoso", "ana")
+>>> tenant = Tenant("contoso.com", account=account)
+>>> buy = PurchaseSubscription(actor="ana", as_of=date(2025, 3, 1), subscription_id="s1",
+...                            product_id="business-basic", quantity=100,
+...                            payment_method=PaymentMethod.CARD)
+>>> tenant = apply(tenant, buy).tenant
+>>> more = ChangeLicenseQuantity(actor="ana", as_of=date(2025, 3, 5), subscription_id="s1",
+...                              quantity=105)
+>>> apply(tenant, more).events
+(LicensesChanged(subscription_id='s1', on=datetime.date(2025, 3, 5), before=100, after=105),)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from subcommerce.billing import (
+    MICROSOFT,
+    Action,
+    BillingProfile,
+    PaymentMethod,
+    Role,
+    RoleAssignment,
+    RoleScope,
+    authorize,
+)
+from subcommerce.catalog import AddonKind, LicenseUnit
+from subcommerce.errors import (
+    InvalidCommand,
+    InvalidQuantity,
+    Reason,
+    ReasonCode,
+    Refused,
+    UnknownReference,
+)
+from subcommerce.events import (
+    ChangeScheduled,
+    CreditCheckCompleted,
+    Event,
+    LicensesAssigned,
+    LicensesChanged,
+    OverAssignmentEnded,
+    PaymentMethodSet,
+    Reactivated,
+    RecurringBillingChanged,
+    RoleGranted,
+    ScheduledChangeDropped,
+    StatusCause,
+    StatusChanged,
+    SubscriptionCancelled,
+    SubscriptionPurchased,
+    TrialExtended,
+)
+from subcommerce.lifecycle import Outcome, advance, follows_parent, set_status, trial_end
+from subcommerce.money import Money
+from subcommerce.periods import BillingFrequency, Term, check_date, period_containing
+from subcommerce.policy import DEFAULT_POLICY, Policy
+from subcommerce.proration import ProratedLine, prorate, refund_unused
+from subcommerce.subscriptions import (
+    LicenseBlock,
+    PurchaseChannel,
+    ScheduledChange,
+    Subscription,
+    SubscriptionStatus,
+    Tenant,
+)
+
+__all__ = [
+    "AssignLicenses",
+    "CancelSubscription",
+    "ChangeBillingFrequency",
+    "ChangeLicenseQuantity",
+    "ChangeTerm",
+    "Command",
+    "CompleteCreditCheck",
+    "ExtendTrial",
+    "GrantRole",
+    "PurchaseSubscription",
+    "Reactivate",
+    "SetPaymentMethod",
+    "SetRecurringBilling",
+    "StartTrial",
+    "UnassignLicenses",
+    "apply",
+    "check",
+]
+
+_Status = SubscriptionStatus
+
+
+# -- field validators ---------------------------------------------------------------------------
+
+
+def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidCommand(f"{attribute.name} must be a non-empty string, got {value!r}")
+
+
+def _text_or_none(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None:
+        _text(instance, attribute, value)  # type: ignore[arg-type]
+
+
+def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
+    check_date(value, attribute.name)
+
+
+def _count(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidQuantity(f"{attribute.name} must be a whole number >= 1, got {value!r}")
+
+
+def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidCommand(f"{attribute.name} must be True or False, got {value!r}")
+
+
+def _one_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise InvalidCommand(f"{attribute.name} must be a {kind.__name__}, got {value!r}")
+
+    return check
+
+
+def _optional(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    inner = _one_of(kind)
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            inner(instance, attribute, value)
+
+    return check
+
+
+def _frequency_fits_term(term: Term, frequency: BillingFrequency) -> None:
+    frequency.months(term)  # raises InvalidPeriod for a pair that cannot be
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PurchaseSubscription:
+    """Buy a subscription, a standalone add-on or a traditional add-on (on ``parent_id``).
+
+    The command carries what the purchase needs; whether the catalog offers the product to this
+    tenant is the orders layer's question. Under MCA the payment method is the billing profile's
+    (default profile and section when none is named); under MOSA it is the purchase's own.
+    ``order_id`` defaults to ``<subscription_id>/order``.
+    """
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    product_id: str = attrs.field(validator=_text)
+    quantity: int = attrs.field(validator=_count)
+    term: Term = attrs.field(default=Term.P1M, validator=_one_of(Term))
+    billing_frequency: BillingFrequency = attrs.field(
+        default=BillingFrequency.MONTHLY, validator=_one_of(BillingFrequency)
+    )
+    unit: LicenseUnit = attrs.field(default=LicenseUnit.PER_USER, validator=_one_of(LicenseUnit))
+    addon_kind: AddonKind | None = attrs.field(default=None, validator=_optional(AddonKind))
+    parent_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    channel: PurchaseChannel = attrs.field(
+        default=PurchaseChannel.DIRECT, validator=_one_of(PurchaseChannel)
+    )
+    payment_method: PaymentMethod | None = attrs.field(
+        default=None, validator=_optional(PaymentMethod)
+    )
+    billing_profile_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    invoice_section_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    order_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    unit_price: Money | None = attrs.field(default=None, validator=_optional(Money))
+
+    def __attrs_post_init__(self) -> None:
+        _frequency_fits_term(self.term, self.billing_frequency)
+        if self.addon_kind is AddonKind.TRADITIONAL and self.parent_id is None:
+            raise InvalidCommand(
+                f"traditional add-on {self.subscription_id!r} must name its base subscription"
+            )
+        if self.addon_kind is None and self.parent_id is not None:
+            raise InvalidCommand(
+                f"{self.subscription_id!r} is not an add-on and cannot have a parent subscription"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class StartTrial:
+    """Start a free trial of ``product_id``: fixed licenses, converts at the end if it can.
+
+    ``term`` and ``billing_frequency`` are what the trial converts to.
+    """
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    product_id: str = attrs.field(validator=_text)
+    term: Term = attrs.field(default=Term.P1M, validator=_one_of(Term))
+    billing_frequency: BillingFrequency = attrs.field(
+        default=BillingFrequency.MONTHLY, validator=_one_of(BillingFrequency)
+    )
+    unit: LicenseUnit = attrs.field(default=LicenseUnit.PER_USER, validator=_one_of(LicenseUnit))
+    payment_method: PaymentMethod | None = attrs.field(
+        default=None, validator=_optional(PaymentMethod)
+    )
+    billing_profile_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    invoice_section_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    order_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    unit_price: Money | None = attrs.field(default=None, validator=_optional(Money))
+
+    def __attrs_post_init__(self) -> None:
+        _frequency_fits_term(self.term, self.billing_frequency)
+
+
+@attrs.frozen(kw_only=True)
+class ChangeLicenseQuantity:
+    """Set the TOTAL number of licenses (have 100, need 5 more: 105), now or at the renewal."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    quantity: int = attrs.field(validator=_count)
+    at_renewal: bool = attrs.field(default=False, validator=_flag)
+
+
+@attrs.frozen(kw_only=True)
+class AssignLicenses:
+    """Assign ``count`` more licenses of the subscription to users."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    count: int = attrs.field(validator=_count)
+
+
+@attrs.frozen(kw_only=True)
+class UnassignLicenses:
+    """Take ``count`` licenses of the subscription back from users."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    count: int = attrs.field(validator=_count)
+
+
+@attrs.frozen(kw_only=True)
+class CancelSubscription:
+    """Cancel: Disabled at once, with a prorated refund; traditional add-ons go with it.
+
+    With ``actor=MICROSOFT`` it is support cancelling for the customer (the only way a
+    traditional add-on is removed on its own).
+    """
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class SetRecurringBilling:
+    """Turn recurring billing on or off (off: the subscription runs to its end, then expires)."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    recurring_billing: bool = attrs.field(validator=_flag)
+
+
+@attrs.frozen(kw_only=True)
+class ExtendTrial:
+    """Extend a trial once, in its last days."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class CompleteCreditCheck:
+    """Microsoft completed the credit check of an invoice-paid subscription."""
+
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    actor: str = attrs.field(default=MICROSOFT, validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class Reactivate:
+    """Bring an Expired or Disabled subscription back, on a new term from the as-of date."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class ChangeBillingFrequency:
+    """Bill the subscription at another frequency from its next renewal."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    billing_frequency: BillingFrequency = attrs.field(validator=_one_of(BillingFrequency))
+
+
+@attrs.frozen(kw_only=True)
+class ChangeTerm:
+    """Move the subscription to a longer term from its next renewal."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+    term: Term = attrs.field(validator=_one_of(Term))
+
+
+@attrs.frozen(kw_only=True)
+class SetPaymentMethod:
+    """Set the payment method of a subscription (MOSA) or of a billing profile (MCA)."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    payment_method: PaymentMethod = attrs.field(validator=_one_of(PaymentMethod))
+    subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    billing_profile_id: str | None = attrs.field(default=None, validator=_text_or_none)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.subscription_id is None) == (self.billing_profile_id is None):
+            raise InvalidCommand("name either a subscription (MOSA) or a billing profile (MCA)")
+
+
+@attrs.frozen(kw_only=True)
+class GrantRole:
+    """Grant ``role`` to ``principal`` (admin roles: global admin; billing roles: owners)."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    principal: str = attrs.field(validator=_text)
+    role: Role = attrs.field(validator=_one_of(Role))
+    billing_profile_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    invoice_section_id: str | None = attrs.field(default=None, validator=_text_or_none)
+
+    @property
+    def assignment(self) -> RoleAssignment:
+        """The role assignment this command grants."""
+        return RoleAssignment(
+            self.principal, self.role, self.billing_profile_id, self.invoice_section_id
+        )
+
+
+Command = (
+    PurchaseSubscription
+    | StartTrial
+    | ChangeLicenseQuantity
+    | AssignLicenses
+    | UnassignLicenses
+    | CancelSubscription
+    | SetRecurringBilling
+    | ExtendTrial
+    | CompleteCreditCheck
+    | Reactivate
+    | ChangeBillingFrequency
+    | ChangeTerm
+    | SetPaymentMethod
+    | GrantRole
+)
+
+
+# -- the two entry points -----------------------------------------------------------------------
+
+
+def check(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> tuple[Reason, ...]:
+    """Why ``command`` would be refused on ``tenant`` at its as-of date; () if it would go through.
+
+    The tenant is first brought up to the command's date, exactly as :func:`apply` does, so the
+    answer is the one :func:`apply` would give.
+    """
+    current = advance(tenant, command.as_of, policy).tenant
+    return tuple(_handler(command).reasons(current, command, policy))
+
+
+def apply(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> Outcome:
+    """The tenant after ``command``, and what happened; :class:`Refused` if a rule says no."""
+    advanced = advance(tenant, command.as_of, policy)
+    handler = _handler(command)
+    reasons = handler.reasons(advanced.tenant, command, policy)
+    if reasons:
+        raise Refused(reasons)
+    after, events = handler.run(advanced.tenant, command, policy)
+    return Outcome(after, advanced.events + tuple(events))
+
+
+_Reasons = Callable[[Tenant, Any, Policy], list[Reason]]
+_Run = Callable[[Tenant, Any, Policy], tuple[Tenant, list[Event]]]
+
+
+@attrs.frozen
+class _Handler:
+    reasons: _Reasons
+    run: _Run
+
+
+def _handler(command: object) -> _Handler:
+    try:
+        return _HANDLERS[type(command)]
+    except KeyError:
+        raise InvalidCommand(f"not a command: {command!r}") from None
+
+
+# -- shared questions ---------------------------------------------------------------------------
+
+
+def _subject(sub: Subscription) -> str:
+    return f"subscription {sub.id}"
+
+
+def _authorize(
+    tenant: Tenant, actor: str, action: Action, sub: Subscription | None = None
+) -> list[Reason]:
+    profile = None if sub is None else sub.billing_profile_id
+    section = None if sub is None else sub.invoice_section_id
+    return list(
+        authorize(
+            tenant.account,
+            actor,
+            action,
+            billing_profile_id=profile,
+            invoice_section_id=section,
+        )
+    )
+
+
+def _status(sub: Subscription, *allowed: SubscriptionStatus) -> list[Reason]:
+    """Reasons the status forbids the change: deleted, a trial, or otherwise not allowed."""
+    if sub.status in allowed:
+        return []
+    if sub.status is _Status.DELETED:
+        return [Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub))]
+    if sub.status is _Status.TRIAL:
+        return [Reason(ReasonCode.TRIAL, _subject(sub))]
+    return [Reason(ReasonCode.NOT_ACTIVE, _subject(sub), sub.status.value)]
+
+
+_CHANNEL_CODES = {
+    PurchaseChannel.PREPAID_PRODUCT_KEY: ReasonCode.PREPAID_PRODUCT_KEY,
+    PurchaseChannel.VOLUME_LICENSING: ReasonCode.VOLUME_LICENSING,
+    PurchaseChannel.CLOUD_SOLUTION_PROVIDER: ReasonCode.CLOUD_SOLUTION_PROVIDER,
+}
+
+
+def _channel(sub: Subscription, *, prepaid: bool = False) -> list[Reason]:
+    """Subscriptions bought through a partner, VL or a CSP are managed there (prepaid: licenses)."""
+    if sub.channel is PurchaseChannel.DIRECT:
+        return []
+    if sub.channel is PurchaseChannel.PREPAID_PRODUCT_KEY and not prepaid:
+        return []
+    return [Reason(_CHANNEL_CODES[sub.channel], _subject(sub))]
+
+
+def _end_of_sale(product_id: str, policy: Policy) -> list[Reason]:
+    if product_id in policy.end_of_sale:
+        return [Reason(ReasonCode.END_OF_SALE, product_id)]
+    return []
+
+
+def _window_open_blocks(sub: Subscription, on: date, policy: Policy) -> int:
+    return sum(b.quantity for b in sub.license_blocks if policy.window.is_open(b.bought, on))
+
+
+def _refund(sub: Subscription, on: date, policy: Policy) -> tuple[ProratedLine, ...]:
+    """The prorated refund of the billing period holding ``on``, from ``on`` (none unpriced)."""
+    if sub.unit_price is None or sub.quantity == 0:
+        return ()
+    months = sub.billing_frequency.months(sub.term)
+    period = period_containing(sub.anchor, months, on)
+    charge = prorate(sub.unit_price, sub.quantity, period, convention=policy.proration)
+    return (refund_unused(charge, on),)
+
+
+# -- purchases ----------------------------------------------------------------------------------
+
+
+def _placement(
+    tenant: Tenant,
+    payment_method: PaymentMethod | None,
+    profile_id: str | None,
+    section_id: str | None,
+) -> tuple[str | None, str | None, PaymentMethod | None]:
+    """Billing profile, invoice section and payment method of a new subscription."""
+    account = tenant.account
+    if account is None or not account.type.has_profiles:
+        if profile_id is not None or section_id is not None:
+            raise InvalidCommand("a MOSA purchase has no billing profile or invoice section")
+        return None, None, payment_method
+    if payment_method is not None:
+        raise InvalidCommand(
+            "under an MCA the payment method belongs to the billing profile; set it there"
+        )
+    profile: BillingProfile | None
+    if section_id is not None:
+        profile = account.section_profile(section_id)
+        if profile_id is not None and profile_id != profile.id:
+            raise InvalidCommand(
+                f"invoice section {section_id!r} belongs to billing profile {profile.id!r}, "
+                f"not {profile_id!r}"
+            )
+    else:
+        profile = account.profile(profile_id) if profile_id is not None else account.default_profile
+        if profile is None:  # pragma: no cover - an MCA account always has a profile
+            raise InvalidCommand(f"account {account.id!r} has no billing profile")
+        section_id = profile.default_section.id
+    return profile.id, section_id, profile.payment_method
+
+
+def _new_id(tenant: Tenant, subscription_id: str) -> None:
+    if tenant.has(subscription_id):
+        raise InvalidCommand(
+            f"tenant {tenant.organization!r} already has (or had) a subscription "
+            f"{subscription_id!r}; ids are never reused"
+        )
+
+
+def _parent(tenant: Tenant, command: PurchaseSubscription) -> Subscription | None:
+    if command.parent_id is None:
+        return None
+    parent = tenant.subscription(command.parent_id)
+    if parent.is_traditional_addon:
+        raise InvalidCommand(
+            f"{command.parent_id!r} is a traditional add-on and cannot carry add-ons"
+        )
+    if command.addon_kind is AddonKind.TRADITIONAL and command.term is not parent.term:
+        raise InvalidCommand(
+            f"traditional add-on {command.subscription_id!r} runs on its base's term "
+            f"({parent.term.value}), not {command.term.value}"
+        )
+    return parent
+
+
+def _purchase_reasons(tenant: Tenant, cmd: PurchaseSubscription, policy: Policy) -> list[Reason]:
+    _new_id(tenant, cmd.subscription_id)
+    parent = _parent(tenant, cmd)
+    profile, section, method = _placement(
+        tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
+    )
+    reasons = list(
+        authorize(
+            tenant.account,
+            cmd.actor,
+            Action.BUY,
+            billing_profile_id=profile,
+            invoice_section_id=section,
+        )
+    )
+    reasons += _end_of_sale(cmd.product_id, policy)
+    if cmd.channel is PurchaseChannel.DIRECT and method is None:
+        reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, cmd.subscription_id))
+    if parent is not None:
+        reasons += _status(parent, _Status.ACTIVE)
+    return reasons
+
+
+def _purchase(
+    tenant: Tenant, cmd: PurchaseSubscription, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    parent = _parent(tenant, cmd)
+    profile, section, method = _placement(
+        tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
+    )
+    sub = Subscription(
+        id=cmd.subscription_id,
+        product_id=cmd.product_id,
+        start=cmd.as_of,
+        quantity=cmd.quantity,
+        term=cmd.term,
+        billing_frequency=cmd.billing_frequency,
+        channel=cmd.channel,
+        unit=cmd.unit,
+        addon_kind=cmd.addon_kind,
+        parent_id=cmd.parent_id,
+        term_anchor=(
+            parent.current_term.start
+            if parent is not None and cmd.addon_kind is AddonKind.TRADITIONAL
+            else None
+        ),
+        blocks=(LicenseBlock(cmd.quantity, cmd.as_of),),
+        status_since=cmd.as_of,
+        credit_check_pending=(
+            cmd.channel is PurchaseChannel.DIRECT and method in policy.credit_check_methods
+        ),
+        payment_method=cmd.payment_method,
+        billing_profile_id=profile,
+        invoice_section_id=section,
+        order_id=cmd.order_id or f"{cmd.subscription_id}/order",
+        unit_price=cmd.unit_price,
+    )
+    tenant = tenant.added(sub)
+    event = SubscriptionPurchased(
+        subscription_id=sub.id,
+        on=cmd.as_of,
+        product_id=sub.product_id,
+        quantity=sub.quantity,
+        term=sub.term,
+        billing_frequency=sub.billing_frequency,
+        invoice_group=tenant.invoice_group(sub),
+        unit_price=sub.unit_price,
+        addon_kind=sub.addon_kind,
+        parent_id=sub.parent_id,
+    )
+    return tenant, [event]
+
+
+def _trial_reasons(tenant: Tenant, cmd: StartTrial, policy: Policy) -> list[Reason]:
+    _new_id(tenant, cmd.subscription_id)
+    profile, section, _ = _placement(
+        tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
+    )
+    reasons = list(
+        authorize(
+            tenant.account,
+            cmd.actor,
+            Action.BUY,
+            billing_profile_id=profile,
+            invoice_section_id=section,
+        )
+    )
+    reasons += _end_of_sale(cmd.product_id, policy)
+    if any(s.product_id == cmd.product_id and s.trial_end is not None for s in tenant):
+        reasons.append(Reason(ReasonCode.TRIAL_ALREADY_USED, cmd.product_id))
+    return reasons
+
+
+def _start_trial(tenant: Tenant, cmd: StartTrial, policy: Policy) -> tuple[Tenant, list[Event]]:
+    profile, section, _ = _placement(
+        tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
+    )
+    licenses = policy.trial.licenses
+    sub = Subscription(
+        id=cmd.subscription_id,
+        product_id=cmd.product_id,
+        start=cmd.as_of,
+        quantity=licenses,
+        term=cmd.term,
+        billing_frequency=cmd.billing_frequency,
+        status=_Status.TRIAL,
+        unit=cmd.unit,
+        blocks=(LicenseBlock(licenses, cmd.as_of),),
+        status_since=cmd.as_of,
+        trial_end=cmd.as_of + timedelta(days=policy.trial.days),
+        payment_method=cmd.payment_method,
+        billing_profile_id=profile,
+        invoice_section_id=section,
+        order_id=cmd.order_id or f"{cmd.subscription_id}/order",
+        unit_price=cmd.unit_price,
+    )
+    tenant = tenant.added(sub)
+    event = SubscriptionPurchased(
+        subscription_id=sub.id,
+        on=cmd.as_of,
+        product_id=sub.product_id,
+        quantity=licenses,
+        term=sub.term,
+        billing_frequency=sub.billing_frequency,
+        invoice_group=tenant.invoice_group(sub),
+        unit_price=sub.unit_price,
+        trial=True,
+    )
+    return tenant, [event]
+
+
+# -- licenses -----------------------------------------------------------------------------------
+
+
+def _quantity_reasons(tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
+    reasons += _status(sub, _Status.ACTIVE)
+    reasons += _channel(sub, prepaid=True)
+    if sub.credit_check_pending:
+        reasons.append(Reason(ReasonCode.CREDIT_CHECK_PENDING, _subject(sub)))
+    new = cmd.quantity
+    target = sub.renewal_quantity if cmd.at_renewal else sub.quantity
+    if new == target:
+        reasons.append(Reason(ReasonCode.QUANTITY_UNCHANGED, _subject(sub), str(new)))
+        return reasons
+    if new > sub.quantity:
+        reasons += _end_of_sale(sub.product_id, policy)
+    per_user = sub.unit is LicenseUnit.PER_USER
+    if cmd.at_renewal:
+        if not sub.recurring_billing:
+            reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, _subject(sub)))
+        if per_user and new < sub.assigned:
+            reasons.append(Reason(ReasonCode.BELOW_ASSIGNED, _subject(sub), str(sub.assigned)))
+        return reasons
+    if new < sub.quantity:
+        if per_user and new < sub.assigned:
+            reasons.append(Reason(ReasonCode.BELOW_ASSIGNED, _subject(sub), str(sub.assigned)))
+        if not sub.recurring_billing:
+            reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, _subject(sub)))
+        if policy.window_applies(tenant.account_type):
+            removable = _window_open_blocks(sub, cmd.as_of, policy)
+            if sub.quantity - new > removable:
+                reasons.append(
+                    Reason(
+                        ReasonCode.OUTSIDE_CANCELLATION_WINDOW,
+                        _subject(sub),
+                        f"licenses can be removed only within {policy.window.days} days of "
+                        f"buying them; {removable} can be removed now",
+                    )
+                )
+    return reasons
+
+
+def _remove_newest(blocks: tuple[LicenseBlock, ...], count: int) -> tuple[LicenseBlock, ...]:
+    kept = list(blocks)
+    while count:
+        last = kept.pop()
+        if last.quantity > count:
+            kept.append(LicenseBlock(last.quantity - count, last.bought))
+            count = 0
+        else:
+            count -= last.quantity
+    return tuple(kept)
+
+
+def _change_quantity(
+    tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    new = cmd.quantity
+    if cmd.at_renewal:
+        pending = sub.scheduled or ScheduledChange()
+        scheduled = attrs.evolve(pending, quantity=None if new == sub.quantity else new)
+        kept = None if scheduled == ScheduledChange() else scheduled
+        changed = attrs.evolve(sub, scheduled=kept)
+        return tenant.replace(changed), [
+            ChangeScheduled(sub.id, cmd.as_of, kept or ScheduledChange())
+        ]
+    events: list[Event] = [LicensesChanged(sub.id, cmd.as_of, sub.quantity, new)]
+    if new > sub.quantity:
+        blocks = (*sub.license_blocks, LicenseBlock(new - sub.quantity, cmd.as_of))
+        changed = attrs.evolve(sub, quantity=new, blocks=blocks)
+        absorbed = min(changed.over_assigned, changed.free)
+        if absorbed:
+            left = changed.over_assigned - absorbed
+            changed = attrs.evolve(
+                changed,
+                assigned=changed.assigned + absorbed,
+                over_assigned=left,
+                over_assigned_until=changed.over_assigned_until if left else None,
+            )
+            events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned))
+            if not left:
+                events.append(OverAssignmentEnded(sub.id, cmd.as_of, 0))
+    else:
+        blocks = _remove_newest(sub.license_blocks, sub.quantity - new)
+        assigned = min(sub.assigned, new)  # capacity shrinks at once; per-user never gets here
+        changed = attrs.evolve(sub, quantity=new, blocks=blocks, assigned=assigned)
+        if assigned != sub.assigned:
+            events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, assigned))
+    return tenant.replace(changed), events
+
+
+def _assign_reasons(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    reasons = _authorize(tenant, cmd.actor, Action.ASSIGN_LICENSES, sub)
+    reasons += _status(sub, _Status.ACTIVE, _Status.TRIAL)
+    if cmd.count > sub.free:
+        reasons.append(Reason(ReasonCode.NOT_ENOUGH_LICENSES, _subject(sub), str(sub.free)))
+    return reasons
+
+
+def _assign(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    changed = attrs.evolve(sub, assigned=sub.assigned + cmd.count)
+    return tenant.replace(changed), [
+        LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned)
+    ]
+
+
+def _unassign_reasons(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    reasons = _authorize(tenant, cmd.actor, Action.ASSIGN_LICENSES, sub)
+    if sub.status is _Status.DELETED:
+        reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub)))
+    if cmd.count > sub.assigned:
+        reasons.append(Reason(ReasonCode.NOT_ASSIGNED, _subject(sub), str(sub.assigned)))
+    return reasons
+
+
+def _unassign(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    changed = attrs.evolve(sub, assigned=sub.assigned - cmd.count)
+    return tenant.replace(changed), [
+        LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned)
+    ]
+
+
+# -- cancellation and recurring billing ---------------------------------------------------------
+
+
+def _in_window(sub: Subscription, on: date, policy: Policy) -> bool:
+    return policy.window.is_open(sub.current_term.start, on)
+
+
+def _cancel_reasons(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    support = cmd.actor == MICROSOFT
+    action = Action.SUPPORT_CANCEL if support else Action.CHANGE_SUBSCRIPTION
+    reasons = _authorize(tenant, cmd.actor, action, sub)
+    if sub.status is _Status.TRIAL:
+        reasons.append(Reason(ReasonCode.TRIAL_CANCELLATION, _subject(sub)))
+    else:
+        reasons += _status(sub, _Status.ACTIVE)
+    if support:
+        return reasons
+    if sub.is_traditional_addon:
+        reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, _subject(sub)))
+    reasons += _channel(sub)
+    if policy.window_applies(tenant.account_type):
+        if sub.status is _Status.ACTIVE and not _in_window(sub, cmd.as_of, policy):
+            closed = policy.window.closes(sub.current_term.start)
+            reasons.append(
+                Reason(
+                    ReasonCode.OUTSIDE_CANCELLATION_WINDOW,
+                    _subject(sub),
+                    f"the cancellation window closed on {closed.isoformat()}; "
+                    "turn off recurring billing instead",
+                )
+            )
+    elif (
+        policy.online_cancel_max_assigned is not None
+        and sub.assigned > policy.online_cancel_max_assigned
+    ):
+        reasons.append(Reason(ReasonCode.CANCEL_NEEDS_SUPPORT, _subject(sub), str(sub.assigned)))
+    return reasons
+
+
+def _cancel(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    on = cmd.as_of
+    refunds = not policy.window_applies(tenant.account_type) or _in_window(sub, on, policy)
+    children = [c for c in tenant.traditional_addons_of(sub.id) if c.status.is_active]
+    events: list[Event] = []
+    for s in (sub, *children):
+        if s.scheduled is not None:
+            events.append(ScheduledChangeDropped(s.id, on, s.scheduled))
+    events.append(
+        SubscriptionCancelled(sub.id, on, sub.quantity, _refund(sub, on, policy) if refunds else ())
+    )
+    for child in children:
+        refund = _refund(child, on, policy) if refunds else ()
+        events.append(SubscriptionCancelled(child.id, on, child.quantity, refund, sub.id))
+    stopped = attrs.evolve(sub, recurring_billing=False)
+    tenant, changed = set_status(
+        tenant.replace(stopped),
+        stopped,
+        _Status.DISABLED,
+        on,
+        StatusCause.CANCELLED,
+        child_cause=StatusCause.CANCELLED_WITH_PARENT,
+    )
+    return tenant, events + changed
+
+
+def _recurring_reasons(tenant: Tenant, cmd: SetRecurringBilling, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
+    reasons += _status(sub, _Status.ACTIVE, _Status.TRIAL)
+    reasons += _channel(sub)
+    if sub.is_traditional_addon:
+        if cmd.recurring_billing:
+            reasons.append(
+                Reason(ReasonCode.MANAGED_WITH_PARENT, _subject(sub), str(sub.parent_id))
+            )
+        else:
+            reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, _subject(sub)))
+    if sub.recurring_billing is cmd.recurring_billing:
+        state = "on" if cmd.recurring_billing else "off"
+        reasons.append(
+            Reason(ReasonCode.NO_CHANGE, _subject(sub), f"recurring billing is already {state}")
+        )
+    return reasons
+
+
+def _set_recurring(
+    tenant: Tenant, cmd: SetRecurringBilling, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    events: list[Event] = []
+    followers = [c for c in tenant.traditional_addons_of(sub.id) if c.status is not _Status.DELETED]
+    for s in (sub, *followers):
+        changed = attrs.evolve(s, recurring_billing=cmd.recurring_billing)
+        if not cmd.recurring_billing and s.scheduled is not None:
+            events.append(ScheduledChangeDropped(s.id, cmd.as_of, s.scheduled))
+            changed = attrs.evolve(changed, scheduled=None)
+        if s.recurring_billing is not cmd.recurring_billing:
+            events.append(RecurringBillingChanged(s.id, cmd.as_of, cmd.recurring_billing))
+        tenant = tenant.replace(changed)
+    return tenant, events
+
+
+# -- trials, credit checks, reactivation --------------------------------------------------------
+
+
+def _extend_reasons(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
+    if sub.status is _Status.DELETED:
+        return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub))]
+    code = ReasonCode.TRIAL_EXTENSION_NOT_ALLOWED
+    if sub.status is not _Status.TRIAL:
+        return [*reasons, Reason(code, _subject(sub), "it is not a trial")]
+    if sub.trial_extensions >= policy.trial.max_extensions:
+        reasons.append(Reason(code, _subject(sub), "the trial was already extended"))
+    end = trial_end(sub, policy)
+    opens = end - timedelta(days=policy.trial.extension_within_days)
+    if cmd.as_of < opens:
+        reasons.append(
+            Reason(
+                code,
+                _subject(sub),
+                f"a trial can be extended only in its last {policy.trial.extension_within_days} "
+                f"days, from {opens.isoformat()}",
+            )
+        )
+    return reasons
+
+
+def _extend(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    end = trial_end(sub, policy) + timedelta(days=policy.trial.extension_days)
+    changed = attrs.evolve(sub, trial_end=end, trial_extensions=sub.trial_extensions + 1)
+    return tenant.replace(changed), [TrialExtended(sub.id, cmd.as_of, end)]
+
+
+def _credit_reasons(tenant: Tenant, cmd: CompleteCreditCheck, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    reasons = _authorize(tenant, cmd.actor, Action.COMPLETE_CREDIT_CHECK, sub)
+    if sub.status is _Status.DELETED:
+        reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub)))
+    if not sub.credit_check_pending:
+        reasons.append(Reason(ReasonCode.NO_CHANGE, _subject(sub), "no credit check is pending"))
+    return reasons
+
+
+def _complete_credit(
+    tenant: Tenant, cmd: CompleteCreditCheck, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    changed = attrs.evolve(sub, credit_check_pending=False)
+    return tenant.replace(changed), [CreditCheckCompleted(sub.id, cmd.as_of)]
+
+
+def _reactivate_reasons(tenant: Tenant, cmd: Reactivate, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
+    if sub.status is _Status.DELETED:
+        return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub))]
+    if sub.status not in (_Status.EXPIRED, _Status.DISABLED):
+        reasons.append(Reason(ReasonCode.NOT_REACTIVATABLE, _subject(sub), sub.status.value))
+    elif (sub.channel, sub.status) in policy.not_reactivatable:
+        reasons.append(
+            Reason(
+                ReasonCode.NOT_REACTIVATABLE,
+                _subject(sub),
+                f"a {sub.channel.value} subscription cannot come back once {sub.status.value}",
+            )
+        )
+    reasons += _channel(sub)
+    if follows_parent(tenant, sub):
+        reasons.append(Reason(ReasonCode.MANAGED_WITH_PARENT, _subject(sub), str(sub.parent_id)))
+    reasons += _end_of_sale(sub.product_id, policy)
+    if sub.channel is PurchaseChannel.DIRECT and tenant.payment_method_of(sub) is None:
+        reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, _subject(sub)))
+    return reasons
+
+
+def _restart(sub: Subscription, on: date, anchor: date, term: Term) -> Subscription:
+    return attrs.evolve(
+        sub,
+        status=_Status.ACTIVE,
+        status_since=on,
+        recurring_billing=True,
+        term=term,
+        term_anchor=anchor,
+        renewals=0,
+        blocks=(LicenseBlock(sub.quantity, on),) if sub.quantity else (),
+        scheduled=None,
+    )
+
+
+def _reactivate(tenant: Tenant, cmd: Reactivate, policy: Policy) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    on = cmd.as_of
+    back = _restart(sub, on, on, sub.term)
+    events: list[Event] = [
+        StatusChanged(sub.id, on, sub.status, _Status.ACTIVE, StatusCause.REACTIVATED),
+        Reactivated(sub.id, on, back.current_term, back.quantity),
+    ]
+    tenant = tenant.replace(back)
+    for child in tenant.traditional_addons_of(sub.id):
+        if child.status not in (_Status.EXPIRED, _Status.DISABLED):
+            continue
+        child_back = _restart(child, on, on, back.term)
+        tenant = tenant.replace(child_back)
+        events.append(
+            StatusChanged(child.id, on, child.status, _Status.ACTIVE, StatusCause.FOLLOWS_PARENT)
+        )
+        events.append(Reactivated(child.id, on, child_back.current_term, child_back.quantity))
+    return tenant, events
+
+
+# -- changes at renewal -------------------------------------------------------------------------
+
+
+def _renewal_change_reasons(
+    tenant: Tenant, sub: Subscription, actor: str, action: Action
+) -> list[Reason]:
+    reasons = _authorize(tenant, actor, action, sub)
+    reasons += _status(sub, _Status.ACTIVE)
+    reasons += _channel(sub)
+    if not sub.recurring_billing and sub.status is _Status.ACTIVE:
+        reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, _subject(sub)))
+    return reasons
+
+
+def _frequency_reasons(tenant: Tenant, cmd: ChangeBillingFrequency, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    pending = sub.scheduled or ScheduledChange()
+    _frequency_fits_term(pending.term or sub.term, cmd.billing_frequency)
+    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, Action.CHANGE_BILLING_FREQUENCY)
+    if cmd.billing_frequency is (pending.billing_frequency or sub.billing_frequency):
+        reasons.append(
+            Reason(
+                ReasonCode.NO_CHANGE,
+                _subject(sub),
+                f"it already renews billed {cmd.billing_frequency.value}",
+            )
+        )
+    return reasons
+
+
+def _schedule(
+    tenant: Tenant, sub: Subscription, change: ScheduledChange, on: date
+) -> tuple[Tenant, list[Event]]:
+    merged = (sub.scheduled or ScheduledChange()).merged(change)
+    # A field scheduled back to today's value is no change at all.
+    if merged.term is sub.term:
+        merged = attrs.evolve(merged, term=None)
+    if merged.billing_frequency is sub.billing_frequency:
+        merged = attrs.evolve(merged, billing_frequency=None)
+    kept = None if merged == ScheduledChange() else merged
+    return tenant.replace(attrs.evolve(sub, scheduled=kept)), [ChangeScheduled(sub.id, on, merged)]
+
+
+def _change_frequency(
+    tenant: Tenant, cmd: ChangeBillingFrequency, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    return _schedule(
+        tenant, sub, ScheduledChange(billing_frequency=cmd.billing_frequency), cmd.as_of
+    )
+
+
+def _term_reasons(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    pending = sub.scheduled or ScheduledChange()
+    _frequency_fits_term(cmd.term, pending.billing_frequency or sub.billing_frequency)
+    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, Action.CHANGE_SUBSCRIPTION)
+    if follows_parent(tenant, sub):
+        reasons.append(Reason(ReasonCode.MANAGED_WITH_PARENT, _subject(sub), str(sub.parent_id)))
+    if cmd.term is (pending.term or sub.term):
+        reasons.append(
+            Reason(ReasonCode.NO_CHANGE, _subject(sub), f"it already renews for {cmd.term.value}")
+        )
+    elif cmd.term.months < sub.term.months:
+        reasons.append(
+            Reason(
+                ReasonCode.TERM_NOT_LONGER,
+                _subject(sub),
+                f"{sub.term.value} cannot become {cmd.term.value}",
+            )
+        )
+    return reasons
+
+
+def _change_term(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    return _schedule(tenant, sub, ScheduledChange(term=cmd.term), cmd.as_of)
+
+
+# -- payment methods and roles ------------------------------------------------------------------
+
+
+def _payment_target(tenant: Tenant, cmd: SetPaymentMethod) -> Subscription | BillingProfile:
+    """The subscription (MOSA) or the billing profile (MCA) whose payment method changes."""
+    account = tenant.account
+    mca = account is not None and account.type.has_profiles
+    if cmd.subscription_id is not None:
+        if mca:
+            raise InvalidCommand("under an MCA the payment method belongs to the billing profile")
+        return tenant.subscription(cmd.subscription_id)
+    if account is None or not mca:
+        raise InvalidCommand("a MOSA account has no billing profiles; name the subscription")
+    return account.profile(str(cmd.billing_profile_id))
+
+
+def _payment_reasons(tenant: Tenant, cmd: SetPaymentMethod, policy: Policy) -> list[Reason]:
+    target = _payment_target(tenant, cmd)
+    if isinstance(target, BillingProfile):
+        reasons = list(
+            authorize(
+                tenant.account,
+                cmd.actor,
+                Action.MANAGE_PAYMENT_METHODS,
+                billing_profile_id=target.id,
+            )
+        )
+        subject = f"billing profile {target.id}"
+    else:
+        reasons = _authorize(tenant, cmd.actor, Action.MANAGE_PAYMENT_METHODS, target)
+        if target.status is _Status.DELETED:
+            reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(target)))
+        subject = _subject(target)
+    if target.payment_method is cmd.payment_method:
+        reasons.append(
+            Reason(ReasonCode.NO_CHANGE, subject, f"it already pays by {cmd.payment_method.value}")
+        )
+    return reasons
+
+
+def _set_payment(
+    tenant: Tenant, cmd: SetPaymentMethod, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    target = _payment_target(tenant, cmd)
+    event = PaymentMethodSet(
+        cmd.as_of, cmd.payment_method, cmd.subscription_id, cmd.billing_profile_id
+    )
+    if isinstance(target, Subscription):
+        return tenant.replace(attrs.evolve(target, payment_method=cmd.payment_method)), [event]
+    if tenant.account is None:  # pragma: no cover - _payment_target refuses it first
+        raise InvalidCommand(f"tenant {tenant.organization!r} has no billing account")
+    changed = attrs.evolve(target, payment_method=cmd.payment_method)
+    return attrs.evolve(tenant, account=tenant.account.with_profile(changed)), [event]
+
+
+def _grant_reasons(tenant: Tenant, cmd: GrantRole, policy: Policy) -> list[Reason]:
+    if tenant.account is None:
+        raise InvalidCommand(f"tenant {tenant.organization!r} has no billing account")
+    assignment = cmd.assignment
+    tenant.account.grant(assignment)  # raises for a role the account type cannot hold
+    if assignment.role.scope is RoleScope.DIRECTORY:
+        reasons = list(authorize(tenant.account, cmd.actor, Action.MANAGE_ADMIN_ROLES))
+    else:
+        profile = cmd.billing_profile_id
+        if cmd.invoice_section_id is not None:
+            profile = tenant.account.section_profile(cmd.invoice_section_id).id
+        reasons = list(
+            authorize(
+                tenant.account,
+                cmd.actor,
+                Action.MANAGE_BILLING_ROLES,
+                billing_profile_id=profile,
+                invoice_section_id=cmd.invoice_section_id,
+            )
+        )
+    if assignment in tenant.account.roles:
+        reasons.append(
+            Reason(ReasonCode.NO_CHANGE, cmd.principal, f"already holds {cmd.role.value}")
+        )
+    return reasons
+
+
+def _grant(tenant: Tenant, cmd: GrantRole, policy: Policy) -> tuple[Tenant, list[Event]]:
+    if tenant.account is None:  # pragma: no cover - _grant_reasons refuses it first
+        raise UnknownReference(f"tenant {tenant.organization!r} has no billing account")
+    account = tenant.account.grant(cmd.assignment)
+    event = RoleGranted(
+        cmd.as_of, cmd.principal, cmd.role, cmd.billing_profile_id, cmd.invoice_section_id
+    )
+    return attrs.evolve(tenant, account=account), [event]
+
+
+_HANDLERS: Final[Mapping[type, _Handler]] = MappingProxyType(
+    {
+        PurchaseSubscription: _Handler(_purchase_reasons, _purchase),
+        StartTrial: _Handler(_trial_reasons, _start_trial),
+        ChangeLicenseQuantity: _Handler(_quantity_reasons, _change_quantity),
+        AssignLicenses: _Handler(_assign_reasons, _assign),
+        UnassignLicenses: _Handler(_unassign_reasons, _unassign),
+        CancelSubscription: _Handler(_cancel_reasons, _cancel),
+        SetRecurringBilling: _Handler(_recurring_reasons, _set_recurring),
+        ExtendTrial: _Handler(_extend_reasons, _extend),
+        CompleteCreditCheck: _Handler(_credit_reasons, _complete_credit),
+        Reactivate: _Handler(_reactivate_reasons, _reactivate),
+        ChangeBillingFrequency: _Handler(_frequency_reasons, _change_frequency),
+        ChangeTerm: _Handler(_term_reasons, _change_term),
+        SetPaymentMethod: _Handler(_payment_reasons, _set_payment),
+        GrantRole: _Handler(_grant_reasons, _grant),
+    }
+)

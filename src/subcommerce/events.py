@@ -1,0 +1,262 @@
+"""Events: what happened to a tenant, as frozen values, in the order it happened.
+
+Commands and the passing of time produce events. They carry what billing needs to price and
+invoice the change later: the subscription, the date, the quantities before and after, the term
+and frequency, and the refund lines where there is a refund. They are facts; nothing here decides.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+import attrs
+
+from subcommerce.billing import PaymentMethod, Role
+from subcommerce.catalog import AddonKind
+from subcommerce.money import Money
+from subcommerce.periods import BillingFrequency, Period, Term
+from subcommerce.proration import ProratedLine
+from subcommerce.subscriptions import InvoiceGroup, ScheduledChange, SubscriptionStatus
+
+__all__ = [
+    "ChangeScheduled",
+    "CreditCheckCompleted",
+    "Event",
+    "LicensesAssigned",
+    "LicensesChanged",
+    "OverAssignmentEnded",
+    "OverAssignmentStarted",
+    "PaymentMethodSet",
+    "Reactivated",
+    "RecurringBillingChanged",
+    "Renewed",
+    "RoleGranted",
+    "ScheduledChangeDropped",
+    "StatusCause",
+    "StatusChanged",
+    "SubscriptionCancelled",
+    "SubscriptionPurchased",
+    "TrialConverted",
+    "TrialExtended",
+]
+
+
+class StatusCause(enum.StrEnum):
+    """Why a status changed."""
+
+    TERM_ENDED = "term_ended"  # recurring billing off: the term ran out
+    TRIAL_ENDED = "trial_ended"  # no conversion: no payment method or recurring billing off
+    TRIAL_CONVERTED = "trial_converted"
+    GRACE_ENDED = "grace_ended"  # Expired -> Disabled
+    DISABLED_ENDED = "disabled_ended"  # Disabled -> Deleted (or Expired -> Deleted, no Disabled)
+    CANCELLED = "cancelled"
+    CANCELLED_WITH_PARENT = "cancelled_with_parent"
+    FOLLOWS_PARENT = "follows_parent"  # a traditional add-on follows its base
+    REACTIVATED = "reactivated"
+
+
+@attrs.frozen
+class SubscriptionPurchased:
+    """A new subscription (or trial): what was bought, on which invoice."""
+
+    subscription_id: str
+    on: date
+    product_id: str
+    quantity: int
+    term: Term
+    billing_frequency: BillingFrequency
+    invoice_group: InvoiceGroup
+    unit_price: Money | None = None
+    addon_kind: AddonKind | None = None
+    parent_id: str | None = None
+    trial: bool = False
+
+
+@attrs.frozen
+class LicensesChanged:
+    """The licenses purchased went from ``before`` to ``after`` on ``on`` (billing prorates it)."""
+
+    subscription_id: str
+    on: date
+    before: int
+    after: int
+
+    @property
+    def delta(self) -> int:
+        """``after - before``: positive for licenses bought, negative for licenses removed."""
+        return self.after - self.before
+
+
+@attrs.frozen
+class ChangeScheduled:
+    """A change recorded for the next renewal; ``scheduled`` is the whole pending change."""
+
+    subscription_id: str
+    on: date
+    scheduled: ScheduledChange
+
+
+@attrs.frozen
+class ScheduledChangeDropped:
+    """Pending renewal changes dropped (recurring billing turned off, or cancellation)."""
+
+    subscription_id: str
+    on: date
+    dropped: ScheduledChange
+
+
+@attrs.frozen
+class LicensesAssigned:
+    """Licenses assigned went from ``before`` to ``after`` (both ways: assign and unassign)."""
+
+    subscription_id: str
+    on: date
+    before: int
+    after: int
+
+
+@attrs.frozen
+class OverAssignmentStarted:
+    """A renewal lowered the quantity below the assigned count: ``users`` keep access until."""
+
+    subscription_id: str
+    on: date
+    users: int
+    until: date
+
+
+@attrs.frozen
+class OverAssignmentEnded:
+    """The grace of over-assigned users ended (``unlicensed`` lost their license; 0 if absorbed)."""
+
+    subscription_id: str
+    on: date
+    unlicensed: int
+
+
+@attrs.frozen
+class CreditCheckCompleted:
+    """The credit check of an invoice-paid subscription completed; licenses can change."""
+
+    subscription_id: str
+    on: date
+
+
+@attrs.frozen
+class RecurringBillingChanged:
+    """Recurring billing turned on or off."""
+
+    subscription_id: str
+    on: date
+    recurring_billing: bool
+
+
+@attrs.frozen
+class TrialExtended:
+    """A trial got its extension; ``trial_end`` is the new first day after the trial."""
+
+    subscription_id: str
+    on: date
+    trial_end: date
+
+
+@attrs.frozen
+class TrialConverted:
+    """A trial became a paid subscription at its end; billing starts with ``term_period``."""
+
+    subscription_id: str
+    on: date
+    quantity: int
+    term_period: Period
+    billing_frequency: BillingFrequency
+
+
+@attrs.frozen
+class Renewed:
+    """A new term began, with the scheduled changes applied."""
+
+    subscription_id: str
+    on: date
+    term_period: Period
+    quantity_before: int
+    quantity_after: int
+    term: Term
+    billing_frequency: BillingFrequency
+
+
+@attrs.frozen
+class StatusChanged:
+    """The status went from ``before`` to ``after`` on ``on``."""
+
+    subscription_id: str
+    on: date
+    before: SubscriptionStatus
+    after: SubscriptionStatus
+    cause: StatusCause
+
+
+@attrs.frozen
+class SubscriptionCancelled:
+    """A cancellation; ``refund`` holds the prorated refund lines (empty without a price).
+
+    ``with_parent`` names the base whose cancellation took this traditional add-on along.
+    """
+
+    subscription_id: str
+    on: date
+    quantity: int
+    refund: tuple[ProratedLine, ...] = ()
+    with_parent: str | None = None
+
+
+@attrs.frozen
+class Reactivated:
+    """An Expired or Disabled subscription is active again, on a new term from ``on``."""
+
+    subscription_id: str
+    on: date
+    term_period: Period
+    quantity: int
+
+
+@attrs.frozen
+class PaymentMethodSet:
+    """A payment method set on a subscription (MOSA) or a billing profile (MCA)."""
+
+    on: date
+    payment_method: PaymentMethod
+    subscription_id: str | None = None
+    billing_profile_id: str | None = None
+
+
+@attrs.frozen
+class RoleGranted:
+    """A role granted to a principal."""
+
+    on: date
+    principal: str
+    role: Role
+    billing_profile_id: str | None = None
+    invoice_section_id: str | None = None
+
+
+Event = (
+    SubscriptionPurchased
+    | LicensesChanged
+    | ChangeScheduled
+    | ScheduledChangeDropped
+    | LicensesAssigned
+    | OverAssignmentStarted
+    | OverAssignmentEnded
+    | CreditCheckCompleted
+    | RecurringBillingChanged
+    | TrialExtended
+    | TrialConverted
+    | Renewed
+    | StatusChanged
+    | SubscriptionCancelled
+    | Reactivated
+    | PaymentMethodSet
+    | RoleGranted
+)
