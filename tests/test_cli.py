@@ -1,4 +1,4 @@
-"""The command line: ``python -m subcommerce demo`` and its ``--json`` form."""
+"""The command line: ``demo`` (the scenario, and ``--proration``), ``simulate FILE``, ``--json``."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
+from subcommerce._convert import from_data
 from subcommerce.cli import main
 from subcommerce.proration import PRESETS
+from subcommerce.simulate import Timeline
 
 
 def run(*argv: str) -> str:
@@ -51,9 +53,9 @@ def money_values(data: Any) -> list[Any]:
 # -- text ---------------------------------------------------------------------------------------
 
 
-def test_demo_prices_5_more_licenses_on_the_15th_at_98_71() -> None:
+def test_demo_proration_prices_5_more_licenses_on_the_15th_at_98_71() -> None:
     # 5 x 36.00 x 17/31 = 98.709677... -> 98.71
-    text = run("demo")
+    text = run("demo", "--proration")
     assert "100 licenses at 36.00 USD a month" in text
     assert "17/31" in text
     assert "98.709677..." in text
@@ -62,7 +64,7 @@ def test_demo_prices_5_more_licenses_on_the_15th_at_98_71() -> None:
 
 def test_demo_explains_the_credit_and_both_rebills() -> None:
     # 100 x 36 x 14/31 = 1625.806451...; 105 x 36 x 17/31 = 2072.903225...
-    text = run("demo")
+    text = run("demo", "--proration")
     assert "-3600.00" in text
     assert "1625.806451..." in text
     assert "1625.81" in text
@@ -72,13 +74,13 @@ def test_demo_explains_the_credit_and_both_rebills() -> None:
 
 
 def test_demo_shows_the_same_change_under_every_preset() -> None:
-    text = run("demo")
+    text = run("demo", "--proration")
     for name in PRESETS:
         assert name in text
 
 
 def test_demo_text_is_the_same_on_every_run() -> None:
-    assert run("demo") == run("demo")
+    assert run("demo", "--proration") == run("demo", "--proration")
 
 
 def test_an_unknown_command_is_refused_by_the_parser() -> None:
@@ -91,7 +93,7 @@ def test_an_unknown_command_is_refused_by_the_parser() -> None:
 
 
 def test_demo_json_has_no_float_and_every_amount_is_a_decimal_string() -> None:
-    data = json.loads(run("demo", "--json"), parse_float=refuse_float)
+    data = json.loads(run("demo", "--proration", "--json"), parse_float=refuse_float)
     assert not any(isinstance(leaf, float) for leaf in leaves(data))
     amounts = money_values(data)
     assert amounts
@@ -105,7 +107,7 @@ def test_demo_json_has_no_float_and_every_amount_is_a_decimal_string() -> None:
 
 
 def test_demo_json_gives_the_purchase_the_lines_and_the_net() -> None:
-    data = json.loads(run("demo", "--json"), parse_float=refuse_float)
+    data = json.loads(run("demo", "--proration", "--json"), parse_float=refuse_float)
     assert data["purchase"]["amount"] == {"amount": "98.71", "currency": "USD"}
     assert data["net"] == {"amount": "98.71", "currency": "USD"}
     change = data["credit_and_rebill"]
@@ -117,19 +119,116 @@ def test_demo_json_gives_the_purchase_the_lines_and_the_net() -> None:
 
 
 def test_demo_json_is_byte_identical_across_runs() -> None:
-    assert run("demo", "--json") == run("demo", "--json")
+    assert run("demo", "--proration", "--json") == run("demo", "--proration", "--json")
 
 
-def test_demo_json_is_byte_identical_in_fresh_interpreters_with_any_hash_seed() -> None:
+@pytest.mark.parametrize(
+    "argv", [("demo", "--json"), ("demo", "--proration", "--json")], ids=["scenario", "proration"]
+)
+def test_demo_json_is_byte_identical_in_fresh_interpreters_with_any_hash_seed(
+    argv: tuple[str, ...],
+) -> None:
     """No set or dict ordering, clock or randomness leaks into the output."""
-    expected = run("demo", "--json")
+    expected = run(*argv)
     for seed in ("0", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         result = subprocess.run(
-            [sys.executable, "-m", "subcommerce", "demo", "--json"],
+            [sys.executable, "-m", "subcommerce", *argv],
             capture_output=True,
             text=True,
             env=env,
             check=True,
         )
         assert result.stdout == expected
+
+
+# -- the demo scenario and simulate -----------------------------------------------------------
+
+
+def test_demo_runs_the_small_business_scenario_and_prints_its_invoices() -> None:
+    text = run("demo")
+    assert "What-if 'small-business'" in text
+    assert "Amounts exclude taxes" in text
+    # The mid-period purchase: 5 x 15.00 x 17/31 = 41.129... -> 41.13 on the first invoice.
+    assert "41.13" in text
+    assert "Invoice order-1/2025-02-01" in text
+    assert "total 191.13 USD" in text
+    assert "17/31" in text
+    assert "Invoice order-3/2025-03-10" in text  # the add-on's own order under MOSA
+    assert "total 600.00 USD" in text
+    assert "Open statement order-1/2025-05-01" in text
+
+
+def test_demo_shows_the_refused_request_with_its_reason() -> None:
+    text = run("demo")
+    assert "refused" in text
+    assert "the new total is below the 12 licenses assigned; unassign first" in text
+
+
+def test_demo_text_of_the_scenario_is_the_same_on_every_run() -> None:
+    assert run("demo") == run("demo")
+
+
+def test_demo_json_is_the_timeline_as_plain_data_and_loads_back() -> None:
+    data = json.loads(run("demo", "--json"), parse_float=refuse_float)
+    timeline = from_data(data["timeline"], Timeline)
+    assert str(timeline.invoices[0].total) == "191.13 USD"
+    for money in money_values(data):
+        assert isinstance(money["amount"], str)
+        Decimal(money["amount"])
+
+
+SCENARIO = """
+name = "mine"
+start = 2025-01-01
+until = 2025-03-31
+currency = "USD"
+
+[tenant]
+organization = "fabrikam.com"
+[tenant.account]
+id = "fabrikam"
+type = "mosa"
+roles = [{ principal = "kim@fabrikam.com", role = "global_admin" }]
+
+[[steps]]
+type = "place_order"
+as_of = 2025-01-10
+actor = "kim@fabrikam.com"
+payment_method = "card"
+[[steps.cart]]
+type = "new_subscription"
+product_id = "m365-business-premium"
+quantity = 3
+"""
+
+
+def test_simulate_prints_the_invoices_of_a_scenario_file(tmp_path: Any) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    text = run("simulate", str(path))
+    # Business Premium month to month: 26.40 x 3 = 79.20 per month from Jan 10.
+    assert "Invoice order-1/2025-02-10" in text
+    assert "total 79.20 USD" in text
+    short = run("simulate", str(path), "--until", "2025-02-09")
+    assert "Invoice order-1/2025-02-10" not in short
+    assert "Open statement order-1/2025-02-10" in short
+
+
+def test_simulate_json_is_byte_identical_for_the_same_input(tmp_path: Any) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    first = run("simulate", str(path), "--json")
+    assert first == run("simulate", str(path), "--json")
+    assert json.loads(first, parse_float=refuse_float)["timeline"]["as_of"] == "2025-03-31"
+
+
+def test_simulate_reports_a_bad_file_on_stderr_with_exit_status_2(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(SCENARIO.replace("quantity = 3", "quantity = 0"), encoding="utf-8")
+    assert main(["simulate", str(path)], out=io.StringIO()) == 2
+    assert "quantity" in capsys.readouterr().err
+    assert main(["simulate", str(tmp_path / "missing.toml")], out=io.StringIO()) == 2
+    assert main(["simulate", str(path), "--until", "soon"], out=io.StringIO()) == 2

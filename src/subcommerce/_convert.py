@@ -20,8 +20,10 @@ from typing import Any, TypeVar
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_unstructure_fn
+from cattrs.strategies import configure_tagged_union
 from cattrs.v import format_exception, transform_error
 
+from subcommerce import billing, commands, events, orders, simulate, subscriptions
 from subcommerce.catalog import (
     Addon,
     AddonKind,
@@ -37,7 +39,16 @@ from subcommerce.errors import CatalogInvalid, ConversionError, SubcommerceError
 from subcommerce.money import Currency, Money, to_decimal
 from subcommerce.periods import BillingFrequency, Term, check_date
 
-__all__ = ["CONVERTER", "check_catalog", "dump_catalog", "from_data", "load_catalog", "to_data"]
+__all__ = [
+    "CONVERTER",
+    "check_catalog",
+    "dump_catalog",
+    "dump_scenario",
+    "from_data",
+    "load_catalog",
+    "load_scenario",
+    "to_data",
+]
 
 T = TypeVar("T")
 
@@ -239,3 +250,79 @@ def check_catalog(data: Any) -> tuple[str, ...]:
     except CatalogInvalid as error:
         return error.problems
     return ()
+
+
+# -- scenarios and timelines ----------------------------------------------------------------------
+#
+# A scenario's plain form is what a person writes: commands and cart lines carry a "type" tag
+# (the class name in snake case: "place_order", "change_license_quantity", "new_subscription"),
+# a cart is the list of its lines, and fields that hold their default are left out when dumping.
+# Events in a timeline carry the same kind of tag ("subscription_purchased", ...).
+
+
+def _snake(cls: type) -> str:
+    name = cls.__name__
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+def _register_scenario_hooks(converter: cattrs.Converter) -> None:
+    terse = [
+        billing.RoleAssignment,
+        billing.InvoiceSection,
+        billing.BillingProfile,
+        billing.BillingAccount,
+        subscriptions.LicenseBlock,
+        subscriptions.ScheduledChange,
+        subscriptions.Subscription,
+        subscriptions.Tenant,
+        orders.NewSubscription,
+        orders.AddAddon,
+        orders.ChangeLicenses,
+        *(member for member in commands.Command.__args__),
+    ]
+    for cls in terse:
+        converter.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+        )
+    configure_tagged_union(orders.CartLine, converter, tag_generator=_snake, tag_name="type")
+
+    def unstructure_cart(cart: orders.Cart) -> list[Any]:
+        return [converter.unstructure(line, unstructure_as=orders.CartLine) for line in cart.lines]
+
+    def structure_cart(value: Any, _: type) -> orders.Cart:
+        if isinstance(value, dict) and set(value) == {"lines"}:
+            value = value["lines"]
+        if not isinstance(value, list | tuple):
+            raise ConversionError(f"a cart is a list of lines, got {value!r}")
+        lines = converter.structure(value, tuple[orders.CartLine, ...])
+        return orders.Cart(lines)
+
+    converter.register_unstructure_hook(orders.Cart, unstructure_cart)
+    converter.register_structure_hook(orders.Cart, structure_cart)
+    converter.register_unstructure_hook(
+        orders.PlaceOrder,
+        make_dict_unstructure_fn(orders.PlaceOrder, converter, _cattrs_omit_if_default=True),
+    )
+    configure_tagged_union(simulate.Step, converter, tag_generator=_snake, tag_name="type")
+    configure_tagged_union(events.Event, converter, tag_generator=_snake, tag_name="type")
+    converter.register_unstructure_hook(
+        simulate.Scenario,
+        make_dict_unstructure_fn(simulate.Scenario, converter, _cattrs_omit_if_default=True),
+    )
+
+
+_register_scenario_hooks(CONVERTER)
+
+
+def load_scenario(data: Any) -> simulate.Scenario:
+    """A :class:`~subcommerce.simulate.Scenario` from plain data (a dict read from TOML or JSON).
+
+    Raises :class:`~subcommerce.errors.ConversionError` naming the path of every fault.
+    """
+    return from_data(data, simulate.Scenario)
+
+
+def dump_scenario(scenario: simulate.Scenario) -> dict[str, Any]:
+    """A scenario as plain data that :func:`load_scenario` loads back equal (defaults left out)."""
+    data: dict[str, Any] = CONVERTER.unstructure(scenario)
+    return data

@@ -1,4 +1,794 @@
-"""Cart, quote, checkout and placing an order.
+"""Cart, checkout, price review (a quote) and placing an order.
 
-Filled in by the orders and invoices issue.
+The admin center's flow (seeds 002, 003, 004): put lines in a cart (a new subscription, an
+add-on, a new total of licenses), each with its number of user licenses, monthly or annual
+billing, whether to assign the new licenses to users who have none, and the base subscription an
+add-on is bought from; check out; review the prices; pick a payment method; place the order.
+
+* :func:`quote` is the price review. For every line it gives the reasons it would be refused
+  (never raising for a rule's refusal), or its offer, the prorated first charge as the ledger
+  entries the order will post, the recurring charge per billing period, the term end, the
+  statement the charge lands on and when the licenses can be used and the money is collected.
+  Amounts are in the billing currency and exclude taxes (``taxes_included`` is False).
+* :func:`place_order` runs the same engine again on the same tenant and date: it re-checks every
+  rule the quote checked, goes through :func:`subcommerce.commands.apply`, and raises
+  :class:`QuoteChanged` if anything differs from the quote. A quote and the order placed from it
+  on the same as-of date therefore agree to the cent: one function computes both.
+
+Payment methods (seed 004): by card or bank account (a legacy method) the licenses are usable as
+soon as the order is confirmed and the charge is collected within 2 days; by invoice, a purchase
+waits for a credit check (usually two business days) during which licenses cannot be added or
+removed, and the charge comes on the next statement. Under MCA the payment method is the billing
+profile's; under MOSA each order carries its own.
+
+>>> from datetime import date
+>>> from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMethod
+>>> from subcommerce.catalog import Catalog, DisplayName, Offer, Plan, Prices
+>>> from subcommerce.periods import BillingFrequency, Term
+>>> from subcommerce.subscriptions import Tenant
+>>> standard = Plan("standard", DisplayName("Standard", "Standard"), offers=(
+...     Offer(Term.P1M, BillingFrequency.MONTHLY, Prices.of(USD="15.00")),))
+>>> catalog = Catalog("mine", DisplayName("Mine", "Le mien"), plans=(standard,))
+>>> account = BillingAccount.sign_up(BillingAccountType.MOSA, "contoso", "ana")
+>>> tenant = Tenant("contoso.com", account=account)
+>>> order = PlaceOrder(actor="ana", as_of=date(2025, 1, 1), payment_method=PaymentMethod.CARD,
+...     cart=Cart((NewSubscription(product_id="standard", quantity=10, subscription_id="s1"),)))
+>>> review = quote(catalog, tenant, order, currency="USD")
+>>> line = review.lines[0]
+>>> str(line.first_charge_total), str(line.recurring), line.term_end.isoformat()
+('150.00 USD', '150.00 USD', '2025-02-01')
+>>> placed = place_order(catalog, tenant, review)
+>>> more = PlaceOrder(actor="ana", as_of=date(2025, 1, 15),
+...     cart=Cart((ChangeLicenses(subscription_id="s1", quantity=15),)))
+>>> str(quote(catalog, placed.tenant, more, ledger=placed.ledger).total)  # 5 x 15.00 x 17/31
+'41.13 USD'
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Final
+
+import attrs
+
+from subcommerce.addons import AddonPurchase, addon_kind_for_purchase, check_addon_purchase
+from subcommerce.billing import BillingAccount, BillingProfile, PaymentMethod
+from subcommerce.catalog import Addon, AddonKind, Catalog, Plan
+from subcommerce.commands import (
+    AssignLicenses,
+    ChangeLicenseQuantity,
+    Command,
+    PurchaseSubscription,
+    apply,
+)
+from subcommerce.commands import check as check_command
+from subcommerce.errors import (
+    DateOutsidePeriod,
+    InvalidCommand,
+    InvalidQuantity,
+    Reason,
+    ReasonCode,
+    Refused,
+    SubcommerceError,
+)
+from subcommerce.events import Event
+from subcommerce.invoices import TAX_NOTE, Ledger, LedgerEntry, _Book, period_price
+from subcommerce.lifecycle import advance
+from subcommerce.money import Currency, Money, currency
+from subcommerce.periods import BillingFrequency, Period, Term, check_date, period_containing
+from subcommerce.policy import DEFAULT_POLICY, Policy
+from subcommerce.proration import EXACT, ProrationConvention, prorate
+from subcommerce.subscriptions import Subscription, Tenant
+
+__all__ = [
+    "CARD_CHARGE_DAYS",
+    "AddAddon",
+    "Cart",
+    "CartLine",
+    "ChangeLicenses",
+    "NewSubscription",
+    "PlaceOrder",
+    "PlacedOrder",
+    "Quote",
+    "QuoteChanged",
+    "QuoteLine",
+    "check_order",
+    "place_order",
+    "quote",
+]
+
+#: Seed 004: paid by card or bank account, new licenses are charged within this many days.
+CARD_CHARGE_DAYS: Final = 2
+
+_IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
+
+
+# -- validators -------------------------------------------------------------------------------
+
+
+def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidCommand(f"{attribute.name} must be a non-empty string, got {value!r}")
+
+
+def _text_or_none(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidCommand(f"{attribute.name} must be None or a non-empty string, got {value!r}")
+
+
+def _count(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidQuantity(f"{attribute.name} must be a whole number >= 1, got {value!r}")
+
+
+def _users(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidQuantity(f"{attribute.name} must be a whole number >= 0, got {value!r}")
+
+
+def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidCommand(f"{attribute.name} must be True or False, got {value!r}")
+
+
+def _term(instance: object, attribute: attrs.Attribute[Term], value: object) -> None:
+    if not isinstance(value, Term):
+        raise InvalidCommand(f"{attribute.name} must be a Term, got {value!r}")
+
+
+def _frequency(
+    instance: NewSubscription | AddAddon,
+    attribute: attrs.Attribute[BillingFrequency],
+    value: object,
+) -> None:
+    if not isinstance(value, BillingFrequency):
+        raise InvalidCommand(f"{attribute.name} must be a BillingFrequency, got {value!r}")
+    value.months(instance.term)  # InvalidPeriod for a term that cannot be billed so
+
+
+def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
+    check_date(value, attribute.name)
+
+
+# -- the cart ---------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class NewSubscription:
+    """Buy a plan: ``quantity`` user licenses on a term, billed monthly or annually.
+
+    ``auto_assign``: give the new licenses to users who have none (as many as the order's
+    ``unlicensed_users``). ``subscription_id``: the new subscription's id; by default
+    ``<order id>/<line number>``.
+    """
+
+    product_id: str = attrs.field(validator=_text)
+    quantity: int = attrs.field(validator=_count)
+    term: Term = attrs.field(default=Term.P1M, validator=_term)
+    billing_frequency: BillingFrequency = attrs.field(
+        default=BillingFrequency.MONTHLY, validator=_frequency
+    )
+    auto_assign: bool = attrs.field(default=False, validator=_flag)
+    subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+
+
+@attrs.frozen(kw_only=True)
+class AddAddon:
+    """Buy an add-on. Under MOSA name the base subscription it is bought from; under MCA none.
+
+    Its kind (traditional or an add-on subscription of its own) and whether it is connected to the
+    base follow :mod:`subcommerce.addons`.
+    """
+
+    addon_id: str = attrs.field(validator=_text)
+    quantity: int = attrs.field(validator=_count)
+    term: Term = attrs.field(default=Term.P1M, validator=_term)
+    billing_frequency: BillingFrequency = attrs.field(
+        default=BillingFrequency.MONTHLY, validator=_frequency
+    )
+    base_subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    auto_assign: bool = attrs.field(default=False, validator=_flag)
+    subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+
+
+@attrs.frozen(kw_only=True)
+class ChangeLicenses:
+    """Set the TOTAL number of licenses of a subscription (have 100, need 5 more: 105)."""
+
+    subscription_id: str = attrs.field(validator=_text)
+    quantity: int = attrs.field(validator=_count)
+    auto_assign: bool = attrs.field(default=False, validator=_flag)
+
+
+#: One line of a cart.
+CartLine = NewSubscription | AddAddon | ChangeLicenses
+_LINE_TYPES: Final = (NewSubscription, AddAddon, ChangeLicenses)
+
+
+def _lines(value: Iterable[CartLine]) -> tuple[CartLine, ...]:
+    lines = tuple(value)
+    for index, line in enumerate(lines):
+        if not isinstance(line, _LINE_TYPES):
+            raise InvalidCommand(f"cart line {index + 1} is not a cart line: {line!r}")
+    return lines
+
+
+@attrs.frozen
+class Cart:
+    """The lines an admin is about to buy, in order (a later line may use an earlier one's id)."""
+
+    lines: tuple[CartLine, ...] = attrs.field(default=(), converter=_lines)
+
+    def add(self, *lines: CartLine) -> Cart:
+        """This cart with ``lines`` added at the end."""
+        return Cart((*self.lines, *lines))
+
+    def __iter__(self) -> Iterator[CartLine]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def _cart(instance: PlaceOrder, attribute: attrs.Attribute[Cart], value: object) -> None:
+    if not isinstance(value, Cart):
+        raise InvalidCommand(f"cart must be a Cart, got {value!r}")
+    if not value.lines:
+        raise InvalidCommand("an order needs at least one cart line")
+
+
+def _method(
+    instance: PlaceOrder, attribute: attrs.Attribute[PaymentMethod | None], value: object
+) -> None:
+    if value is not None and not isinstance(value, PaymentMethod):
+        raise InvalidCommand(f"payment_method must be a PaymentMethod or None, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class PlaceOrder:
+    """Check out a cart: who orders, on which day, and how the order pays.
+
+    ``payment_method``: under MOSA, how the new subscriptions pay (a license change pays like its
+    subscription); under MCA leave it out (the billing profile's applies) or give the profile's.
+    ``billing_profile_id`` / ``invoice_section_id``: MCA only; the default profile and its default
+    section otherwise. ``order_id``: by default ``order-<n>``, the tenant's next order number.
+    ``unlicensed_users``: how many users have no license, for the lines that auto-assign.
+    """
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    cart: Cart = attrs.field(validator=_cart)
+    payment_method: PaymentMethod | None = attrs.field(default=None, validator=_method)
+    billing_profile_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    invoice_section_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    order_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    unlicensed_users: int = attrs.field(default=0, validator=_users)
+
+
+# -- the price review -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class QuoteLine:
+    """One cart line as the price review shows it.
+
+    A refused line has ``reasons`` and nothing else. Otherwise:
+
+    * ``unit_price``: the list price per license for one billing period (a month, a year);
+    * ``first_charge``: the ledger entries the order posts for the line (one prorated charge for
+      a purchase; a credit and its rebills for a license change), ``first_charge_total`` their sum;
+    * ``recurring``: what each following billing period costs for the line's subscription
+      (``quantity`` licenses), ``first_period`` the billing period the order falls in,
+      ``next_charge_on`` the day the next one is charged, ``term_end`` the end of the term;
+    * ``statement_date``: the date of the invoice the first charge goes on;
+    * ``usable_from``: the day the licenses can be used (None: after the pending credit check);
+      ``charge_by``: the day the money is collected at the latest (card or bank account: within
+      2 days; invoice: on the next statement).
+    """
+
+    index: int
+    line: CartLine
+    subscription_id: str
+    product_id: str
+    reasons: tuple[Reason, ...] = ()
+    term: Term | None = None
+    billing_frequency: BillingFrequency | None = None
+    quantity_before: int = 0
+    quantity: int = 0
+    unit_price: Money | None = None
+    first_charge: tuple[LedgerEntry, ...] = ()
+    first_charge_total: Money | None = None
+    recurring: Money | None = None
+    first_period: Period | None = None
+    next_charge_on: date | None = None
+    term_end: date | None = None
+    statement_date: date | None = None
+    payment_method: PaymentMethod | None = None
+    usable_from: date | None = None
+    charge_by: date | None = None
+    auto_assigned: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the line can be ordered."""
+        return not self.reasons
+
+
+@attrs.frozen
+class Quote:
+    """The price review of an order: every line, and the total of the first charges.
+
+    ``total`` adds up the first charges of the lines that can be ordered. Taxes are excluded.
+    """
+
+    order: PlaceOrder
+    order_id: str
+    currency: Currency
+    convention: ProrationConvention
+    lines: tuple[QuoteLine, ...]
+    total: Money
+    taxes_included: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when every line can be ordered."""
+        return all(line.ok for line in self.lines)
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """The reasons of every refused line, in line order."""
+        return tuple(r for line in self.lines for r in line.reasons)
+
+    @property
+    def note(self) -> str:
+        """What the review says about taxes."""
+        return TAX_NOTE
+
+
+@attrs.frozen
+class PlacedOrder:
+    """An order placed: the tenant after it, what happened, and what it posted to the ledger."""
+
+    quote: Quote
+    tenant: Tenant
+    events: tuple[Event, ...]
+    entries: tuple[LedgerEntry, ...]
+    ledger: Ledger
+
+
+class QuoteChanged(SubcommerceError, ValueError):
+    """The order no longer matches its price review (the tenant or the ledger moved on).
+
+    ``quote`` is the review the order was placed from, ``now`` what the same order gives today:
+    show it and ask again. Nothing was changed.
+    """
+
+    def __init__(self, quote: Quote, now: Quote) -> None:
+        self.quote = quote
+        self.now = now
+        super().__init__(
+            f"order {quote.order_id} no longer matches its price review: quoted {quote.total}, "
+            f"now {now.total}; review the new quote"
+        )
+
+
+# -- the engine -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Run:
+    order_id: str
+    lines: tuple[QuoteLine, ...]
+    tenant: Tenant
+    events: tuple[Event, ...]
+    entries: tuple[LedgerEntry, ...]
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return tuple(r for line in self.lines for r in line.reasons)
+
+
+def _next_order_id(tenant: Tenant, placed: int | None = None) -> str:
+    """``order-<n>``: n follows the orders already placed (by default, those the tenant's
+    subscriptions came from), skipping any id a subscription already uses."""
+    taken = {s.order_id for s in tenant.subscriptions if s.order_id is not None}
+    number = (len(taken) if placed is None else placed) + 1
+    while f"order-{number}" in taken:
+        number += 1
+    return f"order-{number}"
+
+
+def _profile(account: BillingAccount, order: PlaceOrder) -> BillingProfile | None:
+    if not account.type.has_profiles:
+        return None
+    if order.invoice_section_id is not None:
+        return account.section_profile(order.invoice_section_id)
+    if order.billing_profile_id is not None:
+        return account.profile(order.billing_profile_id)
+    return account.default_profile
+
+
+def _sale_reasons(product: Plan | Addon, on: date) -> list[Reason]:
+    if product.sold_from is not None and on < product.sold_from:
+        return [Reason(ReasonCode.NOT_YET_ON_SALE, product.id, product.sold_from.isoformat())]
+    if product.sold_until is not None and on >= product.sold_until:
+        return [Reason(ReasonCode.END_OF_SALE, product.id, product.sold_until.isoformat())]
+    return []
+
+
+class _Engine:
+    """One order run against a tenant and a book: the single path for quotes and orders."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        tenant: Tenant,
+        book: _Book,
+        order: PlaceOrder,
+        policy: Policy,
+        placed: int | None = None,
+    ) -> None:
+        account = tenant.account
+        if account is None:
+            raise InvalidCommand(f"tenant {tenant.organization!r} has no billing account")
+        self.catalog = catalog
+        self.order = order
+        self.policy = policy
+        self.book = book
+        self.account = account
+        self.tenant = tenant
+        self.events: list[Event] = []
+        self.order_id = order.order_id or _next_order_id(tenant, placed)
+        profile = _profile(account, order)
+        self.mca = profile is not None
+        if (
+            profile is not None
+            and order.payment_method is not None
+            and order.payment_method is not profile.payment_method
+        ):
+            raise InvalidCommand(
+                f"under an MCA the payment method is billing profile {profile.id!r}'s "
+                f"({profile.payment_method}), not {order.payment_method.value}"
+            )
+        self.unlicensed = order.unlicensed_users
+
+    def run(self) -> _Run:
+        start = len(self.book.entries)
+        lines = tuple(self._line(i, line) for i, line in enumerate(self.order.cart.lines))
+        return _Run(
+            self.order_id,
+            lines,
+            self.tenant,
+            tuple(self.events),
+            tuple(self.book.entries[start:]),
+        )
+
+    # -- one line -------------------------------------------------------------------------------
+
+    def _line(self, index: int, line: CartLine) -> QuoteLine:
+        if isinstance(line, NewSubscription):
+            sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
+            reasons, purchase = self._new(line, sub_id)
+            return self._finish(index, line, sub_id, line.product_id, reasons, purchase, 0)
+        if isinstance(line, AddAddon):
+            sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
+            reasons, purchase = self._addon(line, sub_id)
+            return self._finish(index, line, sub_id, line.addon_id, reasons, purchase, 0)
+        sub = self.tenant.subscription(line.subscription_id)
+        change = ChangeLicenseQuantity(
+            actor=self.order.actor,
+            as_of=self.order.as_of,
+            subscription_id=sub.id,
+            quantity=line.quantity,
+        )
+        product = self.catalog.get(sub.product_id)
+        sale: list[Reason] = []
+        if product is not None and line.quantity > sub.quantity:
+            sale = _sale_reasons(product, self.order.as_of)
+        return self._finish(index, line, sub.id, sub.product_id, sale, change, sub.quantity)
+
+    def _purchase(
+        self,
+        sub_id: str,
+        product_id: str,
+        line: NewSubscription | AddAddon,
+        price: Money | None,
+        addon_kind: AddonKind | None = None,
+        parent_id: str | None = None,
+    ) -> PurchaseSubscription:
+        product = self.catalog.product(product_id)
+        return PurchaseSubscription(
+            actor=self.order.actor,
+            as_of=self.order.as_of,
+            subscription_id=sub_id,
+            product_id=product_id,
+            quantity=line.quantity,
+            term=line.term,
+            billing_frequency=line.billing_frequency,
+            unit=product.unit,
+            payment_method=None if self.mca else self.order.payment_method,
+            billing_profile_id=self.order.billing_profile_id,
+            invoice_section_id=self.order.invoice_section_id,
+            order_id=self.order_id,
+            unit_price=price,
+            addon_kind=addon_kind,
+            parent_id=parent_id,
+        )
+
+    def _offer_reasons(
+        self, product: Plan | Addon, term: Term, frequency: BillingFrequency
+    ) -> tuple[list[Reason], Money | None]:
+        offer = self.catalog.offer(product.id, term, frequency, self.order.as_of)
+        if offer is None:
+            detail = f"{term.value}, {frequency.value}"
+            return [Reason(ReasonCode.NO_MATCHING_OFFER, product.id, detail)], None
+        price = offer.period_price(self.book.code)
+        if price is None:
+            return [
+                Reason(ReasonCode.NOT_OFFERED_IN_CURRENCY, product.id, self.book.code.code)
+            ], None
+        return [], price
+
+    def _new(self, line: NewSubscription, sub_id: str) -> tuple[list[Reason], PurchaseSubscription]:
+        product = self.catalog.product(line.product_id)
+        if not isinstance(product, Plan):
+            raise InvalidCommand(f"{line.product_id!r} is an add-on; buy it with an AddAddon line")
+        reasons = _sale_reasons(product, self.order.as_of)
+        offer_reasons, price = self._offer_reasons(product, line.term, line.billing_frequency)
+        reasons += offer_reasons
+        return reasons, self._purchase(sub_id, product.id, line, price)
+
+    def _addon(self, line: AddAddon, sub_id: str) -> tuple[list[Reason], PurchaseSubscription]:
+        addon = self.catalog.addon(line.addon_id)
+        as_of = self.order.as_of
+        request = AddonPurchase(
+            addon.id,
+            line.quantity,
+            line.term,
+            line.billing_frequency,
+            line.base_subscription_id,
+            self.book.code,
+        )
+        reasons = list(
+            check_addon_purchase(self.catalog, self.tenant, request, as_of, self.account.type)
+        )
+        price: Money | None = None
+        if not reasons:
+            offer_reasons, price = self._offer_reasons(addon, line.term, line.billing_frequency)
+            reasons += offer_reasons
+        kind = AddonKind.STANDALONE
+        parent: str | None = None
+        if not self.mca and not reasons:
+            kind = addon_kind_for_purchase(as_of, addon.kind)
+            if kind is AddonKind.TRADITIONAL or addon.must_connect:
+                parent = line.base_subscription_id
+            base_term = self.tenant.subscription(parent).term if parent else None
+            if kind is AddonKind.TRADITIONAL and base_term is not None and base_term != line.term:
+                detail = (
+                    f"{line.term.value}, {line.billing_frequency.value}; a traditional add-on "
+                    f"runs on its base's term, {base_term.value}"
+                )
+                reasons.append(Reason(ReasonCode.NO_MATCHING_OFFER, addon.id, detail))
+                parent = None
+        if parent is None:
+            kind = AddonKind.STANDALONE  # a probe for the remaining checks when refused
+        command = self._purchase(sub_id, addon.id, line, price, addon_kind=kind, parent_id=parent)
+        return reasons, command
+
+    def _finish(
+        self,
+        index: int,
+        line: CartLine,
+        sub_id: str,
+        product_id: str,
+        reasons: list[Reason],
+        command: Command,
+        before: int,
+    ) -> QuoteLine:
+        if reasons:  # the catalog said no: add what the command's own rules say
+            reasons += check_command(self.tenant, command, self.policy)
+            return QuoteLine(index, line, sub_id, product_id, tuple(reasons))
+        try:  # apply checks exactly what check would, and changes nothing when it refuses
+            outcome = apply(self.tenant, command, self.policy)
+        except Refused as refused:
+            return QuoteLine(index, line, sub_id, product_id, refused.reasons)
+        after, events = outcome.tenant, list(outcome.events)
+        sub = after.subscription(sub_id)
+        assigned = 0
+        if line.auto_assign and not sub.credit_check_pending:
+            added = sub.quantity - before
+            assigned = min(self.unlicensed, max(added, 0))
+            if assigned:
+                assign = AssignLicenses(
+                    actor=self.order.actor,
+                    as_of=self.order.as_of,
+                    subscription_id=sub_id,
+                    count=assigned,
+                )
+                try:
+                    outcome = apply(after, assign, self.policy)
+                except Refused as refused:
+                    return QuoteLine(index, line, sub_id, product_id, refused.reasons)
+                after = outcome.tenant
+                events += outcome.events
+                sub = after.subscription(sub_id)
+        self.unlicensed -= assigned
+        self.tenant = after
+        self.events += events
+        start = len(self.book.entries)
+        self.book.post(after, events)
+        entries = tuple(self.book.entries[start:])
+        return self._priced(index, line, sub, before, entries, assigned)
+
+    def _priced(
+        self,
+        index: int,
+        line: CartLine,
+        sub: Subscription,
+        before: int,
+        entries: tuple[LedgerEntry, ...],
+        assigned: int,
+    ) -> QuoteLine:
+        as_of = self.order.as_of
+        book = self.book
+        months = sub.billing_frequency.months(sub.term)
+        period = period_containing(sub.anchor, months, as_of)
+        price = period_price(self.catalog, sub, as_of, book.code)
+        recurring = None
+        if price is not None:
+            recurring = prorate(price, sub.quantity, period, convention=book.convention).amount
+        group = self.tenant.invoice_group(sub)
+        statement = entries[0].statement if entries else book.statement(self.tenant, group, as_of)
+        method = self.tenant.payment_method_of(sub)
+        if method in _IMMEDIATE:
+            charge_by: date | None = as_of + timedelta(days=CARD_CHARGE_DAYS)
+        elif method is PaymentMethod.INVOICE:
+            charge_by = statement.end
+        else:
+            charge_by = None
+        return QuoteLine(
+            index,
+            line,
+            sub.id,
+            sub.product_id,
+            term=sub.term,
+            billing_frequency=sub.billing_frequency,
+            quantity_before=before,
+            quantity=sub.quantity,
+            unit_price=price,
+            first_charge=entries,
+            first_charge_total=Money.total((e.amount for e in entries), book.code),
+            recurring=recurring,
+            first_period=period,
+            next_charge_on=period.end,
+            term_end=sub.current_term.end,
+            statement_date=statement.end,
+            payment_method=method,
+            usable_from=None if sub.credit_check_pending else as_of,
+            charge_by=charge_by,
+            auto_assigned=assigned,
+        )
+
+
+def _prepare(
+    catalog: Catalog,
+    tenant: Tenant,
+    order: PlaceOrder,
+    code: Currency | str | None,
+    ledger: Ledger | None,
+    convention: ProrationConvention,
+    policy: Policy,
+) -> tuple[Tenant, list[Event], _Book]:
+    """The tenant brought to the order's day, and a book billed up to it.
+
+    With a ledger, the days in between are played as a simulation plays them (the lifecycle and
+    the periods that start, day by day), so that a quote agrees with a simulation to the cent.
+    """
+    if not isinstance(order, PlaceOrder):
+        raise InvalidCommand(f"not an order: {order!r}")
+    if ledger is None:
+        if code is None:
+            raise InvalidCommand("give the billing currency (or the tenant's ledger)")
+        outcome = advance(tenant, order.as_of, policy)
+        book = _Book(catalog, Ledger(currency(code), convention), policy)
+        book.open(outcome.tenant, order.as_of)
+        return outcome.tenant, list(outcome.events), book
+    if code is not None and currency(code) != ledger.currency:
+        raise InvalidCommand(
+            f"the ledger bills in {ledger.currency.code}, not {currency(code).code}"
+        )
+    book = _Book(catalog, ledger, policy)
+    after = tenant.as_of if tenant.as_of is not None else order.as_of - timedelta(days=1)
+    if order.as_of < after:
+        raise DateOutsidePeriod(
+            f"the order is dated {order.as_of.isoformat()}, before the tenant's "
+            f"{after.isoformat()}; time only moves forward"
+        )
+    tenant, events = book.catch_up(tenant, after, order.as_of)
+    return tenant, list(events), book
+
+
+def _run(
+    catalog: Catalog,
+    tenant: Tenant,
+    book: _Book,
+    order: PlaceOrder,
+    policy: Policy,
+    placed: int | None = None,
+) -> _Run:
+    """The order run on ``tenant`` (already at the order's day) with ``book`` (changed in place).
+
+    ``placed``: how many orders were placed before (it numbers the default order id).
+    """
+    return _Engine(catalog, tenant, book, order, policy, placed).run()
+
+
+def _quote_of(run: _Run, order: PlaceOrder, book: _Book) -> Quote:
+    total = Money.total(
+        (line.first_charge_total for line in run.lines if line.first_charge_total is not None),
+        book.code,
+    )
+    return Quote(order, run.order_id, book.code, book.convention, run.lines, total)
+
+
+def quote(
+    catalog: Catalog,
+    tenant: Tenant,
+    order: PlaceOrder,
+    *,
+    currency: Currency | str | None = None,
+    ledger: Ledger | None = None,
+    convention: ProrationConvention = EXACT,
+    policy: Policy = DEFAULT_POLICY,
+) -> Quote:
+    """The price review of ``order`` on its as-of date; refused lines carry their reasons.
+
+    Give the tenant's ``ledger`` when there is one (license changes credit its charges); without
+    it, the billing periods running on the order's day count as billed at today's quantities,
+    and ``currency`` is required. Nothing raises for a rule's refusal; input that names nothing
+    (an unknown product or subscription) raises.
+    """
+    tenant, _, book = _prepare(catalog, tenant, order, currency, ledger, convention, policy)
+    return _quote_of(_run(catalog, tenant, book, order, policy), order, book)
+
+
+def check_order(
+    catalog: Catalog,
+    tenant: Tenant,
+    order: PlaceOrder,
+    *,
+    currency: Currency | str | None = None,
+    ledger: Ledger | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> tuple[tuple[Reason, ...], ...]:
+    """The reasons each cart line would be refused, in line order; all empty when it can go."""
+    review = quote(catalog, tenant, order, currency=currency, ledger=ledger, policy=policy)
+    return tuple(line.reasons for line in review.lines)
+
+
+def place_order(
+    catalog: Catalog,
+    tenant: Tenant,
+    review: Quote,
+    *,
+    ledger: Ledger | None = None,
+    policy: Policy = DEFAULT_POLICY,
+) -> PlacedOrder:
+    """Place the order ``review`` priced; :class:`Refused` (with the reasons) if a line is refused.
+
+    The order runs through the same engine as the quote, on ``tenant`` at the quote's date;
+    :class:`QuoteChanged` when the result differs from the quote in any way. Nothing changes
+    when it raises.
+    """
+    if not isinstance(review, Quote):
+        raise InvalidCommand(f"place_order needs the Quote of the order, got {review!r}")
+    order = review.order
+    code = review.currency if ledger is None else None
+    tenant, events, book = _prepare(catalog, tenant, order, code, ledger, review.convention, policy)
+    run = _run(catalog, tenant, book, order, policy)
+    if run.reasons:
+        raise Refused(run.reasons)
+    if run.lines != review.lines or run.order_id != review.order_id:
+        raise QuoteChanged(review, _quote_of(run, order, book))
+    return PlacedOrder(review, run.tenant, (*events, *run.events), run.entries, book.freeze())

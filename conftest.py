@@ -1,0 +1,21 @@
+"""Shared by every test run here, including the documentation's examples (docs/*.md).
+
+``EXAMPLE`` in the doctest namespace is the text of the first TOML block of docs/scenarios.md, so
+that the example scenario shown there is the very one its doctest loads and plays.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scenario_example(doctest_namespace: dict[str, Any]) -> None:
+    text = (Path(__file__).parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    found = re.search(r"```toml\n(.*?)```", text, re.DOTALL)
+    assert found, "docs/scenarios.md lost its TOML example"
+    doctest_namespace["EXAMPLE"] = found.group(1)

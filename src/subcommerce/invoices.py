@@ -1,0 +1,775 @@
+"""The ledger and invoices: every charge, credit and refund as an entry that explains itself.
+
+**The ledger.** Each priced thing that happens to a subscription becomes a frozen
+:class:`LedgerEntry` that carries the :class:`~subcommerce.proration.ProratedLine` behind its
+amount (quantity, unit price, days used over days in the period, rounding), so that
+``entry.explain()`` says how the amount was reached. A credit or a refund names the entry it
+credits (``credits``), and no entry is ever credited twice, so no credit exceeds what was charged.
+Entry ids are ``<subscription id>#<n>``: the n-th entry of that subscription, the same on every run.
+
+How events become entries (billed in advance, as Microsoft bills a subscription):
+
+* a purchase: the first billing period is charged on the purchase day, prorated from that day
+  when the subscription joins a period already running (a traditional add-on runs on its base's
+  dates); a trial is not charged until it converts;
+* every later billing period is charged on its first day, at the price of the term that holds
+  it (the catalog's list price on the term's first day; a price is locked for a whole term);
+* a license change (seed 004: the admin enters the new total) is a credit-and-rebill: the live
+  charge of the period is credited in full and rebilled at the old quantity up to the change and
+  the new quantity from it (:func:`~subcommerce.proration.credit_and_rebill`);
+* a cancellation that the rules refund (always under MOSA; under MCA within the 7-day window)
+  refunds the unused days of every live charge (:func:`~subcommerce.proration.refund_unused`),
+  never more than the charge.
+
+**Invoices** group the entries of one invoice group by statement period, for the account type:
+
+* MOSA: one invoice per order (its ``InvoiceGroup``), for monthly statement periods counted from
+  the order's first day; an invoice is dated the day after its period (a period Jan 15 - Feb 14
+  gives an invoice dated Feb 15) and is payable within 30 days. A period with no entry gives no
+  invoice, so an annual subscription gets one invoice a year unless something changes.
+* MCA: one invoice per billing profile per calendar month, dated the first day of the next month,
+  Net 30.
+
+An entry goes on the statement whose period holds the day it was posted. So a purchase in the
+middle of a billing period (seed 004) puts a partial, prorated charge on the first statement, and
+the balance, the next full period of every license, on the next one.
+
+Amounts exclude taxes.
+
+>>> from datetime import date
+>>> from subcommerce.billing import BillingAccountType
+>>> str(statement_period(BillingAccountType.MOSA, date(2025, 1, 15), date(2025, 2, 3)))
+'2025-01-15..2025-02-15'
+>>> str(statement_period(BillingAccountType.MCA, date(2025, 1, 15), date(2025, 2, 3)))
+'2025-02-01..2025-03-01'
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Final
+
+import attrs
+
+from subcommerce.billing import BillingAccountType, PaymentMethod
+from subcommerce.catalog import Catalog, Offer
+from subcommerce.errors import CurrencyMismatch, UnknownReference
+from subcommerce.events import (
+    Event,
+    LicensesChanged,
+    Reactivated,
+    SubscriptionCancelled,
+    SubscriptionPurchased,
+    TrialConverted,
+)
+from subcommerce.lifecycle import advance, next_transition
+from subcommerce.money import Currency, Money, currency
+from subcommerce.periods import (
+    BillingFrequency,
+    Period,
+    Term,
+    add_months,
+    check_date,
+    period_containing,
+)
+from subcommerce.policy import DEFAULT_POLICY, Policy
+from subcommerce.proration import (
+    EXACT,
+    LineKind,
+    ProratedLine,
+    ProrationConvention,
+    credit_and_rebill,
+    prorate,
+    refund_unused,
+)
+from subcommerce.subscriptions import InvoiceGroup, Subscription, SubscriptionStatus, Tenant
+
+__all__ = [
+    "BILLED_STATUSES",
+    "PAYMENT_TERMS_DAYS",
+    "TAX_NOTE",
+    "EntryCause",
+    "Invoice",
+    "Ledger",
+    "LedgerEntry",
+    "build_invoices",
+    "open_ledger",
+    "period_price",
+    "statement_period",
+]
+
+#: Invoices are payable within this many days of their date (MOSA terms; MCA "Net 30").
+PAYMENT_TERMS_DAYS: Final = 30
+
+#: What every price review and invoice of subcommerce says about taxes.
+TAX_NOTE: Final = "Amounts exclude taxes."
+
+#: The statuses in which a subscription is billed (a suspended one is still billed).
+BILLED_STATUSES: Final = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED})
+
+
+class EntryCause(enum.StrEnum):
+    """Why a ledger entry was posted."""
+
+    OPENING = "opening"  # the period running when the ledger opened, billed before it
+    PURCHASE = "purchase"  # the first charge of a new subscription
+    PERIOD = "period"  # a billing period, charged in advance on its first day
+    LICENSE_CHANGE = "license_change"  # a credit and its rebills
+    CANCELLATION = "cancellation"  # the refund of unused days
+
+
+@attrs.frozen
+class LedgerEntry:
+    """One charge, credit, rebill or refund, with the prorated line that explains its amount.
+
+    ``posted_on``: the day it was incurred. ``statement``: the statement (billing) period that
+    holds that day; the invoice carrying the entry is dated ``statement.end``. ``credits``: for a
+    credit or a refund, the id of the entry it credits.
+    """
+
+    id: str
+    subscription_id: str
+    product_id: str
+    group: InvoiceGroup
+    cause: EntryCause
+    posted_on: date
+    statement: Period
+    line: ProratedLine
+    credits: str | None = None
+
+    @property
+    def amount(self) -> Money:
+        """The signed amount: negative for a credit or a refund."""
+        return self.line.amount
+
+    @property
+    def kind(self) -> LineKind:
+        """Charge, credit, rebill or refund."""
+        return self.line.kind
+
+    @property
+    def invoice_date(self) -> date:
+        """The date of the invoice this entry goes on: the day after its statement period."""
+        return self.statement.end
+
+    def explain(self) -> str:
+        """The entry in one line: what, why, on which day, and how the amount was reached."""
+        credited = f", credits {self.credits}" if self.credits else ""
+        return (
+            f"{self.id} {self.cause.value} on {self.posted_on.isoformat()}{credited}: "
+            f"{self.line.explain()}"
+        )
+
+
+def _amount_sum(
+    entries: Iterable[LedgerEntry], code: Currency, kinds: frozenset[LineKind]
+) -> Money:
+    return Money.total((e.amount for e in entries if e.kind in kinds), code)
+
+
+_CHARGES: Final = frozenset({LineKind.CHARGE, LineKind.REBILL})
+_CREDITS: Final = frozenset({LineKind.CREDIT})
+_REFUNDS: Final = frozenset({LineKind.REFUND})
+_ALL: Final = _CHARGES | _CREDITS | _REFUNDS
+
+
+def _pairs(value: Iterable[tuple[str, date]]) -> tuple[tuple[str, date], ...]:
+    return tuple((str(k), v) for k, v in value)
+
+
+@attrs.frozen
+class Ledger:
+    """Every entry posted for a tenant in one billing currency, and what billing has reached.
+
+    ``opening``: the charges of the periods running when the ledger was opened; they were billed
+    before it (on no invoice of this ledger) and can be credited or refunded like any charge.
+    ``billed_through``: for each subscription, the first day not yet charged. ``unpriced``:
+    subscriptions that could not be priced in the currency (nothing is charged for them).
+    """
+
+    currency: Currency = attrs.field(converter=currency)
+    convention: ProrationConvention = EXACT
+    entries: tuple[LedgerEntry, ...] = ()
+    opening: tuple[LedgerEntry, ...] = ()
+    billed_through: tuple[tuple[str, date], ...] = attrs.field(default=(), converter=_pairs)
+    unpriced: tuple[str, ...] = ()
+
+    def entry(self, entry_id: str) -> LedgerEntry:
+        """The entry ``entry_id`` (opening entries included); UnknownReference if none."""
+        for entry in (*self.opening, *self.entries):
+            if entry.id == entry_id:
+                return entry
+        raise UnknownReference(f"the ledger has no entry {entry_id!r}")
+
+    def of(self, subscription_id: str) -> tuple[LedgerEntry, ...]:
+        """The entries of one subscription, in the order they were posted."""
+        return tuple(e for e in self.entries if e.subscription_id == subscription_id)
+
+    @property
+    def charges(self) -> Money:
+        """Charges and rebills (positive)."""
+        return _amount_sum(self.entries, self.currency, _CHARGES)
+
+    @property
+    def credits(self) -> Money:
+        """Credits (negative)."""
+        return _amount_sum(self.entries, self.currency, _CREDITS)
+
+    @property
+    def refunds(self) -> Money:
+        """Refunds (negative)."""
+        return _amount_sum(self.entries, self.currency, _REFUNDS)
+
+    @property
+    def net(self) -> Money:
+        """Charges minus credits and refunds: what the invoices of this ledger add up to."""
+        return _amount_sum(self.entries, self.currency, _ALL)
+
+    def __iter__(self) -> Iterator[LedgerEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@attrs.frozen
+class Invoice:
+    """The entries of one invoice group on one statement period, with their total.
+
+    ``issued_on`` is the day after ``period``; ``due_on`` is 30 days later. ``issued`` is False for
+    a statement still open on the day the invoices were built (what has accrued so far).
+    ``payment_method`` is the method on file for the group when the invoices were built.
+    """
+
+    id: str
+    account_type: BillingAccountType
+    group: InvoiceGroup
+    period: Period
+    issued_on: date
+    due_on: date
+    currency: Currency
+    lines: tuple[LedgerEntry, ...]
+    total: Money
+    payment_method: PaymentMethod | None = None
+    issued: bool = True
+    taxes_included: bool = False
+
+    @property
+    def charges(self) -> Money:
+        """Charges and rebills on the invoice."""
+        return _amount_sum(self.lines, self.currency, _CHARGES)
+
+    @property
+    def credits(self) -> Money:
+        """Credits on the invoice (negative)."""
+        return _amount_sum(self.lines, self.currency, _CREDITS)
+
+    @property
+    def refunds(self) -> Money:
+        """Refunds on the invoice (negative)."""
+        return _amount_sum(self.lines, self.currency, _REFUNDS)
+
+
+# -- statements ---------------------------------------------------------------------------------
+
+
+def statement_period(account_type: BillingAccountType | None, anchor: date, day: date) -> Period:
+    """The statement (billing) period that holds ``day``.
+
+    MOSA (or no account): monthly periods counted from ``anchor``, the order's first day. MCA and
+    MPA: the calendar month (``anchor`` is not used).
+    """
+    if account_type is not None and account_type.has_profiles:
+        first = date(day.year, day.month, 1)
+        return Period(first, add_months(first, 1))
+    return period_containing(anchor, 1, day)
+
+
+# -- prices -------------------------------------------------------------------------------------
+
+
+def period_price(
+    catalog: Catalog, subscription: Subscription, on: date, code: Currency
+) -> Money | None:
+    """The price per unit of one billing period of ``subscription`` in the term holding ``on``.
+
+    The catalog's list price for the subscription's product, term and billing frequency on the
+    term's first day (its purchase day for a first term that began before it), so that a price
+    holds for a whole term. When the catalog has none, the price the subscription locked in at
+    purchase, if it is in ``code``; otherwise None (unpriced).
+    """
+    day = _price_day(subscription, on)
+    offer = None
+    if catalog.get(subscription.product_id) is not None:
+        offer = catalog.offer(
+            subscription.product_id, subscription.term, subscription.billing_frequency, day
+        )
+    return _offer_price(offer, subscription, code)
+
+
+def _price_day(subscription: Subscription, on: date) -> date:
+    """The day whose list price holds for the term running on ``on``."""
+    term_start = add_months(subscription.anchor, subscription.term.months * subscription.renewals)
+    day = term_start if term_start > subscription.start else subscription.start
+    return on if day > on else day  # a term that has not started: the day asked about
+
+
+def _offer_price(offer: Offer | None, subscription: Subscription, code: Currency) -> Money | None:
+    if offer is not None:
+        price = offer.period_price(code)
+        if price is not None:
+            return price
+    locked = subscription.unit_price
+    if locked is not None and locked.currency == code:
+        return locked
+    return None
+
+
+def _months(subscription: Subscription) -> int:
+    return subscription.billing_frequency.months(subscription.term)
+
+
+# -- the book: the working form of a ledger -----------------------------------------------------
+
+
+class _Book:
+    """A ledger being written: plain lists and dicts, frozen back into a :class:`Ledger`.
+
+    Used by the orders and the simulation for one run; its derived indexes (live charges,
+    credited ids, counters) are rebuilt from the ledger, so a run resumed from a frozen ledger
+    continues exactly as one that never stopped.
+    """
+
+    __slots__ = (
+        "anchors",
+        "billed",
+        "catalog",
+        "code",
+        "convention",
+        "counts",
+        "due_for",
+        "entries",
+        "groups",
+        "live",
+        "offers",
+        "opening",
+        "policy",
+        "priced",
+        "statements",
+        "steps",
+        "transition",
+        "unpriced",
+    )
+
+    def __init__(self, catalog: Catalog, ledger: Ledger, policy: Policy = DEFAULT_POLICY) -> None:
+        self.catalog = catalog
+        self.policy = policy
+        self.code = ledger.currency
+        self.convention = ledger.convention
+        self.entries = list(ledger.entries)
+        self.opening = list(ledger.opening)
+        self.billed = dict(ledger.billed_through)
+        self.unpriced = list(ledger.unpriced)
+        self.anchors: dict[tuple[str, str], date] = {}
+        self.statements: dict[tuple[str, str], Period] = {}
+        self.offers: dict[tuple[str, Term, BillingFrequency], Offer] = {}
+        self.groups: dict[str, InvoiceGroup] = {}
+        self.steps: dict[int, tuple[Subscription, date | None]] = {}
+        self.priced: dict[int, tuple[Subscription, date, Money | None]] = {}
+        self.transition: date | None = None
+        self.due_for: Tenant | None = None
+        self.counts: dict[str, int] = {}
+        self.live: dict[str, list[LedgerEntry]] = {}
+        credited = {e.credits for e in (*self.opening, *self.entries) if e.credits}
+        for entry in (*self.opening, *self.entries):
+            self.counts[entry.subscription_id] = self.counts.get(entry.subscription_id, 0) + 1
+            if entry.kind in _CHARGES and entry.id not in credited:
+                self.live.setdefault(entry.subscription_id, []).append(entry)
+
+    def fork(self) -> _Book:
+        """An independent copy (for a dry run that may be thrown away)."""
+        twin = _Book.__new__(_Book)
+        twin.catalog = self.catalog
+        twin.policy = self.policy
+        twin.code = self.code
+        twin.convention = self.convention
+        twin.entries = list(self.entries)
+        twin.opening = list(self.opening)
+        twin.billed = dict(self.billed)
+        twin.unpriced = list(self.unpriced)
+        twin.anchors = dict(self.anchors)
+        twin.statements = dict(self.statements)
+        twin.offers = self.offers  # derived from the catalog alone: shared
+        twin.groups = dict(self.groups)
+        twin.steps = self.steps  # keyed by subscription value identity: shared
+        twin.priced = dict(self.priced)
+        twin.transition = None
+        twin.due_for = None
+        twin.counts = dict(self.counts)
+        twin.live = {k: list(v) for k, v in self.live.items()}
+        return twin
+
+    def freeze(self) -> Ledger:
+        """The ledger as a frozen value."""
+        return Ledger(
+            self.code,
+            self.convention,
+            tuple(self.entries),
+            tuple(self.opening),
+            tuple(self.billed.items()),
+            tuple(self.unpriced),
+        )
+
+    # -- posting --------------------------------------------------------------------------------
+
+    def statement(self, tenant: Tenant, group: InvoiceGroup, day: date) -> Period:
+        """The statement period of ``group`` that holds ``day``."""
+        key = (group.kind, group.id)
+        last = self.statements.get(key)
+        if last is not None and last.start <= day < last.end:
+            return last
+        account_type = tenant.account_type
+        if account_type is not None and account_type.has_profiles:
+            period = statement_period(account_type, day, day)
+        else:
+            anchor = self.anchors.get(key)
+            if anchor is None:
+                starts = [s.start for s in tenant.subscriptions if tenant.invoice_group(s) == group]
+                anchor = min(starts) if starts else day
+                self.anchors[key] = anchor
+            period = statement_period(account_type, anchor, day)
+        self.statements[key] = period
+        return period
+
+    def _post(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        line: ProratedLine,
+        credits: str | None = None,
+        *,
+        opening: bool = False,
+    ) -> LedgerEntry:
+        group = self.groups.get(sub.id)
+        if group is None:
+            group = self.groups[sub.id] = tenant.invoice_group(sub)
+        number = self.counts.get(sub.id, 0) + 1
+        self.counts[sub.id] = number
+        entry = LedgerEntry(
+            f"{sub.id}#{number}",
+            sub.id,
+            sub.product_id,
+            group,
+            cause,
+            on,
+            self.statement(tenant, group, on),
+            line,
+            credits,
+        )
+        (self.opening if opening else self.entries).append(entry)
+        if line.kind in _CHARGES:
+            self.live.setdefault(sub.id, []).append(entry)
+        return entry
+
+    def _price(self, sub: Subscription, on: date) -> Money | None:
+        """:func:`period_price`, with the offer found last for the product kept at hand."""
+        day = _price_day(sub, on)
+        known = self.priced.get(id(sub))
+        if known is not None and known[0] is sub and known[1] == day:
+            return known[2]
+        price = self._look_up(sub, day)
+        self.priced[id(sub)] = (sub, day, price)
+        return price
+
+    def _look_up(self, sub: Subscription, day: date) -> Money | None:
+        key = (sub.product_id, sub.term, sub.billing_frequency)
+        offer = self.offers.get(key)
+        if offer is None or not offer.is_valid_on(day):
+            offer = None
+            if self.catalog.get(sub.product_id) is not None:
+                offer = self.catalog.offer(sub.product_id, sub.term, sub.billing_frequency, day)
+            if offer is not None:
+                self.offers[key] = offer
+        price = _offer_price(offer, sub, self.code)
+        if price is None and sub.id not in self.unpriced:
+            self.unpriced.append(sub.id)
+        return price
+
+    def open(self, tenant: Tenant, start: date) -> None:
+        """Record the periods running on ``start`` as billed before the ledger (opening)."""
+        for sub in tenant.subscriptions:
+            if sub.status not in BILLED_STATUSES or sub.quantity == 0 or sub.start > start:
+                continue
+            if sub.id in self.billed:
+                continue
+            period = period_containing(sub.anchor, _months(sub), start)
+            price = self._price(sub, period.start)
+            if price is None:
+                continue
+            first = sub.start if sub.start > period.start else period.start
+            line = prorate(price, sub.quantity, period, start=first, convention=self.convention)
+            self._post(tenant, sub, EntryCause.OPENING, first, line, opening=True)
+            self.billed[sub.id] = period.end
+
+    def bill(self, tenant: Tenant, day: date) -> None:
+        """Charge every billing period that starts on or before ``day`` and is not charged yet."""
+        billed = self.billed
+        for sub in tenant.subscriptions:
+            through = billed.get(sub.id)
+            if through is None or through > day or sub.status not in BILLED_STATUSES:
+                continue
+            if sub.quantity == 0:
+                continue
+            months = _months(sub)
+            while through <= day:
+                period = period_containing(sub.anchor, months, through)
+                price = self._price(sub, through)
+                if price is not None:
+                    line = prorate(
+                        price, sub.quantity, period, start=through, convention=self.convention
+                    )
+                    self._post(tenant, sub, EntryCause.PERIOD, through, line)
+                through = period.end
+            billed[sub.id] = through
+
+    # -- the passing of time ------------------------------------------------------------------
+
+    def next_due(self, tenant: Tenant, after: date) -> date | None:
+        """The first day after ``after`` on which the lifecycle changes something or a billing
+        period starts (None if nothing ever will)."""
+        best: date | None = None
+        soonest: date | None = None  # the next lifecycle transition, whenever it is
+        billed = self.billed
+        policy = self.policy
+        steps = self.steps
+        for sub in tenant.subscriptions:
+            known = steps.get(id(sub))
+            if known is not None and known[0] is sub:
+                due = known[1]
+            else:
+                due = next_transition(sub, policy)
+                steps[id(sub)] = (sub, due)
+            if due is not None:
+                if soonest is None or due < soonest:
+                    soonest = due
+                if due > after and (best is None or due < best):
+                    best = due
+            through = billed.get(sub.id)
+            if (
+                through is not None
+                and through > after
+                and (best is None or through < best)
+                and sub.status in BILLED_STATUSES
+            ):
+                best = through
+        self.transition, self.due_for = soonest, tenant
+        return best
+
+    def play(self, tenant: Tenant, day: date) -> tuple[Tenant, tuple[Event, ...]]:
+        """``tenant`` brought to ``day`` by the lifecycle, its events priced, the day's periods
+        charged.
+
+        The lifecycle runs only when a transition is due by ``day`` (otherwise it would change
+        nothing); the tenant's own as-of date then stays where it was.
+        """
+        if self.due_for is not tenant:
+            self.next_due(tenant, day)
+        events: tuple[Event, ...] = ()
+        if self.transition is not None and self.transition <= day:
+            outcome = advance(tenant, day, self.policy)
+            tenant, events = outcome.tenant, outcome.events
+            if events:
+                self.post(tenant, events)
+        self.bill(tenant, day)
+        return tenant, events
+
+    def catch_up(
+        self, tenant: Tenant, after: date, until: date
+    ) -> tuple[Tenant, tuple[Event, ...]]:
+        """Every day after ``after`` through ``until`` on which something is due, played in order
+        (the same days a simulation visits), then ``until`` itself."""
+        events: list[Event] = []
+        while True:
+            day = self.next_due(tenant, after)
+            if day is None or day >= until:
+                break
+            tenant, happened = self.play(tenant, day)
+            events.extend(happened)
+            after = day
+        tenant, happened = self.play(tenant, until)
+        events.extend(happened)
+        outcome = advance(tenant, until, self.policy)  # nothing is due: it only dates the tenant
+        return outcome.tenant, (*events, *outcome.events)
+
+    def post(self, tenant: Tenant, events: Iterable[Event]) -> None:
+        """Price ``events`` (what a command or the passing of time did) into entries.
+
+        ``tenant`` is the tenant after the events.
+        """
+        for event in events:
+            if isinstance(event, SubscriptionPurchased):
+                if not event.trial:
+                    self._purchase(tenant, tenant.subscription(event.subscription_id), event.on)
+            elif isinstance(event, LicensesChanged):
+                self._change(tenant, event)
+            elif isinstance(event, SubscriptionCancelled):
+                self._cancel(tenant, event)
+            elif isinstance(event, TrialConverted | Reactivated):
+                self.billed[event.subscription_id] = event.on
+
+    def _purchase(self, tenant: Tenant, sub: Subscription, on: date) -> None:
+        if sub.quantity == 0:
+            return
+        period = period_containing(sub.anchor, _months(sub), on)
+        price = self._price(sub, on)
+        if price is not None:
+            line = prorate(price, sub.quantity, period, start=on, convention=self.convention)
+            self._post(tenant, sub, EntryCause.PURCHASE, on, line)
+        self.billed[sub.id] = period.end
+
+    def live_at(self, subscription_id: str, on: date) -> LedgerEntry | None:
+        """The charge not yet credited whose span holds ``on``, if any."""
+        for entry in self.live.get(subscription_id, ()):
+            span = entry.line.span
+            if span.start <= on < span.end:
+                return entry
+        return None
+
+    def _credit(self, entry: LedgerEntry) -> None:
+        self.live[entry.subscription_id].remove(entry)
+
+    def _change(self, tenant: Tenant, event: LicensesChanged) -> None:
+        sub = tenant.subscription(event.subscription_id)
+        on = event.on
+        original = self.live_at(sub.id, on)
+        if original is None:
+            # Nothing charged for the period (an unpriced one): charge what was added, if priced.
+            if event.after > event.before and sub.id in self.billed:
+                price = self._price(sub, on)
+                if price is not None:
+                    period = period_containing(sub.anchor, _months(sub), on)
+                    line = prorate(
+                        price, event.after - event.before, period, start=on,
+                        convention=self.convention,
+                    )  # fmt: skip
+                    self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
+            return
+        adjustment = credit_and_rebill(original.line, on, event.after)
+        self._credit(original)
+        self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, adjustment.credit, original.id)
+        for rebill in adjustment.rebills:
+            self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, rebill)
+
+    def _refundable(self, tenant: Tenant, sub: Subscription, event: SubscriptionCancelled) -> bool:
+        if event.refund:
+            return True
+        if sub.unit_price is not None:
+            return False  # the command priced the refund and found none due
+        policy = self.policy
+        if not policy.window_applies(tenant.account_type):
+            return True
+        return policy.window.is_open(sub.current_term.start, event.on)
+
+    def _cancel(self, tenant: Tenant, event: SubscriptionCancelled) -> None:
+        sub = tenant.subscription(event.subscription_id)
+        if not self._refundable(tenant, sub, event):
+            return
+        on = event.on
+        for entry in list(self.live.get(sub.id, ())):
+            span = entry.line.span
+            if span.end <= on:
+                continue
+            refund = refund_unused(entry.line, on if on > span.start else span.start)
+            self._credit(entry)
+            self._post(tenant, sub, EntryCause.CANCELLATION, on, refund, entry.id)
+
+
+def open_ledger(
+    catalog: Catalog,
+    tenant: Tenant,
+    start: date,
+    code: Currency | str,
+    *,
+    convention: ProrationConvention = EXACT,
+    policy: Policy = DEFAULT_POLICY,
+) -> Ledger:
+    """A ledger for ``tenant`` from ``start``: the periods running that day are its opening.
+
+    Each billed subscription's period running on ``start`` is taken as billed before the ledger,
+    at its current quantity; it appears on no invoice, and later changes credit it like any charge.
+    """
+    check_date(start, "ledger start")
+    book = _Book(catalog, Ledger(currency(code), convention), policy)
+    book.open(tenant, start)
+    return book.freeze()
+
+
+# -- invoices -----------------------------------------------------------------------------------
+
+
+def _total(entries: list[LedgerEntry], code: Currency) -> Money:
+    """The sum of the entries' amounts (all in ``code``), added as whole minor units."""
+    return Money.from_minor_units(sum(e.amount.minor_units() for e in entries), code)
+
+
+def _payment_method(tenant: Tenant, group: InvoiceGroup) -> PaymentMethod | None:
+    if group.kind == "billing_profile":
+        if tenant.account is None:
+            return None
+        for profile in tenant.account.profiles:
+            if profile.id == group.id:
+                return profile.payment_method
+        return None
+    for sub in tenant.subscriptions:
+        if tenant.invoice_group(sub) == group and sub.payment_method is not None:
+            return sub.payment_method
+    return None
+
+
+def build_invoices(
+    ledger: Ledger, tenant: Tenant, until: date
+) -> tuple[tuple[Invoice, ...], tuple[Invoice, ...]]:
+    """The invoices issued on or before ``until``, and the statements still open that day.
+
+    Every entry of the ledger is on exactly one of them, so the totals of both add up to
+    :attr:`Ledger.net`. Invoices come in date order, then by invoice group.
+    """
+    check_date(until, "until")
+    account_type = tenant.account_type or BillingAccountType.MOSA
+    grouped: dict[tuple[str, str, date], list[LedgerEntry]] = {}
+    for entry in ledger.entries:
+        if entry.amount.currency != ledger.currency:
+            raise CurrencyMismatch(
+                f"entry {entry.id} is in {entry.amount.currency.code}, the ledger in "
+                f"{ledger.currency.code}"
+            )
+        key = (entry.group.kind, entry.group.id, entry.statement.start)
+        grouped.setdefault(key, []).append(entry)
+    issued: list[Invoice] = []
+    open_: list[Invoice] = []
+    methods: dict[InvoiceGroup, PaymentMethod | None] = {}
+    for key in sorted(grouped, key=lambda k: (grouped[k][0].statement.end, k[0], k[1])):
+        lines = grouped[key]
+        first = lines[0]
+        group, period = first.group, first.statement
+        if group not in methods:
+            methods[group] = _payment_method(tenant, group)
+        invoice = Invoice(
+            id=f"{group.id}/{period.end.isoformat()}",
+            account_type=account_type,
+            group=group,
+            period=period,
+            issued_on=period.end,
+            due_on=period.end + timedelta(days=PAYMENT_TERMS_DAYS),
+            currency=ledger.currency,
+            lines=tuple(lines),
+            total=_total(lines, ledger.currency),
+            payment_method=methods[group],
+            issued=period.end <= until,
+        )
+        (issued if invoice.issued else open_).append(invoice)
+    return tuple(issued), tuple(open_)

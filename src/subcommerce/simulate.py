@@ -1,0 +1,358 @@
+"""What-if simulation: a scenario played day by day into events, a ledger and invoices.
+
+A :class:`Scenario` is plain data: a starting tenant (its billing account and subscriptions), the
+billing currency, the catalog and proration convention it is priced with, and a list of dated
+steps, each a command of :mod:`subcommerce.commands` or an order (:class:`~subcommerce.orders.
+PlaceOrder`). :func:`simulate` plays it until a date and returns a :class:`Timeline`: what
+happened (events), every ledger entry, the invoices issued and the statements still open, and the
+steps that were refused with their reasons. A refused step is recorded, never raised, and changes
+nothing.
+
+Day by day, in this order: the lifecycle brings the tenant to the day (renewals, trials that
+convert, expiries); every billing period that starts that day is charged; then the day's steps
+run in scenario order. Only days on which something can happen are visited.
+
+A timeline is also the state to go on from: ``resume(simulate(s, until=d1), d2)`` equals
+``simulate(s, until=d2)``.
+
+Subscriptions already in the starting tenant: the billing period running on the scenario's first
+day counts as billed before it (the ledger's opening, on no invoice); the next one is charged.
+
+>>> from datetime import date
+>>> from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMethod
+>>> from subcommerce.catalog import Catalog, DisplayName, Offer, Plan, Prices
+>>> from subcommerce.commands import ChangeLicenseQuantity
+>>> from subcommerce.orders import Cart, NewSubscription, PlaceOrder
+>>> from subcommerce.periods import BillingFrequency, Term
+>>> from subcommerce.subscriptions import Tenant
+>>> plan = Plan("standard", DisplayName("Standard", "Standard"), offers=(
+...     Offer(Term.P1M, BillingFrequency.MONTHLY, Prices.of(USD="36.00")),))
+>>> catalog = Catalog("mine", DisplayName("Mine", "Le mien"), plans=(plan,))
+>>> tenant = Tenant("contoso.com",
+...     account=BillingAccount.sign_up(BillingAccountType.MOSA, "contoso", "ana"))
+>>> buy = PlaceOrder(actor="ana", as_of=date(2025, 1, 1), payment_method=PaymentMethod.CARD,
+...     cart=Cart((NewSubscription(product_id="standard", quantity=100, subscription_id="s1"),)))
+>>> more = ChangeLicenseQuantity(actor="ana", as_of=date(2025, 1, 15), subscription_id="s1",
+...     quantity=105)
+>>> scenario = Scenario(name="five more on the 15th", start=date(2025, 1, 1), tenant=tenant,
+...     currency="USD", catalog="mine", steps=(buy, more))
+>>> timeline = simulate(scenario, date(2025, 2, 28), catalog=catalog)
+>>> [(i.issued_on.isoformat(), str(i.total)) for i in timeline.invoices]
+[('2025-02-01', '3698.71 USD')]
+>>> [str(i.total) for i in timeline.open_invoices]  # 105 x 36.00, charged on Feb 1
+['3780.00 USD']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import attrs
+
+from subcommerce.catalog import Catalog
+from subcommerce.commands import Command, apply
+from subcommerce.errors import (
+    DateOutsidePeriod,
+    InvalidCommand,
+    Reason,
+    Refused,
+    SubcommerceError,
+    UnknownReference,
+)
+from subcommerce.events import Event
+from subcommerce.invoices import Invoice, Ledger, _Book, build_invoices
+from subcommerce.lifecycle import advance
+from subcommerce.money import Currency, currency
+from subcommerce.orders import PlaceOrder, Quote, _quote_of, _run
+from subcommerce.periods import check_date
+from subcommerce.policy import DEFAULT_POLICY, Policy
+from subcommerce.proration import PRESETS
+from subcommerce.subscriptions import Tenant
+
+__all__ = ["Refusal", "Scenario", "Step", "Timeline", "begin", "resume", "simulate"]
+
+#: One dated step of a scenario: a command, or an order placed from a cart.
+Step = Command | PlaceOrder
+
+
+def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
+    return tuple(value)
+
+
+def _optional_day(instance: object, attribute: attrs.Attribute[date | None], value: object) -> None:
+    if value is not None:
+        check_date(value, attribute.name)
+
+
+def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
+    check_date(value, attribute.name)
+
+
+@attrs.frozen(kw_only=True)
+class Scenario:
+    """A what-if: a starting tenant and dated steps, priced with a catalog and a convention.
+
+    ``start``: the first day simulated. ``until``: the day to simulate to when none is given.
+    ``catalog``: the id of the catalog to price with (``"default"`` for the embedded one).
+    ``convention``: the name of a proration preset (see :data:`subcommerce.proration.PRESETS`).
+    Steps are dated on or after ``start``, in date order; same-day steps run in the order given.
+    """
+
+    name: str
+    start: date = attrs.field(validator=_day)
+    tenant: Tenant
+    currency: Currency = attrs.field(converter=currency)
+    steps: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
+    until: date | None = attrs.field(default=None, validator=_optional_day)
+    catalog: str = "default"
+    convention: str = "exact"
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.tenant, Tenant):
+            raise InvalidCommand(f"scenario {self.name!r}: tenant must be a Tenant")
+        if self.convention not in PRESETS:
+            raise UnknownReference(
+                f"scenario {self.name!r}: unknown convention {self.convention!r}; expected one "
+                f"of {', '.join(PRESETS)}"
+            )
+        previous = self.start
+        for index, step in enumerate(self.steps):
+            as_of = getattr(step, "as_of", None)
+            if as_of is None or not hasattr(step, "actor"):
+                raise InvalidCommand(f"scenario {self.name!r}: step {index} is not a command")
+            if as_of < previous:
+                where = "its start" if previous == self.start else "the step before"
+                raise InvalidCommand(
+                    f"scenario {self.name!r}: step {index} is dated {as_of.isoformat()}, before "
+                    f"{where} ({previous.isoformat()}); steps run in date order"
+                )
+            previous = as_of
+        if self.until is not None and self.until < self.start:
+            raise InvalidCommand(
+                f"scenario {self.name!r}: until {self.until.isoformat()} is before its start"
+            )
+
+
+@attrs.frozen
+class Refusal:
+    """A step that did not go through: the rules' ``reasons``, or the ``error`` of a bad input.
+
+    Either way nothing changed.
+    """
+
+    index: int
+    on: date
+    step: Step
+    reasons: tuple[Reason, ...] = ()
+    error: str = ""
+
+    def messages(self, lang: str = "en") -> tuple[str, ...]:
+        """The reasons as messages in ``lang`` (or the error)."""
+        if self.reasons:
+            return tuple(r.message(lang) for r in self.reasons)
+        return (self.error,)
+
+
+@attrs.frozen(kw_only=True)
+class Timeline:
+    """A scenario played through ``as_of``: what happened, the ledger, the invoices, refusals.
+
+    ``invoices`` are those dated on or before ``as_of``; ``open_invoices`` the statements still
+    open that day, with what has accrued on them so far. ``orders`` holds the price review of
+    every order placed, as the admin saw it before placing it. ``next_step`` counts the steps
+    already played. A timeline is the state :func:`resume` goes on from.
+    """
+
+    scenario: Scenario
+    catalog_id: str
+    as_of: date
+    next_step: int
+    tenant: Tenant
+    events: tuple[Event, ...]
+    ledger: Ledger
+    refused: tuple[Refusal, ...]
+    orders: tuple[Quote, ...]
+    invoices: tuple[Invoice, ...]
+    open_invoices: tuple[Invoice, ...]
+
+    @property
+    def done(self) -> bool:
+        """True when every step has been played."""
+        return self.next_step >= len(self.scenario.steps)
+
+
+class _Run:
+    """The mutable working state of one stretch of simulation."""
+
+    def __init__(self, timeline: Timeline, catalog: Catalog, policy: Policy) -> None:
+        self.scenario = timeline.scenario
+        self.catalog = catalog
+        self.policy = policy
+        self.as_of = timeline.as_of
+        self.next_step = timeline.next_step
+        self.tenant = timeline.tenant
+        self.events: list[Event] = list(timeline.events)
+        self.refused: list[Refusal] = list(timeline.refused)
+        self.orders: list[Quote] = list(timeline.orders)
+        self.book = _Book(catalog, timeline.ledger, policy)
+
+    def next_day(self) -> date | None:
+        """The next day after ``as_of`` on which a step, a charge or the lifecycle is due."""
+        due = self.book.next_due(self.tenant, self.as_of)
+        steps = self.scenario.steps
+        if self.next_step < len(steps):
+            on = steps[self.next_step].as_of
+            if due is None or on < due:
+                return on
+        return due
+
+    def day(self, day: date) -> None:
+        """Play ``day``: the lifecycle, the charges due, then the day's steps."""
+        self.tenant, happened = self.book.play(self.tenant, day)
+        self.events.extend(happened)
+        steps = self.scenario.steps
+        while self.next_step < len(steps) and steps[self.next_step].as_of <= day:
+            self.step(self.next_step, steps[self.next_step])
+            self.next_step += 1
+            self.book.bill(self.tenant, day)
+        self.as_of = day
+
+    def step(self, index: int, step: Step) -> None:
+        if isinstance(step, PlaceOrder):
+            fork = self.book.fork()
+            try:
+                run = _run(self.catalog, self.tenant, fork, step, self.policy, len(self.orders))
+            except SubcommerceError as error:
+                self.refused.append(Refusal(index, step.as_of, step, error=str(error)))
+                return
+            if run.reasons:
+                self.refused.append(Refusal(index, step.as_of, step, run.reasons))
+                return
+            self.orders.append(_quote_of(run, step, fork))
+            self.tenant = run.tenant
+            self.events.extend(run.events)
+            self.book = fork
+            return
+        try:
+            outcome = apply(self.tenant, step, self.policy)
+        except Refused as refused:
+            self.refused.append(Refusal(index, step.as_of, step, refused.reasons))
+            return
+        except SubcommerceError as error:
+            self.refused.append(Refusal(index, step.as_of, step, error=str(error)))
+            return
+        self.tenant = outcome.tenant
+        self.events.extend(outcome.events)
+        self.book.post(self.tenant, outcome.events)
+
+    def play(self, until: date) -> None:
+        while True:
+            day = self.next_day()
+            if day is None or day > until:
+                break
+            self.day(day)
+        if until > self.as_of:
+            self.day(until)
+        # The lifecycle skips the days on which it has nothing to do: date the tenant.
+        if self.tenant.as_of is None or self.tenant.as_of < until:
+            outcome = advance(self.tenant, until, self.policy)
+            self.tenant = outcome.tenant
+            self.events.extend(outcome.events)
+
+    def timeline(self) -> Timeline:
+        ledger = self.book.freeze()
+        invoices, open_invoices = build_invoices(ledger, self.tenant, self.as_of)
+        return Timeline(
+            scenario=self.scenario,
+            catalog_id=self.catalog.id,
+            as_of=self.as_of,
+            next_step=self.next_step,
+            tenant=self.tenant,
+            events=tuple(self.events),
+            ledger=ledger,
+            refused=tuple(self.refused),
+            orders=tuple(self.orders),
+            invoices=invoices,
+            open_invoices=open_invoices,
+        )
+
+
+def _check_catalog(wanted: str, catalog: Catalog) -> None:
+    if not isinstance(catalog, Catalog):
+        raise InvalidCommand(f"catalog must be a Catalog, got {type(catalog).__name__}")
+    if catalog.id != wanted:
+        raise UnknownReference(
+            f"this scenario is priced with catalog {wanted!r}, not {catalog.id!r}"
+        )
+
+
+def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLICY) -> Timeline:
+    """The timeline before anything is played: the tenant brought to the start, the opening.
+
+    Its ``as_of`` is the day before the scenario starts.
+    """
+    if not isinstance(scenario, Scenario):
+        raise InvalidCommand(f"not a scenario: {scenario!r}")
+    _check_catalog(scenario.catalog, catalog)
+    convention = PRESETS[scenario.convention]
+    outcome = advance(scenario.tenant, scenario.start, policy)
+    book = _Book(catalog, Ledger(scenario.currency, convention), policy)
+    book.open(outcome.tenant, scenario.start)
+    return Timeline(
+        scenario=scenario,
+        catalog_id=catalog.id,
+        as_of=scenario.start - timedelta(days=1),
+        next_step=0,
+        tenant=outcome.tenant,
+        events=outcome.events,
+        ledger=book.freeze(),
+        refused=(),
+        orders=(),
+        invoices=(),
+        open_invoices=(),
+    )
+
+
+def resume(
+    timeline: Timeline, until: date, *, catalog: Catalog, policy: Policy = DEFAULT_POLICY
+) -> Timeline:
+    """``timeline`` played on through ``until`` (inclusive), with the same catalog."""
+    if not isinstance(timeline, Timeline):
+        raise InvalidCommand(f"not a timeline: {timeline!r}")
+    check_date(until, "until")
+    _check_catalog(timeline.catalog_id, catalog)
+    if until < timeline.as_of:
+        raise DateOutsidePeriod(
+            f"the timeline is already at {timeline.as_of.isoformat()}; it cannot go back to "
+            f"{until.isoformat()}"
+        )
+    run = _Run(timeline, catalog, policy)
+    run.play(until)
+    return run.timeline()
+
+
+def simulate(
+    scenario: Scenario,
+    until: date | None = None,
+    *,
+    catalog: Catalog,
+    policy: Policy = DEFAULT_POLICY,
+) -> Timeline:
+    """``scenario`` played from its start through ``until`` (its own ``until`` by default).
+
+    ``catalog`` is the catalog the scenario names (``subcommerce.default_catalog()`` for
+    ``"default"``).
+    """
+    end = scenario.until if until is None else until
+    if end is None:
+        raise InvalidCommand(f"scenario {scenario.name!r} has no until date; give one")
+    check_date(end, "until")
+    if end < scenario.start:
+        raise DateOutsidePeriod(
+            f"until {end.isoformat()} is before the scenario's start {scenario.start.isoformat()}"
+        )
+    return resume(
+        begin(scenario, catalog=catalog, policy=policy), end, catalog=catalog, policy=policy
+    )
