@@ -488,7 +488,7 @@ def _end_of_sale(product_id: str, policy: Policy) -> list[Reason]:
 
 
 def _window_open_blocks(sub: Subscription, on: date, policy: Policy) -> int:
-    return sum(b.quantity for b in sub.license_blocks if policy.window.is_open(b.bought, on))
+    return sum(b.quantity for b in sub.license_blocks if policy.window.covers(b.bought, on))
 
 
 def _refund(sub: Subscription, on: date, policy: Policy) -> tuple[ProratedLine, ...]:
@@ -823,7 +823,7 @@ def _unassign(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> tuple[Te
 
 
 def _in_window(sub: Subscription, on: date, policy: Policy) -> bool:
-    return policy.window.is_open(sub.current_term.start, on)
+    return policy.window.covers(sub.current_term.start, on)
 
 
 def _cancel_reasons(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> list[Reason]:

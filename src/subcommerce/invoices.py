@@ -499,7 +499,7 @@ class _Book:
             self.unpriced.append(sub.id)
         return price
 
-    def open(self, tenant: Tenant, start: date) -> None:
+    def record_opening(self, tenant: Tenant, start: date) -> None:
         """Record the periods running on ``start`` as billed before the ledger (opening)."""
         for sub in tenant.subscriptions:
             if sub.status not in BILLED_STATUSES or sub.quantity == 0 or sub.start > start:
@@ -672,7 +672,7 @@ class _Book:
         policy = self.policy
         if not policy.window_applies(tenant.account_type):
             return True
-        return policy.window.is_open(sub.current_term.start, event.on)
+        return policy.window.covers(sub.current_term.start, event.on)
 
     def _cancel(self, tenant: Tenant, event: SubscriptionCancelled) -> None:
         sub = tenant.subscription(event.subscription_id)
@@ -704,7 +704,7 @@ def open_ledger(
     """
     check_date(start, "ledger start")
     book = _Book(catalog, Ledger(currency(code), convention), policy)
-    book.open(tenant, start)
+    book.record_opening(tenant, start)
     return book.freeze()
 
 

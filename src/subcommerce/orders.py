@@ -692,7 +692,7 @@ def _prepare(
             raise InvalidCommand("give the billing currency (or the tenant's ledger)")
         outcome = advance(tenant, order.as_of, policy)
         book = _Book(catalog, Ledger(currency(code), convention), policy)
-        book.open(outcome.tenant, order.as_of)
+        book.record_opening(outcome.tenant, order.as_of)
         return outcome.tenant, list(outcome.events), book
     if code is not None and currency(code) != ledger.currency:
         raise InvalidCommand(

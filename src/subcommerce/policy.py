@@ -111,7 +111,7 @@ class CancellationWindow:
         """The first day outside the window of licenses bought on ``bought``."""
         return bought + timedelta(days=self.length(bought))
 
-    def is_open(self, bought: date, on: date) -> bool:
+    def covers(self, bought: date, on: date) -> bool:
         """True while ``on`` lies in the window of licenses bought on ``bought``."""
         return bought <= check_date(on, "date") < self.closes(bought)
 

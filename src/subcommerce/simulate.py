@@ -299,7 +299,7 @@ def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLI
     convention = PRESETS[scenario.convention]
     outcome = advance(scenario.tenant, scenario.start, policy)
     book = _Book(catalog, Ledger(scenario.currency, convention), policy)
-    book.open(outcome.tenant, scenario.start)
+    book.record_opening(outcome.tenant, scenario.start)
     return Timeline(
         scenario=scenario,
         catalog_id=catalog.id,
