@@ -53,7 +53,7 @@ from subcommerce.errors import (
     UnknownReference,
 )
 from subcommerce.money import Currency, Money, currency
-from subcommerce.periods import BillingFrequency, Term
+from subcommerce.periods import BillingFrequency, Term, _member
 
 __all__ = [
     "LANGUAGES",
@@ -451,9 +451,21 @@ class Catalog:
         return tuple(o for o in offers if o.is_valid_on(as_of))
 
     def offer(
-        self, product_id: str, term: Term, billing_frequency: BillingFrequency, as_of: date
+        self,
+        product_id: str,
+        term: Term | str,
+        billing_frequency: BillingFrequency | str,
+        as_of: date,
     ) -> Offer | None:
-        """The offer of a product for that term and frequency on ``as_of``, or None."""
+        """The offer of a product for that term and frequency on ``as_of``, or None.
+
+        ``term`` and ``billing_frequency`` may be given by their values (``"P1Y"``,
+        ``"monthly"``); anything else raises :class:`~subcommerce.errors.InvalidPeriod`.
+        """
+        if type(term) is not Term:
+            term = _member(Term, term, "term")
+        if type(billing_frequency) is not BillingFrequency:
+            billing_frequency = _member(BillingFrequency, billing_frequency, "billing frequency")
         for offer in self.product(product_id).offers:
             if (
                 offer.term is term
@@ -466,12 +478,15 @@ class Catalog:
     def price(
         self,
         product_id: str,
-        term: Term,
-        billing_frequency: BillingFrequency,
+        term: Term | str,
+        billing_frequency: BillingFrequency | str,
         code: str | Currency,
         as_of: date,
     ) -> Money | None:
-        """The monthly list price per unit, or None when the catalog has no such price."""
+        """The monthly list price per unit, or None when the catalog has no such price.
+
+        ``term`` and ``billing_frequency`` may be given by their values, as for :meth:`offer`.
+        """
         offer = self.offer(product_id, term, billing_frequency, as_of)
         return None if offer is None else offer.price(code)
 

@@ -87,6 +87,7 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
+    _evolved,
 )
 
 __all__ = [
@@ -616,6 +617,7 @@ def _purchase(
         invoice_section_id=section,
         order_id=cmd.order_id or f"{cmd.subscription_id}/order",
         unit_price=cmd.unit_price,
+        organization=tenant.organization,
     )
     tenant = tenant.added(sub)
     event = SubscriptionPurchased(
@@ -675,6 +677,7 @@ def _start_trial(tenant: Tenant, cmd: StartTrial, policy: Policy) -> tuple[Tenan
         invoice_section_id=section,
         order_id=cmd.order_id or f"{cmd.subscription_id}/order",
         unit_price=cmd.unit_price,
+        organization=tenant.organization,
     )
     tenant = tenant.added(sub)
     event = SubscriptionPurchased(
@@ -755,22 +758,26 @@ def _change_quantity(
         pending = sub.scheduled or ScheduledChange()
         scheduled = attrs.evolve(pending, quantity=None if new == sub.quantity else new)
         kept = None if scheduled == ScheduledChange() else scheduled
-        changed = attrs.evolve(sub, scheduled=kept)
+        changed = _evolved(sub, scheduled=kept)
         return tenant.replace(changed), [
             ChangeScheduled(sub.id, cmd.as_of, kept or ScheduledChange())
         ]
     events: list[Event] = [LicensesChanged(sub.id, cmd.as_of, sub.quantity, new)]
     if new > sub.quantity:
         blocks = (*sub.license_blocks, LicenseBlock(new - sub.quantity, cmd.as_of))
-        changed = attrs.evolve(sub, quantity=new, blocks=blocks)
-        absorbed = min(changed.over_assigned, changed.free)
-        if absorbed:
-            left = changed.over_assigned - absorbed
-            changed = attrs.evolve(
-                changed,
-                assigned=changed.assigned + absorbed,
+        # Users who lost their license at a renewal get the new free licenses first.
+        absorbed = min(sub.over_assigned, max(new - sub.assigned, 0))
+        if not absorbed:
+            changed = _evolved(sub, quantity=new, blocks=blocks)
+        else:
+            left = sub.over_assigned - absorbed
+            changed = _evolved(
+                sub,
+                quantity=new,
+                blocks=blocks,
+                assigned=sub.assigned + absorbed,
                 over_assigned=left,
-                over_assigned_until=changed.over_assigned_until if left else None,
+                over_assigned_until=sub.over_assigned_until if left else None,
             )
             events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned))
             if not left:
@@ -778,7 +785,7 @@ def _change_quantity(
     else:
         blocks = _remove_newest(sub.license_blocks, sub.quantity - new)
         assigned = min(sub.assigned, new)  # capacity shrinks at once; per-user never gets here
-        changed = attrs.evolve(sub, quantity=new, blocks=blocks, assigned=assigned)
+        changed = _evolved(sub, quantity=new, blocks=blocks, assigned=assigned)
         if assigned != sub.assigned:
             events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, assigned))
     return tenant.replace(changed), events
@@ -795,7 +802,7 @@ def _assign_reasons(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> list
 
 def _assign(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
-    changed = attrs.evolve(sub, assigned=sub.assigned + cmd.count)
+    changed = _evolved(sub, assigned=sub.assigned + cmd.count)
     return tenant.replace(changed), [
         LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned)
     ]
@@ -813,7 +820,7 @@ def _unassign_reasons(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> 
 
 def _unassign(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
-    changed = attrs.evolve(sub, assigned=sub.assigned - cmd.count)
+    changed = _evolved(sub, assigned=sub.assigned - cmd.count)
     return tenant.replace(changed), [
         LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned)
     ]
@@ -874,7 +881,7 @@ def _cancel(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> tuple[Te
     for child in children:
         refund = _refund(child, on, policy) if refunds else ()
         events.append(SubscriptionCancelled(child.id, on, child.quantity, refund, sub.id))
-    stopped = attrs.evolve(sub, recurring_billing=False)
+    stopped = _evolved(sub, recurring_billing=False)
     tenant, changed = set_status(
         tenant.replace(stopped),
         stopped,
@@ -913,10 +920,11 @@ def _set_recurring(
     events: list[Event] = []
     followers = [c for c in tenant.traditional_addons_of(sub.id) if c.status is not _Status.DELETED]
     for s in (sub, *followers):
-        changed = attrs.evolve(s, recurring_billing=cmd.recurring_billing)
         if not cmd.recurring_billing and s.scheduled is not None:
             events.append(ScheduledChangeDropped(s.id, cmd.as_of, s.scheduled))
-            changed = attrs.evolve(changed, scheduled=None)
+            changed = _evolved(s, recurring_billing=cmd.recurring_billing, scheduled=None)
+        else:
+            changed = _evolved(s, recurring_billing=cmd.recurring_billing)
         if s.recurring_billing is not cmd.recurring_billing:
             events.append(RecurringBillingChanged(s.id, cmd.as_of, cmd.recurring_billing))
         tenant = tenant.replace(changed)
@@ -953,7 +961,7 @@ def _extend_reasons(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> list[Re
 def _extend(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
     end = trial_end(sub, policy) + timedelta(days=policy.trial.extension_days)
-    changed = attrs.evolve(sub, trial_end=end, trial_extensions=sub.trial_extensions + 1)
+    changed = _evolved(sub, trial_end=end, trial_extensions=sub.trial_extensions + 1)
     return tenant.replace(changed), [TrialExtended(sub.id, cmd.as_of, end)]
 
 
@@ -971,7 +979,7 @@ def _complete_credit(
     tenant: Tenant, cmd: CompleteCreditCheck, policy: Policy
 ) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
-    changed = attrs.evolve(sub, credit_check_pending=False)
+    changed = _evolved(sub, credit_check_pending=False)
     return tenant.replace(changed), [CreditCheckCompleted(sub.id, cmd.as_of)]
 
 
@@ -1000,7 +1008,7 @@ def _reactivate_reasons(tenant: Tenant, cmd: Reactivate, policy: Policy) -> list
 
 
 def _restart(sub: Subscription, on: date, anchor: date, term: Term) -> Subscription:
-    return attrs.evolve(
+    return _evolved(
         sub,
         status=_Status.ACTIVE,
         status_since=on,
@@ -1074,7 +1082,7 @@ def _schedule(
     if merged.billing_frequency is sub.billing_frequency:
         merged = attrs.evolve(merged, billing_frequency=None)
     kept = None if merged == ScheduledChange() else merged
-    return tenant.replace(attrs.evolve(sub, scheduled=kept)), [ChangeScheduled(sub.id, on, merged)]
+    return tenant.replace(_evolved(sub, scheduled=kept)), [ChangeScheduled(sub.id, on, merged)]
 
 
 def _change_frequency(
@@ -1161,7 +1169,7 @@ def _set_payment(
         cmd.as_of, cmd.payment_method, cmd.subscription_id, cmd.billing_profile_id
     )
     if isinstance(target, Subscription):
-        return tenant.replace(attrs.evolve(target, payment_method=cmd.payment_method)), [event]
+        return tenant.replace(_evolved(target, payment_method=cmd.payment_method)), [event]
     if tenant.account is None:  # pragma: no cover - _payment_target refuses it first
         raise InvalidCommand(f"tenant {tenant.organization!r} has no billing account")
     changed = attrs.evolve(target, payment_method=cmd.payment_method)

@@ -33,7 +33,7 @@ from datetime import date, timedelta
 
 import attrs
 
-from subcommerce.catalog import LicenseUnit
+from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.errors import DateOutsidePeriod
 from subcommerce.events import (
     Event,
@@ -44,7 +44,7 @@ from subcommerce.events import (
     StatusChanged,
     TrialConverted,
 )
-from subcommerce.periods import check_date
+from subcommerce.periods import Term, check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.subscriptions import (
     LicenseBlock,
@@ -52,11 +52,14 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
+    _dated,
+    _evolved,
 )
 
 __all__ = ["Outcome", "advance", "next_transition", "status_since", "trial_end"]
 
 _Status = SubscriptionStatus
+_TRADITIONAL = AddonKind.TRADITIONAL
 
 
 @attrs.frozen
@@ -102,25 +105,31 @@ def status_since(subscription: Subscription, policy: Policy = DEFAULT_POLICY) ->
     return subscription.anchor
 
 
-def _steps(subscription: Subscription, policy: Policy) -> list[tuple[date, _Step]]:
+def _status_step(subscription: Subscription, policy: Policy) -> tuple[date, _Step] | None:
+    """The step that ends the current status (term, trial, grace, disabled), if one does."""
     status = subscription.status
+    if status is _Status.ACTIVE:
+        return subscription.current_term.end, _Step.TERM_END
+    if status is _Status.TRIAL:
+        return trial_end(subscription, policy), _Step.TRIAL_END
+    if status is _Status.EXPIRED:
+        days = policy.durations_for(subscription).expired_days
+        return status_since(subscription, policy) + timedelta(days=days), _Step.GRACE_END
+    if status is _Status.DISABLED:
+        days = policy.durations_for(subscription).disabled_days
+        return status_since(subscription, policy) + timedelta(days=days), _Step.DISABLED_END
+    return None  # Deleted is final; a Suspended subscription is moved on by its partner
+
+
+def _steps(subscription: Subscription, policy: Policy) -> list[tuple[date, _Step]]:
+    if subscription.status is _Status.DELETED:
+        return []
     steps: list[tuple[date, _Step]] = []
-    if status is _Status.DELETED:
-        return steps
     if subscription.over_assigned and subscription.over_assigned_until is not None:
         steps.append((subscription.over_assigned_until, _Step.OVER_ASSIGNMENT_END))
-    if status is _Status.TRIAL:
-        steps.append((trial_end(subscription, policy), _Step.TRIAL_END))
-    elif status is _Status.ACTIVE:
-        steps.append((subscription.current_term.end, _Step.TERM_END))
-    elif status is _Status.EXPIRED:
-        days = policy.durations_for(subscription).expired_days
-        steps.append((status_since(subscription, policy) + timedelta(days=days), _Step.GRACE_END))
-    elif status is _Status.DISABLED:
-        days = policy.durations_for(subscription).disabled_days
-        steps.append(
-            (status_since(subscription, policy) + timedelta(days=days), _Step.DISABLED_END)
-        )
+    step = _status_step(subscription, policy)
+    if step is not None:
+        steps.append(step)
     return steps
 
 
@@ -129,8 +138,91 @@ def next_transition(subscription: Subscription, policy: Policy = DEFAULT_POLICY)
 
     A traditional add-on whose base is in the tenant changes with its base instead.
     """
-    steps = _steps(subscription, policy)
-    return min(steps)[0] if steps else None
+    if subscription.status is _Status.DELETED:
+        return None
+    step = _status_step(subscription, policy)
+    due = None if step is None else step[0]
+    until = subscription.over_assigned_until
+    if subscription.over_assigned and until is not None and (due is None or until < due):
+        return until
+    return due
+
+
+#: A subscription that moves on its own (its position in the tenant) and the positions of the
+#: traditional add-ons that move with it.
+_Family = tuple[int, tuple[int, ...]]
+
+
+def _families(subscriptions: tuple[Subscription, ...]) -> list[_Family]:
+    """Every subscription that moves on its own, in tenant order, with its traditional add-ons.
+
+    A traditional add-on whose base is in the tenant follows it (:func:`follows_parent`) and has
+    no family of its own; only its over-assignment ends are its own steps, taken in its base's
+    family.
+    """
+    addons: dict[str, list[int]] = {}
+    for position, sub in enumerate(subscriptions):
+        if sub.addon_kind is _TRADITIONAL and sub.parent_id is not None:
+            addons.setdefault(sub.parent_id, []).append(position)
+    if not addons:
+        return [(position, ()) for position in range(len(subscriptions))]
+    present = {sub.id for sub in subscriptions}
+    return [
+        (position, tuple(addons.get(sub.id, ())))
+        for position, sub in enumerate(subscriptions)
+        if not (
+            sub.addon_kind is _TRADITIONAL
+            and sub.parent_id is not None
+            and sub.parent_id in present
+        )
+    ]
+
+
+def _family_steps(
+    subscriptions: list[Subscription] | tuple[Subscription, ...], family: _Family, policy: Policy
+) -> list[tuple[date, _Step, str, int]]:
+    """The steps of a subscription, and the over-assignment ends of its traditional add-ons.
+
+    Each step is (day, step, subscription id, position): the earliest is the one to take first
+    (same day: in :class:`_Step` order, then by id).
+    """
+    position, addons = family
+    sub = subscriptions[position]
+    steps = [(on, step, sub.id, position) for on, step in _steps(sub, policy)]
+    for child_position in addons:
+        child = subscriptions[child_position]
+        until = child.over_assigned_until
+        if child.over_assigned and until is not None and child.status is not _Status.DELETED:
+            steps.append((until, _Step.OVER_ASSIGNMENT_END, child.id, child_position))
+    return steps
+
+
+def _first_due(
+    subscriptions: tuple[Subscription, ...], families: list[_Family], as_of: date, policy: Policy
+) -> int | None:
+    """The index of the first family with a step on or before ``as_of`` (None if none has).
+
+    The same steps as :func:`_family_steps`, only the earliest day of each, quickly.
+    """
+    for index, (position, addons) in enumerate(families):
+        sub = subscriptions[position]
+        if sub.status is _Status.ACTIVE and not sub.over_assigned:
+            due: date | None = sub.current_term.end  # the common case, spelled out
+        else:
+            due = next_transition(sub, policy)
+        if due is not None and due <= as_of:
+            return index
+        for child_position in addons:
+            child = subscriptions[child_position]
+            until = child.over_assigned_until
+            if (
+                child.over_assigned
+                and until is not None
+                and until <= as_of
+                and child.status is not _Status.DELETED
+            ):
+                return index
+    return None
 
 
 def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Outcome:
@@ -144,35 +236,24 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
             f"as-of date {as_of.isoformat()} is before the tenant's {tenant.as_of.isoformat()}; "
             "time only moves forward"
         )
+    subscriptions = tenant.subscriptions
+    families = _families(subscriptions)
+    first = _first_due(subscriptions, families, as_of, policy)
+    if first is None:  # most days: nothing happens, only the date moves
+        return Outcome(tenant if tenant.as_of == as_of else _dated(tenant, as_of))
+    # A family's steps change only its own subscriptions: each is brought up to ``as_of`` on its
+    # own, in tenant order.
+    work = list(subscriptions)
     events: list[Event] = []
-    current = tenant
-    for subscription in tenant.subscriptions:
-        if follows_parent(current, subscription):
-            continue  # moved along with its base
+    for family in families[first:]:
         while True:
-            due = [s for s in _family_steps(current, subscription.id, policy) if s[0] <= as_of]
+            due = [s for s in _family_steps(work, family, policy) if s[0] <= as_of]
             if not due:
                 break
-            on, step, target = min(due)
-            current, happened = _take(current, current.subscription(target), on, step, policy)
-            events.extend(happened)
+            on, step, _, position = min(due)
+            events.extend(_take(tenant, work, position, family[1], on, step, policy))
     events.sort(key=lambda e: e.on)  # stable: same-day events keep their order
-    return Outcome(attrs.evolve(current, as_of=as_of), tuple(events))
-
-
-def _family_steps(
-    tenant: Tenant, subscription_id: str, policy: Policy
-) -> list[tuple[date, _Step, str]]:
-    """The steps of a subscription, and the over-assignment ends of its traditional add-ons."""
-    sub = tenant.subscription(subscription_id)
-    steps = [(on, step, sub.id) for on, step in _steps(sub, policy)]
-    for child in tenant.traditional_addons_of(sub.id):
-        steps.extend(
-            (on, step, child.id)
-            for on, step in _steps(child, policy)
-            if step is _Step.OVER_ASSIGNMENT_END
-        )
-    return steps
+    return Outcome(attrs.evolve(tenant, subscriptions=tuple(work), as_of=as_of), tuple(events))
 
 
 def follows_parent(tenant: Tenant, subscription: Subscription) -> bool:
@@ -185,22 +266,31 @@ def follows_parent(tenant: Tenant, subscription: Subscription) -> bool:
 
 
 def _take(
-    tenant: Tenant, sub: Subscription, on: date, step: _Step, policy: Policy
-) -> tuple[Tenant, list[Event]]:
+    tenant: Tenant,
+    work: list[Subscription],
+    position: int,
+    addons: tuple[int, ...],
+    on: date,
+    step: _Step,
+    policy: Policy,
+) -> list[Event]:
+    """Take ``step`` for ``work[position]``, changing ``work`` in place (``addons``: the
+    positions of its traditional add-ons); ``tenant`` is the tenant ``work`` was copied from."""
+    sub = work[position]
     if step is _Step.OVER_ASSIGNMENT_END:
-        ended = attrs.evolve(sub, over_assigned=0, over_assigned_until=None)
-        return tenant.replace(ended), [OverAssignmentEnded(sub.id, on, sub.over_assigned)]
+        work[position] = _evolved(sub, over_assigned=0, over_assigned_until=None)
+        return [OverAssignmentEnded(sub.id, on, sub.over_assigned)]
     if step is _Step.TRIAL_END:
-        return _end_trial(tenant, sub, on)
+        return _end_trial(tenant, work, position, addons, on)
     if step is _Step.TERM_END:
         if sub.recurring_billing:
-            return _renew(tenant, sub, on, policy)
-        return set_status(tenant, sub, _Status.EXPIRED, on, StatusCause.TERM_ENDED)
-    if step is _Step.GRACE_END:
-        if policy.durations_for(sub).disabled_days == 0:
-            return set_status(tenant, sub, _Status.DELETED, on, StatusCause.DISABLED_ENDED)
-        return set_status(tenant, sub, _Status.DISABLED, on, StatusCause.GRACE_ENDED)
-    return set_status(tenant, sub, _Status.DELETED, on, StatusCause.DISABLED_ENDED)
+            return _renew(work, position, addons, on, policy)
+        return _set_status(work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TERM_ENDED)
+    if step is _Step.GRACE_END and policy.durations_for(sub).disabled_days != 0:
+        return _set_status(
+            work, position, addons, sub, _Status.DISABLED, on, StatusCause.GRACE_ENDED
+        )
+    return _set_status(work, position, addons, sub, _Status.DELETED, on, StatusCause.DISABLED_ENDED)
 
 
 def set_status(
@@ -216,35 +306,68 @@ def set_status(
 
     Leaving the active states drops any scheduled change; Deleted also ends over-assignment.
     """
+    work = list(tenant.subscriptions)
+    position = next((i for i, s in enumerate(work) if s.id == sub.id), None)
+    addons = tuple(
+        i for i, s in enumerate(work) if s.addon_kind is _TRADITIONAL and s.parent_id == sub.id
+    )
+    events = _set_status(work, position, addons, sub, status, on, cause, child_cause)
+    return attrs.evolve(tenant, subscriptions=tuple(work)), events
+
+
+def _set_status(
+    work: list[Subscription],
+    position: int | None,
+    addons: tuple[int, ...],
+    sub: Subscription,
+    status: SubscriptionStatus,
+    on: date,
+    cause: StatusCause,
+    child_cause: StatusCause = StatusCause.FOLLOWS_PARENT,
+) -> list[Event]:
+    """:func:`set_status` on ``work``, in place: ``sub`` goes to ``position`` (if any), and the
+    traditional add-ons at ``addons`` follow it."""
     changed = _with_status(sub, status, on)
     events: list[Event] = [StatusChanged(sub.id, on, sub.status, status, cause)]
-    tenant = tenant.replace(changed)
-    for child in tenant.traditional_addons_of(sub.id):
+    if position is not None:
+        work[position] = changed
+    for child_position in addons:
+        child = work[child_position]
         if child.status is _Status.DELETED or child.status is status:
             continue
-        follower = attrs.evolve(
-            _with_status(child, status, on), recurring_billing=changed.recurring_billing
-        )
-        tenant = tenant.replace(follower)
+        work[child_position] = _with_status(child, status, on, changed.recurring_billing)
         events.append(StatusChanged(child.id, on, child.status, status, child_cause))
-    return tenant, events
+    return events
 
 
-def _with_status(sub: Subscription, status: SubscriptionStatus, on: date) -> Subscription:
-    changed = attrs.evolve(sub, status=status, status_since=on)
+def _with_status(
+    sub: Subscription,
+    status: SubscriptionStatus,
+    on: date,
+    recurring_billing: bool | None = None,
+) -> Subscription:
+    """``sub`` in ``status`` since ``on`` (with ``recurring_billing``, when given, last)."""
+    changes: dict[str, object] = {"status": status, "status_since": on}
     if not status.is_active:
-        changed = attrs.evolve(changed, scheduled=None)
+        changes["scheduled"] = None
     if status is _Status.DELETED:
-        changed = attrs.evolve(
-            changed, recurring_billing=False, over_assigned=0, over_assigned_until=None
-        )
-    return changed
+        changes["recurring_billing"] = False
+        changes["over_assigned"] = 0
+        changes["over_assigned_until"] = None
+    if recurring_billing is not None:
+        changes["recurring_billing"] = recurring_billing
+    return _evolved(sub, **changes)
 
 
-def _end_trial(tenant: Tenant, sub: Subscription, on: date) -> tuple[Tenant, list[Event]]:
+def _end_trial(
+    tenant: Tenant, work: list[Subscription], position: int, addons: tuple[int, ...], on: date
+) -> list[Event]:
+    sub = work[position]
     if not (sub.recurring_billing and tenant.payment_method_of(sub) is not None):
-        return set_status(tenant, sub, _Status.EXPIRED, on, StatusCause.TRIAL_ENDED)
-    paid = attrs.evolve(
+        return _set_status(
+            work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TRIAL_ENDED
+        )
+    paid = _evolved(
         sub,
         status=_Status.ACTIVE,
         status_since=on,
@@ -252,27 +375,29 @@ def _end_trial(tenant: Tenant, sub: Subscription, on: date) -> tuple[Tenant, lis
         renewals=0,
         blocks=(LicenseBlock(sub.quantity, on),) if sub.quantity else (),
     )
-    events: list[Event] = [
+    work[position] = paid
+    return [
         StatusChanged(sub.id, on, sub.status, _Status.ACTIVE, StatusCause.TRIAL_CONVERTED),
         TrialConverted(sub.id, on, sub.quantity, paid.current_term, paid.billing_frequency),
     ]
-    return tenant.replace(paid), events
 
 
 def _renew(
-    tenant: Tenant, sub: Subscription, on: date, policy: Policy
-) -> tuple[Tenant, list[Event]]:
-    renewed, events = renew_one(sub, on, policy)
-    tenant = tenant.replace(renewed)
-    for child in tenant.traditional_addons_of(sub.id):
+    work: list[Subscription], position: int, addons: tuple[int, ...], on: date, policy: Policy
+) -> list[Event]:
+    renewed, events = _renewed(work[position], on, policy)
+    work[position] = renewed
+    anchor: date | None = None
+    for child_position in addons:
+        child = work[child_position]
         if child.status is _Status.DELETED:
             continue
-        child_renewed, child_events = renew_one(
-            attrs.evolve(child, term=renewed.term), on, policy, anchor=renewed.current_term.start
-        )
-        tenant = tenant.replace(child_renewed)
+        if anchor is None:
+            anchor = renewed.current_term.start
+        child_renewed, child_events = _renewed(child, on, policy, anchor, renewed.term)
+        work[child_position] = child_renewed
         events.extend(child_events)
-    return tenant, events
+    return events
 
 
 def renew_one(
@@ -282,22 +407,42 @@ def renew_one(
 
     ``anchor`` co-terms a traditional add-on with its base's new term.
     """
+    return _renewed(sub, on, policy, anchor)
+
+
+def _renewed(
+    sub: Subscription,
+    on: date,
+    policy: Policy,
+    anchor: date | None = None,
+    term_now: Term | None = None,
+) -> tuple[Subscription, list[Event]]:
+    """:func:`renew_one`, for ``sub`` on ``term_now`` when given (a traditional add-on renews
+    on its base's term), built in one step."""
+    current = sub.term if term_now is None else term_now
     change = sub.scheduled or ScheduledChange()
-    term = change.term or sub.term
+    term = change.term or current
     frequency = change.billing_frequency or sub.billing_frequency
-    if anchor is not None:
-        moved = attrs.evolve(sub, term=term, term_anchor=anchor, renewals=0)
-    elif term is not sub.term:
-        moved = attrs.evolve(sub, term=term, term_anchor=on, renewals=0)
-    else:
-        moved = attrs.evolve(sub, renewals=sub.renewals + 1)
+    term_anchor: date | None = anchor
+    renewals = 0
+    if anchor is None:
+        if term is not current:
+            term_anchor = on
+        else:
+            term_anchor, renewals = sub.term_anchor, sub.renewals + 1
     quantity = sub.quantity if change.quantity is None else change.quantity
-    moved, events = reduce_at_renewal(moved, quantity, on, policy)
-    moved = attrs.evolve(
-        moved,
+    reduced, events = _reduced(sub, quantity, on, policy)
+    # A scheduled quantity that is no quantity fails the subscription's own check, as before.
+    valid = isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 0
+    moved = _evolved(
+        sub,
+        term=term,
+        term_anchor=term_anchor,
+        renewals=renewals,
         billing_frequency=frequency,
         scheduled=None,
-        blocks=(LicenseBlock(quantity, on),) if quantity else (),
+        blocks=(LicenseBlock(quantity, on),) if valid else (),
+        **reduced,
     )
     renewed: list[Event] = [
         Renewed(sub.id, on, moved.current_term, sub.quantity, quantity, term, frequency)
@@ -313,18 +458,25 @@ def reduce_at_renewal(
     Per-user products: the users beyond the new quantity lose their license but keep access for
     ``policy.over_assignment_days``. Capacity (storage) shrinks at once.
     """
+    changes, events = _reduced(sub, quantity, on, policy)
+    return _evolved(sub, blocks=(), **changes), events
+
+
+def _reduced(
+    sub: Subscription, quantity: int, on: date, policy: Policy
+) -> tuple[dict[str, object], list[Event]]:
+    """The fields :func:`reduce_at_renewal` changes (but the blocks), and its events."""
     if quantity >= sub.assigned:
-        return attrs.evolve(sub, quantity=quantity, blocks=()), []
+        return {"quantity": quantity}, []
     if sub.unit is LicenseUnit.CAPACITY:
-        return attrs.evolve(sub, quantity=quantity, assigned=quantity, blocks=()), []
+        return {"quantity": quantity, "assigned": quantity}, []
     excess = sub.assigned - quantity
     until = on + timedelta(days=policy.over_assignment_days)
-    reduced = attrs.evolve(
-        sub,
-        quantity=quantity,
-        assigned=quantity,
-        blocks=(),
-        over_assigned=sub.over_assigned + excess,
-        over_assigned_until=until,
-    )
-    return reduced, [OverAssignmentStarted(sub.id, on, reduced.over_assigned, until)]
+    over_assigned = sub.over_assigned + excess
+    changes: dict[str, object] = {
+        "quantity": quantity,
+        "assigned": quantity,
+        "over_assigned": over_assigned,
+        "over_assigned_until": until,
+    }
+    return changes, [OverAssignmentStarted(sub.id, on, over_assigned, until)]

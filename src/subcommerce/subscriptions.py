@@ -17,8 +17,12 @@ The rules that change these values live in :mod:`subcommerce.commands` and
 from __future__ import annotations
 
 import enum
+import functools
+import operator
 from collections.abc import Iterable, Iterator
 from datetime import date
+from types import MappingProxyType
+from typing import Any, Final
 
 import attrs
 
@@ -26,7 +30,14 @@ from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMetho
 from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.errors import InvalidQuantity, InvalidTenant, UnknownReference
 from subcommerce.money import Money
-from subcommerce.periods import BillingFrequency, Period, Term, add_months, check_date
+from subcommerce.periods import (
+    BillingFrequency,
+    Period,
+    Term,
+    _period,
+    add_months,
+    check_date,
+)
 
 __all__ = [
     "InvoiceGroup",
@@ -69,6 +80,8 @@ class PurchaseChannel(enum.StrEnum):
 
 
 def _positive_or_zero(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is int and value >= 0:
+        return  # the common case, first
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidQuantity(f"{attribute.name} must be a whole number >= 0, got {value!r}")
 
@@ -79,13 +92,14 @@ def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> 
 
 
 def _a_date(instance: object, attribute: attrs.Attribute[date], value: date) -> None:
-    check_date(value, attribute.name)
+    if type(value) is not date:
+        check_date(value, attribute.name)
 
 
 def _a_date_or_none(
     instance: object, attribute: attrs.Attribute[date | None], value: object
 ) -> None:
-    if value is not None:
+    if value is not None and type(value) is not date:
         check_date(value, attribute.name)
 
 
@@ -178,10 +192,13 @@ class Subscription:
     over_assigned_until: date | None = attrs.field(default=None, validator=_a_date_or_none)
 
     def __attrs_post_init__(self) -> None:
-        if self.blocks and sum(b.quantity for b in self.blocks) != self.quantity:
+        total = 0
+        for block in self.blocks:
+            total += block.quantity
+        if self.blocks and total != self.quantity:
             raise InvalidQuantity(
                 f"subscription {self.id!r}: license blocks add up to "
-                f"{sum(b.quantity for b in self.blocks)}, not the quantity {self.quantity}"
+                f"{total}, not the quantity {self.quantity}"
             )
         if self.over_assigned and self.over_assigned_until is None:
             raise InvalidQuantity(
@@ -208,14 +225,14 @@ class Subscription:
         """The date the current run of terms is counted from."""
         return self.start if self.term_anchor is None else self.term_anchor
 
-    @property
+    @functools.cached_property
     def current_term(self) -> Period:
-        """The current term, computed from the anchor."""
+        """The current term, computed from the anchor (once: a subscription never changes)."""
+        anchor = self.start if self.term_anchor is None else self.term_anchor
         months = self.term.months
-        return Period(
-            add_months(self.anchor, months * self.renewals),
-            add_months(self.anchor, months * (self.renewals + 1)),
-        )
+        first = months * self.renewals
+        # Both boundaries come from the anchor, the end a whole term (>= 1 month) after the start.
+        return _period(add_months(anchor, first), add_months(anchor, first + months))
 
     @property
     def end(self) -> date:
@@ -304,6 +321,8 @@ class Tenant:
 
     def replace(self, *changed: Subscription) -> Tenant:
         """This tenant with the subscriptions of the same ids replaced (others kept in order)."""
+        if len(changed) == 1 and type(self) is Tenant:
+            return _replaced_one(self, changed[0])
         by_id = {s.id: s for s in changed}
         return attrs.evolve(
             self, subscriptions=tuple(by_id.get(s.id, s) for s in self.subscriptions)
@@ -311,8 +330,13 @@ class Tenant:
 
     def added(self, subscription: Subscription) -> Tenant:
         """This tenant with ``subscription`` added at the end (it joins the organization)."""
-        joined = attrs.evolve(subscription, organization=self.organization)
-        return attrs.evolve(self, subscriptions=(*self.subscriptions, joined))
+        joined = subscription
+        if subscription.organization != self.organization:
+            joined = _evolved(subscription, organization=self.organization)
+        # Only the newcomer can break the tenant's checks, and only by its id.
+        if any(s.id == joined.id for s in self.subscriptions):
+            raise InvalidTenant(f"subscription id {joined.id!r} appears twice")
+        return _unchecked(self, subscriptions=(*self.subscriptions, joined))
 
     @property
     def account_type(self) -> BillingAccountType | None:
@@ -340,3 +364,63 @@ class Tenant:
 
     def __iter__(self) -> Iterator[Subscription]:
         return iter(self.subscriptions)
+
+
+# -- fast paths: the same values as attrs.evolve, for what the commands and lifecycle do often --
+
+
+def _evolved(subscription: Subscription, /, **changes: Any) -> Subscription:
+    """``attrs.evolve(subscription, **changes)``: the same value, built and checked by the same
+    ``__init__``, without evolve's per-call look-up of the 29 fields (several times slower)."""
+    if type(subscription) is not Subscription:
+        return attrs.evolve(subscription, **changes)
+    values = list(_subscription_values(subscription))
+    for name, value in changes.items():
+        index = _SUBSCRIPTION_INDEX.get(name)
+        if index is None:
+            raise TypeError(f"Subscription has no field {name!r}")
+        values[index] = value
+    return Subscription(*values)
+
+
+_SUBSCRIPTION_FIELDS: Final = tuple(a.name for a in attrs.fields(Subscription))
+_SUBSCRIPTION_INDEX: Final = MappingProxyType(
+    {name: index for index, name in enumerate(_SUBSCRIPTION_FIELDS)}
+)
+#: Every field of a subscription, in ``__init__`` order, as one tuple.
+_subscription_values: Final = operator.attrgetter(*_SUBSCRIPTION_FIELDS)
+_TENANT_FIELDS: Final = tuple(a.name for a in attrs.fields(Tenant))
+
+
+def _unchecked(tenant: Tenant, **changes: Any) -> Tenant:
+    """``attrs.evolve(tenant, **changes)`` without checking the tenant again: only for changes
+    that the caller has checked keep it valid."""
+    if type(tenant) is not Tenant:
+        return attrs.evolve(tenant, **changes)
+    new = object.__new__(Tenant)
+    for name in _TENANT_FIELDS:
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(tenant, name))
+    return new
+
+
+def _dated(tenant: Tenant, as_of: date) -> Tenant:
+    """``attrs.evolve(tenant, as_of=as_of)`` for an ``as_of`` the caller has checked already
+    (the lifecycle dates the tenant on every command)."""
+    return _unchecked(tenant, as_of=as_of)
+
+
+def _replaced_one(tenant: Tenant, changed: Subscription) -> Tenant:
+    """``tenant.replace(changed)``: only ``changed`` is new, so only it is checked (its id is
+    the one it replaces)."""
+    subscriptions = tenant.subscriptions
+    index = next((i for i, s in enumerate(subscriptions) if s.id == changed.id), None)
+    if index is None:
+        return attrs.evolve(tenant)
+    if changed.organization not in (None, tenant.organization):
+        raise InvalidTenant(
+            f"subscription {changed.id!r} belongs to organization "
+            f"{changed.organization!r}, not {tenant.organization!r}"
+        )
+    return _unchecked(
+        tenant, subscriptions=(*subscriptions[:index], changed, *subscriptions[index + 1 :])
+    )
