@@ -47,7 +47,7 @@ Amounts exclude taxes.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Final
 
@@ -64,27 +64,37 @@ from subcommerce.events import (
     SubscriptionPurchased,
     TrialConverted,
 )
-from subcommerce.lifecycle import advance, next_transition
-from subcommerce.money import Currency, Money, currency
+from subcommerce.lifecycle import Outcome, advance, next_transition
+from subcommerce.money import _EXACT, Currency, Money, _make, currency
 from subcommerce.periods import (
     BillingFrequency,
     Period,
     Term,
+    _locate,
+    _period,
     add_months,
     check_date,
     period_containing,
 )
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import (
+    _CHARGE,
     EXACT,
     LineKind,
     ProratedLine,
     ProrationConvention,
+    _line,
     credit_and_rebill,
     prorate,
     refund_unused,
 )
-from subcommerce.subscriptions import InvoiceGroup, Subscription, SubscriptionStatus, Tenant
+from subcommerce.subscriptions import (
+    InvoiceGroup,
+    Subscription,
+    SubscriptionStatus,
+    Tenant,
+    _dated,
+)
 
 __all__ = [
     "BILLED_STATUSES",
@@ -103,6 +113,8 @@ __all__ = [
 #: Invoices are payable within this many days of their date (MOSA terms; MCA "Net 30").
 PAYMENT_TERMS_DAYS: Final = 30
 
+_PAYMENT_TERMS: Final = timedelta(days=PAYMENT_TERMS_DAYS)
+
 #: What every price review and invoice of subcommerce says about taxes.
 TAX_NOTE: Final = "Amounts exclude taxes."
 
@@ -118,6 +130,9 @@ class EntryCause(enum.StrEnum):
     PERIOD = "period"  # a billing period, charged in advance on its first day
     LICENSE_CHANGE = "license_change"  # a credit and its rebills
     CANCELLATION = "cancellation"  # the refund of unused days
+
+
+_PERIOD: Final = EntryCause.PERIOD  # bound once: enum attribute access is slow on the hot path
 
 
 @attrs.frozen
@@ -167,6 +182,17 @@ def _amount_sum(
     entries: Iterable[LedgerEntry], code: Currency, kinds: frozenset[LineKind]
 ) -> Money:
     return Money.total((e.amount for e in entries if e.kind in kinds), code)
+
+
+def _sum(amounts: Sequence[Money], code: Currency) -> Money:
+    """``Money.total(amounts, code)``, without building the Money of every partial sum."""
+    zero = Money.zero(code)
+    cur, value = zero.currency, zero.amount
+    for amount in amounts:
+        if not isinstance(amount, Money) or (amount.currency is not cur and amount.currency != cur):
+            return Money.total(amounts, code)  # which says what is wrong
+        value = _EXACT.add(value, amount.amount)
+    return _make(value, cur)
 
 
 _CHARGES: Final = frozenset({LineKind.CHARGE, LineKind.REBILL})
@@ -311,9 +337,14 @@ def period_price(
 
 def _price_day(subscription: Subscription, on: date) -> date:
     """The day whose list price holds for the term running on ``on``."""
-    term_start = add_months(subscription.anchor, subscription.term.months * subscription.renewals)
-    day = term_start if term_start > subscription.start else subscription.start
+    day = _term_price_day(subscription)
     return on if day > on else day  # a term that has not started: the day asked about
+
+
+def _term_price_day(subscription: Subscription) -> date:
+    """The first day of the current term (its purchase day for a first term begun before it)."""
+    term_start = add_months(subscription.anchor, subscription.term.months * subscription.renewals)
+    return term_start if term_start > subscription.start else subscription.start
 
 
 def _offer_price(offer: Offer | None, subscription: Subscription, code: Currency) -> Money | None:
@@ -334,12 +365,38 @@ def _months(subscription: Subscription) -> int:
 # -- the book: the working form of a ledger -----------------------------------------------------
 
 
+class _Known:
+    """What a book worked out about one subscription value (a subscription never changes).
+
+    Facts of the value, the catalog and the book's currency, convention and policy alone, never
+    of what the book has posted, so a book and its forks share them: the months per billing
+    period, the billing period found last, the first day of the term's list price, the price
+    found last (only a price found: an unpriced subscription is looked up again, so that it is
+    recorded as such), what a whole billing period costs at that price (in minor units and as
+    Money), and the next lifecycle transition.
+    """
+
+    __slots__ = ("day", "due", "due_known", "first", "months", "period", "price", "sub", "whole")
+
+    def __init__(self, sub: Subscription) -> None:
+        self.sub = sub
+        self.months: int | None = None
+        self.period: Period | None = None
+        self.first: date | None = None
+        self.day: date | None = None
+        self.price: Money | None = None
+        self.due: date | None = None
+        self.due_known = False
+        self.whole: tuple[Money, int, Money] | None = None
+
+
 class _Book:
     """A ledger being written: plain lists and dicts, frozen back into a :class:`Ledger`.
 
     Used by the orders and the simulation for one run; its derived indexes (live charges,
     credited ids, counters) are rebuilt from the ledger, so a run resumed from a frozen ledger
-    continues exactly as one that never stopped.
+    continues exactly as one that never stopped. What it memoizes on the way (offers, facts of
+    subscription values, billing cursors) is a function of its inputs alone: it only saves work.
     """
 
     __slots__ = (
@@ -349,18 +406,22 @@ class _Book:
         "code",
         "convention",
         "counts",
+        "cursors",
         "due_for",
         "entries",
         "groups",
+        "known",
         "live",
+        "offer_prices",
         "offers",
         "opening",
         "policy",
-        "priced",
+        "quiet",
+        "soonest",
         "statements",
-        "steps",
         "transition",
         "unpriced",
+        "watched",
     )
 
     def __init__(self, catalog: Catalog, ledger: Ledger, policy: Policy = DEFAULT_POLICY) -> None:
@@ -371,16 +432,23 @@ class _Book:
         self.entries = list(ledger.entries)
         self.opening = list(ledger.opening)
         self.billed = dict(ledger.billed_through)
+        self.quiet: date | None = None  # bill charges nothing before this day (None: unknown)
         self.unpriced = list(ledger.unpriced)
         self.anchors: dict[tuple[str, str], date] = {}
         self.statements: dict[tuple[str, str], Period] = {}
         self.offers: dict[tuple[str, Term, BillingFrequency], Offer] = {}
-        self.groups: dict[str, InvoiceGroup] = {}
-        self.steps: dict[int, tuple[Subscription, date | None]] = {}
-        self.priced: dict[int, tuple[Subscription, date, Money | None]] = {}
+        self.groups: dict[str, tuple[InvoiceGroup, tuple[str, str]]] = {}
+        self.offer_prices: dict[int, tuple[Offer, Money | None]] = {}
+        self.known: dict[int, _Known] = {}
         self.transition: date | None = None
         self.due_for: Tenant | None = None
+        self.soonest: date | None = None
+        self.watched: Tenant | None = None
         self.counts: dict[str, int] = {}
+        # For each subscription, the period bill charges next: index k of the billing periods
+        # counted from an anchor in steps of some months, and its first day (k follows from the
+        # three: a pure memo, valid whenever they match).
+        self.cursors: dict[str, tuple[date, int, int, date]] = {}
         self.live: dict[str, list[LedgerEntry]] = {}
         credited = {e.credits for e in (*self.opening, *self.entries) if e.credits}
         for entry in (*self.opening, *self.entries):
@@ -398,16 +466,20 @@ class _Book:
         twin.entries = list(self.entries)
         twin.opening = list(self.opening)
         twin.billed = dict(self.billed)
+        twin.quiet = self.quiet
         twin.unpriced = list(self.unpriced)
         twin.anchors = dict(self.anchors)
         twin.statements = dict(self.statements)
         twin.offers = self.offers  # derived from the catalog alone: shared
         twin.groups = dict(self.groups)
-        twin.steps = self.steps  # keyed by subscription value identity: shared
-        twin.priced = dict(self.priced)
+        twin.offer_prices = self.offer_prices  # the same
+        twin.known = self.known  # facts of subscription values (by identity): shared
         twin.transition = None
         twin.due_for = None
+        twin.soonest = None
+        twin.watched = None
         twin.counts = dict(self.counts)
+        twin.cursors = self.cursors  # a pure memo: shared
         twin.live = {k: list(v) for k, v in self.live.items()}
         return twin
 
@@ -430,18 +502,37 @@ class _Book:
         last = self.statements.get(key)
         if last is not None and last.start <= day < last.end:
             return last
+        return self._statement(tenant, group, key, day)
+
+    def _statement(
+        self, tenant: Tenant, group: InvoiceGroup, key: tuple[str, str], day: date
+    ) -> Period:
         account_type = tenant.account_type
         if account_type is not None and account_type.has_profiles:
             period = statement_period(account_type, day, day)
         else:
             anchor = self.anchors.get(key)
             if anchor is None:
-                starts = [s.start for s in tenant.subscriptions if tenant.invoice_group(s) == group]
+                keys = self.groups
+                starts = []
+                for sub in tenant.subscriptions:
+                    if sub.id not in keys:
+                        self.group_of(tenant, sub)
+                    if keys[sub.id][1] == key:  # invoice_group(sub) == group
+                        starts.append(sub.start)
                 anchor = min(starts) if starts else day
                 self.anchors[key] = anchor
             period = statement_period(account_type, anchor, day)
         self.statements[key] = period
         return period
+
+    def group_of(self, tenant: Tenant, sub: Subscription) -> InvoiceGroup:
+        """``tenant.invoice_group(sub)``, looked up once per subscription (it never changes)."""
+        known = self.groups.get(sub.id)
+        if known is None:
+            group = tenant.invoice_group(sub)
+            known = self.groups[sub.id] = (group, (group.kind, group.id))
+        return known[0]
 
     def _post(
         self,
@@ -454,50 +545,116 @@ class _Book:
         *,
         opening: bool = False,
     ) -> LedgerEntry:
-        group = self.groups.get(sub.id)
-        if group is None:
-            group = self.groups[sub.id] = tenant.invoice_group(sub)
-        number = self.counts.get(sub.id, 0) + 1
-        self.counts[sub.id] = number
+        sub_id = sub.id
+        known = self.groups.get(sub_id)
+        if known is None:
+            self.group_of(tenant, sub)
+            known = self.groups[sub_id]
+        group, key = known
+        statement = self.statements.get(key)
+        if statement is None or not statement.start <= on < statement.end:
+            statement = self._statement(tenant, group, key, on)
+        counts = self.counts
+        number = counts[sub_id] = counts.get(sub_id, 0) + 1
         entry = LedgerEntry(
-            f"{sub.id}#{number}",
-            sub.id,
-            sub.product_id,
-            group,
-            cause,
-            on,
-            self.statement(tenant, group, on),
-            line,
-            credits,
+            f"{sub_id}#{number}", sub_id, sub.product_id, group, cause, on, statement, line, credits
         )
         (self.opening if opening else self.entries).append(entry)
         if line.kind in _CHARGES:
-            self.live.setdefault(sub.id, []).append(entry)
+            live = self.live.get(sub_id)
+            if live is None:
+                self.live[sub_id] = [entry]
+            else:
+                live.append(entry)
         return entry
 
+    def _known(self, sub: Subscription) -> _Known:
+        known = self.known.get(id(sub))
+        if known is None or known.sub is not sub:
+            known = self.known[id(sub)] = _Known(sub)
+        return known
+
+    def period_of(self, sub: Subscription, on: date) -> Period:
+        """The billing period of ``sub`` that holds ``on``: ``period_containing(sub.anchor,
+        months per billing period, on)``."""
+        known = self._known(sub)
+        period = known.period
+        if period is not None and period.start <= on < period.end:
+            return period
+        months = known.months
+        if months is None:
+            months = known.months = _months(sub)
+        _, start, end = _locate(sub.anchor, months, on)
+        period = known.period = _period(start, end)
+        return period
+
     def _price(self, sub: Subscription, on: date) -> Money | None:
-        """:func:`period_price`, with the offer found last for the product kept at hand."""
-        day = _price_day(sub, on)
-        known = self.priced.get(id(sub))
-        if known is not None and known[0] is sub and known[1] == day:
-            return known[2]
-        price = self._look_up(sub, day)
-        self.priced[id(sub)] = (sub, day, price)
+        """:func:`period_price`, with the offer found last for the product kept at hand; an
+        unpriced subscription is recorded as such."""
+        return self._known_price(self._known(sub), on, record=True)
+
+    def price_of(self, sub: Subscription, on: date) -> Money | None:
+        """``period_price(catalog, sub, on, code)``, from what the book has looked up."""
+        return self._known_price(self._known(sub), on, record=False)
+
+    def _known_price(self, known: _Known, on: date, *, record: bool) -> Money | None:
+        first = known.first
+        if first is None:
+            first = known.first = _term_price_day(known.sub)
+        day = on if first > on else first
+        if day == known.day:
+            return known.price
+        price = self._look_up(known.sub, day, record=record)
+        if price is not None:
+            known.day, known.price = day, price
         return price
 
-    def _look_up(self, sub: Subscription, day: date) -> Money | None:
+    def charge(self, price: Money, quantity: int, period: Period, start: date) -> ProratedLine:
+        """``prorate(price, quantity, period, start=start)`` for a ``start`` known to lie in
+        ``period``: the checks that cannot fail are skipped (the others still raise)."""
+        if quantity < 1 or not isinstance(price, Money) or price.amount < 0:
+            return prorate(price, quantity, period, start=start, convention=self.convention)
+        span = period if start == period.start else _period(start, period.end)
+        return _line(_CHARGE, price, quantity, period, span, self.convention)
+
+    def offer(
+        self, product_id: str, term: Term, frequency: BillingFrequency, day: date
+    ) -> Offer | None:
+        """``catalog.offer(product_id, term, frequency, day)``, with the offer found last for the
+        product, term and frequency kept at hand (the catalog's offers never overlap)."""
+        key = (product_id, term, frequency)
+        offer = self.offers.get(key)
+        if offer is not None and offer.is_valid_on(day):
+            return offer
+        offer = self.catalog.offer(product_id, term, frequency, day)
+        if offer is not None:
+            self.offers[key] = offer
+        return offer
+
+    def offer_price(self, offer: Offer) -> Money | None:
+        """``offer.period_price(code)``, computed once per offer."""
+        known = self.offer_prices.get(id(offer))
+        if known is None or known[0] is not offer:
+            known = self.offer_prices[id(offer)] = (offer, offer.period_price(self.code))
+        return known[1]
+
+    def _look_up(self, sub: Subscription, day: date, *, record: bool = True) -> Money | None:
         key = (sub.product_id, sub.term, sub.billing_frequency)
         offer = self.offers.get(key)
         if offer is None or not offer.is_valid_on(day):
             offer = None
             if self.catalog.get(sub.product_id) is not None:
-                offer = self.catalog.offer(sub.product_id, sub.term, sub.billing_frequency, day)
-            if offer is not None:
-                self.offers[key] = offer
-        price = _offer_price(offer, sub, self.code)
-        if price is None and sub.id not in self.unpriced:
+                offer = self.offer(sub.product_id, sub.term, sub.billing_frequency, day)
+        if offer is not None:
+            price = self.offer_price(offer)
+            if price is not None:
+                return price
+        locked = sub.unit_price
+        if locked is not None and locked.currency == self.code:
+            return locked
+        if record and sub.id not in self.unpriced:
             self.unpriced.append(sub.id)
-        return price
+        return None
 
     def record_opening(self, tenant: Tenant, start: date) -> None:
         """Record the periods running on ``start`` as billed before the ledger (opening)."""
@@ -514,27 +671,79 @@ class _Book:
             line = prorate(price, sub.quantity, period, start=first, convention=self.convention)
             self._post(tenant, sub, EntryCause.OPENING, first, line, opening=True)
             self.billed[sub.id] = period.end
+            self.quiet = None
 
     def bill(self, tenant: Tenant, day: date) -> None:
         """Charge every billing period that starts on or before ``day`` and is not charged yet."""
+        quiet = self.quiet
+        if quiet is not None and day < quiet:
+            return  # every subscription is billed past ``day``
         billed = self.billed
+        cursors = self.cursors
         for sub in tenant.subscriptions:
             through = billed.get(sub.id)
             if through is None or through > day or sub.status not in BILLED_STATUSES:
                 continue
-            if sub.quantity == 0:
+            quantity = sub.quantity
+            if quantity == 0:
                 continue
-            months = _months(sub)
-            while through <= day:
-                period = period_containing(sub.anchor, months, through)
-                price = self._price(sub, through)
+            known = self._known(sub)
+            months = known.months
+            if months is None:
+                months = known.months = _months(sub)
+            anchor = sub.anchor
+            cursor = cursors.get(sub.id)
+            if (
+                cursor is not None
+                and cursor[3] == through
+                and cursor[0] == anchor
+                and cursor[1] == months
+            ):
+                k, start = cursor[2], through
+                end = add_months(anchor, (k + 1) * months)
+            else:
+                k, start, end = _locate(anchor, months, through)
+            while True:  # the periods [anchor + k months, anchor + (k + 1) months) from through
+                price = self._known_price(known, through, record=True)
                 if price is not None:
-                    line = prorate(
-                        price, sub.quantity, period, start=through, convention=self.convention
-                    )
-                    self._post(tenant, sub, EntryCause.PERIOD, through, line)
-                through = period.end
+                    period = _period(start, end)
+                    if through == start:
+                        line = self._whole(known, price, period)
+                    else:
+                        line = self.charge(price, quantity, period, through)
+                    self._post(tenant, sub, _PERIOD, through, line)
+                through = end
+                k += 1
+                if through > day:
+                    break
+                start, end = end, add_months(anchor, (k + 1) * months)
             billed[sub.id] = through
+            cursors[sub.id] = (anchor, months, k, through)
+        self.quiet = min(billed.values(), default=None)
+
+    def _whole(self, known: _Known, price: Money, period: Period) -> ProratedLine:
+        """The charge of the whole ``period`` for the subscription's quantity: :meth:`charge`
+        from its first day.
+
+        A whole billing period costs the price times the quantity, rounded once, whatever its
+        length and under every convention: once worked out for a subscription and a price, the
+        amount is reused.
+        """
+        quantity = known.sub.quantity
+        whole = known.whole
+        if whole is not None and whole[0] is price:
+            return _line(_CHARGE, price, quantity, period, period, self.convention, whole[1])
+        line = self.charge(price, quantity, period, period.start)
+        known.whole = (price, line.amount.minor_units(), line.amount)
+        return line
+
+    def whole_amount(self, sub: Subscription, price: Money, period: Period) -> Money:
+        """``charge(price, sub.quantity, period, period.start).amount``: what a whole billing
+        period of ``sub`` costs."""
+        whole = self._known(sub).whole
+        if whole is not None and whole[0] is price:
+            return whole[2]
+        return self.charge(price, sub.quantity, period, period.start).amount
 
     # -- the passing of time ------------------------------------------------------------------
 
@@ -544,30 +753,67 @@ class _Book:
         best: date | None = None
         soonest: date | None = None  # the next lifecycle transition, whenever it is
         billed = self.billed
-        policy = self.policy
-        steps = self.steps
+        facts = self.known
         for sub in tenant.subscriptions:
-            known = steps.get(id(sub))
-            if known is not None and known[0] is sub:
-                due = known[1]
+            known = facts.get(id(sub))
+            if known is not None and known.sub is sub and known.due_known:
+                due = known.due
             else:
-                due = next_transition(sub, policy)
-                steps[id(sub)] = (sub, due)
+                due = self._due(sub)
             if due is not None:
                 if soonest is None or due < soonest:
                     soonest = due
                 if due > after and (best is None or due < best):
                     best = due
-            through = billed.get(sub.id)
-            if (
-                through is not None
-                and through > after
-                and (best is None or through < best)
-                and sub.status in BILLED_STATUSES
-            ):
-                best = through
+            if sub.status in BILLED_STATUSES:
+                through = billed.get(sub.id)
+                if through is not None and through > after and (best is None or through < best):
+                    best = through
         self.transition, self.due_for = soonest, tenant
+        self.soonest, self.watched = soonest, tenant
         return best
+
+    def _due(self, sub: Subscription) -> date | None:
+        """``next_transition(sub)``, worked out once per subscription value."""
+        known = self._known(sub)
+        if not known.due_known:
+            known.due = next_transition(sub, self.policy)
+            known.due_known = True
+        return known.due
+
+    def advance(self, tenant: Tenant, day: date) -> Outcome:
+        """:func:`~subcommerce.lifecycle.advance` of ``tenant`` to ``day``.
+
+        When no subscription has a transition due by ``day``, the lifecycle would take no step
+        and only date the tenant: that is done here without running it.
+        """
+        if tenant.as_of is None or tenant.as_of <= day:
+            soonest = self._soonest(tenant)
+            if soonest is None or soonest > day:
+                return Outcome(tenant if tenant.as_of == day else _dated(tenant, day))
+        return advance(tenant, day, self.policy)
+
+    def _soonest(self, tenant: Tenant) -> date | None:
+        """A day no later than the soonest lifecycle transition of ``tenant`` (None: none ever).
+
+        Worked out from the tenant looked at last: only the subscriptions that are not the same
+        values in the same places are looked at again (the day may then come out too early,
+        which only sends :meth:`advance` to the lifecycle).
+        """
+        watched, soonest = self.watched, self.soonest
+        if tenant is watched:
+            return soonest
+        before: tuple[Subscription, ...] = () if watched is None else watched.subscriptions
+        if watched is None:
+            soonest = None
+        for position, sub in enumerate(tenant.subscriptions):
+            if position < len(before) and before[position] is sub:
+                continue
+            due = self._due(sub)
+            if due is not None and (soonest is None or due < soonest):
+                soonest = due
+        self.watched, self.soonest = tenant, soonest
+        return soonest
 
     def play(self, tenant: Tenant, day: date) -> tuple[Tenant, tuple[Event, ...]]:
         """``tenant`` brought to ``day`` by the lifecycle, its events priced, the day's periods
@@ -602,7 +848,7 @@ class _Book:
             after = day
         tenant, happened = self.play(tenant, until)
         events.extend(happened)
-        outcome = advance(tenant, until, self.policy)  # nothing is due: it only dates the tenant
+        outcome = self.advance(tenant, until)  # nothing is due: it only dates the tenant
         return outcome.tenant, (*events, *outcome.events)
 
     def post(self, tenant: Tenant, events: Iterable[Event]) -> None:
@@ -620,16 +866,21 @@ class _Book:
                 self._cancel(tenant, event)
             elif isinstance(event, TrialConverted | Reactivated):
                 self.billed[event.subscription_id] = event.on
+                self.quiet = None
 
     def _purchase(self, tenant: Tenant, sub: Subscription, on: date) -> None:
         if sub.quantity == 0:
             return
-        period = period_containing(sub.anchor, _months(sub), on)
+        period = self.period_of(sub, on)
         price = self._price(sub, on)
         if price is not None:
-            line = prorate(price, sub.quantity, period, start=on, convention=self.convention)
+            if on == period.start:
+                line = self._whole(self._known(sub), price, period)
+            else:
+                line = self.charge(price, sub.quantity, period, on)
             self._post(tenant, sub, EntryCause.PURCHASE, on, line)
         self.billed[sub.id] = period.end
+        self.quiet = None
 
     def live_at(self, subscription_id: str, on: date) -> LedgerEntry | None:
         """The charge not yet credited whose span holds ``on``, if any."""
@@ -640,7 +891,14 @@ class _Book:
         return None
 
     def _credit(self, entry: LedgerEntry) -> None:
-        self.live[entry.subscription_id].remove(entry)
+        live = self.live[entry.subscription_id]
+        # By identity, from the end (the charge credited is most often a recent one): an entry
+        # is in the list once at most, and no other entry equals it (ids are unique).
+        for index in range(len(live) - 1, -1, -1):
+            if live[index] is entry:
+                del live[index]
+                return
+        live.remove(entry)  # pragma: no cover - the entry always comes from the live list
 
     def _change(self, tenant: Tenant, event: LicensesChanged) -> None:
         sub = tenant.subscription(event.subscription_id)
@@ -711,11 +969,6 @@ def open_ledger(
 # -- invoices -----------------------------------------------------------------------------------
 
 
-def _total(entries: list[LedgerEntry], code: Currency) -> Money:
-    """The sum of the entries' amounts (all in ``code``), added as whole minor units."""
-    return Money.from_minor_units(sum(e.amount.minor_units() for e in entries), code)
-
-
 def _payment_method(tenant: Tenant, group: InvoiceGroup) -> PaymentMethod | None:
     if group.kind == "billing_profile":
         if tenant.account is None:
@@ -740,15 +993,30 @@ def build_invoices(
     """
     check_date(until, "until")
     account_type = tenant.account_type or BillingAccountType.MOSA
+    code = ledger.currency
+    scale = 10**code.exponent
     grouped: dict[tuple[str, str, date], list[LedgerEntry]] = {}
+    units: dict[tuple[str, str, date], int] = {}  # each statement's total, in minor units
     for entry in ledger.entries:
-        if entry.amount.currency != ledger.currency:
+        amount = entry.line.amount  # entry.amount, without the property call
+        if amount.currency is not code and amount.currency != code:
             raise CurrencyMismatch(
-                f"entry {entry.id} is in {entry.amount.currency.code}, the ledger in "
-                f"{ledger.currency.code}"
+                f"entry {entry.id} is in {amount.currency.code}, the ledger in {code.code}"
             )
-        key = (entry.group.kind, entry.group.id, entry.statement.start)
-        grouped.setdefault(key, []).append(entry)
+        # amount.minor_units(); an amount already in whole minor units needs no rounding.
+        numerator, denominator = amount.amount.as_integer_ratio()
+        minor, remainder = divmod(numerator * scale, denominator)
+        if remainder:
+            minor = amount.minor_units()
+        group = entry.group
+        key = (group.kind, group.id, entry.statement.start)
+        lines = grouped.get(key)
+        if lines is None:
+            grouped[key] = [entry]
+            units[key] = minor
+        else:
+            lines.append(entry)
+            units[key] += minor
     issued: list[Invoice] = []
     open_: list[Invoice] = []
     methods: dict[InvoiceGroup, PaymentMethod | None] = {}
@@ -758,18 +1026,19 @@ def build_invoices(
         group, period = first.group, first.statement
         if group not in methods:
             methods[group] = _payment_method(tenant, group)
+        end = period.end
         invoice = Invoice(
-            id=f"{group.id}/{period.end.isoformat()}",
+            id=f"{group.id}/{end.isoformat()}",
             account_type=account_type,
             group=group,
             period=period,
-            issued_on=period.end,
-            due_on=period.end + timedelta(days=PAYMENT_TERMS_DAYS),
-            currency=ledger.currency,
+            issued_on=end,
+            due_on=end + _PAYMENT_TERMS,
+            currency=code,
             lines=tuple(lines),
-            total=_total(lines, ledger.currency),
+            total=Money.from_minor_units(units[key], code),
             payment_method=methods[group],
-            issued=period.end <= until,
+            issued=end <= until,
         )
         (issued if invoice.issued else open_).append(invoice)
     return tuple(issued), tuple(open_)

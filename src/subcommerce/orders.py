@@ -60,9 +60,8 @@ from subcommerce.commands import (
     ChangeLicenseQuantity,
     Command,
     PurchaseSubscription,
-    apply,
+    _handler,
 )
-from subcommerce.commands import check as check_command
 from subcommerce.errors import (
     DateOutsidePeriod,
     InvalidCommand,
@@ -73,12 +72,12 @@ from subcommerce.errors import (
     SubcommerceError,
 )
 from subcommerce.events import Event
-from subcommerce.invoices import TAX_NOTE, Ledger, LedgerEntry, _Book, period_price
-from subcommerce.lifecycle import advance
+from subcommerce.invoices import TAX_NOTE, Ledger, LedgerEntry, _Book, _sum
+from subcommerce.lifecycle import Outcome, advance
 from subcommerce.money import Currency, Money, currency
-from subcommerce.periods import BillingFrequency, Period, Term, check_date, period_containing
+from subcommerce.periods import BillingFrequency, Period, Term, check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
-from subcommerce.proration import EXACT, ProrationConvention, prorate
+from subcommerce.proration import EXACT, ProrationConvention
 from subcommerce.subscriptions import Subscription, Tenant
 
 __all__ = [
@@ -100,6 +99,8 @@ __all__ = [
 
 #: Seed 004: paid by card or bank account, new licenses are charged within this many days.
 CARD_CHARGE_DAYS: Final = 2
+
+_CARD_CHARGE: Final = timedelta(days=CARD_CHARGE_DAYS)
 
 _IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
 
@@ -417,6 +418,25 @@ def _sale_reasons(product: Plan | Addon, on: date) -> list[Reason]:
     return []
 
 
+def _apply(book: _Book, tenant: Tenant, command: Command, policy: Policy) -> Outcome:
+    """:func:`subcommerce.commands.apply`, with the tenant brought to the command's day by the
+    book (which skips the lifecycle when nothing is due: the tenant of an order is already there).
+    """
+    advanced = book.advance(tenant, command.as_of)
+    handler = _handler(command)
+    reasons = handler.reasons(advanced.tenant, command, policy)
+    if reasons:
+        raise Refused(reasons)
+    after, events = handler.run(advanced.tenant, command, policy)
+    return Outcome(after, advanced.events + tuple(events))
+
+
+def _check(book: _Book, tenant: Tenant, command: Command, policy: Policy) -> tuple[Reason, ...]:
+    """:func:`subcommerce.commands.check`, with the tenant brought to the day by the book."""
+    current = book.advance(tenant, command.as_of).tenant
+    return tuple(_handler(command).reasons(current, command, policy))
+
+
 class _Engine:
     """One order run against a tenant and a book: the single path for quotes and orders."""
 
@@ -519,11 +539,11 @@ class _Engine:
     def _offer_reasons(
         self, product: Plan | Addon, term: Term, frequency: BillingFrequency
     ) -> tuple[list[Reason], Money | None]:
-        offer = self.catalog.offer(product.id, term, frequency, self.order.as_of)
+        offer = self.book.offer(product.id, term, frequency, self.order.as_of)
         if offer is None:
             detail = f"{term.value}, {frequency.value}"
             return [Reason(ReasonCode.NO_MATCHING_OFFER, product.id, detail)], None
-        price = offer.period_price(self.book.code)
+        price = self.book.offer_price(offer)
         if price is None:
             return [
                 Reason(ReasonCode.NOT_OFFERED_IN_CURRENCY, product.id, self.book.code.code)
@@ -587,10 +607,10 @@ class _Engine:
         before: int,
     ) -> QuoteLine:
         if reasons:  # the catalog said no: add what the command's own rules say
-            reasons += check_command(self.tenant, command, self.policy)
+            reasons += _check(self.book, self.tenant, command, self.policy)
             return QuoteLine(index, line, sub_id, product_id, tuple(reasons))
         try:  # apply checks exactly what check would, and changes nothing when it refuses
-            outcome = apply(self.tenant, command, self.policy)
+            outcome = _apply(self.book, self.tenant, command, self.policy)
         except Refused as refused:
             return QuoteLine(index, line, sub_id, product_id, refused.reasons)
         after, events = outcome.tenant, list(outcome.events)
@@ -607,7 +627,7 @@ class _Engine:
                     count=assigned,
                 )
                 try:
-                    outcome = apply(after, assign, self.policy)
+                    outcome = _apply(self.book, after, assign, self.policy)
                 except Refused as refused:
                     return QuoteLine(index, line, sub_id, product_id, refused.reasons)
                 after = outcome.tenant
@@ -632,17 +652,16 @@ class _Engine:
     ) -> QuoteLine:
         as_of = self.order.as_of
         book = self.book
-        months = sub.billing_frequency.months(sub.term)
-        period = period_containing(sub.anchor, months, as_of)
-        price = period_price(self.catalog, sub, as_of, book.code)
+        period = book.period_of(sub, as_of)
+        price = book.price_of(sub, as_of)
         recurring = None
         if price is not None:
-            recurring = prorate(price, sub.quantity, period, convention=book.convention).amount
-        group = self.tenant.invoice_group(sub)
+            recurring = book.whole_amount(sub, price, period)
+        group = book.group_of(self.tenant, sub)
         statement = entries[0].statement if entries else book.statement(self.tenant, group, as_of)
         method = self.tenant.payment_method_of(sub)
         if method in _IMMEDIATE:
-            charge_by: date | None = as_of + timedelta(days=CARD_CHARGE_DAYS)
+            charge_by: date | None = as_of + _CARD_CHARGE
         elif method is PaymentMethod.INVOICE:
             charge_by = statement.end
         else:
@@ -658,7 +677,7 @@ class _Engine:
             quantity=sub.quantity,
             unit_price=price,
             first_charge=entries,
-            first_charge_total=Money.total((e.amount for e in entries), book.code),
+            first_charge_total=_sum([e.amount for e in entries], book.code),
             recurring=recurring,
             first_period=period,
             next_charge_on=period.end,
@@ -725,8 +744,8 @@ def _run(
 
 
 def _quote_of(run: _Run, order: PlaceOrder, book: _Book) -> Quote:
-    total = Money.total(
-        (line.first_charge_total for line in run.lines if line.first_charge_total is not None),
+    total = _sum(
+        [line.first_charge_total for line in run.lines if line.first_charge_total is not None],
         book.code,
     )
     return Quote(order, run.order_id, book.code, book.convention, run.lines, total)

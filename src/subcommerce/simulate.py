@@ -51,7 +51,7 @@ from datetime import date, timedelta
 import attrs
 
 from subcommerce.catalog import Catalog
-from subcommerce.commands import Command, apply
+from subcommerce.commands import Command
 from subcommerce.errors import (
     DateOutsidePeriod,
     InvalidCommand,
@@ -64,7 +64,7 @@ from subcommerce.events import Event
 from subcommerce.invoices import Invoice, Ledger, _Book, build_invoices
 from subcommerce.lifecycle import advance
 from subcommerce.money import Currency, currency
-from subcommerce.orders import PlaceOrder, Quote, _quote_of, _run
+from subcommerce.orders import PlaceOrder, Quote, _apply, _quote_of, _run
 from subcommerce.periods import check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import PRESETS
@@ -236,7 +236,7 @@ class _Run:
             self.book = fork
             return
         try:
-            outcome = apply(self.tenant, step, self.policy)
+            outcome = _apply(self.book, self.tenant, step, self.policy)
         except Refused as refused:
             self.refused.append(Refusal(index, step.as_of, step, refused.reasons))
             return
@@ -257,7 +257,7 @@ class _Run:
             self.day(until)
         # The lifecycle skips the days on which it has nothing to do: date the tenant.
         if self.tenant.as_of is None or self.tenant.as_of < until:
-            outcome = advance(self.tenant, until, self.policy)
+            outcome = self.book.advance(self.tenant, until)
             self.tenant = outcome.tenant
             self.events.extend(outcome.events)
 
