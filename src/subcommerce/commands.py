@@ -107,7 +107,9 @@ __all__ = [
     "StartTrial",
     "UnassignLicenses",
     "apply",
+    "apply_advanced",
     "check",
+    "check_advanced",
 ]
 
 _Status = SubscriptionStatus
@@ -400,13 +402,25 @@ def check(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> 
     The tenant is first brought up to the command's date, exactly as :func:`apply` does, so the
     answer is the one :func:`apply` would give.
     """
-    current = advance(tenant, command.as_of, policy).tenant
-    return tuple(_handler(command).reasons(current, command, policy))
+    return check_advanced(advance(tenant, command.as_of, policy).tenant, command, policy)
 
 
 def apply(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> Outcome:
     """The tenant after ``command``, and what happened; :class:`Refused` if a rule says no."""
-    advanced = advance(tenant, command.as_of, policy)
+    return apply_advanced(advance(tenant, command.as_of, policy), command, policy)
+
+
+def check_advanced(
+    current: Tenant, command: Command, policy: Policy = DEFAULT_POLICY
+) -> tuple[Reason, ...]:
+    """:func:`check` on a tenant already brought up to the command's date by the lifecycle."""
+    return tuple(_handler(command).reasons(current, command, policy))
+
+
+def apply_advanced(advanced: Outcome, command: Command, policy: Policy = DEFAULT_POLICY) -> Outcome:
+    """:func:`apply` after the lifecycle: ``advanced`` is the tenant on the command's date and the
+    events that bringing it there caused (callers that know a faster way to get there, such as
+    the ledger when nothing is due, use this)."""
     handler = _handler(command)
     reasons = handler.reasons(advanced.tenant, command, policy)
     if reasons:

@@ -60,7 +60,8 @@ from subcommerce.commands import (
     ChangeLicenseQuantity,
     Command,
     PurchaseSubscription,
-    _handler,
+    apply_advanced,
+    check_advanced,
 )
 from subcommerce.errors import (
     DateOutsidePeriod,
@@ -422,19 +423,12 @@ def _apply(book: _Book, tenant: Tenant, command: Command, policy: Policy) -> Out
     """:func:`subcommerce.commands.apply`, with the tenant brought to the command's day by the
     book (which skips the lifecycle when nothing is due: the tenant of an order is already there).
     """
-    advanced = book.advance(tenant, command.as_of)
-    handler = _handler(command)
-    reasons = handler.reasons(advanced.tenant, command, policy)
-    if reasons:
-        raise Refused(reasons)
-    after, events = handler.run(advanced.tenant, command, policy)
-    return Outcome(after, advanced.events + tuple(events))
+    return apply_advanced(book.advance(tenant, command.as_of), command, policy)
 
 
 def _check(book: _Book, tenant: Tenant, command: Command, policy: Policy) -> tuple[Reason, ...]:
     """:func:`subcommerce.commands.check`, with the tenant brought to the day by the book."""
-    current = book.advance(tenant, command.as_of).tenant
-    return tuple(_handler(command).reasons(current, command, policy))
+    return check_advanced(book.advance(tenant, command.as_of).tenant, command, policy)
 
 
 class _Engine:
