@@ -67,7 +67,13 @@ class SubscriptionStatus(enum.StrEnum):
     @property
     def is_active(self) -> bool:
         """True for a subscription whose services can be used and built on (trial or active)."""
-        return self in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL)
+        return self is _ACTIVE or self is _TRIAL
+
+
+# Bound once: looking members up on the enum class is slow on CPython 3.11, and availability asks
+# is_active of every eligible subscription for every add-on.
+_ACTIVE: Final = SubscriptionStatus.ACTIVE
+_TRIAL: Final = SubscriptionStatus.TRIAL
 
 
 class PurchaseChannel(enum.StrEnum):
