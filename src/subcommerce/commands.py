@@ -168,7 +168,16 @@ def _frequency_fits_term(term: Term, frequency: BillingFrequency) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class PurchaseSubscription:
+class _OnSubscription:
+    """What every command on one subscription names: who asks, on which day, for which one."""
+
+    actor: str = attrs.field(validator=_text)
+    as_of: date = attrs.field(validator=_day)
+    subscription_id: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class PurchaseSubscription(_OnSubscription):
     """Buy a subscription, a standalone add-on or a traditional add-on (on ``parent_id``).
 
     The command carries what the purchase needs; whether the catalog offers the product to this
@@ -177,9 +186,6 @@ class PurchaseSubscription:
     ``order_id`` defaults to ``<subscription_id>/order``.
     """
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
     product_id: str = attrs.field(validator=_text)
     quantity: int = attrs.field(validator=_count)
     term: Term = attrs.field(default=Term.P1M, validator=_one_of(Term))
@@ -213,15 +219,12 @@ class PurchaseSubscription:
 
 
 @attrs.frozen(kw_only=True)
-class StartTrial:
+class StartTrial(_OnSubscription):
     """Start a free trial of ``product_id``: fixed licenses, converts at the end if it can.
 
     ``term`` and ``billing_frequency`` are what the trial converts to.
     """
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
     product_id: str = attrs.field(validator=_text)
     term: Term = attrs.field(default=Term.P1M, validator=_one_of(Term))
     billing_frequency: BillingFrequency = attrs.field(
@@ -241,66 +244,46 @@ class StartTrial:
 
 
 @attrs.frozen(kw_only=True)
-class ChangeLicenseQuantity:
+class ChangeLicenseQuantity(_OnSubscription):
     """Set the TOTAL number of licenses (have 100, need 5 more: 105), now or at the renewal."""
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
     quantity: int = attrs.field(validator=_count)
     at_renewal: bool = attrs.field(default=False, validator=_flag)
 
 
 @attrs.frozen(kw_only=True)
-class AssignLicenses:
+class AssignLicenses(_OnSubscription):
     """Assign ``count`` more licenses of the subscription to users."""
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
     count: int = attrs.field(validator=_count)
 
 
 @attrs.frozen(kw_only=True)
-class UnassignLicenses:
+class UnassignLicenses(_OnSubscription):
     """Take ``count`` licenses of the subscription back from users."""
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
     count: int = attrs.field(validator=_count)
 
 
 @attrs.frozen(kw_only=True)
-class CancelSubscription:
+class CancelSubscription(_OnSubscription):
     """Cancel: Disabled at once, with a prorated refund; traditional add-ons go with it.
 
     With ``actor=MICROSOFT`` it is support cancelling for the customer (the only way a
     traditional add-on is removed on its own).
     """
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
-
 
 @attrs.frozen(kw_only=True)
-class SetRecurringBilling:
+class SetRecurringBilling(_OnSubscription):
     """Turn recurring billing on or off (off: the subscription runs to its end, then expires)."""
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
     recurring_billing: bool = attrs.field(validator=_flag)
 
 
 @attrs.frozen(kw_only=True)
-class ExtendTrial:
+class ExtendTrial(_OnSubscription):
     """Extend a trial once, in its last days."""
-
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -313,31 +296,21 @@ class CompleteCreditCheck:
 
 
 @attrs.frozen(kw_only=True)
-class Reactivate:
+class Reactivate(_OnSubscription):
     """Bring an Expired or Disabled subscription back, on a new term from the as-of date."""
-
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
 
 
 @attrs.frozen(kw_only=True)
-class ChangeBillingFrequency:
+class ChangeBillingFrequency(_OnSubscription):
     """Bill the subscription at another frequency from its next renewal."""
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
     billing_frequency: BillingFrequency = attrs.field(validator=_one_of(BillingFrequency))
 
 
 @attrs.frozen(kw_only=True)
-class ChangeTerm:
+class ChangeTerm(_OnSubscription):
     """Move the subscription to a longer term from its next renewal."""
 
-    actor: str = attrs.field(validator=_text)
-    as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
     term: Term = attrs.field(validator=_one_of(Term))
 
 
