@@ -93,7 +93,6 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
-    _dated,
 )
 
 __all__ = [
@@ -417,11 +416,9 @@ class _Book:
         "opening",
         "policy",
         "quiet",
-        "soonest",
         "statements",
         "transition",
         "unpriced",
-        "watched",
     )
 
     def __init__(self, catalog: Catalog, ledger: Ledger, policy: Policy = DEFAULT_POLICY) -> None:
@@ -442,8 +439,6 @@ class _Book:
         self.known: dict[int, _Known] = {}
         self.transition: date | None = None
         self.due_for: Tenant | None = None
-        self.soonest: date | None = None
-        self.watched: Tenant | None = None
         self.counts: dict[str, int] = {}
         # For each subscription, the period bill charges next: index k of the billing periods
         # counted from an anchor in steps of some months, and its first day (k follows from the
@@ -476,8 +471,6 @@ class _Book:
         twin.known = self.known  # facts of subscription values (by identity): shared
         twin.transition = None
         twin.due_for = None
-        twin.soonest = None
-        twin.watched = None
         twin.counts = dict(self.counts)
         twin.cursors = self.cursors  # a pure memo: shared
         twin.live = {k: list(v) for k, v in self.live.items()}
@@ -770,7 +763,6 @@ class _Book:
                 if through is not None and through > after and (best is None or through < best):
                     best = through
         self.transition, self.due_for = soonest, tenant
-        self.soonest, self.watched = soonest, tenant
         return best
 
     def _due(self, sub: Subscription) -> date | None:
@@ -782,38 +774,9 @@ class _Book:
         return known.due
 
     def advance(self, tenant: Tenant, day: date) -> Outcome:
-        """:func:`~subcommerce.lifecycle.advance` of ``tenant`` to ``day``.
-
-        When no subscription has a transition due by ``day``, the lifecycle would take no step
-        and only date the tenant: that is done here without running it.
-        """
-        if tenant.as_of is None or tenant.as_of <= day:
-            soonest = self._soonest(tenant)
-            if soonest is None or soonest > day:
-                return Outcome(tenant if tenant.as_of == day else _dated(tenant, day))
+        """:func:`~subcommerce.lifecycle.advance` of ``tenant`` to ``day`` under the book's policy
+        (which returns at once, only dating the tenant, when nothing is due)."""
         return advance(tenant, day, self.policy)
-
-    def _soonest(self, tenant: Tenant) -> date | None:
-        """A day no later than the soonest lifecycle transition of ``tenant`` (None: none ever).
-
-        Worked out from the tenant looked at last: only the subscriptions that are not the same
-        values in the same places are looked at again (the day may then come out too early,
-        which only sends :meth:`advance` to the lifecycle).
-        """
-        watched, soonest = self.watched, self.soonest
-        if tenant is watched:
-            return soonest
-        before: tuple[Subscription, ...] = () if watched is None else watched.subscriptions
-        if watched is None:
-            soonest = None
-        for position, sub in enumerate(tenant.subscriptions):
-            if position < len(before) and before[position] is sub:
-                continue
-            due = self._due(sub)
-            if due is not None and (soonest is None or due < soonest):
-                soonest = due
-        self.watched, self.soonest = tenant, soonest
-        return soonest
 
     def play(self, tenant: Tenant, day: date) -> tuple[Tenant, tuple[Event, ...]]:
         """``tenant`` brought to ``day`` by the lifecycle, its events priced, the day's periods
