@@ -400,16 +400,6 @@ def _renew(
     return events
 
 
-def renew_one(
-    sub: Subscription, on: date, policy: Policy, *, anchor: date | None = None
-) -> tuple[Subscription, list[Event]]:
-    """``sub`` renewed on ``on``: scheduled changes applied, one fresh block of licenses.
-
-    ``anchor`` co-terms a traditional add-on with its base's new term.
-    """
-    return _renewed(sub, on, policy, anchor)
-
-
 def _renewed(
     sub: Subscription,
     on: date,
@@ -417,7 +407,7 @@ def _renewed(
     anchor: date | None = None,
     term_now: Term | None = None,
 ) -> tuple[Subscription, list[Event]]:
-    """:func:`renew_one`, for ``sub`` on ``term_now`` when given (a traditional add-on renews
+    """A renewal of ``sub`` on ``term_now`` when given (a traditional add-on renews
     on its base's term), built in one step."""
     current = sub.term if term_now is None else term_now
     change = sub.scheduled or ScheduledChange()
@@ -450,22 +440,10 @@ def _renewed(
     return moved, renewed + events
 
 
-def reduce_at_renewal(
-    sub: Subscription, quantity: int, on: date, policy: Policy
-) -> tuple[Subscription, list[Event]]:
-    """``sub`` with ``quantity`` licenses; assigned users beyond it keep access for a grace.
-
-    Per-user products: the users beyond the new quantity lose their license but keep access for
-    ``policy.over_assignment_days``. Capacity (storage) shrinks at once.
-    """
-    changes, events = _reduced(sub, quantity, on, policy)
-    return _evolved(sub, blocks=(), **changes), events
-
-
 def _reduced(
     sub: Subscription, quantity: int, on: date, policy: Policy
 ) -> tuple[dict[str, object], list[Event]]:
-    """The fields :func:`reduce_at_renewal` changes (but the blocks), and its events."""
+    """The fields a renewal changes when it lowers the quantity (but the blocks), and its events."""
     if quantity >= sub.assigned:
         return {"quantity": quantity}, []
     if sub.unit is LicenseUnit.CAPACITY:

@@ -60,6 +60,10 @@ from subcommerce.commands import (
     ChangeLicenseQuantity,
     Command,
     PurchaseSubscription,
+    _count,
+    _flag,
+    _one_of,
+    _text,
     apply_advanced,
     check_advanced,
 )
@@ -109,19 +113,9 @@ _IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
 # -- validators -------------------------------------------------------------------------------
 
 
-def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidCommand(f"{attribute.name} must be a non-empty string, got {value!r}")
-
-
 def _text_or_none(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise InvalidCommand(f"{attribute.name} must be None or a non-empty string, got {value!r}")
-
-
-def _count(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidQuantity(f"{attribute.name} must be a whole number >= 1, got {value!r}")
 
 
 def _users(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -129,14 +123,7 @@ def _users(instance: object, attribute: attrs.Attribute[int], value: object) -> 
         raise InvalidQuantity(f"{attribute.name} must be a whole number >= 0, got {value!r}")
 
 
-def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        raise InvalidCommand(f"{attribute.name} must be True or False, got {value!r}")
-
-
-def _term(instance: object, attribute: attrs.Attribute[Term], value: object) -> None:
-    if not isinstance(value, Term):
-        raise InvalidCommand(f"{attribute.name} must be a Term, got {value!r}")
+_term = _one_of(Term)
 
 
 def _frequency(

@@ -43,8 +43,15 @@ from subcommerce.errors import (
     InvalidPeriod,
     InvalidQuantity,
 )
-from subcommerce.money import Money, RoundingMode, _money_from_units, allocate_units, round_ratio
-from subcommerce.periods import Period, _period, check_date
+from subcommerce.money import (
+    _EXACT,
+    Money,
+    RoundingMode,
+    _money_from_units,
+    allocate_units,
+    round_ratio,
+)
+from subcommerce.periods import Period, _months_between, _period, check_date
 
 __all__ = [
     "EXACT",
@@ -388,8 +395,7 @@ def _check_price(unit_price: object) -> Money:
 def _denominator(period: Period, convention: ProrationConvention) -> int:
     if convention.day_count is _ACTUAL:
         return period.days
-    months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
-    return 30 * max(months, 1)
+    return 30 * max(_months_between(period.start, period.end), 1)
 
 
 _SCALE: Final[tuple[int, ...]] = tuple(10**e for e in range(8))
@@ -436,13 +442,13 @@ def _units(
         places = convention.daily_rate_places
         rate_units = round_ratio(rate_num * 10**places, rate_den, mode)
         rate_num, rate_den = rate_units, 10**places
-        daily_rate = Decimal(rate_units).scaleb(-places)
+        daily_rate = Decimal(rate_units).scaleb(-places, _EXACT)
     unit_amount: Decimal | None = None
     unit_num, unit_den = rate_num * days, rate_den
     if convention.round_unit_amount:
         unit_units = round_ratio(unit_num * scale, unit_den, mode)
         unit_num, unit_den = unit_units, scale
-        unit_amount = Decimal(unit_units).scaleb(-exponent)
+        unit_amount = Decimal(unit_units).scaleb(-exponent, _EXACT)
     amount = round_ratio(unit_num * quantity * scale, unit_den, mode)
     return min(amount, whole), daily_rate, unit_amount
 

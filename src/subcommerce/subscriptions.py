@@ -234,7 +234,7 @@ class Subscription:
     @functools.cached_property
     def current_term(self) -> Period:
         """The current term, computed from the anchor (once: a subscription never changes)."""
-        anchor = self.start if self.term_anchor is None else self.term_anchor
+        anchor = self.anchor
         months = self.term.months
         first = months * self.renewals
         # Both boundaries come from the anchor, the end a whole term (>= 1 month) after the start.
