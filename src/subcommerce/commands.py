@@ -548,9 +548,11 @@ def _parent(tenant: Tenant, command: PurchaseSubscription) -> Subscription | Non
     return parent
 
 
-def _purchase_reasons(tenant: Tenant, cmd: PurchaseSubscription, policy: Policy) -> list[Reason]:
-    _new_id(tenant, cmd.subscription_id)
-    parent = _parent(tenant, cmd)
+def _buying(
+    tenant: Tenant, cmd: PurchaseSubscription | StartTrial, policy: Policy
+) -> tuple[list[Reason], PaymentMethod | None]:
+    """What every purchase, trial or paid, must pass: where it is billed, who may buy there, and
+    whether the product is still sold; and the payment method it will use."""
     profile, section, method = _placement(
         tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
     )
@@ -564,6 +566,13 @@ def _purchase_reasons(tenant: Tenant, cmd: PurchaseSubscription, policy: Policy)
         )
     )
     reasons += _end_of_sale(cmd.product_id, policy)
+    return reasons, method
+
+
+def _purchase_reasons(tenant: Tenant, cmd: PurchaseSubscription, policy: Policy) -> list[Reason]:
+    _new_id(tenant, cmd.subscription_id)
+    parent = _parent(tenant, cmd)
+    reasons, method = _buying(tenant, cmd, policy)
     if cmd.channel is PurchaseChannel.DIRECT and method is None:
         reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, cmd.subscription_id))
     if parent is not None:
@@ -624,19 +633,7 @@ def _purchase(
 
 def _trial_reasons(tenant: Tenant, cmd: StartTrial, policy: Policy) -> list[Reason]:
     _new_id(tenant, cmd.subscription_id)
-    profile, section, _ = _placement(
-        tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
-    )
-    reasons = list(
-        authorize(
-            tenant.account,
-            cmd.actor,
-            Action.BUY,
-            billing_profile_id=profile,
-            invoice_section_id=section,
-        )
-    )
-    reasons += _end_of_sale(cmd.product_id, policy)
+    reasons, _ = _buying(tenant, cmd, policy)
     if any(s.product_id == cmd.product_id and s.trial_end is not None for s in tenant):
         reasons.append(Reason(ReasonCode.TRIAL_ALREADY_USED, cmd.product_id))
     return reasons
