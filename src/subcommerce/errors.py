@@ -19,17 +19,20 @@ import attrs
 
 __all__ = [
     "CatalogInvalid",
+    "ColumnOverflow",
     "ConversionError",
     "CurrencyMismatch",
     "DateOutsidePeriod",
     "InexactAmount",
     "InvalidAccount",
     "InvalidAmount",
+    "InvalidColumn",
     "InvalidCommand",
     "InvalidDate",
     "InvalidPeriod",
     "InvalidQuantity",
     "InvalidTenant",
+    "MissingExtra",
     "MoneyArithmeticError",
     "Reason",
     "ReasonCode",
@@ -37,6 +40,7 @@ __all__ = [
     "SubcommerceError",
     "UnknownCurrency",
     "UnknownReference",
+    "UnsupportedConvention",
 ]
 
 LANGUAGES = ("en", "fr")
@@ -64,6 +68,18 @@ class CurrencyMismatch(SubcommerceError, ValueError):
 
 class MoneyArithmeticError(SubcommerceError, TypeError):
     """An operation that has no meaning for money, such as Money * Money."""
+
+
+class ColumnOverflow(SubcommerceError, OverflowError):
+    """Columns whose exact arithmetic would not fit in 64-bit integers; names the line."""
+
+
+class InvalidColumn(SubcommerceError, ValueError):
+    """A column of the wrong shape, length or kind for the columnar path; names the column."""
+
+
+class UnsupportedConvention(SubcommerceError, ValueError):
+    """A proration convention that the columnar path cannot reproduce exactly; names it."""
 
 
 class InvalidQuantity(SubcommerceError, ValueError):
@@ -100,6 +116,10 @@ class InvalidTenant(SubcommerceError, ValueError):
 
 class ConversionError(SubcommerceError, ValueError):
     """Plain data (dict, JSON, TOML) that cannot become a subcommerce value; names the path."""
+
+
+class MissingExtra(SubcommerceError, ModuleNotFoundError):
+    """An optional feature needs a package that is not installed; the message names the extra."""
 
 
 class CatalogInvalid(SubcommerceError, ValueError):
