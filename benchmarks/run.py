@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 r.benchmark.name,
                 _fmt(r.subject_us),
                 _fmt(r.reference_us),
-                "-" if ratio is None else f"{ratio:.2f}x",
+                "-" if ratio is None else f"{ratio:.2f}x" if ratio >= 0.1 else f"{ratio:.4f}x",
                 _fmt(r.benchmark.target_us),
                 "yes" if r.meets_target else "NO",
                 r.benchmark.reference_name,

@@ -423,20 +423,37 @@ def _run_without_numpy(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_without_numpy_the_module_says_which_extra_to_install() -> None:
+def test_without_numpy_every_columnar_call_says_which_extra_to_install() -> None:
     result = _run_without_numpy(
         """
+        from datetime import date
+        from subcommerce import *  # every lazy name resolves, numpy or not
         from subcommerce.errors import MissingExtra
-        import subcommerce
-        try:
-            subcommerce.prorate_columns
-        except MissingExtra as error:
-            assert isinstance(error, ImportError)
-            print(error)
+        calls = {
+            "periods_containing": lambda: periods_containing(
+                date(2025, 1, 31), 1, date(2025, 2, 1)),
+            "prorate_columns": lambda: prorate_columns(1, 1, date(2025, 1, 1), date(2025, 2, 1),
+                                                       currency="USD"),
+            "prorate_to_period_end": lambda: prorate_to_period_end(
+                date(2025, 1, 31), 1, date(2025, 2, 1), 1, 1, currency="USD"),
+            "credit_and_rebill_nets": lambda: credit_and_rebill_nets(
+                1, 1, 2, date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 2), currency="USD"),
+            "round_ratios": lambda: round_ratios([1], [2], RoundingMode.HALF_EVEN),
+        }
+        for name, call in calls.items():
+            try:
+                call()
+            except MissingExtra as error:
+                assert isinstance(error, ImportError)
+                print(name, error)
+            else:
+                raise AssertionError(name + " ran without numpy")
         """
     )
     assert result.returncode == 0, result.stderr
-    assert "subcommerce[columnar]" in result.stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5
+    assert all('pip install "subcommerce[columnar]"' in line for line in lines), lines
 
 
 def test_importing_subcommerce_does_not_import_numpy() -> None:

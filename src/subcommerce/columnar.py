@@ -20,8 +20,9 @@ line. Arithmetic that could leave 64-bit integers is refused
 reproduce exactly is refused (:class:`~subcommerce.errors.UnsupportedConvention`), never
 approximated.
 
-numpy is an optional extra: ``pip install "subcommerce[columnar]"``. Without it, importing this
-module raises :class:`~subcommerce.errors.MissingExtra`, which says so.
+numpy is an optional extra: ``pip install "subcommerce[columnar]"``. Without it the module still
+imports, and each of its functions raises :class:`~subcommerce.errors.MissingExtra`, which says
+which extra to install.
 
 >>> import numpy as np
 >>> anchors = np.array(["2025-01-31", "2024-01-31"], dtype="datetime64[D]")
@@ -34,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -58,12 +59,16 @@ from subcommerce.proration import EXACT, DayCount, ProrationConvention, RebillMe
 
 try:
     import numpy as np
+except ImportError as error:  # exercised in a subprocess without numpy
+    _NUMPY_MISSING: ImportError | None = error
+else:
+    _NUMPY_MISSING = None
+
+if TYPE_CHECKING:
     from numpy.typing import NDArray
-except ImportError as error:  # pragma: no cover - exercised in a subprocess without numpy
-    raise MissingExtra(
-        "subcommerce.columnar needs numpy, which is not installed; "
-        'install the extra: pip install "subcommerce[columnar]"'
-    ) from error
+
+    #: A column of int64 (day numbers, minor units, counts).
+    Ints = NDArray[np.int64]
 
 __all__ = [
     "ChargeColumns",
@@ -75,9 +80,6 @@ __all__ = [
     "prorate_to_period_end",
     "round_ratios",
 ]
-
-#: A column of int64 (day numbers, minor units, counts).
-Ints = NDArray[np.int64]
 
 _INT64_MAX: Final = 2**63 - 1
 _EPOCH: Final = date(1970, 1, 1).toordinal()  # day number 0 of datetime64[D]
@@ -108,11 +110,21 @@ def _month_starts() -> Ints:
     return starts
 
 
-_MONTH_START: Final = _month_starts()
-_MONTH_START.flags.writeable = False
-_MONTH_ZERO: Final = int(_MONTH_START[0])
+def _require_numpy() -> None:
+    """Raise :class:`MissingExtra`, saying which extra to install, when numpy is missing."""
+    if _NUMPY_MISSING is not None:
+        raise MissingExtra(
+            "the columnar path needs numpy, which is not installed; "
+            'install the extra: pip install "subcommerce[columnar]"'
+        ) from _NUMPY_MISSING
+
+
 _POWERS: Final[tuple[int, ...]] = tuple(10**e for e in range(_MAX_PLACES + 1))
-_POW10: Final = np.array(_POWERS, dtype=np.int64)
+if _NUMPY_MISSING is None:
+    _MONTH_START: Final = _month_starts()
+    _MONTH_START.flags.writeable = False
+    _MONTH_ZERO: Final = int(_MONTH_START[0])
+    _POW10: Final = np.array(_POWERS, dtype=np.int64)
 
 
 # -- results ------------------------------------------------------------------------------------
@@ -461,6 +473,7 @@ def round_ratios(numerators: object, denominators: object, mode: RoundingMode) -
     >>> round_ratios([5, 7, -5, -5], 2, RoundingMode.HALF_UP).tolist()
     [3, 4, -3, -3]
     """
+    _require_numpy()
     if not isinstance(mode, RoundingMode):
         raise InvalidAmount(f"unknown rounding mode {mode!r}")
     num = _integers(numerators, "numerators", minimum=-_INT64_MAX, error=InvalidAmount)
@@ -548,6 +561,7 @@ def periods_containing(anchors: object, months_per_period: object, when: object)
     >>> [str(p) for p in periods]
     ['2024-02-29..2024-03-31', '2024-02-29..2024-03-31']
     """
+    _require_numpy()
     anchor = _dates(anchors, "anchors")
     months = _months(months_per_period, "months_per_period")
     day = _dates(when, "when")
@@ -716,6 +730,7 @@ def prorate_columns(
     >>> lines.amount_units.tolist(), lines.days.tolist(), lines.period_days.tolist()
     ([9871, 18000], [17, 31], [31, 31])
     """
+    _require_numpy()
     conv = check_columnar_convention(convention)
     prices = _prices(unit_price, currency, price_places)
     count = _integers(quantity, "quantity", minimum=1, error=InvalidQuantity)
@@ -785,6 +800,7 @@ def prorate_to_period_end(
     >>> [str(p) for p in lines.periods], lines.amount_units.tolist()
     (['2025-01-31..2025-02-28', '2025-03-31..2025-04-30'], [9000, 18000])
     """
+    _require_numpy()
     conv = check_columnar_convention(convention)
     anchor = _dates(anchors, "anchors")
     months = _months(months_per_period, "months_per_period")
@@ -850,6 +866,7 @@ def credit_and_rebill_nets(
     ...                        currency="USD").tolist()
     [9871, -9871]
     """
+    _require_numpy()
     conv = check_columnar_convention(convention)
     prices = _prices(unit_price, currency, price_places)
     old = _integers(quantity, "quantity", minimum=1, error=InvalidQuantity)
