@@ -288,6 +288,46 @@ def test_a_list_of_python_dates_is_a_date_column() -> None:
     assert periods_.period(0) == Period(date(2025, 1, 31), date(2025, 2, 28))
 
 
+def test_a_column_of_currencies_may_hold_custom_currencies_with_their_own_exponent() -> None:
+    # 100 units of a 4-decimal currency x 17/31 = 54.838... -> 55; 100 JPY x 17/31 -> 55 JPY.
+    lines = prorate_columns(
+        100, 1, day("2025-01-01"), day("2025-02-01"), day("2025-01-15"),
+        currency=np.array([Currency("XAA", 4), "JPY"], dtype=object), price_places=0,
+    )  # fmt: skip
+    assert lines.amount_units.tolist() == [548_387, 55]
+
+
+def test_empty_columns_give_empty_results() -> None:
+    none = np.array([], dtype="datetime64[D]")
+    nothing = np.array([], dtype=np.int64)
+    assert len(periods_containing(none, 1, none)) == 0
+    assert (
+        prorate_to_period_end(none, 1, none, nothing, nothing, currency="USD").amount_units.size
+        == 0
+    )
+    assert (
+        credit_and_rebill_nets(nothing, nothing, nothing, none, none, none, currency="USD").size
+        == 0
+    )
+
+
+def test_the_columns_of_a_pandas_frame_are_columns() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "anchor": pd.to_datetime(["2025-01-31", "2024-01-31"]),
+            "bought": pd.to_datetime(["2025-02-14", "2024-02-15"]),
+            "price_cents": [3600, 3600],
+            "seats": [5, 5],
+        }
+    )
+    lines = prorate_to_period_end(
+        frame["anchor"], 1, frame["bought"], frame["price_cents"], frame["seats"], currency="USD"
+    )
+    # 5 x 36.00 x 14/28 = 90.00; 5 x 36.00 x 14/29 = 86.896... -> 86.90
+    assert lines.amount_units.tolist() == [9000, 8690]
+
+
 # -- refusals: typed, naming the culprit, never a wrapped or approximated value -----------------
 
 
@@ -304,6 +344,12 @@ def test_a_quantity_below_1_is_refused_naming_its_line() -> None:
 def test_a_negative_price_is_refused_naming_its_line() -> None:
     with pytest.raises(InvalidAmount, match=r"unit_price\[2\] is -1"):
         prorate_columns([1, 2, -1], 1, day("2025-01-01"), day("2025-02-01"), currency="USD")
+
+
+def test_a_decimal_in_a_price_column_is_refused_as_inexact_asking_for_minor_units() -> None:
+    with pytest.raises(InexactAmount, match=r"unit_price\[0\].*minor units"):
+        prorate_columns([Decimal("36.00")], 1, day("2025-01-01"), day("2025-02-01"),
+                        currency="USD")  # fmt: skip
 
 
 def test_boolean_quantities_are_refused() -> None:

@@ -234,7 +234,7 @@ def _dates(value: object, what: str) -> Ints:
         if nat.any():
             name, _ = _at(what, array, nat)
             raise InvalidDate(f"{name} is NaT: every line needs a date")
-        days_array = array.astype("datetime64[D]")
+        days_array = array.astype("datetime64[D]", copy=False)
         if array.dtype != days_array.dtype:
             partial = days_array.astype(array.dtype) != array
             if partial.any():
@@ -291,12 +291,16 @@ def _integers(
         for index, item in enumerate(items):
             name = what if array.ndim == 0 else f"{what}[{index}]"
             if not isinstance(item, int):
-                raise error(f"{name} must be a whole number, got {type(item).__name__} {item!r}")
+                kind_error = InexactAmount if error is InvalidAmount else error
+                raise kind_error(
+                    f"{name} must be a whole number (of minor units for money), "
+                    f"got {type(item).__name__} {item!r}"
+                )
             if not -_INT64_MAX <= item <= _INT64_MAX:
                 raise ColumnOverflow(f"{name} {item} does not fit in int64")
     elif kind != "i":
         raise error(f"{what} must be whole numbers, got dtype {array.dtype}")
-    numbers: Ints = array.astype(np.int64)
+    numbers: Ints = array.astype(np.int64, copy=False)
     for bad, bound, word in (
         (numbers < minimum, minimum, "below"),
         (numbers > maximum, maximum, "above"),
@@ -307,28 +311,38 @@ def _integers(
     return numbers
 
 
+def _exponent(item: object, name: str) -> int:
+    if not isinstance(item, (str, Currency)):
+        raise UnknownCurrency(f"{name} must be a currency code, got {item!r}")
+    try:
+        return currency(item).exponent
+    except UnknownCurrency:
+        raise UnknownCurrency(f"{name} {item!r} is not a known currency") from None
+
+
 def _exponents(value: object, what: str) -> int | Ints:
-    """The minor-unit exponent of one currency, or of each line's currency code."""
+    """The minor-unit exponent of one currency, or of each line's currency (codes or Currency)."""
     if isinstance(value, (str, Currency)):
         return currency(value).exponent
     array = _asarray(value, what)
-    if array.dtype.kind == "O":
-        for index, item in enumerate(array.reshape(-1).tolist()):
-            if not isinstance(item, str):
-                raise UnknownCurrency(f"{what}[{index}] must be a currency code, got {item!r}")
-        array = array.astype(str)
-    if array.dtype.kind != "U":
+    items = array.reshape(-1)
+    if array.dtype.kind == "U":  # codes: look each distinct one up once
+        codes, inverse = np.unique(items, return_inverse=True)
+        found = [
+            _exponent(code, f"{what}[{int(np.argmax(inverse == position))}]")
+            for position, code in enumerate(codes.tolist())
+        ]
+        per_line: Ints = np.asarray(found, dtype=np.int64)[inverse]
+    elif array.dtype.kind == "O":  # codes or Currency values (custom exponents), line by line
+        per_line = np.fromiter(
+            (_exponent(item, f"{what}[{i}]") for i, item in enumerate(items.tolist())),
+            dtype=np.int64,
+            count=items.size,
+        )
+    else:
         raise UnknownCurrency(f"{what} must be currency codes, got dtype {array.dtype}")
-    codes, inverse = np.unique(array.reshape(-1), return_inverse=True)
-    exponents = []
-    for position, code in enumerate(codes.tolist()):
-        try:
-            exponents.append(currency(code).exponent)
-        except UnknownCurrency:
-            index = int(np.argmax(inverse == position))
-            raise UnknownCurrency(f"{what}[{index}] {code!r} is not a known currency") from None
-    per_line: Ints = np.asarray(exponents, dtype=np.int64)[inverse].reshape(array.shape)
-    return per_line
+    result: Ints = per_line.reshape(array.shape)
+    return result
 
 
 def _places(value: object) -> int:
@@ -667,14 +681,14 @@ def _charge(
     return np.where(days >= period_days, whole, np.minimum(amount, whole))
 
 
-def _first(what: str, mask: NDArray[np.bool_]) -> int | None:
+def _first(mask: NDArray[np.bool_]) -> int | None:
+    """The index of the first True line, or None."""
     return int(np.argmax(mask)) if mask.any() else None
 
 
 def _iso(days: Ints, index: int) -> str:
-    return str(
-        days.reshape(-1)[index].view("datetime64[D]") if days.ndim else days.view("datetime64[D]")
-    )
+    """Line ``index`` of a day-number column as an ISO date."""
+    return str(days[index : index + 1].view("datetime64[D]")[0])
 
 
 def _check_spans(
@@ -682,7 +696,7 @@ def _check_spans(
 ) -> None:
     """Each period non-empty, each span ``[start, end)`` non-empty and inside its period."""
     empty = period_end <= period_start
-    if (index := _first("period_end", empty)) is not None:
+    if (index := _first(empty)) is not None:
         raise InvalidPeriod(
             f"period_end[{index}] {_iso(period_end, index)} is not after "
             f"period_start[{index}] {_iso(period_start, index)}"
@@ -691,12 +705,12 @@ def _check_spans(
         (what[0], start, (start < period_start) | (start >= period_end), ")"),
         (what[1], end, (end <= period_start) | (end > period_end), "]"),
     ):
-        if (index := _first(name, bad)) is not None:
+        if (index := _first(bad)) is not None:
             raise DateOutsidePeriod(
                 f"{name}[{index}] {_iso(day, index)} is outside [{_iso(period_start, index)}.."
                 f"{_iso(period_end, index)}{closing}"
             )
-    if (index := _first(what[1], end <= start)) is not None:
+    if (index := _first(end <= start)) is not None:
         raise InvalidPeriod(
             f"{what[1]}[{index}] {_iso(end, index)} is not after {what[0]}[{index}] "
             f"{_iso(start, index)}"
@@ -893,7 +907,7 @@ def credit_and_rebill_nets(
     )
     _check_spans(first, last, begin, finish, ("span_start", "span_end"))
     outside = (change < begin) | (change >= finish)
-    if (index := _first("change_date", outside)) is not None:
+    if (index := _first(outside)) is not None:
         raise DateOutsidePeriod(
             f"change_date[{index}] {_iso(change, index)} is outside the charged span "
             f"[{_iso(begin, index)}..{_iso(finish, index)})"
