@@ -21,9 +21,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from reference import reference_round
+from reference import reference_round, whole_units
 from strategies import (
     conventions,
+    cut_dates,
     dates,
     known_currencies,
     periods,
@@ -63,10 +64,12 @@ from subcommerce.proration import (
     PC_NCE,
     PRESETS,
     DayCount,
+    ProratedLine,
     ProrationConvention,
     RebillMethod,
     credit_and_rebill,
     prorate,
+    split,
 )
 
 
@@ -686,6 +689,51 @@ def test_credit_and_rebill_nets_equal_the_scalar_adjustment_net_line_by_line(
                            convention=convention)  # fmt: skip
         net = credit_and_rebill(original, change, new).net
         assert Money.from_minor_units(int(got[i]), cur) == net
+
+
+@st.composite
+def originals(draw: st.DrawFn) -> tuple[ProratedLine, date, int]:
+    """An original line (an allocated piece of a split, or a charge under any convention), a
+    change date inside its span and a new quantity."""
+    period = draw(periods())
+    cur = draw(known_currencies())
+    price = money(draw(st.integers(0, 10_000_000)), cur.exponent, cur)
+    count, convention = draw(quantities()), draw(conventions())
+    if draw(st.booleans()):
+        original = draw(st.sampled_from(split(price, count, period, draw(cut_dates(period)))))
+    else:
+        span = draw(sub_periods(period))
+        original = prorate(price, count, period, span.start, span.end, convention=convention)
+    change = original.span.start + timedelta(days=draw(st.integers(0, original.span.days - 1)))
+    return original, change, draw(quantities())
+
+
+@given(st.lists(originals(), min_size=1, max_size=10), conventions())
+def test_nets_of_any_original_line_given_as_charged_equal_credit_and_rebill_line_by_line(
+    lines: list[tuple[ProratedLine, date, int]], convention: ProrationConvention
+) -> None:
+    got = credit_and_rebill_nets(
+        [whole_units(line.unit_price) for line, _, _ in lines],
+        [line.quantity for line, _, _ in lines],
+        [new for *_, new in lines],
+        [line.service_period.start for line, _, _ in lines],
+        [line.service_period.end for line, _, _ in lines],
+        [change for _, change, _ in lines],
+        [line.span.start for line, _, _ in lines],
+        [line.span.end for line, _, _ in lines],
+        currency=[line.unit_price.currency.code for line, _, _ in lines],
+        convention=convention,
+        charged=[whole_units(line.amount) for line, _, _ in lines],
+    )
+    for i, (line, change, new) in enumerate(lines):
+        net = credit_and_rebill(line, change, new, convention=convention).net
+        assert int(got[i]) == whole_units(net), line.explain()
+
+
+def test_a_negative_charged_amount_is_refused_since_only_a_charge_can_be_credited() -> None:
+    with pytest.raises(InvalidAmount, match=r"charged\[0\] is -1"):
+        credit_and_rebill_nets(1, 1, 2, day("2025-01-01"), day("2025-02-01"), day("2025-01-02"),
+                               currency="USD", charged=[-1])  # fmt: skip
 
 
 INT64 = st.integers(-(2**63) + 1, 2**63 - 1)

@@ -865,14 +865,17 @@ def credit_and_rebill_nets(
     currency: object,
     price_places: int | None = None,
     convention: ProrationConvention = EXACT,
+    charged: object = None,
 ) -> Ints:
     """For each line, what changing ``quantity`` to ``new_quantity`` on ``change_date`` nets.
 
-    Line by line equal to ``credit_and_rebill(prorate(price, quantity, period, span_start,
-    span_end, convention=convention), change_date, new_quantity).net``, in minor units:
-    negative for a decrease. With allocated rebills (the default) it is the exact difference
-    rounded once, a decrease never crediting more than was charged; with independent rebills,
-    the rebill lines rounded on their own less the credited charge.
+    Line by line equal to ``credit_and_rebill(original, change_date, new_quantity,
+    convention=convention).net``, in minor units: negative for a decrease. The original charge
+    for ``[span_start, span_end)`` is ``charged`` (its amount in minor units: an allocated piece
+    of a split, or a charge under another convention), by default ``prorate(price, quantity,
+    period, span_start, span_end, convention=convention)``. With allocated rebills (the default)
+    the net is the exact difference rounded once, a decrease never crediting more than was
+    charged; with independent rebills, the rebill lines rounded on their own less the charge.
 
     >>> import numpy as np
     >>> january = np.datetime64("2025-01-01"), np.datetime64("2025-02-01")
@@ -899,6 +902,9 @@ def credit_and_rebill_nets(
         "span_start": begin,
         "span_end": finish,
     }
+    given: Ints | None = None
+    if charged is not None:  # only a charge can be credited: never a negative amount
+        given = columns["charged"] = _integers(charged, "charged", minimum=0, error=InvalidAmount)
     if not isinstance(prices.exponent, int):
         columns["currency"] = prices.exponent
     lines = _lines(columns)
@@ -915,9 +921,12 @@ def credit_and_rebill_nets(
     prices = _lined(prices, lines)
     old, new = _broadcast(old, lines), _broadcast(new, lines)
     period_days = _period_days(first, last, conv)
-    charged = _charge(
-        prices, old, _counted(first, last, begin, finish, period_days, conv), period_days, conv
-    )
+    if given is None:
+        original = _charge(
+            prices, old, _counted(first, last, begin, finish, period_days, conv), period_days, conv
+        )
+    else:
+        original = _broadcast(given, lines)
     if conv.rebill is RebillMethod.ALLOCATE:
         delta = new - old
         up = _excess(prices.exponent, prices.places)
@@ -932,7 +941,7 @@ def credit_and_rebill_nets(
             _product(("price scale", down), ("period days", period_days)),
             conv.mode,
         )
-        return _frozen(np.where(delta < 0, -np.minimum(net, charged), net))
+        return _frozen(np.where(delta < 0, -np.minimum(net, original), net))
     before = _charge(
         prices, old, _counted(first, last, begin, change, period_days, conv), period_days, conv
     )
@@ -942,4 +951,4 @@ def credit_and_rebill_nets(
     )
     if _largest(before) + _largest(after) > _INT64_MAX:
         raise ColumnOverflow("the rebill lines add up beyond 64-bit integers")
-    return _frozen(before + after - charged)
+    return _frozen(before + after - original)
