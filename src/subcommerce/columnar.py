@@ -100,7 +100,8 @@ def _month_starts() -> Ints:
     """
     index = np.arange(0, 10001 * 12 + 2, dtype=np.int64)
     year, month0 = np.divmod(index, 12)
-    # Count years from March so that a leap day ends its year: then March..February of "year - 1".
+    # Years counted from March put February, and its leap day, at the end of a year: January
+    # and February belong to the year before.
     shifted = year - (month0 < 2)
     era = np.floor_divide(shifted, 400)
     year_of_era = shifted - era * 400
