@@ -50,6 +50,7 @@ from subcommerce.errors import (
     InvalidDate,
     InvalidPeriod,
     InvalidQuantity,
+    SubcommerceError,
     UnknownCurrency,
     UnsupportedConvention,
 )
@@ -823,3 +824,64 @@ def test_conventions_beyond_64_bit_scales_are_refused_by_name_never_approximated
         prorate_to_period_end(date(2025, 1, 31), 1, date(2025, 2, 14), 3600, 5, currency="USD",
                               convention=convention)  # fmt: skip
     assert repr(convention.name) in str(refused.value)
+
+
+# -- fuzz: whatever comes in, a value or a typed refusal, never a stray exception ---------------
+
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=5),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.dates(),
+    st.datetimes(),
+    st.just(Currency("XAA", 4)),
+    st.sampled_from(["USD", "JPY", "KWD", "XYZ", "NaT", "2025-01-31"]),
+)
+COLUMNS = st.one_of(
+    JUNK,
+    st.lists(JUNK, max_size=4),
+    st.lists(st.lists(st.integers(0, 9), max_size=2), max_size=3),
+    st.sampled_from(
+        [
+            days("2025-01-31", "2024-02-29"),
+            np.array(["2025-01-31T06:00"], dtype="datetime64[m]"),
+            np.array([1, 2], dtype=np.uint64),
+            np.array([2**64 - 1], dtype=np.uint64),
+            np.array([1.5, 2.0]),
+            np.array([True]),
+            np.array(["USD", "EUR"]),
+            np.zeros((2, 2), dtype=np.int64),
+            np.array([], dtype=np.int64),
+        ]
+    ),
+)
+VALID = {
+    "anchors": day("2025-01-31"),
+    "months_per_period": 1,
+    "start": day("2025-02-14"),
+    "unit_price": 3600,
+    "quantity": 5,
+    "currency": "USD",
+    "price_places": None,
+    "convention": EXACT,
+}
+
+
+@given(st.sampled_from(sorted(VALID)), COLUMNS)
+def test_any_junk_in_any_column_gives_a_value_or_a_typed_refusal(name: str, junk: object) -> None:
+    arguments = {**VALID, name: junk}
+    try:
+        lines = prorate_to_period_end(
+            arguments.pop("anchors"),
+            arguments.pop("months_per_period"),
+            arguments.pop("start"),
+            arguments.pop("unit_price"),
+            arguments.pop("quantity"),
+            **arguments,  # type: ignore[arg-type]
+        )
+    except SubcommerceError:
+        return
+    assert lines.amount_units.dtype == np.int64
