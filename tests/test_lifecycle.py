@@ -47,7 +47,9 @@ from subcommerce.lifecycle import advance, next_transition
 from subcommerce.money import Money
 from subcommerce.periods import BillingFrequency, Period, Term
 from subcommerce.policy import (
+    CANCEL_2020,
     DEFAULT_POLICY,
+    ENTERPRISE_MULTI_YEAR,
     VL_ENTERPRISE_AGREEMENT,
     LifecycleDurations,
     Policy,
@@ -150,12 +152,28 @@ def test_expired_lasts_30_days_then_disabled_90_days_then_deleted() -> None:
     assert _statuses(tenant, end + timedelta(days=120)) == {"s1": Status.DELETED}
 
 
-def test_enterprise_multi_year_terms_get_90_days_of_grace() -> None:
+def test_every_subscription_term_of_most_offers_gets_30_days_expired_then_90_disabled() -> None:
+    # "For most offers ... All subscription terms | 30 days | 90 days" (expires), a P3Y term too.
     tenant = run(mosa_tenant(), purchase(mosa_tenant(), "s1", term=Term.P3Y), _rb(False))
     end = date(2028, 3, 1)
-    assert _statuses(tenant, end + timedelta(days=89)) == {"s1": Status.EXPIRED}
-    assert _statuses(tenant, end + timedelta(days=90)) == {"s1": Status.DISABLED}
-    assert _statuses(tenant, end + timedelta(days=180)) == {"s1": Status.DELETED}
+    assert _statuses(tenant, end + timedelta(days=29)) == {"s1": Status.EXPIRED}
+    assert _statuses(tenant, end + timedelta(days=30)) == {"s1": Status.DISABLED}
+    assert _statuses(tenant, end + timedelta(days=119)) == {"s1": Status.DISABLED}
+    assert _statuses(tenant, end + timedelta(days=120)) == {"s1": Status.DELETED}
+
+
+def test_enterprise_multi_year_terms_get_90_days_of_grace_under_the_enterprise_policy() -> None:
+    policy = Policy(duration_rules=(ENTERPRISE_MULTI_YEAR,))
+    tenant = run(mosa_tenant(), purchase(mosa_tenant(), "s1", term=Term.P3Y), _rb(False))
+    end = date(2028, 3, 1)
+
+    def status(on: date) -> Status:
+        return advance(tenant, on, policy).tenant.subscription("s1").status
+
+    assert status(end + timedelta(days=89)) is Status.EXPIRED
+    assert status(end + timedelta(days=90)) is Status.DISABLED
+    assert status(end + timedelta(days=179)) is Status.DISABLED
+    assert status(end + timedelta(days=180)) is Status.DELETED
 
 
 def test_lifecycle_durations_by_channel_are_policy() -> None:
@@ -245,13 +263,29 @@ def test_mosa_cancels_at_any_time_with_a_prorated_credit() -> None:
     assert outcome.tenant.subscription("s1").status is Status.DISABLED
 
 
-def test_mosa_online_cancellation_stops_at_25_assigned_licenses() -> None:
+def test_mosa_with_more_than_25_licenses_reduces_to_25_or_fewer_and_then_cancels() -> None:
+    # "More than 25 licenses: Reduce the number of licenses to 25 or fewer and then ... cancel"
+    # (cancel-your-subscription, 2024): the licenses in the subscription count, assigned or not.
+    tenant = run(mosa_tenant(), purchase(mosa_tenant(), "s1", 26))
+    assert codes(tenant, _cancel()) == {Code.CANCEL_NEEDS_FEWER_LICENSES}
+    (reason,) = check(tenant, _cancel())
+    assert reason.message() == (
+        "subscription s1 has more than 25 licenses; reduce them to 25 or fewer, then cancel"
+    )
+    assert codes(tenant, _cancel(actor=MICROSOFT)) == set()
+    fewer = ChangeLicenseQuantity(actor=ADMIN, as_of=D0, subscription_id="s1", quantity=25)
+    assert codes(run(tenant, fewer), _cancel()) == set()
+
+
+def test_the_2020_cancellation_rule_counts_assigned_licenses_and_sends_to_support() -> None:
+    # The 2020 text: "If you have more than 25 licenses assigned to users, call support".
     tenant = run(mosa_tenant(), purchase(mosa_tenant(), "s1", 40))
+    policy = attrs.evolve(DEFAULT_POLICY, online_cancel=CANCEL_2020)
     assign = AssignLicenses(actor=ADMIN, as_of=D0, subscription_id="s1", count=25)
-    assert codes(run(tenant, assign), _cancel()) == set()
+    assert {r.code for r in check(run(tenant, assign), _cancel(), policy)} == set()
     crowded = run(tenant, attrs.evolve(assign, count=26))
-    assert codes(crowded, _cancel()) == {Code.CANCEL_NEEDS_SUPPORT}
-    assert codes(crowded, _cancel(actor=MICROSOFT)) == set()
+    assert {r.code for r in check(crowded, _cancel(), policy)} == {Code.CANCEL_NEEDS_SUPPORT}
+    assert check(crowded, _cancel(actor=MICROSOFT), policy) == ()
 
 
 def test_only_an_active_subscription_can_be_cancelled() -> None:
@@ -535,7 +569,9 @@ _EDGES = {
     Status.ACTIVE: {Status.EXPIRED},
     Status.EXPIRED: {Status.DISABLED, Status.DELETED},
     Status.DISABLED: {Status.DELETED},
-    Status.SUSPENDED: set(),
+    # "If the subscription is still suspended by the term's end, the subscription moves to the
+    # expired state" (Partner Center, subscription lifecycle states).
+    Status.SUSPENDED: {Status.EXPIRED},
     Status.DELETED: set(),
 }
 

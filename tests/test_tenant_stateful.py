@@ -1,7 +1,9 @@
 """A tenant under random commands and the passing of time, against a plain reference model.
 
-The machine buys base plans, add-ons and trials, changes and assigns licenses, cancels, toggles
-recurring billing, completes credit checks, extends trials, reactivates and lets days pass. Every
+The machine buys base plans, add-ons and trials, changes and assigns licenses, cancels, deletes,
+toggles recurring billing, completes credit checks, extends trials, reactivates (under an MCA, as
+a new subscription) and lets days pass; credit checks also complete on their own two business
+days after the purchase. Every
 command goes through :func:`check` and :func:`apply`, which must agree. A reference model, written
 plainly below with dateutil and day-by-day stepping, predicts whether each command is accepted and
 what the licenses and statuses are afterwards.
@@ -43,6 +45,7 @@ from subcommerce.commands import (
     ChangeLicenseQuantity,
     Command,
     CompleteCreditCheck,
+    DeleteSubscription,
     ExtendTrial,
     PurchaseSubscription,
     Reactivate,
@@ -93,6 +96,19 @@ class Ref:
     credit_pending: bool = False
     over: int = 0
     over_until: date | None = None
+    bought: date | None = None
+    reactivated_as: str | None = None
+
+    def credit_due(self) -> date | None:
+        """Seed 004: a credit check "usually takes two business days" after the purchase."""
+        if not self.credit_pending or self.bought is None:
+            return None
+        day, left = self.bought, 2
+        while left:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                left -= 1
+        return day
 
     def term_start(self) -> date:
         return self.anchor + relativedelta(months=self.months * self.renewals)
@@ -103,9 +119,7 @@ class Ref:
     def grace_and_disabled(self) -> tuple[int, int]:
         if self.trial_end is not None and not self.paid:
             return 30, 0
-        if self.months == 36:
-            return 90, 90
-        return 30, 90
+        return 30, 90  # all subscription terms, most offers
 
 
 def window_open(bought: date, today: date) -> bool:
@@ -157,6 +171,9 @@ class Model:
         sub.blocks = [(day, quantity)]
 
     def day(self, day: date) -> None:
+        for sub in self.subs.values():
+            if sub.status != "deleted" and sub.credit_due() == day:
+                sub.credit_pending = False
         for sub in list(self.subs.values()):
             if sub.kind is AddonKind.TRADITIONAL:
                 continue  # moves with its base
@@ -200,6 +217,9 @@ class Model:
                 days += [sub.trial_end, sub.trial_end - timedelta(days=15)]
             if sub.over_until is not None:
                 days.append(sub.over_until)
+            due = sub.credit_due()
+            if due is not None:
+                days.append(due)
         return days
 
     # -- questions --
@@ -241,7 +261,22 @@ class Model:
             return False
         if self.mca:
             return window_open(sub.term_start(), today)
-        return sub.assigned <= 25
+        return sub.quantity <= 25  # "reduce the number of licenses to 25 or fewer" (2024)
+
+    def may_delete(self, sub: Ref, support: bool, today: date) -> bool:
+        if sub.status == "active":
+            return self.may_cancel(sub, support, today)
+        if sub.status not in ("expired", "disabled"):
+            return False
+        return support or (sub.kind is not AddonKind.TRADITIONAL and sub.channel not in ELSEWHERE)
+
+    def may_assign(self, sub: Ref, count: int) -> bool:
+        # Expired admins still assign; Disabled ones cannot; paid by invoice, not before the check.
+        return (
+            sub.status in ("active", "trial", "expired")
+            and not sub.credit_pending
+            and count <= sub.quantity - sub.assigned
+        )
 
     def may_set_rb(self, sub: Ref, on: bool) -> bool:
         return (
@@ -261,6 +296,8 @@ class Model:
             return False
         if sub.kind is AddonKind.TRADITIONAL:
             return False
+        if self.mca and sub.reactivated_as is not None:
+            return False
         return sub.channel is not PurchaseChannel.DIRECT or self.pays(sub)
 
     # -- effects --
@@ -269,6 +306,7 @@ class Model:
         if at_renewal:
             sub.scheduled = None if new == sub.quantity else new
             return
+        sub.scheduled = None  # a mid-term change deletes every change scheduled for the renewal
         if new > sub.quantity:
             sub.blocks.append((today, new - sub.quantity))
             sub.quantity = new
@@ -299,7 +337,33 @@ class Model:
             if not on:
                 s.scheduled = None
 
+    def delete(self, sub: Ref, today: date) -> None:
+        sub.rb = False
+        self.set_status(sub, "deleted", today)
+
     def reactivate(self, sub: Ref, today: date) -> None:
+        if self.mca:  # a new subscription, same commitment term, from today
+            new_id = f"{sub.id}/reactivated"
+            olds = [sub, *(c for c in self.children(sub.id) if c.status in ("expired", "disabled"))]
+            for old in olds:
+                sid = new_id if old is sub else f"{new_id}/{old.id}"
+                self.subs[sid] = Ref(
+                    sid,
+                    old.product,
+                    old.quantity,
+                    sub.months,
+                    today,
+                    today,
+                    old.unit,
+                    old.channel,
+                    old.pays,
+                    kind=old.kind,
+                    parent=old.parent if old is sub else new_id,
+                    blocks=[(today, old.quantity)],
+                    bought=today,
+                )
+                old.reactivated_as = sid
+            return
         for s in [sub, *self.children(sub.id)]:
             if s is not sub and s.status not in ("expired", "disabled"):
                 continue
@@ -448,6 +512,7 @@ class TenantMachine(RuleBasedStateMachine):
                 blocks=[(self.today, quantity)],
                 credit_pending=channel is PurchaseChannel.DIRECT
                 and effective is PaymentMethod.INVOICE,
+                bought=self.today,
             )
 
     @precondition(
@@ -500,6 +565,7 @@ class TenantMachine(RuleBasedStateMachine):
                 parent=command.parent_id,
                 blocks=[(self.today, quantity)],
                 credit_pending=effective is PaymentMethod.INVOICE,
+                bought=self.today,
             )
 
     @precondition(lambda self: sum(s.trial_end is not None for s in self.model.subs.values()) < 3)
@@ -563,8 +629,7 @@ class TenantMachine(RuleBasedStateMachine):
     def assign(self, data: st.DataObject, count: int) -> None:
         sub = self.model.subs[self._pick(data, lambda s: s.status in ("active", "trial"))]
         command = AssignLicenses(actor=ADMIN, as_of=self.today, subscription_id=sub.id, count=count)
-        expected = sub.status in ("active", "trial") and count <= sub.quantity - sub.assigned
-        if self._expect(command, expected):
+        if self._expect(command, self.model.may_assign(sub, count)):
             sub.assigned += count
 
     @precondition(lambda self: self.model.subs)
@@ -577,7 +642,7 @@ class TenantMachine(RuleBasedStateMachine):
         if count == 0:
             return
         command = AssignLicenses(actor=ADMIN, as_of=self.today, subscription_id=sub.id, count=count)
-        if self._expect(command, sub.status in ("active", "trial")):
+        if self._expect(command, self.model.may_assign(sub, count)):
             sub.assigned += count
 
     @precondition(lambda self: any(s.assigned for s in self.model.subs.values()))
@@ -601,6 +666,16 @@ class TenantMachine(RuleBasedStateMachine):
         )
         if self._expect(command, self.model.may_cancel(sub, support, self.today)):
             self.model.cancel(sub, self.today)
+
+    @precondition(lambda self: self.model.subs)
+    @rule(data=st.data(), support=st.booleans())
+    def delete(self, data: st.DataObject, support: bool) -> None:
+        sub = self.model.subs[self._pick(data, lambda s: s.status in ("expired", "disabled"))]
+        command = DeleteSubscription(
+            actor=MICROSOFT if support else ADMIN, as_of=self.today, subscription_id=sub.id
+        )
+        if self._expect(command, self.model.may_delete(sub, support, self.today)):
+            self.model.delete(sub, self.today)
 
     @precondition(lambda self: self.model.subs)
     @rule(data=st.data(), on=st.booleans())

@@ -98,6 +98,7 @@ __all__ = [
     "ChangeTerm",
     "Command",
     "CompleteCreditCheck",
+    "DeleteSubscription",
     "ExtendTrial",
     "GrantRole",
     "PurchaseSubscription",
@@ -275,6 +276,17 @@ class CancelSubscription(_OnSubscription):
 
 
 @attrs.frozen(kw_only=True)
+class DeleteSubscription(_OnSubscription):
+    """Delete a subscription outright: Deleted at once, skipping Expired and Disabled.
+
+    "If you explicitly delete a subscription, it skips the Expired and Disabled statuses"
+    (what-if-my-subscription-expires, cancel-your-subscription). An active subscription is deleted
+    where it could be cancelled (the same rules, the same refund); an Expired or Disabled one at any
+    time. Traditional add-ons go with it.
+    """
+
+
+@attrs.frozen(kw_only=True)
 class SetRecurringBilling(_OnSubscription):
     """Turn recurring billing on or off (off: the subscription runs to its end, then expires)."""
 
@@ -297,7 +309,20 @@ class CompleteCreditCheck:
 
 @attrs.frozen(kw_only=True)
 class Reactivate(_OnSubscription):
-    """Bring an Expired or Disabled subscription back, on a new term from the as-of date."""
+    """Bring an Expired or Disabled subscription back, on a new term from the as-of date.
+
+    Under an MCA (``Policy.reactivation_creates_new``) "we create a new subscription with the same
+    commitment term as the previous subscription. The new subscription starts on the day of
+    reactivation" (reactivate-your-subscription): it gets ``new_subscription_id`` (by default
+    ``<subscription_id>/reactivated``) and the old one goes on to Deleted in its own time.
+    """
+
+    new_subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+
+    @property
+    def successor_id(self) -> str:
+        """The id of the new subscription an MCA reactivation creates."""
+        return self.new_subscription_id or f"{self.subscription_id}/reactivated"
 
 
 @attrs.frozen(kw_only=True)
@@ -355,6 +380,7 @@ Command = (
     | AssignLicenses
     | UnassignLicenses
     | CancelSubscription
+    | DeleteSubscription
     | SetRecurringBilling
     | ExtendTrial
     | CompleteCreditCheck
@@ -746,7 +772,13 @@ def _change_quantity(
         return tenant.replace(changed), [
             ChangeScheduled(sub.id, cmd.as_of, kept or ScheduledChange())
         ]
-    events: list[Event] = [LicensesChanged(sub.id, cmd.as_of, sub.quantity, new)]
+    events: list[Event] = []
+    if sub.scheduled is not None:
+        # "If you make a mid-term (immediate) change before your renewal date, all scheduled
+        # changes that were previously scheduled to occur at renewal are deleted."
+        events.append(ScheduledChangeDropped(sub.id, cmd.as_of, sub.scheduled))
+        sub = _evolved(sub, scheduled=None)
+    events.append(LicensesChanged(sub.id, cmd.as_of, sub.quantity, new))
     if new > sub.quantity:
         blocks = (*sub.license_blocks, LicenseBlock(new - sub.quantity, cmd.as_of))
         # Users who lost their license at a renewal get the new free licenses first.
@@ -778,7 +810,15 @@ def _change_quantity(
 def _assign_reasons(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
     reasons = _authorize(tenant, cmd.actor, Action.ASSIGN_LICENSES, sub)
-    reasons += _status(sub, _Status.ACTIVE, _Status.TRIAL)
+    # Expired: "Admins can access the admin center"; only Disabled adds "but can't assign
+    # licenses to users" (what-if-my-subscription-expires).
+    reasons += _status(sub, _Status.ACTIVE, _Status.TRIAL, _Status.EXPIRED)
+    if sub.credit_check_pending and policy.credit_check_blocks_assignment:
+        # Seed 004: paying by invoice, "you may have to wait for the credit check before the new
+        # licenses are available and usable".
+        completes = policy.credit_check_completes(sub)
+        detail = "" if completes is None else completes.isoformat()
+        reasons.append(Reason(ReasonCode.LICENSES_NOT_USABLE_YET, _subject(sub), detail))
     if cmd.count > sub.free:
         reasons.append(Reason(ReasonCode.NOT_ENOUGH_LICENSES, _subject(sub), str(sub.free)))
     return reasons
@@ -817,7 +857,9 @@ def _in_window(sub: Subscription, on: date, policy: Policy) -> bool:
     return policy.window.covers(sub.current_term.start, on)
 
 
-def _cancel_reasons(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> list[Reason]:
+def _cancel_reasons(
+    tenant: Tenant, cmd: CancelSubscription | DeleteSubscription, policy: Policy
+) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
     support = cmd.actor == MICROSOFT
     action = Action.SUPPORT_CANCEL if support else Action.CHANGE_SUBSCRIPTION
@@ -830,6 +872,18 @@ def _cancel_reasons(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> 
         return reasons
     if sub.is_traditional_addon:
         reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, _subject(sub)))
+    elif (
+        sub.addon_kind is AddonKind.STANDALONE
+        and policy.addon_cancellation_from is not None
+        and cmd.as_of < policy.addon_cancellation_from
+    ):
+        reasons.append(
+            Reason(
+                ReasonCode.ADDON_SUBSCRIPTION_NOT_CANCELLABLE,
+                _subject(sub),
+                policy.addon_cancellation_from.isoformat(),
+            )
+        )
     reasons += _channel(sub)
     if policy.window_applies(tenant.account_type):
         if sub.status is _Status.ACTIVE and not _in_window(sub, cmd.as_of, policy):
@@ -842,15 +896,26 @@ def _cancel_reasons(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> 
                     "turn off recurring billing instead",
                 )
             )
-    elif (
-        policy.online_cancel_max_assigned is not None
-        and sub.assigned > policy.online_cancel_max_assigned
-    ):
-        reasons.append(Reason(ReasonCode.CANCEL_NEEDS_SUPPORT, _subject(sub), str(sub.assigned)))
+    elif policy.online_cancel.exceeded(sub):
+        rule = policy.online_cancel
+        if rule.reduce_first:
+            reasons.append(
+                Reason(ReasonCode.CANCEL_NEEDS_FEWER_LICENSES, _subject(sub), str(rule.limit))
+            )
+        else:
+            reasons.append(
+                Reason(ReasonCode.CANCEL_NEEDS_SUPPORT, _subject(sub), str(rule.counted(sub)))
+            )
     return reasons
 
 
-def _cancel(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> tuple[Tenant, list[Event]]:
+def _cancel(
+    tenant: Tenant,
+    cmd: CancelSubscription | DeleteSubscription,
+    policy: Policy,
+    status: SubscriptionStatus = _Status.DISABLED,
+    cause: StatusCause = StatusCause.CANCELLED,
+) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
     on = cmd.as_of
     refunds = not policy.window_applies(tenant.account_type) or _in_window(sub, on, policy)
@@ -869,12 +934,37 @@ def _cancel(tenant: Tenant, cmd: CancelSubscription, policy: Policy) -> tuple[Te
     tenant, changed = set_status(
         tenant.replace(stopped),
         stopped,
-        _Status.DISABLED,
+        status,
         on,
-        StatusCause.CANCELLED,
+        cause,
         child_cause=StatusCause.CANCELLED_WITH_PARENT,
     )
     return tenant, events + changed
+
+
+def _delete_reasons(tenant: Tenant, cmd: DeleteSubscription, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    if sub.status is _Status.ACTIVE or sub.status is _Status.TRIAL:
+        return _cancel_reasons(tenant, cmd, policy)
+    support = cmd.actor == MICROSOFT
+    action = Action.SUPPORT_CANCEL if support else Action.CHANGE_SUBSCRIPTION
+    reasons = _authorize(tenant, cmd.actor, action, sub)
+    reasons += _status(sub, _Status.EXPIRED, _Status.DISABLED)
+    if support or sub.status is _Status.DELETED:
+        return reasons
+    if sub.is_traditional_addon:
+        reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, _subject(sub)))
+    return reasons + _channel(sub)
+
+
+def _delete(tenant: Tenant, cmd: DeleteSubscription, policy: Policy) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    if sub.status is _Status.ACTIVE:
+        return _cancel(tenant, cmd, policy, _Status.DELETED, StatusCause.DELETED)
+    return set_status(
+        tenant, sub, _Status.DELETED, cmd.as_of, StatusCause.DELETED,
+        child_cause=StatusCause.CANCELLED_WITH_PARENT,
+    )  # fmt: skip
 
 
 def _recurring_reasons(tenant: Tenant, cmd: SetRecurringBilling, policy: Policy) -> list[Reason]:
@@ -988,7 +1078,18 @@ def _reactivate_reasons(tenant: Tenant, cmd: Reactivate, policy: Policy) -> list
     reasons += _end_of_sale(sub.product_id, policy)
     if sub.channel is PurchaseChannel.DIRECT and tenant.payment_method_of(sub) is None:
         reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, _subject(sub)))
+    if _creates_new(tenant, policy):
+        if sub.reactivated_as is not None:
+            already = sub.reactivated_as
+            reasons.append(Reason(ReasonCode.ALREADY_REACTIVATED, _subject(sub), already))
+        else:
+            _new_id(tenant, cmd.successor_id)
     return reasons
+
+
+def _creates_new(tenant: Tenant, policy: Policy) -> bool:
+    """True when a reactivation in ``tenant`` creates a new subscription (MCA)."""
+    return tenant.account_type in policy.reactivation_creates_new
 
 
 def _restart(sub: Subscription, on: date, anchor: date, term: Term) -> Subscription:
@@ -1006,6 +1107,8 @@ def _restart(sub: Subscription, on: date, anchor: date, term: Term) -> Subscript
 
 
 def _reactivate(tenant: Tenant, cmd: Reactivate, policy: Policy) -> tuple[Tenant, list[Event]]:
+    if _creates_new(tenant, policy):
+        return _reactivate_as_new(tenant, cmd)
     sub = tenant.subscription(cmd.subscription_id)
     on = cmd.as_of
     back = _restart(sub, on, on, sub.term)
@@ -1023,6 +1126,54 @@ def _reactivate(tenant: Tenant, cmd: Reactivate, policy: Policy) -> tuple[Tenant
             StatusChanged(child.id, on, child.status, _Status.ACTIVE, StatusCause.FOLLOWS_PARENT)
         )
         events.append(Reactivated(child.id, on, child_back.current_term, child_back.quantity))
+    return tenant, events
+
+
+def _reactivate_as_new(tenant: Tenant, cmd: Reactivate) -> tuple[Tenant, list[Event]]:
+    """MCA: a new subscription with the old one's commitment term, from the day of reactivation
+    (its traditional add-ons come back as new ones on it too); the old ones keep their status."""
+    sub = tenant.subscription(cmd.subscription_id)
+    on = cmd.as_of
+    new_id = cmd.successor_id
+    events: list[Event] = []
+    for old, sid, parent in (
+        (sub, new_id, None),
+        *(
+            (c, f"{new_id}/{c.id}", new_id)
+            for c in tenant.traditional_addons_of(sub.id)
+            if c.status in (_Status.EXPIRED, _Status.DISABLED)
+        ),
+    ):
+        new = _evolved(
+            _restart(old, on, on, sub.term),
+            id=sid,
+            start=on,
+            term_anchor=None,
+            parent_id=parent if parent is not None else old.parent_id,
+            assigned=0,
+            over_assigned=0,
+            over_assigned_until=None,
+            trial_end=None,
+            trial_extensions=0,
+            credit_check_pending=False,
+            order_id=f"{sid}/order",
+        )
+        tenant = tenant.replace(_evolved(old, reactivated_as=sid)).added(new)
+        events.append(
+            SubscriptionPurchased(
+                subscription_id=sid,
+                on=on,
+                product_id=new.product_id,
+                quantity=new.quantity,
+                term=new.term,
+                billing_frequency=new.billing_frequency,
+                invoice_group=tenant.invoice_group(new),
+                unit_price=new.unit_price,
+                addon_kind=new.addon_kind,
+                parent_id=new.parent_id,
+            )
+        )
+        events.append(Reactivated(old.id, on, new.current_term, new.quantity, sid))
     return tenant, events
 
 
@@ -1167,6 +1318,14 @@ def _grant_reasons(tenant: Tenant, cmd: GrantRole, policy: Policy) -> list[Reaso
     tenant.account.grant(assignment)  # raises for a role the account type cannot hold
     if assignment.role.scope is RoleScope.DIRECTORY:
         reasons = list(authorize(tenant.account, cmd.actor, Action.MANAGE_ADMIN_ROLES))
+    elif (
+        assignment.role.scope is RoleScope.BILLING_ACCOUNT
+        and cmd.principal == cmd.actor
+        and _is_global_admin(tenant, cmd.actor)
+    ):
+        # "If you're a Global Administrator, you can assign yourself a Billing account role"
+        # (manage-billing-accounts).
+        reasons = []
     else:
         profile = cmd.billing_profile_id
         if cmd.invoice_section_id is not None:
@@ -1187,6 +1346,13 @@ def _grant_reasons(tenant: Tenant, cmd: GrantRole, policy: Policy) -> list[Reaso
     return reasons
 
 
+def _is_global_admin(tenant: Tenant, principal: str) -> bool:
+    account = tenant.account
+    return account is not None and any(
+        a.role is Role.GLOBAL_ADMIN for a in account.roles_of(principal)
+    )
+
+
 def _grant(tenant: Tenant, cmd: GrantRole, policy: Policy) -> tuple[Tenant, list[Event]]:
     if tenant.account is None:  # pragma: no cover - _grant_reasons refuses it first
         raise UnknownReference(f"tenant {tenant.organization!r} has no billing account")
@@ -1205,6 +1371,7 @@ _HANDLERS: Final[Mapping[type, _Handler]] = MappingProxyType(
         AssignLicenses: _Handler(_assign_reasons, _assign),
         UnassignLicenses: _Handler(_unassign_reasons, _unassign),
         CancelSubscription: _Handler(_cancel_reasons, _cancel),
+        DeleteSubscription: _Handler(_delete_reasons, _delete),
         SetRecurringBilling: _Handler(_recurring_reasons, _set_recurring),
         ExtendTrial: _Handler(_extend_reasons, _extend),
         CompleteCreditCheck: _Handler(_credit_reasons, _complete_credit),

@@ -174,6 +174,11 @@ class ReasonCode(enum.StrEnum):
     TERM_NOT_LONGER = "term_not_longer"
     MANAGED_WITH_PARENT = "managed_with_parent"
     NO_CHANGE = "no_change"
+    # What Microsoft's documents say, sentence by sentence (issue 11).
+    CANCEL_NEEDS_FEWER_LICENSES = "cancel_needs_fewer_licenses"
+    LICENSES_NOT_USABLE_YET = "licenses_not_usable_yet"
+    ADDON_SUBSCRIPTION_NOT_CANCELLABLE = "addon_subscription_not_cancellable"
+    ALREADY_REACTIVATED = "already_reactivated"
 
 
 _MESSAGES: dict[ReasonCode, tuple[str, str]] = {
@@ -332,6 +337,25 @@ _MESSAGES: dict[ReasonCode, tuple[str, str]] = {
     ReasonCode.NO_CHANGE: (
         "{subject}: {detail}",
         "{subject} : {detail}",
+    ),
+    ReasonCode.CANCEL_NEEDS_FEWER_LICENSES: (
+        "{subject} has more than {detail} licenses; reduce them to {detail} or fewer, then cancel",
+        "{subject} a plus de {detail} licences ; réduisez-les à {detail} ou moins, puis annulez",
+    ),
+    ReasonCode.LICENSES_NOT_USABLE_YET: (
+        "{subject}: the licenses cannot be used before the credit check completes ({detail})",
+        "{subject} : les licences ne sont pas utilisables avant la fin de la vérification de "
+        "solvabilité ({detail})",
+    ),
+    ReasonCode.ADDON_SUBSCRIPTION_NOT_CANCELLABLE: (
+        "{subject} is an add-on subscription; before {detail} it cannot be cancelled, only its "
+        "recurring billing turned off",
+        "{subject} est un abonnement complémentaire ; avant le {detail}, il ne peut pas être "
+        "annulé, seul son renouvellement automatique peut être désactivé",
+    ),
+    ReasonCode.ALREADY_REACTIVATED: (
+        "{subject} was already reactivated as {detail}",
+        "{subject} a déjà été réactivé sous la forme de {detail}",
     ),
 }
 

@@ -54,6 +54,7 @@ class StatusCause(enum.StrEnum):
     CANCELLED_WITH_PARENT = "cancelled_with_parent"
     FOLLOWS_PARENT = "follows_parent"  # a traditional add-on follows its base
     REACTIVATED = "reactivated"
+    DELETED = "deleted"  # deleted outright, skipping Expired and Disabled
 
 
 @attrs.frozen
@@ -212,12 +213,17 @@ class SubscriptionCancelled:
 
 @attrs.frozen
 class Reactivated:
-    """An Expired or Disabled subscription is active again, on a new term from ``on``."""
+    """An Expired or Disabled subscription is active again, on a new term from ``on``.
+
+    ``as_new``: under an MCA, the id of the new subscription that reactivation created (the
+    term and quantity are the new one's); None when the subscription itself came back.
+    """
 
     subscription_id: str
     on: date
     term_period: Period
     quantity: int
+    as_new: str | None = None
 
 
 @attrs.frozen

@@ -827,7 +827,9 @@ class _Book:
                 self._change(tenant, event)
             elif isinstance(event, SubscriptionCancelled):
                 self._cancel(tenant, event)
-            elif isinstance(event, TrialConverted | Reactivated):
+            elif isinstance(event, TrialConverted) or (
+                isinstance(event, Reactivated) and event.as_new is None
+            ):
                 self.billed[event.subscription_id] = event.on
                 self.quiet = None
 

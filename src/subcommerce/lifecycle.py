@@ -14,7 +14,11 @@ way, in date order:
 * users left without a license when a renewal lowered the quantity below the assigned count keep
   access for 90 days (per-user products); capacity shrinks at once;
 * a traditional add-on follows its base: it renews, expires, is disabled and deleted with it;
-* a Suspended subscription (partner channels) is left as it is: its partner moves it on.
+* a Suspended subscription (partner channels) that is still suspended at the end of its term
+  moves to **Expired** (Partner Center, "Subscription lifecycle states"), whatever its recurring
+  billing says; until then its partner moves it on;
+* a pending credit check completes on its own ``Policy.credit_check_business_days`` business days
+  after the purchase (seed 004: "usually two business days").
 
 >>> from datetime import date
 >>> from subcommerce.periods import Term
@@ -36,6 +40,7 @@ import attrs
 from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.errors import DateOutsidePeriod
 from subcommerce.events import (
+    CreditCheckCompleted,
     Event,
     OverAssignmentEnded,
     OverAssignmentStarted,
@@ -72,11 +77,12 @@ class Outcome:
 
 class _Step(enum.IntEnum):
     # Same-day steps run in this order.
-    OVER_ASSIGNMENT_END = 0
-    TRIAL_END = 1
-    TERM_END = 2
-    GRACE_END = 3
-    DISABLED_END = 4
+    CREDIT_CHECK_END = 0
+    OVER_ASSIGNMENT_END = 1
+    TRIAL_END = 2
+    TERM_END = 3
+    GRACE_END = 4
+    DISABLED_END = 5
 
 
 def trial_end(subscription: Subscription, policy: Policy = DEFAULT_POLICY) -> date:
@@ -108,7 +114,7 @@ def status_since(subscription: Subscription, policy: Policy = DEFAULT_POLICY) ->
 def _status_step(subscription: Subscription, policy: Policy) -> tuple[date, _Step] | None:
     """The step that ends the current status (term, trial, grace, disabled), if one does."""
     status = subscription.status
-    if status is _Status.ACTIVE:
+    if status is _Status.ACTIVE or status is _Status.SUSPENDED:
         return subscription.current_term.end, _Step.TERM_END
     if status is _Status.TRIAL:
         return trial_end(subscription, policy), _Step.TRIAL_END
@@ -118,15 +124,26 @@ def _status_step(subscription: Subscription, policy: Policy) -> tuple[date, _Ste
     if status is _Status.DISABLED:
         days = policy.durations_for(subscription).disabled_days
         return status_since(subscription, policy) + timedelta(days=days), _Step.DISABLED_END
-    return None  # Deleted is final; a Suspended subscription is moved on by its partner
+    return None  # Deleted is final
+
+
+def _own_steps(subscription: Subscription, policy: Policy) -> list[tuple[date, _Step]]:
+    """The steps of a subscription that are its own even when it follows its base: the end of
+    its users' over-assignment and the completion of its credit check."""
+    steps: list[tuple[date, _Step]] = []
+    if subscription.over_assigned and subscription.over_assigned_until is not None:
+        steps.append((subscription.over_assigned_until, _Step.OVER_ASSIGNMENT_END))
+    if subscription.credit_check_pending:
+        completes = policy.credit_check_completes(subscription)
+        if completes is not None:
+            steps.append((completes, _Step.CREDIT_CHECK_END))
+    return steps
 
 
 def _steps(subscription: Subscription, policy: Policy) -> list[tuple[date, _Step]]:
     if subscription.status is _Status.DELETED:
         return []
-    steps: list[tuple[date, _Step]] = []
-    if subscription.over_assigned and subscription.over_assigned_until is not None:
-        steps.append((subscription.over_assigned_until, _Step.OVER_ASSIGNMENT_END))
+    steps = _own_steps(subscription, policy)
     step = _status_step(subscription, policy)
     if step is not None:
         steps.append(step)
@@ -142,9 +159,10 @@ def next_transition(subscription: Subscription, policy: Policy = DEFAULT_POLICY)
         return None
     step = _status_step(subscription, policy)
     due = None if step is None else step[0]
-    until = subscription.over_assigned_until
-    if subscription.over_assigned and until is not None and (due is None or until < due):
-        return until
+    if subscription.over_assigned or subscription.credit_check_pending:
+        for on, _ in _own_steps(subscription, policy):
+            if due is None or on < due:
+                due = on
     return due
 
 
@@ -191,9 +209,9 @@ def _family_steps(
     steps = [(on, step, sub.id, position) for on, step in _steps(sub, policy)]
     for child_position in addons:
         child = subscriptions[child_position]
-        until = child.over_assigned_until
-        if child.over_assigned and until is not None and child.status is not _Status.DELETED:
-            steps.append((until, _Step.OVER_ASSIGNMENT_END, child.id, child_position))
+        if child.status is not _Status.DELETED:
+            for on, step in _own_steps(child, policy):
+                steps.append((on, step, child.id, child_position))
     return steps
 
 
@@ -206,7 +224,7 @@ def _first_due(
     """
     for index, (position, addons) in enumerate(families):
         sub = subscriptions[position]
-        if sub.status is _Status.ACTIVE and not sub.over_assigned:
+        if sub.status is _Status.ACTIVE and not sub.over_assigned and not sub.credit_check_pending:
             due: date | None = sub.current_term.end  # the common case, spelled out
         else:
             due = next_transition(sub, policy)
@@ -214,13 +232,11 @@ def _first_due(
             return index
         for child_position in addons:
             child = subscriptions[child_position]
-            until = child.over_assigned_until
-            if (
-                child.over_assigned
-                and until is not None
-                and until <= as_of
-                and child.status is not _Status.DELETED
+            if child.status is _Status.DELETED or not (
+                child.over_assigned or child.credit_check_pending
             ):
+                continue
+            if any(on <= as_of for on, _ in _own_steps(child, policy)):
                 return index
     return None
 
@@ -277,12 +293,19 @@ def _take(
     """Take ``step`` for ``work[position]``, changing ``work`` in place (``addons``: the
     positions of its traditional add-ons); ``tenant`` is the tenant ``work`` was copied from."""
     sub = work[position]
+    if step is _Step.CREDIT_CHECK_END:
+        work[position] = _evolved(sub, credit_check_pending=False)
+        return [CreditCheckCompleted(sub.id, on)]
     if step is _Step.OVER_ASSIGNMENT_END:
         work[position] = _evolved(sub, over_assigned=0, over_assigned_until=None)
         return [OverAssignmentEnded(sub.id, on, sub.over_assigned)]
     if step is _Step.TRIAL_END:
         return _end_trial(tenant, work, position, addons, on)
     if step is _Step.TERM_END:
+        if sub.status is _Status.SUSPENDED:
+            return _set_status(
+                work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TERM_ENDED
+            )
         if sub.recurring_billing:
             return _renew(work, position, addons, on, policy)
         return _set_status(work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TERM_ENDED)

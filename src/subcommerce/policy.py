@@ -6,11 +6,17 @@ literals in the rules: :data:`DEFAULT_POLICY` holds what Microsoft documents for
 most countries, and a caller builds another :class:`Policy` with ``attrs.evolve`` for the rest.
 
 Sources (see docs/rules.md): "What happens to my data and access when my subscription ends?"
-(Expired 30 days, Disabled 90 days; enterprise multi-year terms 90 + 90; Volume Licensing
-Enterprise Agreement 90 + 60), "Extend your trial" (one 30-day extension in the last 15 days),
-Partner Center's new commerce cancellation policy (7 days since 2022-03-17, applied to
-subscriptions bought from 2022-03-12; 72 hours before), "Cancel your subscription" (online
-cancellation with at most 25 licenses assigned under MOSA).
+(Expired 30 days, Disabled 90 days for all subscription terms of most offers; the Enterprise
+table's multi-year terms 90 + 90; Volume Licensing Enterprise Agreement 90 + 60), "Extend your
+trial" (one 30-day extension in the last 15 days), Partner Center's new commerce cancellation
+policy (7 days since 2022-03-17, applied to subscriptions bought from 2022-03-12; 72 hours
+before), "Cancel your subscription" (MOSA: with more than 25 licenses, reduce to 25 or fewer,
+then cancel; the 2020 text counted assigned licenses and sent the admin to support), seed 004
+(a credit check usually takes two business days), the invoice and dunning pages (when a card is
+charged) and seeds 000, 001, 002 (when a customer may cancel an add-on subscription).
+
+Where two documents disagree, the newest is the default and the older one is a named value
+(:data:`CANCEL_2020`, :data:`CARD_CHARGE_SEED_004`, :data:`ENTERPRISE_MULTI_YEAR`).
 
 >>> from datetime import date
 >>> DEFAULT_POLICY.window.closes(date(2025, 3, 15))
@@ -21,6 +27,7 @@ datetime.date(2022, 3, 4)
 
 from __future__ import annotations
 
+import enum
 from datetime import date, timedelta
 from typing import Final
 
@@ -33,13 +40,24 @@ from subcommerce.proration import EXACT, ProrationConvention
 from subcommerce.subscriptions import PurchaseChannel, Subscription, SubscriptionStatus
 
 __all__ = [
+    "ADDON_CANCELLATION_FROM",
+    "CANCEL_2020",
+    "CANCEL_2024",
+    "CARD_CHARGE_CURRENT",
+    "CARD_CHARGE_SEED_004",
     "DEFAULT_POLICY",
+    "ENTERPRISE_MULTI_YEAR",
     "VL_ENTERPRISE_AGREEMENT",
     "CancellationWindow",
+    "CardCharge",
+    "CardChargeRule",
     "DurationRule",
     "LifecycleDurations",
+    "OnlineCancelCount",
+    "OnlineCancelRule",
     "Policy",
     "TrialPolicy",
+    "add_business_days",
 ]
 
 
@@ -84,6 +102,11 @@ class DurationRule:
         )
 
 
+#: "Lifecycle status durations for Enterprise customers": a multi-year term stays 90 days in
+#: Grace, then 90 Inactive. Not in the default policy: for most offers "all subscription terms"
+#: get 30 + 90 (the same page, the table above it).
+ENTERPRISE_MULTI_YEAR: Final = DurationRule(LifecycleDurations(90, 90), term=Term.P3Y)
+
 #: Volume Licensing Enterprise Agreement: 90 days of grace, then 60 inactive. Not in the default
 #: policy, because the Volume Licensing channel also covers Open agreements (30 + 90).
 VL_ENTERPRISE_AGREEMENT: Final = DurationRule(
@@ -116,6 +139,111 @@ class CancellationWindow:
         return bought <= check_date(on, "date") < self.closes(bought)
 
 
+class OnlineCancelCount(enum.StrEnum):
+    """Which licenses the MOSA online-cancellation limit counts."""
+
+    PURCHASED = "purchased"  # the licenses in the subscription (2024 text)
+    ASSIGNED = "assigned"  # the licenses assigned to users (2020 text)
+
+
+@attrs.frozen
+class OnlineCancelRule:
+    """MOSA: a subscription is cancelled online only up to ``limit`` licenses (None: no limit).
+
+    ``counts`` says which licenses count; ``reduce_first`` says what the admin does beyond the
+    limit: True (2024) "reduce the number of licenses to 25 or fewer and then cancel" (refused
+    with ``cancel_needs_fewer_licenses``), False (2020) "call support" (``cancel_needs_support``).
+    """
+
+    limit: int | None = 25
+    counts: OnlineCancelCount = OnlineCancelCount.PURCHASED
+    reduce_first: bool = True
+
+    def counted(self, subscription: Subscription) -> int:
+        """The licenses of ``subscription`` the limit is compared with."""
+        if self.counts is OnlineCancelCount.ASSIGNED:
+            return subscription.assigned
+        return subscription.quantity
+
+    def exceeded(self, subscription: Subscription) -> bool:
+        """True when ``subscription`` has more licenses than the limit allows online."""
+        return self.limit is not None and self.counted(subscription) > self.limit
+
+
+#: "Cancel your subscription" (ms.date 2024-09-10): "More than 25 licenses: Reduce the number of
+#: licenses to 25 or fewer and then use the steps later in this article to cancel."
+CANCEL_2024: Final = OnlineCancelRule()
+#: The 2020 text of the same page: "If you have more than 25 licenses assigned to users, call
+#: support to cancel your subscription."
+CANCEL_2020: Final = OnlineCancelRule(25, counts=OnlineCancelCount.ASSIGNED, reduce_first=False)
+
+
+class CardChargeRule(enum.StrEnum):
+    """When a card (or a legacy bank account) is charged for what an invoice carries."""
+
+    DUE_DATE = "due_date"  # on the invoice's due date
+    DAY_AFTER_INVOICE = "day_after_invoice"  # the day after the invoice date
+    DAYS_AFTER_ORDER = "days_after_order"  # within some days of the order (seed 004)
+
+
+@attrs.frozen
+class CardCharge:
+    """When a card is charged, per agreement: MCA (and MPA), MOSA."""
+
+    mca: CardChargeRule = CardChargeRule.DUE_DATE
+    mosa: CardChargeRule = CardChargeRule.DAY_AFTER_INVOICE
+    days: int = attrs.field(default=2, validator=_days)  # for DAYS_AFTER_ORDER
+
+    def charged_on(
+        self,
+        account_type: BillingAccountType | None,
+        ordered: date,
+        invoice_date: date,
+        due_date: date,
+    ) -> date:
+        """The day the card is charged for a charge ordered on ``ordered`` that goes on the
+        invoice dated ``invoice_date``, due ``due_date``."""
+        mca = account_type is not None and account_type.has_profiles
+        rule = self.mca if mca else self.mosa
+        if rule is CardChargeRule.DUE_DATE:
+            return due_date
+        if rule is CardChargeRule.DAY_AFTER_INVOICE:
+            return invoice_date + timedelta(days=1)
+        return ordered + timedelta(days=self.days)
+
+
+#: Today's pages: MCA, "we charge the credit card on file on the due date mentioned on the
+#: invoice" (billing and dunning policies, 2025); MOSA, "we charge your card the day after the
+#: Invoice Date" (understand your MOSA invoice, 2024).
+CARD_CHARGE_CURRENT: Final = CardCharge()
+#: Seed 004 (an older Office 365 article): "the charges ... will appear on your payment method
+#: within 2 days", for both agreements.
+CARD_CHARGE_SEED_004: Final = CardCharge(
+    CardChargeRule.DAYS_AFTER_ORDER, CardChargeRule.DAYS_AFTER_ORDER, 2
+)
+
+#: Seeds 000 and 001 (the 2021 articles) let a customer cancel an add-on subscription like any
+#: other; seed 002 (the 2016 Office 365 article) did not ("you can't remove an add-on or an add-on
+#: subscription yourself", only turn its auto-renew off). The first document that allows it is
+#: dated 2021-04-02: a cancellation before that day follows seed 002.
+ADDON_CANCELLATION_FROM: Final = date(2021, 4, 2)
+
+
+def add_business_days(start: date, days: int) -> date:
+    """The ``days``-th business day (Monday to Friday) after ``start``; ``start`` if 0.
+
+    >>> add_business_days(date(2025, 1, 10), 2)  # a Friday: Monday, then Tuesday
+    datetime.date(2025, 1, 14)
+    """
+    day = check_date(start, "start")
+    left = days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
 @attrs.frozen
 class TrialPolicy:
     """Trials: length, fixed license count, the one extension and what happens at the end."""
@@ -139,8 +267,17 @@ class Policy:
     * ``window`` and ``window_accounts``: the new-commerce window for cancelling and removing
       licenses, and the account types it applies to (MCA, MPA); a MOSA subscription may remove
       licenses and be cancelled at any time (with a prorated credit);
-    * ``online_cancel_max_assigned``: a MOSA customer cancels online only up to this many assigned
-      licenses; beyond, support does it;
+    * ``online_cancel``: how many licenses a MOSA subscription may have to be cancelled online,
+      and what the admin does beyond (:data:`CANCEL_2024`, the default; :data:`CANCEL_2020`);
+    * ``credit_check_business_days``: a pending credit check completes on its own this many
+      business days after the purchase (None: only ``CompleteCreditCheck`` completes it);
+      ``credit_check_blocks_assignment``: while it is pending, the new licenses cannot be used;
+    * ``card_charge``: when a card is charged (:data:`CARD_CHARGE_CURRENT`, the default;
+      :data:`CARD_CHARGE_SEED_004`);
+    * ``addon_cancellation_from``: from this day a customer cancels an add-on subscription like any
+      other; before it, only its recurring billing can be turned off (None: always);
+    * ``reactivation_creates_new``: the account types whose reactivation creates a new
+      subscription (MCA) instead of bringing the old one back;
     * ``trial``: trial length, licenses and extension;
     * ``over_assignment_days``: how long users keep a license that a renewal took away (per-user
       products; capacity shrinks at once);
@@ -152,14 +289,12 @@ class Policy:
     """
 
     default_durations: LifecycleDurations = LifecycleDurations(30, 90)
-    duration_rules: tuple[DurationRule, ...] = (
-        DurationRule(LifecycleDurations(90, 90), term=Term.P3Y),
-    )
+    duration_rules: tuple[DurationRule, ...] = ()
     window: CancellationWindow = CancellationWindow()
     window_accounts: frozenset[BillingAccountType] = frozenset(
         {BillingAccountType.MCA, BillingAccountType.MPA}
     )
-    online_cancel_max_assigned: int | None = 25
+    online_cancel: OnlineCancelRule = CANCEL_2024
     trial: TrialPolicy = TrialPolicy()
     over_assignment_days: int = attrs.field(default=90, validator=_days)
     credit_check_methods: frozenset[PaymentMethod] = frozenset({PaymentMethod.INVOICE})
@@ -168,6 +303,25 @@ class Policy:
     )
     end_of_sale: frozenset[str] = frozenset()
     proration: ProrationConvention = EXACT
+    credit_check_business_days: int | None = 2
+    credit_check_blocks_assignment: bool = True
+    card_charge: CardCharge = CARD_CHARGE_CURRENT
+    addon_cancellation_from: date | None = ADDON_CANCELLATION_FROM
+    reactivation_creates_new: frozenset[BillingAccountType] = frozenset({BillingAccountType.MCA})
+
+    def __attrs_post_init__(self) -> None:
+        days = self.credit_check_business_days
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
+            raise InvalidQuantity(
+                f"credit_check_business_days must be None or a whole number >= 0, got {days!r}"
+            )
+
+    def credit_check_completes(self, subscription: Subscription) -> date | None:
+        """The day a pending credit check of ``subscription`` completes on its own (None: never;
+        a ``CompleteCreditCheck`` completes it)."""
+        if not subscription.credit_check_pending or self.credit_check_business_days is None:
+            return None
+        return add_business_days(subscription.start, self.credit_check_business_days)
 
     def durations_for(self, subscription: Subscription) -> LifecycleDurations:
         """How long ``subscription`` stays Expired, then Disabled."""

@@ -165,6 +165,7 @@ class Subscription:
       fell below the assigned count at a renewal, and the day their grace ends.
     * ``unit_price``: the price per license per billing period locked in at purchase, if known;
       it prices refunds.
+    * ``reactivated_as``: the new subscription an MCA reactivation of this one created.
     """
 
     id: str
@@ -196,6 +197,7 @@ class Subscription:
     unit_price: Money | None = None
     over_assigned: int = attrs.field(default=0, validator=_positive_or_zero)
     over_assigned_until: date | None = attrs.field(default=None, validator=_a_date_or_none)
+    reactivated_as: str | None = None
 
     def __attrs_post_init__(self) -> None:
         total = 0
