@@ -52,6 +52,7 @@ from subcommerce.orders import (
     quote,
 )
 from subcommerce.periods import BillingFrequency, Period, Term, period_containing
+from subcommerce.policy import CARD_CHARGE_SEED_004, DEFAULT_POLICY
 from subcommerce.proration import LineKind
 from subcommerce.simulate import Scenario, simulate
 from subcommerce.subscriptions import Tenant
@@ -131,12 +132,23 @@ def test_the_quote_says_taxes_are_excluded() -> None:
     assert "exclude taxes" in review.note
 
 
-def test_card_payment_licenses_are_usable_at_once_and_charged_within_two_days() -> None:
+def test_card_payment_licenses_are_usable_at_once_and_charged_the_day_after_the_invoice() -> None:
+    # MOSA: "we charge your card the day after the Invoice Date"; the order's first invoice is
+    # dated the day after its billing period, Jan 30 - Feb 27: Feb 28, so the card is charged Mar 1.
     review = quote(SHOP, mosa_tenant(), order(date(2025, 1, 30), new(1)), currency="USD")
     (line,) = review.lines
     assert line.payment_method is PaymentMethod.CARD
     assert line.usable_from == date(2025, 1, 30)
-    assert line.charge_by == date(2025, 2, 1)
+    assert line.statement_date == date(2025, 2, 28)
+    assert line.charge_by == date(2025, 3, 1)
+
+
+def test_under_seed_004_a_card_is_charged_within_two_days_of_the_order() -> None:
+    policy = attrs.evolve(DEFAULT_POLICY, card_charge=CARD_CHARGE_SEED_004)
+    review = quote(
+        SHOP, mosa_tenant(), order(date(2025, 1, 30), new(1)), currency="USD", policy=policy
+    )
+    assert review.lines[0].charge_by == date(2025, 2, 1)
 
 
 def test_invoice_payment_waits_for_the_credit_check_and_is_charged_on_the_next_statement() -> None:

@@ -28,7 +28,9 @@ How events become entries (billed in advance, as Microsoft bills a subscription)
   gives an invoice dated Feb 15) and is payable within 30 days. A period with no entry gives no
   invoice, so an annual subscription gets one invoice a year unless something changes.
 * MCA: one invoice per billing profile per calendar month, dated the first day of the next month,
-  Net 30.
+  Net 30. Its lines name the invoice section of their subscription, and
+  :meth:`Invoice.sections` totals them by section: "Page two of the invoice contains a section
+  summary, and details by section" (understand your MCA invoice).
 
 An entry goes on the statement whose period holds the day it was posted. So a purchase in the
 middle of a billing period (seed 004) puts a partial, prorated charge on the first statement, and
@@ -140,7 +142,8 @@ class LedgerEntry:
 
     ``posted_on``: the day it was incurred. ``statement``: the statement (billing) period that
     holds that day; the invoice carrying the entry is dated ``statement.end``. ``credits``: for a
-    credit or a refund, the id of the entry it credits.
+    credit or a refund, the id of the entry it credits. ``invoice_section_id``: under an MCA, the
+    invoice section of the subscription (the profile's invoice groups its charges by section).
     """
 
     id: str
@@ -152,6 +155,7 @@ class LedgerEntry:
     statement: Period
     line: ProratedLine
     credits: str | None = None
+    invoice_section_id: str | None = None
 
     @property
     def amount(self) -> Money:
@@ -295,6 +299,19 @@ class Invoice:
     def refunds(self) -> Money:
         """Refunds on the invoice (negative)."""
         return _amount_sum(self.lines, self.currency, _REFUNDS)
+
+    def sections(self) -> tuple[tuple[str | None, Money], ...]:
+        """The invoice's total by invoice section, in the order the sections first appear (MCA;
+        a MOSA invoice has one, None). The totals add up to :attr:`total`."""
+        order: list[str | None] = []
+        grouped: dict[str | None, list[Money]] = {}
+        for line in self.lines:
+            key = line.invoice_section_id
+            if key not in grouped:
+                order.append(key)
+                grouped[key] = []
+            grouped[key].append(line.amount)
+        return tuple((key, _sum(grouped[key], self.currency)) for key in order)
 
 
 # -- statements ---------------------------------------------------------------------------------
@@ -549,8 +566,18 @@ class _Book:
             statement = self._statement(tenant, group, key, on)
         counts = self.counts
         number = counts[sub_id] = counts.get(sub_id, 0) + 1
+        section = sub.invoice_section_id if group.kind == "billing_profile" else None
         entry = LedgerEntry(
-            f"{sub_id}#{number}", sub_id, sub.product_id, group, cause, on, statement, line, credits
+            f"{sub_id}#{number}",
+            sub_id,
+            sub.product_id,
+            group,
+            cause,
+            on,
+            statement,
+            line,
+            credits,
+            section,
         )
         (self.opening if opening else self.entries).append(entry)
         if line.kind in _CHARGES:

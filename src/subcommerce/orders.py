@@ -16,10 +16,16 @@ add-on is bought from; check out; review the prices; pick a payment method; plac
   on the same as-of date therefore agree to the cent: one function computes both.
 
 Payment methods (seed 004): by card or bank account (a legacy method) the licenses are usable as
-soon as the order is confirmed and the charge is collected within 2 days; by invoice, a purchase
-waits for a credit check (usually two business days) during which licenses cannot be added or
-removed, and the charge comes on the next statement. Under MCA the payment method is the billing
+soon as the order is confirmed; by invoice, a purchase waits for a credit check (usually two
+business days) during which licenses cannot be added, removed or assigned, and the charge comes
+on the next statement. When a card is charged is ``Policy.card_charge``: by default today's pages
+(MCA: on the invoice's due date; MOSA: the day after the invoice date), seed 004's "within 2 days"
+as :data:`~subcommerce.policy.CARD_CHARGE_SEED_004`. Under MCA the payment method is the billing
 profile's; under MOSA each order carries its own.
+
+Under MOSA "every time you buy a new subscription, a new order with a new order number is
+created" (understand your MOSA invoice): a checkout that buys several subscriptions places one
+order for each (the first takes the checkout's id; ``QuoteLine.order_id`` names each line's).
 
 >>> from datetime import date
 >>> from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMethod
@@ -77,7 +83,7 @@ from subcommerce.errors import (
     SubcommerceError,
 )
 from subcommerce.events import Event
-from subcommerce.invoices import TAX_NOTE, Ledger, LedgerEntry, _Book, _sum
+from subcommerce.invoices import PAYMENT_TERMS_DAYS, TAX_NOTE, Ledger, LedgerEntry, _Book, _sum
 from subcommerce.lifecycle import Outcome, advance
 from subcommerce.money import Currency, Money, currency
 from subcommerce.periods import BillingFrequency, Period, Term, check_date
@@ -102,10 +108,11 @@ __all__ = [
     "quote",
 ]
 
-#: Seed 004: paid by card or bank account, new licenses are charged within this many days.
+#: Seed 004: paid by card or bank account, new licenses are charged within this many days (the
+#: older rule; ``Policy.card_charge`` says which one a quote follows).
 CARD_CHARGE_DAYS: Final = 2
 
-_CARD_CHARGE: Final = timedelta(days=CARD_CHARGE_DAYS)
+_PAYMENT_TERMS: Final = timedelta(days=PAYMENT_TERMS_DAYS)
 
 _IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
 
@@ -272,8 +279,10 @@ class QuoteLine:
       ``next_charge_on`` the day the next one is charged, ``term_end`` the end of the term;
     * ``statement_date``: the date of the invoice the first charge goes on;
     * ``usable_from``: the day the licenses can be used (None: after the pending credit check);
-      ``charge_by``: the day the money is collected at the latest (card or bank account: within
-      2 days; invoice: on the next statement).
+      ``charge_by``: the day the money is collected (card or bank account: as
+      ``Policy.card_charge`` says; invoice: on the next statement);
+    * ``order_id``: the order the line belongs to (MOSA: a new subscription is an order of its
+      own; a license change belongs to its subscription's order).
     """
 
     index: int
@@ -297,6 +306,7 @@ class QuoteLine:
     usable_from: date | None = None
     charge_by: date | None = None
     auto_assigned: int = 0
+    order_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -453,6 +463,23 @@ class _Engine:
                 f"({profile.payment_method}), not {order.payment_method.value}"
             )
         self.unlicensed = order.unlicensed_users
+        self.purchases = 0  # new subscriptions in this checkout so far
+        self.orders: set[str] = {self.order_id}
+
+    def _order_of_purchase(self) -> str:
+        """The order a new subscription of this checkout goes on: under MCA the checkout's;
+        under MOSA a new order for each (the first takes the checkout's id)."""
+        self.purchases += 1
+        if self.mca or self.purchases == 1:
+            return self.order_id
+        if self.order.order_id is not None:
+            return f"{self.order_id}-{self.purchases}"
+        taken = {s.order_id for s in self.tenant.subscriptions if s.order_id is not None}
+        number = 1
+        while f"order-{number}" in taken or f"order-{number}" in self.orders:
+            number += 1
+        self.orders.add(f"order-{number}")
+        return f"order-{number}"
 
     def run(self) -> _Run:
         start = len(self.book.entries)
@@ -470,11 +497,11 @@ class _Engine:
     def _line(self, index: int, line: CartLine) -> QuoteLine:
         if isinstance(line, NewSubscription):
             sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
-            reasons, purchase = self._new(line, sub_id)
+            reasons, purchase = self._new(line, sub_id, self._order_of_purchase())
             return self._finish(index, line, sub_id, line.product_id, reasons, purchase, 0)
         if isinstance(line, AddAddon):
             sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
-            reasons, purchase = self._addon(line, sub_id)
+            reasons, purchase = self._addon(line, sub_id, self._order_of_purchase())
             return self._finish(index, line, sub_id, line.addon_id, reasons, purchase, 0)
         sub = self.tenant.subscription(line.subscription_id)
         change = ChangeLicenseQuantity(
@@ -495,6 +522,7 @@ class _Engine:
         product_id: str,
         line: NewSubscription | AddAddon,
         price: Money | None,
+        order_id: str,
         addon_kind: AddonKind | None = None,
         parent_id: str | None = None,
     ) -> PurchaseSubscription:
@@ -511,7 +539,7 @@ class _Engine:
             payment_method=None if self.mca else self.order.payment_method,
             billing_profile_id=self.order.billing_profile_id,
             invoice_section_id=self.order.invoice_section_id,
-            order_id=self.order_id,
+            order_id=order_id,
             unit_price=price,
             addon_kind=addon_kind,
             parent_id=parent_id,
@@ -531,16 +559,20 @@ class _Engine:
             ], None
         return [], price
 
-    def _new(self, line: NewSubscription, sub_id: str) -> tuple[list[Reason], PurchaseSubscription]:
+    def _new(
+        self, line: NewSubscription, sub_id: str, order_id: str
+    ) -> tuple[list[Reason], PurchaseSubscription]:
         product = self.catalog.product(line.product_id)
         if not isinstance(product, Plan):
             raise InvalidCommand(f"{line.product_id!r} is an add-on; buy it with an AddAddon line")
         reasons = _sale_reasons(product, self.order.as_of)
         offer_reasons, price = self._offer_reasons(product, line.term, line.billing_frequency)
         reasons += offer_reasons
-        return reasons, self._purchase(sub_id, product.id, line, price)
+        return reasons, self._purchase(sub_id, product.id, line, price, order_id)
 
-    def _addon(self, line: AddAddon, sub_id: str) -> tuple[list[Reason], PurchaseSubscription]:
+    def _addon(
+        self, line: AddAddon, sub_id: str, order_id: str
+    ) -> tuple[list[Reason], PurchaseSubscription]:
         addon = self.catalog.addon(line.addon_id)
         as_of = self.order.as_of
         request = AddonPurchase(
@@ -574,7 +606,9 @@ class _Engine:
                 parent = None
         if parent is None:
             kind = AddonKind.STANDALONE  # a probe for the remaining checks when refused
-        command = self._purchase(sub_id, addon.id, line, price, addon_kind=kind, parent_id=parent)
+        command = self._purchase(
+            sub_id, addon.id, line, price, order_id, addon_kind=kind, parent_id=parent
+        )
         return reasons, command
 
     def _finish(
@@ -642,7 +676,9 @@ class _Engine:
         statement = entries[0].statement if entries else book.statement(self.tenant, group, as_of)
         method = self.tenant.payment_method_of(sub)
         if method in _IMMEDIATE:
-            charge_by: date | None = as_of + _CARD_CHARGE
+            charge_by: date | None = self.policy.card_charge.charged_on(
+                self.tenant.account_type, as_of, statement.end, statement.end + _PAYMENT_TERMS
+            )
         elif method is PaymentMethod.INVOICE:
             charge_by = statement.end
         else:
@@ -668,6 +704,7 @@ class _Engine:
             usable_from=None if sub.credit_check_pending else as_of,
             charge_by=charge_by,
             auto_assigned=assigned,
+            order_id=sub.order_id,
         )
 
 
