@@ -9,8 +9,9 @@ plainly below with dateutil and day-by-day stepping, predicts whether each comma
 what the licenses and statuses are afterwards.
 
 Invariants after every step: assigned <= purchased; no traditional add-on is active without an
-active base; a deleted subscription never comes back; a refused command changed nothing; and the
-subscriptions agree with the model (licenses purchased and assigned, status, recurring billing).
+active base; a deleted subscription never comes back; statuses only move as the documents allow
+(:data:`EDGES`); a refused command changed nothing; and the subscriptions agree with the model
+(licenses purchased and assigned, status, recurring billing).
 """
 
 from __future__ import annotations
@@ -56,15 +57,36 @@ from subcommerce.commands import (
     check,
 )
 from subcommerce.errors import Reason, ReasonCode, Refused
+from subcommerce.events import Event, StatusChanged
 from subcommerce.lifecycle import advance
 from subcommerce.periods import Term
-from subcommerce.subscriptions import PurchaseChannel, Tenant
+from subcommerce.subscriptions import PurchaseChannel, SubscriptionStatus, Tenant
 
 ADMIN = "admin"
 MICROSOFT = "microsoft"
 MONTHS = {Term.P1M: 1, Term.P1Y: 12, Term.P3Y: 36}
 # Bought through a partner: managed there, not by this tenant's admins.
 ELSEWHERE = (PurchaseChannel.VOLUME_LICENSING, PurchaseChannel.CLOUD_SOLUTION_PROVIDER)
+
+_S = SubscriptionStatus
+#: The moves the documents allow: time (renew, expire, disable, delete; a suspended subscription
+#: expires at its term's end), cancelling (Disabled), deleting outright (Deleted), reactivating.
+EDGES = {
+    _S.TRIAL: {_S.ACTIVE, _S.EXPIRED},
+    _S.ACTIVE: {_S.EXPIRED, _S.DISABLED, _S.DELETED},
+    _S.EXPIRED: {_S.DISABLED, _S.DELETED, _S.ACTIVE},
+    _S.DISABLED: {_S.DELETED, _S.ACTIVE},
+    _S.SUSPENDED: {_S.EXPIRED},
+    _S.DELETED: set(),
+}
+
+
+def check_moves(events: tuple[Event, ...]) -> None:
+    """Every status change is one the documents allow."""
+    for e in events:
+        if isinstance(e, StatusChanged):
+            assert e.after in EDGES[e.before], e
+
 
 # -- the reference model --------------------------------------------------------------------------
 
@@ -437,6 +459,7 @@ class TenantMachine(RuleBasedStateMachine):
             raised: tuple[Reason, ...] = refused.reasons
         else:
             assert reasons == (), (command, reasons)
+            check_moves(outcome.events)
             self.tenant = outcome.tenant
             return True
         assert reasons, command
@@ -740,7 +763,9 @@ class TenantMachine(RuleBasedStateMachine):
         while day < target:
             day += timedelta(days=1)
             self.model.day(day)
-        self.tenant = advance(self.tenant, target).tenant
+        outcome = advance(self.tenant, target)
+        check_moves(outcome.events)
+        self.tenant = outcome.tenant
         self.today = target
 
     @precondition(lambda self: self.model.subs)
