@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from strategies_accounts import ADMIN, D0, codes, mca_tenant, mosa_tenant, purchase, run
 from strategies_orders import CATALOG_ID, scenarios, shop
 from strategies_orders import mosa_tenant as shop_mosa_tenant
+from subcommerce import default_catalog
 from subcommerce.billing import (
     MICROSOFT,
     BillingAccount,
@@ -567,3 +568,37 @@ def test_under_mosa_every_subscription_has_an_order_and_an_invoice_of_its_own(
     assert len(set(order_ids)) == len(order_ids)
     for invoice in (*timeline.invoices, *timeline.open_invoices):
         assert len({line.subscription_id for line in invoice.lines}) == 1, invoice.id
+
+
+# -- 14. The embedded catalog's three-year offers -------------------------------------------------
+
+
+def test_the_embedded_catalog_offers_three_year_e3_and_e5_at_the_one_year_price() -> None:
+    catalog = default_catalog()
+    on = date(2025, 7, 1)
+    for plan in ("m365-e3", "m365-e5"):
+        assert catalog.price(plan, "P3Y", "annual", "USD", on) == catalog.price(
+            plan, "P1Y", "annual", "USD", on
+        )
+        # "starting June 1, 2025": not before.
+        assert catalog.price(plan, "P3Y", "annual", "USD", date(2025, 5, 31)) is None
+    tenant = shop_mosa_tenant()
+    order = PlaceOrder(
+        actor="admin@contoso.com",
+        as_of=on,
+        payment_method=PaymentMethod.CARD,
+        cart=Cart(
+            (
+                NewSubscription(
+                    product_id="m365-e3",
+                    quantity=100,
+                    term=Term.P3Y,
+                    billing_frequency=BillingFrequency.ANNUAL,
+                    subscription_id="e3",
+                ),
+            )
+        ),
+    )
+    (line,) = quote(catalog, tenant, order, currency="USD").lines
+    # 100 licenses x 36.00 a month x 12 months, billed for the first year; the term runs 3 years.
+    assert (str(line.first_charge_total), line.term_end) == ("43200.00 USD", date(2028, 7, 1))
