@@ -475,24 +475,41 @@ def test_an_mca_invoice_groups_its_charges_by_invoice_section() -> None:
 # -- properties -----------------------------------------------------------------------------------
 
 
-def _statuses_by_day(timeline: Timeline) -> dict[str, list[tuple[date, Status]]]:
-    """Each subscription's status changes, from the events, in order."""
-    changes: dict[str, list[tuple[date, Status]]] = {}
+#: Changes made by the passing of time: on their day they come before the day's billing; a
+#: command's change comes after it (simulate: lifecycle, then billing, then the day's steps).
+_BY_TIME = frozenset(
+    {
+        StatusCause.TERM_ENDED,
+        StatusCause.TRIAL_ENDED,
+        StatusCause.TRIAL_CONVERTED,
+        StatusCause.GRACE_ENDED,
+        StatusCause.DISABLED_ENDED,
+        StatusCause.FOLLOWS_PARENT,
+    }
+)
+
+
+def _statuses_by_day(timeline: Timeline) -> dict[str, list[tuple[date, bool, Status]]]:
+    """Each subscription's status changes, from the events, in order: (day, by time, status)."""
+    changes: dict[str, list[tuple[date, bool, Status]]] = {}
     for sub in timeline.scenario.tenant:
-        changes[sub.id] = [(timeline.scenario.start, sub.status)]
+        changes[sub.id] = [(timeline.scenario.start, True, sub.status)]
     for event in timeline.events:
         if isinstance(event, SubscriptionPurchased):
             status = Status.TRIAL if event.trial else Status.ACTIVE
-            changes.setdefault(event.subscription_id, []).append((event.on, status))
+            changes.setdefault(event.subscription_id, []).append((event.on, False, status))
         elif isinstance(event, StatusChanged):
-            changes.setdefault(event.subscription_id, []).append((event.on, event.after))
+            by_time = event.cause in _BY_TIME
+            changes.setdefault(event.subscription_id, []).append((event.on, by_time, event.after))
     return changes
 
 
-def _status_on(changes: list[tuple[date, Status]], day: date) -> Status:
-    status = changes[0][1]
-    for on, after in changes:
-        if on <= day:
+def _status_when_billed(changes: list[tuple[date, bool, Status]], day: date) -> Status:
+    """The status when ``day``'s billing periods are charged: every change before that day, and
+    that day's changes made by time."""
+    status = changes[0][2]
+    for on, by_time, after in changes:
+        if on < day or (on == day and by_time):
             status = after
     return status
 
@@ -506,7 +523,10 @@ def test_no_period_is_charged_once_a_subscription_is_expired_disabled_or_deleted
     changes = _statuses_by_day(timeline)
     for entry in timeline.ledger.entries:
         if entry.cause is EntryCause.PERIOD and entry.kind is LineKind.CHARGE:
-            assert _status_on(changes[entry.subscription_id], entry.posted_on) in BILLED_STATUSES
+            assert (
+                _status_when_billed(changes[entry.subscription_id], entry.posted_on)
+                in BILLED_STATUSES
+            )
 
 
 @st.composite
@@ -548,7 +568,10 @@ def test_a_suspended_subscription_is_never_charged_past_its_terms_end(
     changes = _statuses_by_day(timeline)
     for entry in timeline.ledger.entries:
         if entry.kind is LineKind.CHARGE:
-            assert _status_on(changes[entry.subscription_id], entry.posted_on) in BILLED_STATUSES
+            assert (
+                _status_when_billed(changes[entry.subscription_id], entry.posted_on)
+                in BILLED_STATUSES
+            )
     for sub in tenant:
         if sub.status is Status.SUSPENDED:
             end = sub.current_term.end
@@ -602,3 +625,33 @@ def test_the_embedded_catalog_offers_three_year_e3_and_e5_at_the_one_year_price(
     (line,) = quote(catalog, tenant, order, currency="USD").lines
     # 100 licenses x 36.00 a month x 12 months, billed for the first year; the term runs 3 years.
     assert (str(line.first_charge_total), line.term_end) == ("43200.00 USD", date(2028, 7, 1))
+
+
+@given(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.integers(0, 15))
+def test_a_credit_check_completes_on_a_weekday_after_exactly_that_many_weekdays(
+    start: date, days: int
+) -> None:
+    completes = add_business_days(start, days)
+    between = [start + timedelta(days=n) for n in range(1, (completes - start).days + 1)]
+    assert sum(day.weekday() < 5 for day in between) == days
+    if days:
+        assert completes.weekday() < 5
+    else:
+        assert completes == start
+
+
+@given(scenarios(max_steps=10, max_days=200))
+def test_an_invoices_sections_add_up_to_its_total(generated: tuple[Scenario, object]) -> None:
+    scenario, catalog = generated
+    timeline = simulate(scenario, catalog=catalog)  # type: ignore[arg-type]
+    mca = timeline.tenant.account_type is BillingAccountType.MCA
+    for invoice in (*timeline.invoices, *timeline.open_invoices):
+        sections = invoice.sections()
+        assert Money.total((amount for _, amount in sections), invoice.currency) == invoice.total
+        keys = [key for key, _ in sections]
+        assert len(keys) == len(set(keys))
+        if not mca:
+            assert keys == [None]
+        for line in invoice.lines:
+            sub = timeline.tenant.subscription(line.subscription_id)
+            assert line.invoice_section_id == (sub.invoice_section_id if mca else None)
