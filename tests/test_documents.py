@@ -59,7 +59,7 @@ from subcommerce.orders import Cart, NewSubscription, PlaceOrder, place_order, q
 from subcommerce.periods import BillingFrequency, Period, Term
 from subcommerce.policy import DEFAULT_POLICY, add_business_days
 from subcommerce.proration import LineKind
-from subcommerce.simulate import Scenario, Timeline, simulate
+from subcommerce.simulate import CreditCheck, Scenario, Timeline, simulate
 from subcommerce.subscriptions import (
     PurchaseChannel,
     ScheduledChange,
@@ -655,3 +655,44 @@ def test_an_invoices_sections_add_up_to_its_total(generated: tuple[Scenario, obj
         for line in invoice.lines:
             sub = timeline.tenant.subscription(line.subscription_id)
             assert line.invoice_section_id == (sub.invoice_section_id if mca else None)
+
+
+def test_a_scenario_file_sets_its_own_credit_check_duration() -> None:
+    from subcommerce import parse_scenario
+
+    text = """
+name = "slow check"
+start = 2025-01-10
+until = 2025-01-31
+currency = "USD"
+catalog = "test-shop"
+credit_check = { business_days = 5 }
+
+[tenant]
+organization = "contoso.com"
+[tenant.account]
+id = "contoso"
+type = "mosa"
+roles = [{ principal = "admin@contoso.com", role = "global_admin" }]
+
+[[steps]]
+type = "place_order"
+as_of = 2025-01-10
+actor = "admin@contoso.com"
+payment_method = "invoice"
+[[steps.cart]]
+type = "new_subscription"
+subscription_id = "s1"
+product_id = "basic"
+quantity = 4
+"""
+    scenario = parse_scenario(text)
+    assert scenario.credit_check == CreditCheck(5)
+    timeline = simulate(scenario, catalog=SHOP)
+    (done,) = [e for e in timeline.events if isinstance(e, CreditCheckCompleted)]
+    assert done.on == date(2025, 1, 17)  # Friday + 5 business days
+    manual = simulate(attrs.evolve(scenario, credit_check=CreditCheck()), catalog=SHOP)
+    assert manual.tenant.subscription("s1").credit_check_pending
+    default = simulate(attrs.evolve(scenario, credit_check=None), catalog=SHOP)
+    (done,) = [e for e in default.events if isinstance(e, CreditCheckCompleted)]
+    assert done.on == date(2025, 1, 14)

@@ -259,6 +259,7 @@ if TYPE_CHECKING:
         add_business_days,
     )
     from subcommerce.simulate import (
+        CreditCheck,
         Refusal,
         Scenario,
         Step,
@@ -433,6 +434,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Policy": ("subcommerce.policy", "Policy"),
     "TrialPolicy": ("subcommerce.policy", "TrialPolicy"),
     "VL_ENTERPRISE_AGREEMENT": ("subcommerce.policy", "VL_ENTERPRISE_AGREEMENT"),
+    "CreditCheck": ("subcommerce.simulate", "CreditCheck"),
     "Refusal": ("subcommerce.simulate", "Refusal"),
     "Scenario": ("subcommerce.simulate", "Scenario"),
     "Step": ("subcommerce.simulate", "Step"),
@@ -506,6 +508,7 @@ __all__ = [
     "Command",
     "CompleteCreditCheck",
     "ConversionError",
+    "CreditCheck",
     "CreditCheckCompleted",
     "Currency",
     "CurrencyMismatch",

@@ -70,7 +70,16 @@ from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import PRESETS
 from subcommerce.subscriptions import Tenant
 
-__all__ = ["Refusal", "Scenario", "Step", "Timeline", "begin", "resume", "simulate"]
+__all__ = [
+    "CreditCheck",
+    "Refusal",
+    "Scenario",
+    "Step",
+    "Timeline",
+    "begin",
+    "resume",
+    "simulate",
+]
 
 #: One dated step of a scenario: a command, or an order placed from a cart.
 Step = Command | PlaceOrder
@@ -89,6 +98,21 @@ def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> N
     check_date(value, attribute.name)
 
 
+def _business_days(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise InvalidCommand(
+            f"{attribute.name} must be None or a whole number of business days >= 0, got {value!r}"
+        )
+
+
+@attrs.frozen
+class CreditCheck:
+    """A scenario's own credit-check duration: pending checks complete ``business_days`` business
+    days after the purchase; None: only a ``complete_credit_check`` step completes them."""
+
+    business_days: int | None = attrs.field(default=None, validator=_business_days)
+
+
 @attrs.frozen(kw_only=True)
 class Scenario:
     """A what-if: a starting tenant and dated steps, priced with a catalog and a convention.
@@ -97,6 +121,8 @@ class Scenario:
     ``catalog``: the id of the catalog to price with (``"default"`` for the embedded one).
     ``convention``: the name of a proration preset (see :data:`subcommerce.proration.PRESETS`).
     Steps are dated on or after ``start``, in date order; same-day steps run in the order given.
+    ``credit_check``: the scenario's own credit-check duration (None: the policy's, two business
+    days by default, seed 004).
     """
 
     name: str
@@ -108,6 +134,7 @@ class Scenario:
     catalog: str = "default"
     convention: str = "exact"
     description: str = ""
+    credit_check: CreditCheck | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.tenant, Tenant):
@@ -288,6 +315,13 @@ def _check_catalog(wanted: str, catalog: Catalog) -> None:
         )
 
 
+def _policy_of(scenario: Scenario, policy: Policy) -> Policy:
+    """``policy`` with what the scenario sets itself (its credit-check duration)."""
+    if scenario.credit_check is None:
+        return policy
+    return attrs.evolve(policy, credit_check_business_days=scenario.credit_check.business_days)
+
+
 def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLICY) -> Timeline:
     """The timeline before anything is played: the tenant brought to the start, the opening.
 
@@ -296,6 +330,7 @@ def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLI
     if not isinstance(scenario, Scenario):
         raise InvalidCommand(f"not a scenario: {scenario!r}")
     _check_catalog(scenario.catalog, catalog)
+    policy = _policy_of(scenario, policy)
     convention = PRESETS[scenario.convention]
     outcome = advance(scenario.tenant, scenario.start, policy)
     book = _Book(catalog, Ledger(scenario.currency, convention), policy)
@@ -328,7 +363,7 @@ def resume(
             f"the timeline is already at {timeline.as_of.isoformat()}; it cannot go back to "
             f"{until.isoformat()}"
         )
-    run = _Run(timeline, catalog, policy)
+    run = _Run(timeline, catalog, _policy_of(timeline.scenario, policy))
     run.play(until)
     return run.timeline()
 
