@@ -307,8 +307,8 @@ def test_under_an_mca_a_card_is_charged_on_the_invoices_due_date() -> None:
         cart=Cart((NewSubscription(product_id="basic", quantity=1, subscription_id="a"),)),
     )
     (line,) = quote(SHOP, tenant, order, currency="USD").lines
-    # The January statement's invoice is dated Feb 1 and due 30 days later, on Mar 3.
-    assert (line.statement_date, line.charge_by) == (date(2025, 2, 1), date(2025, 3, 3))
+    # The purchase is invoiced the next day, Jan 11, due 30 days later: the card is charged Feb 10.
+    assert (line.statement_date, line.charge_by) == (date(2025, 1, 11), date(2025, 2, 10))
 
 
 # -- 11. Deleting outright skips Expired and Disabled -------------------------------------------

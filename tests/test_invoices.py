@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 
@@ -39,6 +40,7 @@ from subcommerce.invoices import (
 from subcommerce.money import Money
 from subcommerce.orders import Cart, NewSubscription, PlaceOrder
 from subcommerce.periods import BillingFrequency, Period, Term, add_months
+from subcommerce.policy import DEFAULT_POLICY
 from subcommerce.proration import LineKind
 from subcommerce.simulate import Scenario, Step, Timeline, simulate
 from subcommerce.subscriptions import Subscription, Tenant
@@ -161,12 +163,39 @@ def test_mosa_bills_an_invoice_per_order_dated_the_day_after_its_period_due_in_3
     assert all(i.payment_method is PaymentMethod.CARD for i in invoices)
 
 
-def test_mca_bills_one_invoice_per_billing_profile_per_calendar_month() -> None:
+def test_mca_bills_each_days_purchases_and_renewals_upfront_on_an_invoice_the_next_day() -> None:
+    # "Each new subscription purchase receives the first invoice the next day ... Subscriptions
+    # with recurring billing receive subsequent invoices on that same day of the month"
+    # (understand your MCA invoice).
     steps = (
         buy(date(2025, 1, 10), 2, "s1", method=None),
         buy(date(2025, 1, 20), 3, "s2", product="premium", method=None),
     )
     invoices = play(mca_tenant(), steps, date(2025, 2, 28)).invoices
+    assert [(i.id, i.period, i.due_on, str(i.total)) for i in invoices] == [
+        ("contoso/profile-1/2025-01-11/purchases", Period(date(2025, 1, 10), date(2025, 1, 11)),
+         date(2025, 2, 10), "72.00 USD"),
+        ("contoso/profile-1/2025-01-21/purchases", Period(date(2025, 1, 20), date(2025, 1, 21)),
+         date(2025, 2, 20), "79.20 USD"),
+        ("contoso/profile-1/2025-02-11/purchases", Period(date(2025, 2, 10), date(2025, 2, 11)),
+         date(2025, 3, 13), "72.00 USD"),
+        ("contoso/profile-1/2025-02-21/purchases", Period(date(2025, 2, 20), date(2025, 2, 21)),
+         date(2025, 3, 23), "79.20 USD"),
+    ]  # fmt: skip
+
+
+def test_mca_in_arrears_bills_one_invoice_per_billing_profile_per_calendar_month() -> None:
+    # The older MCA billing, before purchases were billed upfront: Policy.mca_upfront_invoices off.
+    steps = (
+        buy(date(2025, 1, 10), 2, "s1", method=None),
+        buy(date(2025, 1, 20), 3, "s2", product="premium", method=None),
+    )
+    scenario = Scenario(
+        name="arrears", start=date(2025, 1, 10), tenant=mca_tenant(), currency="USD",
+        steps=steps, catalog=CATALOG_ID,
+    )  # fmt: skip
+    arrears = attrs.evolve(DEFAULT_POLICY, mca_upfront_invoices=False)
+    invoices = simulate(scenario, date(2025, 2, 28), catalog=SHOP_36, policy=arrears).invoices
     assert len(invoices) == 1
     january = invoices[0]
     assert january.group.kind == "billing_profile"
@@ -213,8 +242,12 @@ def test_mca_cancellation_within_7_days_refunds_the_unused_days() -> None:
     assert refund.credits == charge.id
     assert refund.amount == Money.of("-65.03", "USD")
     assert refund.line.span == Period(date(2025, 1, 13), date(2025, 2, 10))
-    # Nothing is charged after the cancellation; January's invoice nets 6.97.
-    assert [str(i.total) for i in timeline.invoices] == ["6.97 USD"]
+    # Nothing is charged after the cancellation: the purchase is on its next-day invoice, the
+    # refund on January's monthly one (a change to an existing subscription).
+    assert [(i.issued_on, str(i.total)) for i in timeline.invoices] == [
+        (date(2025, 1, 11), "72.00 USD"),
+        (date(2025, 2, 1), "-65.03 USD"),
+    ]
 
 
 def test_mca_cancellation_after_7_days_is_refused_and_refunds_nothing() -> None:
@@ -384,8 +417,13 @@ def test_statements_follow_the_account_type_and_hold_the_day_each_entry_was_post
         assert invoice.due_on == period.end + timedelta(days=PAYMENT_TERMS_DAYS)
         if mca:
             assert invoice.group.kind == "billing_profile"
-            assert period.start.day == 1
-            assert period.end == add_months(period.start, 1)
+            upfront = {e.cause in (EntryCause.PURCHASE, EntryCause.PERIOD) for e in invoice.lines}
+            if upfront == {True}:  # the day's purchases and renewals, invoiced the next day
+                assert period.end == period.start + timedelta(days=1)
+            else:  # changes: the calendar month
+                assert upfront == {False}
+                assert period.start.day == 1
+                assert period.end == add_months(period.start, 1)
         else:
             assert invoice.group.kind == "order"
             first = min(s.start for s in tenant if tenant.invoice_group(s) == invoice.group)

@@ -27,8 +27,14 @@ How events become entries (billed in advance, as Microsoft bills a subscription)
   the order's first day; an invoice is dated the day after its period (a period Jan 15 - Feb 14
   gives an invoice dated Feb 15) and is payable within 30 days. A period with no entry gives no
   invoice, so an annual subscription gets one invoice a year unless something changes.
-* MCA: one invoice per billing profile per calendar month, dated the first day of the next month,
-  Net 30. Its lines name the invoice section of their subscription, and
+* MCA: purchases, renewals and recurring charges are billed upfront, on an invoice of their own
+  day dated the next day ("Each new subscription purchase receives the first invoice the next
+  day"; "each invoice represents a single day of purchases"); changes to an existing subscription
+  (licenses added or removed, cancellations) go on the profile's monthly invoice, dated the first
+  day of the next month ("Changes you make to an existing subscription appear on the monthly
+  invoice around the beginning of the following month"). Both are Net 30. With
+  ``Policy.mca_upfront_invoices`` off (the older, in-arrears billing), everything goes on the
+  monthly invoice. An invoice's lines name the invoice section of their subscription, and
   :meth:`Invoice.sections` totals them by section: "Page two of the invoice contains a section
   summary, and details by section" (understand your MCA invoice).
 
@@ -317,6 +323,11 @@ class Invoice:
 # -- statements ---------------------------------------------------------------------------------
 
 
+#: What an MCA bills upfront, on a one-day invoice of its own (``Policy.mca_upfront_invoices``).
+_UPFRONT: Final = frozenset({EntryCause.PURCHASE, EntryCause.PERIOD})
+_ONE_DAY: Final = timedelta(days=1)
+
+
 def statement_period(account_type: BillingAccountType | None, anchor: date, day: date) -> Period:
     """The statement (billing) period that holds ``day``.
 
@@ -561,9 +572,17 @@ class _Book:
             self.group_of(tenant, sub)
             known = self.groups[sub_id]
         group, key = known
-        statement = self.statements.get(key)
-        if statement is None or not statement.start <= on < statement.end:
-            statement = self._statement(tenant, group, key, on)
+        if (
+            cause in _UPFRONT
+            and group.kind == "billing_profile"
+            and self.policy.mca_upfront_invoices
+        ):
+            statement = _period(on, on + _ONE_DAY)  # MCA: the day's purchases and renewals
+        else:
+            last = self.statements.get(key)
+            if last is None or not last.start <= on < last.end:
+                last = self._statement(tenant, group, key, on)
+            statement = last
         counts = self.counts
         number = counts[sub_id] = counts.get(sub_id, 0) + 1
         section = sub.invoice_section_id if group.kind == "billing_profile" else None
@@ -987,8 +1006,8 @@ def build_invoices(
     account_type = tenant.account_type or BillingAccountType.MOSA
     code = ledger.currency
     scale = 10**code.exponent
-    grouped: dict[tuple[str, str, date], list[LedgerEntry]] = {}
-    units: dict[tuple[str, str, date], int] = {}  # each statement's total, in minor units
+    grouped: dict[tuple[str, str, date, date], list[LedgerEntry]] = {}
+    units: dict[tuple[str, str, date, date], int] = {}  # each statement's total, in minor units
     for entry in ledger.entries:
         amount = entry.line.amount  # entry.amount, without the property call
         if amount.currency is not code and amount.currency != code:
@@ -1001,7 +1020,8 @@ def build_invoices(
         if remainder:
             minor = amount.minor_units()
         group = entry.group
-        key = (group.kind, group.id, entry.statement.start)
+        statement = entry.statement
+        key = (group.kind, group.id, statement.start, statement.end)
         lines = grouped.get(key)
         if lines is None:
             grouped[key] = [entry]
@@ -1012,15 +1032,18 @@ def build_invoices(
     issued: list[Invoice] = []
     open_: list[Invoice] = []
     methods: dict[InvoiceGroup, PaymentMethod | None] = {}
-    for key in sorted(grouped, key=lambda k: (grouped[k][0].statement.end, k[0], k[1])):
+    for key in sorted(grouped, key=lambda k: (grouped[k][0].statement.end, k[0], k[1], k[2])):
         lines = grouped[key]
         first = lines[0]
         group, period = first.group, first.statement
         if group not in methods:
             methods[group] = _payment_method(tenant, group)
         end = period.end
+        # An MCA's one-day invoice of purchases and renewals may share its date with the
+        # profile's monthly one (a purchase on the last day of a month): its id says which.
+        one_day = group.kind == "billing_profile" and period.end - period.start == _ONE_DAY
         invoice = Invoice(
-            id=f"{group.id}/{end.isoformat()}",
+            id=f"{group.id}/{end.isoformat()}" + ("/purchases" if one_day else ""),
             account_type=account_type,
             group=group,
             period=period,

@@ -278,6 +278,9 @@ class Policy:
       other; before it, only its recurring billing can be turned off (None: always);
     * ``reactivation_creates_new``: the account types whose reactivation creates a new
       subscription (MCA) instead of bringing the old one back;
+    * ``mca_upfront_invoices``: an MCA bills purchases, renewals and recurring charges upfront on
+      a one-day invoice dated the next day, changes on the monthly invoice (understand your MCA
+      invoice, 2024); False: the older in-arrears billing, everything on the monthly invoice;
     * ``trial``: trial length, licenses and extension;
     * ``over_assignment_days``: how long users keep a license that a renewal took away (per-user
       products; capacity shrinks at once);
@@ -308,6 +311,7 @@ class Policy:
     card_charge: CardCharge = CARD_CHARGE_CURRENT
     addon_cancellation_from: date | None = ADDON_CANCELLATION_FROM
     reactivation_creates_new: frozenset[BillingAccountType] = frozenset({BillingAccountType.MCA})
+    mca_upfront_invoices: bool = True
 
     def __attrs_post_init__(self) -> None:
         days = self.credit_check_business_days
