@@ -696,3 +696,29 @@ quantity = 4
     default = simulate(attrs.evolve(scenario, credit_check=None), catalog=SHOP)
     (done,) = [e for e in default.events if isinstance(e, CreditCheckCompleted)]
     assert done.on == date(2025, 1, 14)
+
+
+@pytest.mark.parametrize("bad", [-1, True, 1.5, "2"])
+def test_a_credit_check_duration_is_a_whole_number_of_business_days_or_none(bad: object) -> None:
+    from subcommerce.errors import InvalidQuantity
+    from subcommerce.policy import Policy
+
+    with pytest.raises(InvalidQuantity, match="credit_check_business_days"):
+        Policy(credit_check_business_days=bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidCommand, match="business_days"):
+        CreditCheck(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["", "  ", 7, None.__class__])
+def test_a_reactivations_new_id_is_a_non_empty_string(bad: object) -> None:
+    with pytest.raises(InvalidCommand, match="new_subscription_id"):
+        Reactivate(actor=ADMIN, as_of=D0, subscription_id="s1", new_subscription_id=bad)  # type: ignore[arg-type]
+
+
+def test_business_days_need_a_calendar_date() -> None:
+    from datetime import datetime
+
+    from subcommerce.errors import InvalidDate
+
+    with pytest.raises(InvalidDate):
+        add_business_days(datetime(2025, 3, 1, 9), 2)  # type: ignore[arg-type]
