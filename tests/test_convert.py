@@ -114,7 +114,7 @@ def test_a_float_deep_inside_a_line_is_refused_with_its_path() -> None:
     january = Period(date(2025, 1, 1), date(2025, 2, 1))
     data = to_data(prorate(Money.of("36.00", "USD"), 1, january))
     data["unit_price"]["amount"] = 36.0
-    with pytest.raises(ConversionError, match=r"float.*ProratedLine\.unit_price"):
+    with pytest.raises(ConversionError, match=r"ProratedLine\.unit_price\.amount: .*float"):
         from_data(data, ProratedLine)
 
 
