@@ -97,6 +97,7 @@ if TYPE_CHECKING:
         load_scenario,
         to_data,
     )
+    from subcommerce._documents import from_json, to_json
     from subcommerce._scenario import (
         DEMO_SCENARIO,
         demo_scenario,
@@ -104,6 +105,7 @@ if TYPE_CHECKING:
         run_scenario,
         scenario_catalog,
     )
+    from subcommerce._schema import SCHEMA_KINDS, schema
     from subcommerce.addons import (
         ADDON_SUBSCRIPTIONS_FROM,
         AddonAvailability,
@@ -299,6 +301,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "load_catalog": ("subcommerce._convert", "load_catalog"),
     "load_scenario": ("subcommerce._convert", "load_scenario"),
     "to_data": ("subcommerce._convert", "to_data"),
+    "from_json": ("subcommerce._documents", "from_json"),
+    "to_json": ("subcommerce._documents", "to_json"),
+    "SCHEMA_KINDS": ("subcommerce._schema", "SCHEMA_KINDS"),
+    "schema": ("subcommerce._schema", "schema"),
     "DEMO_SCENARIO": ("subcommerce._scenario", "DEMO_SCENARIO"),
     "demo_scenario": ("subcommerce._scenario", "demo_scenario"),
     "parse_scenario": ("subcommerce._scenario", "parse_scenario"),
@@ -597,6 +603,7 @@ __all__ = [
     "RoleGranted",
     "RoleScope",
     "RoundingMode",
+    "SCHEMA_KINDS",
     "Scenario",
     "ScheduledChange",
     "ScheduledChangeDropped",
@@ -655,6 +662,7 @@ __all__ = [
     "dump_scenario",
     "explain",
     "from_data",
+    "from_json",
     "kind_rules",
     "load_catalog",
     "load_scenario",
@@ -679,11 +687,13 @@ __all__ = [
     "round_ratios",
     "run_scenario",
     "scenario_catalog",
+    "schema",
     "simulate_scenario",
     "split",
     "statement_period",
     "status_since",
     "to_data",
     "to_decimal",
+    "to_json",
     "trial_end",
 ]

@@ -13,14 +13,13 @@ does not hand it, and it is the package's own data.
 from __future__ import annotations
 
 import functools
-import json
-from decimal import Decimal
 from importlib import resources
-from typing import Any, Final
+from typing import Final
 
 from subcommerce._convert import load_catalog
+from subcommerce._documents import parse_document
 from subcommerce.catalog import Catalog, DisplayName, merge_catalogs
-from subcommerce.errors import CatalogInvalid, UnknownReference
+from subcommerce.errors import CatalogInvalid, ConversionError, UnknownReference
 
 __all__ = ["BUILTIN_CATALOGS", "builtin_catalog", "default_catalog", "parse_catalog"]
 
@@ -28,28 +27,16 @@ __all__ = ["BUILTIN_CATALOGS", "builtin_catalog", "default_catalog", "parse_cata
 BUILTIN_CATALOGS: Final = ("office365-2015", "microsoft365")
 
 
-def parse_catalog(text: str, fmt: str = "toml") -> Catalog:
-    """A catalog from TOML or JSON text; numbers become Decimals, never floats.
+def parse_catalog(text: str | bytes, fmt: str = "toml") -> Catalog:
+    """A catalog from TOML or JSON text (or UTF-8 bytes); numbers become Decimals, never floats.
 
     Raises :class:`~subcommerce.errors.CatalogInvalid` (a ValueError) listing every problem.
     """
-    return load_catalog(_parse(text, fmt))
-
-
-def _parse(text: str, fmt: str) -> Any:
-    if fmt == "toml":
-        import tomllib
-
-        try:
-            return tomllib.loads(text, parse_float=Decimal)
-        except tomllib.TOMLDecodeError as error:
-            raise CatalogInvalid([f"catalog: not valid TOML: {error}"]) from None
-    if fmt == "json":
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as error:
-            raise CatalogInvalid([f"catalog: not valid JSON: {error}"]) from None
-    raise UnknownReference(f"unknown catalog format {fmt!r}; expected 'toml' or 'json'")
+    try:
+        data = parse_document(text, fmt, "catalog")
+    except ConversionError as error:
+        raise CatalogInvalid([str(error)]) from None
+    return load_catalog(data)
 
 
 def builtin_text(name: str) -> str:

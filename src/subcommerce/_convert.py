@@ -233,7 +233,7 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     elif type(value) is int and value.bit_length() > MAX_NUMBER_LENGTH * 3:
         raise _Refusal(value, f"has more than {MAX_NUMBER_LENGTH} digits")
     result = to_decimal(value, what="number")
-    _, digits, exponent = result.as_tuple()
+    digits, exponent = result.as_tuple()[1:]
     if len(digits) > MAX_NUMBER_LENGTH or abs(int(exponent)) > MAX_NUMBER_LENGTH:
         raise _Refusal(value, f"has more than {MAX_NUMBER_LENGTH} digits or places")
     return result

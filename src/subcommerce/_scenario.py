@@ -8,16 +8,15 @@ the embedded demo scenario (package data, through :mod:`importlib.resources`).
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from decimal import Decimal
 from importlib import resources
-from typing import Any, Final
+from typing import Final
 
 from subcommerce._builtin import BUILTIN_CATALOGS, builtin_catalog, default_catalog
 from subcommerce._convert import load_scenario
+from subcommerce._documents import parse_document
 from subcommerce.catalog import Catalog
-from subcommerce.errors import ConversionError, UnknownReference
+from subcommerce.errors import UnknownReference
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.simulate import Scenario, Timeline, simulate
 
@@ -33,28 +32,12 @@ __all__ = [
 DEMO_SCENARIO: Final = "small-business"
 
 
-def _parse(text: str, fmt: str) -> Any:
-    if fmt == "toml":
-        import tomllib
-
-        try:
-            return tomllib.loads(text, parse_float=Decimal)
-        except tomllib.TOMLDecodeError as error:
-            raise ConversionError(f"scenario: not valid TOML: {error}") from None
-    if fmt == "json":
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as error:
-            raise ConversionError(f"scenario: not valid JSON: {error}") from None
-    raise UnknownReference(f"unknown scenario format {fmt!r}; expected 'toml' or 'json'")
-
-
-def parse_scenario(text: str, fmt: str = "toml") -> Scenario:
-    """A scenario from TOML or JSON text; numbers become Decimals, never floats.
+def parse_scenario(text: str | bytes, fmt: str = "toml") -> Scenario:
+    """A scenario from TOML or JSON text (or UTF-8 bytes); numbers become Decimals, never floats.
 
     Raises :class:`~subcommerce.errors.ConversionError` (a ValueError) naming every fault's path.
     """
-    return load_scenario(_parse(text, fmt))
+    return load_scenario(parse_document(text, fmt, "scenario"))
 
 
 def scenario_catalog(name: str) -> Catalog:

@@ -6,6 +6,7 @@ prints the proration what-if (5 licenses bought on the 15th, explained line by l
 ``python -m subcommerce simulate FILE`` runs a scenario of your own (TOML or JSON, see
 docs/scenarios.md). ``python -m subcommerce catalog`` prints which add-on can be bought on which
 plan (``--lang fr``, ``--json``). ``--json`` output is byte-identical for the same input.
+``python -m subcommerce schema KIND`` prints the JSON Schema of a kind of document (docs/wire.md).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TextIO
 from subcommerce._builtin import BUILTIN_CATALOGS, builtin_catalog, default_catalog, parse_catalog
 from subcommerce._convert import dump_catalog, to_data
 from subcommerce._scenario import demo_scenario, parse_scenario, scenario_catalog
+from subcommerce._schema import SCHEMA_KINDS, schema
 from subcommerce.addons import explain
 from subcommerce.catalog import Catalog, MatrixCell
 from subcommerce.commands import ChangeLicenseQuantity
@@ -448,6 +450,8 @@ def _parser() -> argparse.ArgumentParser:
         help="one embedded catalog: " + ", ".join(BUILTIN_CATALOGS) + " (default: all)",
     )
     catalog.add_argument("--file", default=None, help="a catalog of your own (.toml or .json)")
+    schema_ = sub.add_parser("schema", help="print the JSON Schema of a kind of document")
+    schema_.add_argument("kind", choices=tuple(SCHEMA_KINDS), help="the kind of document")
     return parser
 
 
@@ -462,6 +466,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return _run_scenario(_scenario_from_file(args.file), args.until, stream, args.json)
         if args.command == "catalog":
             return _catalog(stream, args.lang, args.json, args.catalog_name, args.file)
+        if args.command == "schema":
+            stream.write(json.dumps(schema(args.kind), indent=2, ensure_ascii=False) + "\n")
+            return 0
     except SubcommerceError as error:
         sys.stderr.write(f"error: {error}\n")
         return 2
