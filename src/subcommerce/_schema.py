@@ -191,7 +191,7 @@ def _money(gen: _Generator) -> dict[str, Any]:
 
 def _prices(gen: _Generator) -> dict[str, Any]:
     return {
-        "description": "A table of currency code to amount, such as {\"USD\": \"6.00\"}.",
+        "description": 'A table of currency code to amount, such as {"USD": "6.00"}.',
         "type": "object",
         "propertyNames": {"pattern": "^[A-Z]{3}$"},
         "additionalProperties": gen.of(Decimal),
@@ -201,7 +201,7 @@ def _prices(gen: _Generator) -> dict[str, Any]:
 def _cart(gen: _Generator) -> dict[str, Any]:
     lines = {"type": "array", "items": gen.of(CartLine)}
     return {
-        "description": "The lines of a cart (a table {\"lines\": [...]} is read too).",
+        "description": 'The lines of a cart (a table {"lines": [...]} is read too).',
         "anyOf": [
             lines,
             {
