@@ -223,6 +223,7 @@ def _structure_str(value: Any, _: type) -> str:
 
 
 def _structure_decimal(value: Any, _: type) -> Decimal:
+    given = value
     if isinstance(value, str):
         if len(value) > MAX_NUMBER_LENGTH or not _NUMBER.fullmatch(value):
             raise _Refusal(value, "is not a decimal number such as '36.00'")
@@ -235,7 +236,7 @@ def _structure_decimal(value: Any, _: type) -> Decimal:
     result = to_decimal(value, what="number")
     digits, exponent = result.as_tuple()[1:]
     if len(digits) > MAX_NUMBER_LENGTH or abs(int(exponent)) > MAX_NUMBER_LENGTH:
-        raise _Refusal(value, f"has more than {MAX_NUMBER_LENGTH} digits or places")
+        raise _Refusal(given, f"has more than {MAX_NUMBER_LENGTH} digits or places")
     return result
 
 
