@@ -61,6 +61,7 @@ from subcommerce import (
 from subcommerce._convert import TAGGED_UNIONS
 from subcommerce.catalog import merge_catalogs
 from subcommerce.errors import SubcommerceError
+from subcommerce.orders import PlacedOrder
 from subcommerce.simulate import Timeline, simulate
 from subcommerce.strategies import billing_accounts, catalogs, subscriptions, tenants
 
@@ -222,7 +223,7 @@ def reachable(value: Any, found: dict[type, list[Any]]) -> None:
             reachable(item, found)
 
 
-def _check_timeline(timeline: Timeline) -> set[str]:
+def _check_timeline(timeline: Timeline | PlacedOrder) -> set[str]:
     """Every value reachable from ``timeline`` round-trips; the names of their classes."""
     found: dict[type, list[Any]] = defaultdict(list)
     reachable(timeline, found)
@@ -249,8 +250,10 @@ def test_the_two_properties_leave_no_public_value_type_out() -> None:
     catalog = subcommerce.default_catalog()
     order = scenario.steps[0]
     assert isinstance(order, subcommerce.PlaceOrder)
-    placed = place_order(catalog, scenario.tenant, quote(catalog, scenario.tenant, order, currency="USD"))
-    seen |= _check_timeline(placed)  # type: ignore[arg-type]
+    placed = place_order(
+        catalog, scenario.tenant, quote(catalog, scenario.tenant, order, currency="USD")
+    )
+    seen |= _check_timeline(placed)
     assert seen >= FROM_TIMELINES
     assert {cls.__name__ for cls in GENERIC} | seen >= {cls.__name__ for cls in VALUE_TYPES}
     assert len(VALUE_TYPES) >= 75  # every public attrs class (79 today), not a handful
