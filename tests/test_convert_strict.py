@@ -294,14 +294,14 @@ def test_an_order_is_a_step_but_not_a_command() -> None:
 
 def test_a_step_without_a_tag_is_refused_listing_the_tags_expected() -> None:
     message = refusal({"actor": "ana", "as_of": "2025-03-01", "subscription_id": "s1"}, Step)
-    assert message.startswith("Step: the 'type' tag is missing; expected one of ")
+    assert message.startswith("Step: the 'type' tag is missing (expected one of ")
     assert "'cancel_subscription'" in message
     assert "'place_order'" in message
 
 
 def test_an_unknown_tag_is_refused_naming_it_and_the_tags_expected() -> None:
     message = refusal({"type": "cancel", "subscription_id": "s1"}, Step)
-    assert message.startswith("Step: 'cancel' is not a type tag here; expected one of ")
+    assert message.startswith("Step: 'cancel' is not a type tag here (expected one of ")
 
 
 def test_a_tag_that_names_another_class_is_refused() -> None:

@@ -187,8 +187,8 @@ def assert_round_trip(value: Any, cls: Any) -> None:
     assert to_data(back) == data
 
 
-#: Each of the ~80 types gets a quarter of the profile's examples (15 in dev, 150 thorough).
-SHARE = max(10, settings.default.max_examples // 4)
+#: Each of the ~80 types gets a sixth of the profile's examples (10 in dev, 100 thorough).
+SHARE = max(8, settings.default.max_examples // 6)
 
 GENERIC = [cls for cls in VALUE_TYPES if cls.__name__ not in FROM_TIMELINES]
 

@@ -66,6 +66,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_ITEMS",
     "MAX_NUMBER_LENGTH",
+    "MAX_PROBLEMS",
     "MAX_STRING_LENGTH",
     "TAGGED_UNIONS",
     "check_catalog",
@@ -89,6 +90,8 @@ MAX_DEPTH: Final = 32
 MAX_ITEMS: Final = 1_000_000
 #: The longest string (an id, a name, a description) a document may hold, in characters.
 MAX_STRING_LENGTH: Final = 4096
+#: The most faulty items of one list reported: the rest of the list is not read.
+MAX_PROBLEMS: Final = 20
 #: The longest number a document may write (digits, sign and point): 1e999999999 is refused.
 MAX_NUMBER_LENGTH: Final = 64
 
@@ -367,8 +370,14 @@ def _collection_hook(converter: cattrs.Converter, type_: Any) -> Callable[[Any, 
             raise _Refusal(value, f"is not a list of exactly {len(args)} items")
         else:
             kinds = list(args)
-        out, errors = [], []
+        out: list[Any] = []
+        errors: list[Exception] = []
         for index, (item, kind) in enumerate(zip(items, kinds, strict=True)):
+            if len(errors) == MAX_PROBLEMS:  # enough to fix first; the rest is not read
+                more = ConversionError(f"more faulty items not read after {MAX_PROBLEMS}")
+                more.add_note(IterableValidationNote(f"@ index {index}", index, kind))
+                errors.append(more)
+                break
             try:
                 out.append(converter.structure(item, kind))
             except Exception as error:  # gathered, each reported with its path
@@ -448,11 +457,11 @@ def _union_hook(converter: cattrs.Converter, union: Any) -> Callable[[Any, type]
         if not isinstance(value, dict):
             raise _Refusal(value, f"is not a table with a 'type' tag (one of {expected})")
         if "type" not in value:
-            raise ConversionError(f"the 'type' tag is missing; expected one of {expected}")
+            raise ConversionError(f"the 'type' tag is missing (expected one of {expected})")
         tag = value["type"]
         member = by_tag.get(tag) if type(tag) is str else None
         if member is None:
-            raise _Refusal(tag, f"is not a type tag here; expected one of {expected}")
+            raise _Refusal(tag, f"is not a type tag here (expected one of {expected})")
         return converter.structure(value, member)
 
     return structure

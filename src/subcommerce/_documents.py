@@ -17,7 +17,7 @@ import json
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
-from subcommerce._convert import from_data, to_data, type_name
+from subcommerce._convert import MAX_DEPTH, from_data, to_data, type_name
 from subcommerce.errors import ConversionError, UnknownReference
 
 __all__ = ["FORMATS", "MAX_TEXT_LENGTH", "decode", "from_json", "parse_document", "to_json"]
@@ -69,6 +69,19 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return table
 
 
+def _check_toml_keys(text: str, what: str) -> None:
+    """Refuse dotted keys deeper than a document may nest, before the parser sees them.
+
+    The parser takes time and memory that grow with the square of a dotted key's length
+    (``a.a.a...`` 100,000 long would need gigabytes).
+    """
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count(".") > MAX_DEPTH and line.partition("=")[0].count(".") > MAX_DEPTH:
+            raise ConversionError(
+                f"{what}: line {number}: a key nested deeper than {MAX_DEPTH} levels"
+            )
+
+
 def parse_document(source: str | bytes, fmt: str, what: str) -> Any:
     """The plain data of a TOML or JSON document; numbers with a point become Decimals.
 
@@ -77,6 +90,8 @@ def parse_document(source: str | bytes, fmt: str, what: str) -> Any:
     if fmt not in FORMATS:
         raise UnknownReference(f"unknown format {fmt!r}; expected 'toml' or 'json'")
     text = decode(source, what)
+    if fmt == "toml":
+        _check_toml_keys(text, what)
     try:
         if fmt == "toml":
             import tomllib
