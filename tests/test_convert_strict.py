@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from subcommerce import (
@@ -468,3 +469,29 @@ def test_every_refusal_is_a_subcommerce_error_and_a_value_error() -> None:
         with pytest.raises(SubcommerceError) as caught:
             from_data(data, cls)
         assert isinstance(caught.value, ValueError)
+
+
+def test_the_cli_refuses_a_file_that_is_not_utf8_in_one_line(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from subcommerce.cli import main
+
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b'name = "caf\xe9"\n')
+    assert main(["simulate", str(path)]) != 0
+    assert capsys.readouterr().err == "error: scenario: not UTF-8 text (byte 0xe9 at offset 11)\n"
+
+
+@attrs.frozen
+class _Either:
+    """A value whose field is a string or a table, as a scenario's convention may become."""
+
+    choice: str | Period
+    note: str | None = None
+
+
+def test_a_union_of_a_string_and_a_value_is_told_apart_by_shape() -> None:
+    january = Period(date(2025, 1, 1), date(2025, 2, 1))
+    assert from_data({"choice": "exact"}, _Either) == _Either("exact")
+    assert from_data(to_data(_Either(january)), _Either) == _Either(january)
+    assert refusal({"choice": 5}, _Either) == "_Either.choice: 5 is not a string"

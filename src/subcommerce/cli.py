@@ -131,7 +131,7 @@ def _proration_demo(out: TextIO, as_json: bool) -> int:
 
 def _scenario_from_file(path: str) -> Scenario:
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, "rb") as handle:
             text = handle.read()
     except OSError as error:
         raise UnknownReference(f"cannot read the scenario file {path}: {error}") from None
@@ -355,7 +355,7 @@ _MARKS = {MatrixCell.AVAILABLE: "x", MatrixCell.INCLUDED: "i", MatrixCell.NONE: 
 def _catalogs(name: str | None, path: str | None) -> list[Catalog]:
     if path is not None:
         try:
-            with open(path, encoding="utf-8") as handle:
+            with open(path, "rb") as handle:
                 text = handle.read()
         except OSError as error:
             raise UnknownReference(f"cannot read the catalog file {path}: {error}") from None
