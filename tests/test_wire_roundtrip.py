@@ -65,13 +65,16 @@ from subcommerce.orders import PlacedOrder
 from subcommerce.simulate import Timeline, simulate
 from subcommerce.strategies import billing_accounts, catalogs, subscriptions, tenants
 
-#: Every public value type: the attrs classes the package exports.
+#: Every public value type: the attrs classes the package exports, but for the numpy columns
+#: of the columnar extra (arrays for bulk arithmetic, compared by identity: not wire values).
 VALUE_TYPES = tuple(
     sorted(
         (
             value
             for name in subcommerce.__all__
-            if isinstance(value := getattr(subcommerce, name), type) and attrs.has(value)
+            if isinstance(value := getattr(subcommerce, name), type)
+            and attrs.has(value)
+            and value.__module__ != "subcommerce.columnar"
         ),
         key=lambda cls: cls.__name__,
     )
@@ -266,3 +269,9 @@ def test_the_policies_and_the_embedded_catalog_round_trip() -> None:
     assert_round_trip(catalog, Catalog)
     merged = merge_catalogs("m", catalog.name, [catalog])
     assert from_data(json.loads(to_json(merged)), Catalog) == merged
+
+
+def test_to_data_refuses_numpy_columns_with_a_typed_error() -> None:
+    numpy = pytest.importorskip("numpy")
+    with pytest.raises(subcommerce.ConversionError, match="cannot write"):
+        to_data(numpy.array([1, 2]))
