@@ -7,7 +7,8 @@ refused load leaves its input as it was; a refusal names its culprit's path.
 
 Inputs are valid documents (generated catalogs, scenarios, tenants, commands) with one fault put
 in at a random place, random JSON values, and the text of valid documents mutated byte by byte.
-``FUZZ_INPUTS`` counts every input run; ``pytest -s`` prints the total when the module ends.
+``FUZZ_INPUTS`` counts every input run; ``pytest -s`` prints the total when the module ends, and
+``SUBCOMMERCE_FUZZ_EXAMPLES=3000`` makes a long local run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import copy
 import enum
 import json
 import math
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -67,9 +69,11 @@ from subcommerce.strategies import (
 
 HANG_GUARD = 1.0  # seconds per input
 FUZZ_INPUTS: Counter[str] = Counter()
-MUTATIONS_PER_EXAMPLE = 8
+MUTATIONS_PER_EXAMPLE = 10
 
+#: The profile's examples per test, or SUBCOMMERCE_FUZZ_EXAMPLES for a long local run.
 FUZZ = settings(
+    max_examples=int(os.environ.get("SUBCOMMERCE_FUZZ_EXAMPLES", settings.default.max_examples)),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     deadline=None,
 )
