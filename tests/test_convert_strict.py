@@ -494,4 +494,24 @@ def test_a_union_of_a_string_and_a_value_is_told_apart_by_shape() -> None:
     january = Period(date(2025, 1, 1), date(2025, 2, 1))
     assert from_data({"choice": "exact"}, _Either) == _Either("exact")
     assert from_data(to_data(_Either(january)), _Either) == _Either(january)
-    assert refusal({"choice": 5}, _Either) == "_Either.choice: 5 is not a string"
+    assert refusal({"choice": 5}, _Either) == "_Either.choice: 5 is none of str, Period"
+
+
+@attrs.frozen
+class _Leaves:
+    """A value whose field may hold several kinds of leaf, as a reason's values may."""
+
+    value: str | int | bool
+    values: dict[str, str | int] = attrs.field(factory=dict)
+
+
+@pytest.mark.parametrize("leaf", ["5", 5, True])
+def test_a_union_of_leaves_keeps_each_leaf_as_it_is(leaf: Any) -> None:
+    back = from_data({"value": leaf, "values": {"n": 3, "s": "x"}}, _Leaves)
+    assert back == _Leaves(leaf, {"n": 3, "s": "x"})
+    assert type(back.value) is type(leaf)
+
+
+def test_a_union_of_leaves_refuses_what_it_does_not_name() -> None:
+    assert refusal({"value": 1.5}, _Leaves) == "_Leaves.value: 1.5 is none of str, int, bool"
+    assert refusal({"value": "a", "values": {"n": None}}, _Leaves).startswith("_Leaves.values")

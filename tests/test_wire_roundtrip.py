@@ -14,6 +14,7 @@ A third test checks the two together leave no public value type out.
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import json
 import types
@@ -164,6 +165,8 @@ def values_of(type_: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     origin, args = typing.get_origin(type_), typing.get_args(type_)
     if origin in (typing.Union, types.UnionType):
         return st.one_of([values_of(arg, depth) for arg in args])
+    if origin in (dict, collections.abc.Mapping):
+        return st.dictionaries(_IDS, values_of(args[1], depth + 1), max_size=2)
     if origin in (tuple, frozenset):
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
             return st.tuples(*(values_of(arg, depth) for arg in args))

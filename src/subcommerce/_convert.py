@@ -479,17 +479,27 @@ def _is_plain_union(type_: Any) -> bool:
 
 def _plain_union_hook(converter: cattrs.Converter, union: Any) -> Callable[[Any, type], Any]:
     members = typing.get_args(union)
+    leaves = [m for m in members if m in (str, int, bool)]
+    others = [m for m in members if m not in leaves and m is not type(None)]
+    names = ", ".join(type_name(m) for m in members)
 
     def structure(value: Any, _: type) -> Any:
         if value is None and type(None) in members:
             return None
-        for member in members:
+        if type(value) in leaves:  # a plain leaf of a type the union names: itself
+            return value
+        for member in others:
             if attrs.has(member) and isinstance(value, dict | member):
                 return converter.structure(value, member)
-        for member in members:
-            if member is not type(None) and not attrs.has(member):
-                return converter.structure(value, member)
-        raise _Refusal(value, f"is not a {type_name(union)}")
+        for member in others:
+            if not attrs.has(member):
+                try:
+                    return converter.structure(value, member)
+                except SubcommerceError:
+                    continue
+        if len(others) == 0 and len(leaves) == 1:
+            return converter.structure(value, leaves[0])  # its own message
+        raise _Refusal(value, f"is none of {names}")
 
     return structure
 

@@ -14,6 +14,7 @@ read as an exact decimal). A document that the converter loads always validates.
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import functools
 import inspect
@@ -98,7 +99,13 @@ class _Generator:
             return self.ref(name)
         if isinstance(type_, type) and attrs.has(type_):
             return self.cls(type_)
+        if type_ is Any:
+            return {}
         origin, args = typing.get_origin(type_), typing.get_args(type_)
+        if origin is typing.Literal:
+            return {"enum": list(args)}
+        if origin in (dict, collections.abc.Mapping):
+            return {"type": "object", "additionalProperties": self.of(args[1])}
         if origin in (typing.Union, types.UnionType):
             return {"anyOf": [self.of(arg) for arg in args]}
         if origin in (tuple, frozenset, list, set):
