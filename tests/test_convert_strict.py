@@ -515,3 +515,9 @@ def test_a_union_of_leaves_keeps_each_leaf_as_it_is(leaf: Any) -> None:
 def test_a_union_of_leaves_refuses_what_it_does_not_name() -> None:
     assert refusal({"value": 1.5}, _Leaves) == "_Leaves.value: 1.5 is none of str, int, bool"
     assert refusal({"value": "a", "values": {"n": None}}, _Leaves).startswith("_Leaves.values")
+
+
+@pytest.mark.parametrize("cls", [None, 5, "Money", object, dict, Any, complex])
+def test_from_data_refuses_a_class_that_names_no_subcommerce_value(cls: Any) -> None:
+    with pytest.raises(ConversionError, match="from_data"):
+        from_data({"amount": "1.00", "currency": "USD"}, cls)

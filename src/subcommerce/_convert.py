@@ -42,6 +42,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
     IterableValidationNote,
+    StructureHandlerNotFoundError,
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
@@ -622,11 +623,29 @@ def _problems(error: BaseException, path: str, field: str | None = None) -> list
     return [f"{path}: {type(error).__name__}: {error}"]
 
 
+_NOT_TARGETS: Final = (object, dict, list, tuple, set, frozenset, type(None), Any)
+
+
+def _check_target(cls: Any) -> None:
+    """Refuse a ``cls`` that names no kind of subcommerce value (``None``, ``5``, ``"Money"``)."""
+    if cls in TAGGED_UNIONS or typing.get_origin(cls) is not None:
+        return
+    if isinstance(cls, type) and cls not in _NOT_TARGETS:
+        return
+    raise ConversionError(
+        f"from_data builds a subcommerce value; {_show(cls)} is not a class of one "
+        f"(give a class such as Money or Scenario, or a union such as Step)"
+    )
+
+
 def _structure(data: Any, cls: Any) -> Any:
+    _check_target(cls)
     root = type_name(cls)
     check_plain(data, root)
     try:
         return CONVERTER.structure(data, cls)
+    except StructureHandlerNotFoundError:
+        raise ConversionError(f"from_data cannot build a {root}: no such value") from None
     except (ClassValidationError, IterableValidationError, SubcommerceError) as error:
         raise ConversionError("; ".join(_problems(error, root))) from None
     except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as error:
