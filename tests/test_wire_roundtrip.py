@@ -193,8 +193,8 @@ def assert_round_trip(value: Any, cls: Any) -> None:
     assert to_data(back) == data
 
 
-#: Each of the ~80 types gets a sixth of the profile's examples (10 in dev, 100 thorough).
-SHARE = max(8, settings.default.max_examples // 6)
+#: Each of the ~70 types gets a tenth of the profile's examples (6 in dev, 60 thorough).
+SHARE = max(5, settings.default.max_examples // 10)
 
 GENERIC = [cls for cls in VALUE_TYPES if cls.__name__ not in FROM_TIMELINES]
 
