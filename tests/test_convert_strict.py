@@ -521,3 +521,16 @@ def test_a_union_of_leaves_refuses_what_it_does_not_name() -> None:
 def test_from_data_refuses_a_class_that_names_no_subcommerce_value(cls: Any) -> None:
     with pytest.raises(ConversionError, match="from_data"):
         from_data({"amount": "1.00", "currency": "USD"}, cls)
+
+
+def test_every_member_of_a_tagged_union_has_its_own_tag() -> None:
+    import typing
+
+    from subcommerce._convert import TAGGED_UNIONS, tag_of
+
+    for union, name in TAGGED_UNIONS.items():
+        tags = [tag_of(member) for member in typing.get_args(union)]
+        assert None not in tags, name
+        assert len(set(tags)) == len(tags), name
+    assert tag_of(CancelSubscription) == "cancel_subscription"
+    assert tag_of(Money) is None

@@ -654,7 +654,15 @@ def _structure(data: Any, cls: Any) -> Any:
         raise ConversionError(f"{root}: the document is nested too deep") from None
 
 
-def from_data(data: Any, cls: type[T]) -> T:
+@typing.overload
+def from_data(data: Any, cls: type[T]) -> T: ...
+
+
+@typing.overload
+def from_data(data: Any, cls: Any) -> Any: ...  # a union such as Step
+
+
+def from_data(data: Any, cls: Any) -> Any:
     """Build a ``cls`` from plain data; every fault is reported with its path.
 
     ``cls`` may also be a tagged union (``Step``, ``Command``, ``CartLine``, ``Event``): the
@@ -670,8 +678,7 @@ def from_data(data: Any, cls: type[T]) -> T:
     ...
     subcommerce.errors.ConversionError: Period.end: 12.9 is not an ISO date such as '2025-01-31'
     """
-    result: T = _structure(data, cls)
-    return result
+    return _structure(data, cls)
 
 
 # -- catalogs -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ same text.
 from __future__ import annotations
 
 import json
+import typing
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
@@ -126,7 +127,15 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     return json.dumps(to_data(value), ensure_ascii=False, indent=indent, separators=separators)
 
 
-def from_json(text: str | bytes, cls: type[T]) -> T:
+@typing.overload
+def from_json(text: str | bytes, cls: type[T]) -> T: ...
+
+
+@typing.overload
+def from_json(text: str | bytes, cls: Any) -> Any: ...  # a union such as Step
+
+
+def from_json(text: str | bytes, cls: Any) -> Any:
     """A ``cls`` from JSON text (or UTF-8 bytes): :func:`~subcommerce.from_data` of the parse.
 
     Raises :class:`~subcommerce.errors.ConversionError` (a ValueError) naming every culprit.
