@@ -69,7 +69,7 @@ from subcommerce.strategies import (
 
 HANG_GUARD = 1.0  # seconds per input
 FUZZ_INPUTS: Counter[str] = Counter()
-MUTATIONS_PER_EXAMPLE = 10
+MUTATIONS_PER_EXAMPLE = 12
 
 #: The profile's examples per test, or SUBCOMMERCE_FUZZ_EXAMPLES for a long local run.
 FUZZ = settings(
