@@ -552,24 +552,49 @@ CONVERTER = _make_converter()
 # -- writing: total, plain ----------------------------------------------------------------------
 
 
-def _plain(value: Any, path: str) -> Any:
-    """The unstructured ``value`` as exactly plain data; anything else is a typed refusal."""
+_LEAF_TYPES: Final = frozenset({str, int, bool, type(None)})
+
+
+class _Unwritable(Exception):
+    """Something in unstructured data that is not plain data (found again with its path)."""
+
+
+def _plain(value: Any) -> Any:
+    """The unstructured ``value`` as exactly plain data; anything else raises _Unwritable."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
+    if kind in _LEAF_TYPES:
         return value
     if kind is dict:
-        out = {}
+        for key in value:
+            if type(key) is not str:
+                raise _Unwritable
+        return {key: _plain(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if kind is frozenset or kind is set:
+        items = [_plain(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    raise _Unwritable
+
+
+def _culprit(value: Any, path: str) -> str:
+    """Where in unstructured data the first thing that is not plain data is, and what it is."""
+    kind = type(value)
+    if kind in _LEAF_TYPES:
+        return ""
+    if kind is dict:
         for key, item in value.items():
             if type(key) is not str:
-                raise ConversionError(f"{path}: cannot write the key {_show(key)} as plain data")
-            out[key] = _plain(item, f"{path}.{key}")
-        return out
-    if kind is list or kind is tuple:
-        return [_plain(item, f"{path}[{i}]") for i, item in enumerate(value)]
-    if kind is frozenset or kind is set:
-        items = [_plain(item, f"{path}[]") for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-    raise ConversionError(
+                return f"{path}: cannot write the key {_show(key)} as plain data"
+            if found := _culprit(item, f"{path}.{key}"):
+                return found
+        return ""
+    if kind in (list, tuple, frozenset, set):
+        for index, item in enumerate(value):
+            if found := _culprit(item, f"{path}[{index}]"):
+                return found
+        return ""
+    return (
         f"{path}: cannot write {_show(value)} ({kind.__name__}) as plain data; "
         f"to_data writes subcommerce values"
     )
@@ -588,7 +613,10 @@ def to_data(value: Any) -> Any:
         unstructured = CONVERTER.unstructure(value)
     except (TypeError, ValueError, AttributeError, KeyError) as error:
         raise ConversionError(f"cannot write {_show(value)} as plain data: {error}") from None
-    return _plain(unstructured, type(value).__name__)
+    try:
+        return _plain(unstructured)
+    except _Unwritable:
+        raise ConversionError(_culprit(unstructured, type(value).__name__)) from None
 
 
 # -- reading: every fault with its path ---------------------------------------------------------
