@@ -59,10 +59,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
+from subcommerce import display, tables
 from subcommerce.billing import BillingAccountType
 from subcommerce.catalog import Addon, AddonKind, Catalog, LicenseUnit
 from subcommerce.errors import (
@@ -240,6 +241,17 @@ class Availability:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def rows(self) -> list[dict[str, object]]:
+        """One plain record per add-on (see :mod:`subcommerce.tables`)."""
+        return tables.availability_table(self).rows()
+
+    def to_pandas(self) -> Any:
+        """One row per add-on (``subcommerce[notebook]``)."""
+        return tables.availability_table(self).to_pandas()
+
+    def _repr_html_(self) -> str:
+        return display.availability_html(self)
 
 
 class _TenantView:

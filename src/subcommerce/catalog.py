@@ -39,20 +39,21 @@ Money('6.00', 'USD')
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
+from subcommerce import display, tables
 from subcommerce.errors import (
     CatalogInvalid,
     InvalidAmount,
     InvalidPeriod,
     UnknownReference,
 )
-from subcommerce.money import Currency, Money, currency
+from subcommerce.money import Currency, Money, RoundingMode, currency, to_decimal
 from subcommerce.periods import BillingFrequency, Term, _member
 
 __all__ = [
@@ -328,6 +329,17 @@ class Matrix:
             if row[column] is MatrixCell.AVAILABLE
         )
 
+    def rows(self) -> list[dict[str, object]]:
+        """One plain record per add-on: its id, then its cell on each plan."""
+        return tables.matrix_table(self).rows()
+
+    def to_pandas(self) -> Any:
+        """The matrix as a frame indexed by add-on, one column per plan."""
+        return tables.matrix_table(self).to_pandas()
+
+    def _repr_html_(self) -> str:
+        return display.matrix_html(self)
+
 
 def _index_field() -> Any:
     return attrs.field(init=False, eq=False, repr=False, hash=False)
@@ -380,6 +392,150 @@ class Catalog:
             "_eligible",
             MappingProxyType({a.id: frozenset(a.available_on) for a in self.addons}),
         )
+
+    def __repr__(self) -> str:
+        return (
+            f"<Catalog {self.id!r}: {len(self.plans)} plans, {len(self.addons)} add-ons, "
+            f"{len(self.capabilities)} capabilities, currencies "
+            f"{', '.join(c.code for c in self.currencies) or 'any'}>"
+        )
+
+    def __reduce__(self) -> tuple[type[Catalog], tuple[object, ...]]:
+        # Pickled as its data and rebuilt (and validated) on the other side, for worker processes.
+        return (
+            Catalog,
+            (
+                self.id,
+                self.name,
+                self.currencies,
+                self.capabilities,
+                self.plans,
+                self.addons,
+                self.source,
+            ),
+        )
+
+    # -- what-ifs: a changed catalog, validated like any other --------------------------------
+
+    def with_price(
+        self,
+        product_id: str,
+        price: Money,
+        *,
+        term: Term | str | None = None,
+        billing_frequency: BillingFrequency | str | None = None,
+        valid_on: date | None = None,
+        id: str | None = None,
+    ) -> Catalog:
+        """This catalog with ``price`` (monthly, per unit) on the offers of ``product_id``.
+
+        Only the offers of that ``term``, ``billing_frequency`` and valid on ``valid_on`` when
+        they are given; UnknownReference when no offer matches. The price's currency is set (and
+        dropped from ``unpriced``); the other currencies keep their prices. ``id``: the new
+        catalog's id (the same by default, so scenarios priced with this one run unchanged).
+        """
+        if not isinstance(price, Money):
+            raise InvalidAmount(f"a price must be Money, got {price!r}")
+        if term is not None and type(term) is not Term:
+            term = _member(Term, term, "term")
+        if billing_frequency is not None and type(billing_frequency) is not BillingFrequency:
+            billing_frequency = _member(BillingFrequency, billing_frequency, "billing frequency")
+        code = price.currency.code
+        found = False
+
+        def change(offer: Offer) -> Offer:
+            nonlocal found
+            if (
+                (term is not None and offer.term is not term)
+                or (
+                    billing_frequency is not None
+                    and offer.billing_frequency is not billing_frequency
+                )
+                or (valid_on is not None and not offer.is_valid_on(valid_on))
+            ):
+                return offer
+            found = True
+            kept = tuple(m for m in offer.prices if m.currency.code != code)
+            return attrs.evolve(
+                offer,
+                prices=Prices((*kept, price)),
+                unpriced=tuple(c for c in offer.unpriced if c.code != code),
+            )
+
+        changed = self._with_offers(product_id, change, id)
+        if not found:
+            raise UnknownReference(f"{product_id!r} has no such offer in catalog {self.id!r}")
+        return changed
+
+    def with_offer(self, product_id: str, offer: Offer, *, id: str | None = None) -> Catalog:
+        """This catalog with one more offer for ``product_id`` (an overlap is a CatalogInvalid)."""
+        if not isinstance(offer, Offer):
+            raise InvalidAmount(f"not an offer: {offer!r}")
+        product = self.product(product_id)
+        return self._with_product(attrs.evolve(product, offers=(*product.offers, offer)), id)
+
+    def with_product(self, product: Product, *, id: str | None = None) -> Catalog:
+        """This catalog with a new plan or add-on (or one replaced, when its id is taken)."""
+        if not isinstance(product, Plan | Addon):
+            raise UnknownReference(f"not a plan or an add-on: {product!r}")
+        return self._with_product(product, id)
+
+    def with_discount(
+        self,
+        percent: object,
+        *,
+        products: Iterable[str] | None = None,
+        currency: str | Currency | None = None,
+        mode: RoundingMode = RoundingMode.HALF_EVEN,
+        id: str | None = None,
+    ) -> Catalog:
+        """This catalog with every list price (of ``products``, in ``currency``) ``percent`` off.
+
+        ``percent`` is exact (a string, an int or a Decimal; 0 to 100); each discounted price is
+        rounded to the currency's minor unit with ``mode``.
+        """
+        rate = to_decimal(percent, what="percent")
+        if not 0 <= rate <= 100:
+            raise InvalidAmount(f"a discount of {rate}% is not between 0 and 100")
+        wanted = None if products is None else tuple(products)
+        for product_id in wanted or ():
+            self.product(product_id)
+        code = None if currency is None else Currency.of(str(currency)).code
+        factor = (100 - rate) / 100
+
+        def discount(offer: Offer) -> Offer:
+            amounts = tuple(
+                (m * factor).rounded(mode) if code is None or m.currency.code == code else m
+                for m in offer.prices
+            )
+            return attrs.evolve(offer, prices=Prices(amounts))
+
+        out = self
+        every: tuple[Product, ...] = (*self.plans, *self.addons)
+        for product in every:
+            if wanted is None or product.id in wanted:
+                out = out._with_offers(product.id, discount, None)
+        return out if id is None else attrs.evolve(out, id=id)
+
+    def _with_offers(
+        self, product_id: str, change: Callable[[Offer], Offer], id: str | None
+    ) -> Catalog:
+        product = self.product(product_id)
+        offers = tuple(change(o) for o in product.offers)
+        return self._with_product(attrs.evolve(product, offers=offers), id)
+
+    def _with_product(self, product: Product, id: str | None) -> Catalog:
+        def put(products: tuple[Any, ...]) -> tuple[Any, ...]:
+            if any(p.id == product.id for p in products):
+                return tuple(product if p.id == product.id else p for p in products)
+            return (*products, product)
+
+        plans, addons = self.plans, self.addons
+        if isinstance(product, Plan):
+            plans = put(plans)
+        else:
+            addons = put(addons)
+        return attrs.evolve(self, id=self.id if id is None else id, plans=plans, addons=addons)
 
     # -- look-ups ---------------------------------------------------------------------------
 

@@ -57,10 +57,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
+from subcommerce import display, tables
 from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.catalog import Catalog, Offer
 from subcommerce.errors import CurrencyMismatch, UnknownReference
@@ -268,6 +269,20 @@ class Ledger:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def __repr__(self) -> str:
+        return (
+            f"<Ledger {self.currency.code} {self.convention.name}: {len(self.entries)} entries, "
+            f"net {self.net}>"
+        )
+
+    def rows(self) -> list[dict[str, object]]:
+        """Every entry as a plain record (see :mod:`subcommerce.tables`)."""
+        return tables.ledger_table(self).rows()
+
+    def to_pandas(self) -> Any:
+        """Every entry as a frame with exact money columns (``subcommerce[notebook]``)."""
+        return tables.ledger_table(self).to_pandas()
+
 
 @attrs.frozen
 class Invoice:
@@ -318,6 +333,17 @@ class Invoice:
                 grouped[key] = []
             grouped[key].append(line.amount)
         return tuple((key, _sum(grouped[key], self.currency)) for key in order)
+
+    def rows(self) -> list[dict[str, object]]:
+        """The invoice's lines as plain records (see :mod:`subcommerce.tables`)."""
+        return tables.entries_table((self,)).rows()
+
+    def to_pandas(self) -> Any:
+        """The invoice's lines as a frame with exact money columns (``subcommerce[notebook]``)."""
+        return tables.entries_table((self,)).to_pandas()
+
+    def _repr_html_(self) -> str:
+        return display.invoice_html(self)
 
 
 # -- statements ---------------------------------------------------------------------------------

@@ -54,10 +54,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
+from subcommerce import display, tables
 from subcommerce.addons import AddonPurchase, addon_kind_for_purchase, check_addon_purchase
 from subcommerce.billing import BillingAccount, BillingProfile, PaymentMethod
 from subcommerce.catalog import Addon, AddonKind, Catalog, Plan
@@ -343,6 +344,17 @@ class Quote:
     def note(self) -> str:
         """What the review says about taxes."""
         return TAX_NOTE
+
+    def rows(self) -> list[dict[str, object]]:
+        """One plain record per line (see :mod:`subcommerce.tables`)."""
+        return tables.quote_table(self).rows()
+
+    def to_pandas(self) -> Any:
+        """One row per line, exact money columns (``subcommerce[notebook]``)."""
+        return tables.quote_table(self).to_pandas()
+
+    def _repr_html_(self) -> str:
+        return display.quote_html(self)
 
 
 @attrs.frozen

@@ -47,9 +47,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 import attrs
 
+from subcommerce import display, tables
 from subcommerce.catalog import Catalog
 from subcommerce.commands import Command
 from subcommerce.errors import (
@@ -208,6 +210,33 @@ class Timeline:
     def done(self) -> bool:
         """True when every step has been played."""
         return self.next_step >= len(self.scenario.steps)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Timeline {self.scenario.name!r} {self.scenario.start.isoformat()}.."
+            f"{self.as_of.isoformat()}: {len(self.invoices)} invoices, "
+            f"{len(self.open_invoices)} open, {len(self.ledger.entries)} entries, "
+            f"{len(self.events)} events, {len(self.refused)} refused, net {self.ledger.net}>"
+        )
+
+    def rows(self, table: str = "invoices", lang: str = "en") -> list[dict[str, object]]:
+        """One of the timeline's tables as plain records.
+
+        ``table``: ``"entries"`` (every ledger entry, with the invoice it is on), ``"invoices"``
+        (issued, then open), ``"events"`` or ``"refusals"`` (messages in ``lang``).
+        """
+        return tables.timeline_table(self, table, lang).rows()
+
+    def to_pandas(self, table: str = "invoices", lang: str = "en") -> Any:
+        """One of the timeline's tables as a frame (``subcommerce[notebook]``); see :meth:`rows`."""
+        return tables.timeline_table(self, table, lang).to_pandas()
+
+    def plot(self, *, ax: Any = None) -> Any:
+        """The invoices over time, stacked by subscription: a matplotlib figure, never shown."""
+        return display.plot_timeline(self, ax=ax)
+
+    def _repr_html_(self) -> str:
+        return display.timeline_html(self)
 
 
 class _Run:

@@ -1,0 +1,202 @@
+"""Notebook display: HTML tables, short summaries and the invoices chart.
+
+Jupyter shows a value through its ``_repr_html_``; the values of subcommerce that an analyst looks
+at (invoices, timelines, quotes, availability, the matrix, any :class:`~subcommerce.tables.Table`)
+render here, from their tables, with money formatted by :func:`money_text`, the one place amounts
+become words. Nothing here prints or shows anything: it returns strings and figures.
+
+>>> from subcommerce.money import Money
+>>> money_text(Money.of("1466.13", "USD"))
+'1466.13 USD'
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
+
+from subcommerce import tables
+from subcommerce.money import Money
+from subcommerce.tables import Table, require
+
+if TYPE_CHECKING:
+    from subcommerce.addons import Availability
+    from subcommerce.catalog import Matrix
+    from subcommerce.invoices import Invoice
+    from subcommerce.orders import Quote
+    from subcommerce.simulate import Timeline
+
+__all__ = [
+    "MAX_HTML_ROWS",
+    "availability_html",
+    "invoice_html",
+    "matrix_html",
+    "money_text",
+    "plot_timeline",
+    "quote_html",
+    "summary_html",
+    "table_html",
+    "timeline_html",
+]
+
+#: A table longer than this shows its first and last rows and says how many it leaves out.
+MAX_HTML_ROWS: Final = 30
+
+
+def money_text(money: Money) -> str:
+    """An amount as people read it. The one place to switch to locale formatting."""
+    return str(money)
+
+
+def _cell(value: object, record: Mapping[str, object], kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "money" and isinstance(value, Decimal):
+        code = record.get("currency")
+        if isinstance(code, str):
+            return money_text(Money.of(value, code))
+    if kind == "bool":
+        return "yes" if value else "no"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def table_html(table: Table, *, max_rows: int = MAX_HTML_ROWS) -> str:
+    """``table`` as an HTML table; money cells with their currency, long tables elided."""
+    shown = [c for c in table.columns if not (c.name == "currency" and _has_money(table))]
+    head = "".join(f"<th>{html.escape(c.name)}</th>" for c in shown)
+    records = list(table.records)
+    elided = 0
+    if len(records) > max_rows:
+        tail = max_rows // 5
+        elided = len(records) - max_rows
+        records = [*records[: max_rows - tail], *records[-tail:]] if tail else records[:max_rows]
+    body = []
+    for number, record in enumerate(records):
+        if elided and number == max_rows - max_rows // 5:
+            body.append(f'<tr><td colspan="{len(shown)}">... {elided} more rows ...</td></tr>')
+        cells = "".join(
+            f"<td>{html.escape(_cell(record.get(c.name), record, c.kind))}</td>" for c in shown
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        f'<table class="subcommerce {html.escape(table.name)}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _has_money(table: Table) -> bool:
+    return any(c.kind == "money" for c in table.columns)
+
+
+def summary_html(title: str, facts: Iterable[tuple[str, str]], *tables: Table) -> str:
+    """A heading, a few facts (name: value) and tables: how a result shows in a notebook."""
+    items = "".join(
+        f"<li><b>{html.escape(name)}</b>: {html.escape(value)}</li>" for name, value in facts
+    )
+    return (
+        f'<div class="subcommerce"><p><b>{html.escape(title)}</b></p><ul>{items}</ul>'
+        + "".join(table_html(t) for t in tables)
+        + "</div>"
+    )
+
+
+def invoice_html(invoice: Invoice) -> str:
+    """An invoice: its dates and total, then its lines."""
+    state = "issued" if invoice.issued else "open statement"
+    facts = [
+        ("period", str(invoice.period)),
+        ("issued on", invoice.issued_on.isoformat()),
+        ("due on", invoice.due_on.isoformat()),
+        ("total", money_text(invoice.total)),
+    ]
+    return summary_html(f"Invoice {invoice.id} ({state})", facts, tables.entries_table((invoice,)))
+
+
+def timeline_html(timeline: Timeline) -> str:
+    """A timeline: what it simulated, its net, its invoices, then any refused steps."""
+    facts = [
+        ("from", timeline.scenario.start.isoformat()),
+        ("through", timeline.as_of.isoformat()),
+        ("invoices", f"{len(timeline.invoices)} issued, {len(timeline.open_invoices)} open"),
+        ("ledger entries", str(len(timeline.ledger.entries))),
+        ("net", money_text(timeline.ledger.net)),
+    ]
+    shown = [tables.timeline_table(timeline, "invoices")]
+    if timeline.refused:
+        shown.append(tables.timeline_table(timeline, "refusals"))
+    return summary_html(f"Timeline {timeline.scenario.name!r}", facts, *shown)
+
+
+def quote_html(quote: Quote) -> str:
+    """A price review: its lines, its total and what it says about taxes."""
+    facts = [("total", money_text(quote.total)), ("note", quote.note)]
+    if not quote.ok:
+        facts.append(("refused", ", ".join(r.code.value for r in quote.reasons)))
+    return summary_html(f"Price review {quote.order_id}", facts, tables.quote_table(quote))
+
+
+def availability_html(availability: Availability) -> str:
+    """Which add-on can be bought, where it connects, and why not the rest."""
+    facts = [
+        ("as of", availability.as_of.isoformat()),
+        ("available", f"{len(availability.available)} of {len(availability)}"),
+    ]
+    return summary_html("Add-on availability", facts, tables.availability_table(availability))
+
+
+def matrix_html(matrix: Matrix) -> str:
+    """The add-on x plan matrix, one row per add-on."""
+    facts = [("add-ons", str(len(matrix.addons))), ("plans", str(len(matrix.plans)))]
+    return summary_html("Add-on x plan matrix", facts, tables.matrix_table(matrix))
+
+
+def plot_timeline(timeline: Timeline, *, ax: Any = None) -> Any:
+    """A bar chart of the invoices over time, stacked by subscription; returns the figure.
+
+    Open statements are drawn lighter. The figure is built without pyplot, so nothing is shown
+    and no global state changes; ``ax`` draws on an existing matplotlib axes instead.
+    """
+    (figure_module,) = require("timeline.plot()", "matplotlib.figure")
+    if ax is None:
+        figure = figure_module.Figure(figsize=(8, 4), layout="constrained")
+        ax = figure.add_subplot()
+    else:
+        figure = ax.figure
+    invoices = (*timeline.invoices, *timeline.open_invoices)
+    subscriptions: list[str] = []
+    for invoice in invoices:
+        for entry in invoice.lines:
+            if entry.subscription_id not in subscriptions:
+                subscriptions.append(entry.subscription_id)
+    labels = [invoice.issued_on.isoformat() for invoice in invoices]
+    positions = list(range(len(invoices)))
+    below = [Decimal(0)] * len(invoices)
+    for subscription in subscriptions:
+        heights = []
+        for invoice in invoices:
+            total = sum(
+                (e.amount.amount for e in invoice.lines if e.subscription_id == subscription),
+                Decimal(0),
+            )
+            heights.append(total)
+        # Bar heights are pixels, not money: the exact amounts become floats only here.
+        bars = ax.bar(
+            positions,
+            [float(h) for h in heights],
+            bottom=[float(b) for b in below],
+            label=subscription,
+        )
+        for patch, invoice in zip(bars, invoices, strict=True):
+            if not invoice.issued:
+                patch.set_alpha(0.45)
+        below = [b + h for b, h in zip(below, heights, strict=True)]
+    ax.set_xticks(positions, labels, rotation=45, ha="right")
+    ax.set_ylabel(f"invoice total ({timeline.scenario.currency.code})")
+    ax.set_title(f"{timeline.scenario.name}: invoices by subscription")
+    if subscriptions:
+        ax.legend(title="subscription", fontsize="small")
+    return figure
