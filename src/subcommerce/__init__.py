@@ -121,6 +121,8 @@ if TYPE_CHECKING:
         kind_rules,
         purchase_addon,
     )
+    from subcommerce.batch import compare as compare_variants
+    from subcommerce.batch import simulate_bag, simulate_many
     from subcommerce.billing import (
         MICROSOFT,
         ROLE_ACTIONS,
@@ -285,6 +287,7 @@ if TYPE_CHECKING:
         SubscriptionStatus,
         Tenant,
     )
+    from subcommerce.tables import Table
 
 __version__ = "0.1.0"
 
@@ -455,6 +458,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Subscription": ("subcommerce.subscriptions", "Subscription"),
     "SubscriptionStatus": ("subcommerce.subscriptions", "SubscriptionStatus"),
     "Tenant": ("subcommerce.subscriptions", "Tenant"),
+    "Table": ("subcommerce.tables", "Table"),
+    "compare_variants": ("subcommerce.batch", "compare"),
+    "simulate_bag": ("subcommerce.batch", "simulate_bag"),
+    "simulate_many": ("subcommerce.batch", "simulate_many"),
 }
 
 
@@ -619,6 +626,7 @@ __all__ = [
     "SubscriptionPurchased",
     "SubscriptionStatus",
     "TAX_NOTE",
+    "Table",
     "Tenant",
     "Term",
     "Timeline",
@@ -652,6 +660,7 @@ __all__ = [
     "check_date",
     "check_order",
     "check_quantity",
+    "compare_variants",
     "credit_and_rebill",
     "credit_and_rebill_nets",
     "currency",
@@ -688,6 +697,8 @@ __all__ = [
     "run_scenario",
     "scenario_catalog",
     "schema",
+    "simulate_bag",
+    "simulate_many",
     "simulate_scenario",
     "split",
     "statement_period",

@@ -59,6 +59,7 @@ __all__ = [
     "ENTRY_COLUMNS",
     "EVENT_COLUMNS",
     "INVOICE_COLUMNS",
+    "INVOICE_ENTRY_COLUMNS",
     "LINE_COLUMNS",
     "QUOTE_COLUMNS",
     "REFUSAL_COLUMNS",
@@ -77,6 +78,7 @@ __all__ = [
     "quote_table",
     "refusals_table",
     "require",
+    "timeline_columns",
     "timeline_table",
 ]
 
@@ -234,7 +236,7 @@ def _array(pd: Any, pa: Any, column: Column, values: list[Any], money_scale: int
         return pd.array(values, dtype="Int64" if None in values else "int64")
     if kind == "bool":
         return pd.array(values, dtype="boolean" if None in values else "bool")
-    return pd.array(values, dtype="str")
+    return pd.array(values, dtype=pd.StringDtype())  # missing text is NA, not NaN
 
 
 # -- records ------------------------------------------------------------------------------------
@@ -292,7 +294,23 @@ def ledger_table(ledger: Ledger) -> Table:
     return Table("ledger", ENTRY_COLUMNS, [_entry_record(e) for e in ledger.entries])
 
 
-_ON_INVOICE: Final = _columns("invoice_id issued:bool")
+#: A ledger entry on an invoice: the invoice's id and whether it is issued, then the entry.
+INVOICE_ENTRY_COLUMNS: Final = (*_columns("invoice_id issued:bool"), *ENTRY_COLUMNS)
+
+
+def timeline_columns(table: str) -> tuple[Column, ...]:
+    """The columns of one of a timeline's tables (see :func:`timeline_table`)."""
+    columns = {
+        "entries": INVOICE_ENTRY_COLUMNS,
+        "invoices": INVOICE_COLUMNS,
+        "events": EVENT_COLUMNS,
+        "refusals": REFUSAL_COLUMNS,
+    }.get(table)
+    if columns is None:
+        raise UnknownReference(
+            f"a timeline has no table {table!r}; expected one of {', '.join(TIMELINE_TABLES)}"
+        )
+    return columns
 
 
 def entries_table(invoices: Iterable[Invoice]) -> Table:
@@ -304,7 +322,7 @@ def entries_table(invoices: Iterable[Invoice]) -> Table:
             record["invoice_id"] = invoice.id
             record["issued"] = invoice.issued
             records.append(record)
-    return Table("entries", (*_ON_INVOICE, *ENTRY_COLUMNS), records)
+    return Table("entries", INVOICE_ENTRY_COLUMNS, records)
 
 
 def _invoice_record(invoice: Invoice) -> dict[str, object]:
@@ -338,6 +356,8 @@ def _snake(name: str) -> str:
 
 
 def _detail(value: object) -> str:
+    if isinstance(value, Money):
+        return str(value)
     if isinstance(value, tuple):
         return f"{len(value)} lines" if value and not isinstance(value[0], str) else str(value)
     if isinstance(value, enum.Enum):
@@ -402,9 +422,8 @@ def timeline_table(timeline: Timeline, table: str = "invoices", lang: str = "en"
         return events_table(timeline.events)
     if table == "refusals":
         return refusals_table(timeline.refused, lang)
-    raise UnknownReference(
-        f"a timeline has no table {table!r}; expected one of {', '.join(TIMELINE_TABLES)}"
-    )
+    timeline_columns(table)  # raises the error that names the tables
+    raise AssertionError(table)  # pragma: no cover
 
 
 def quote_table(quote: Quote) -> Table:
