@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         if r.benchmark.note:
             print(f"\n{r.benchmark.name}: {r.benchmark.note}")
+        for key, value in r.benchmark.extra.items():  # figures a check measured on the way
+            print(f"  {key}: {value}")
     if args.smoke:
         print("\nsmoke run: every benchmark ran and agreed with its reference; times not judged")
     return 0

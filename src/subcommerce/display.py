@@ -194,9 +194,12 @@ def plot_timeline(timeline: Timeline, *, ax: Any = None) -> Any:
             if not invoice.issued:
                 patch.set_alpha(0.45)
         below = [b + h for b, h in zip(below, heights, strict=True)]
-    ax.set_xticks(positions, labels, rotation=45, ha="right")
+    step = max(1, -(-len(positions) // 12))  # at most a dozen dates under the bars
+    ax.set_xticks(positions[::step], labels[::step], rotation=45, ha="right")
     ax.set_ylabel(f"invoice total ({timeline.scenario.currency.code})")
     ax.set_title(f"{timeline.scenario.name}: invoices by subscription")
     if subscriptions:
-        ax.legend(title="subscription", fontsize="small")
+        ax.legend(
+            title="subscription", fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0)
+        )
     return figure

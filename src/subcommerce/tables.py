@@ -12,7 +12,9 @@ missing), so a table goes to ``json``, ``csv`` or a spreadsheet with no other pa
   value of the column exactly (2 for USD amounts), or the one asked for; a value that does not fit
   is refused, never rounded. No column of money is ever a float.
 * **dates are dates**: pyarrow ``date32`` columns, whose values are ``datetime.date`` again.
-* counts are ``int64`` (``Int64`` where a value may be missing), flags ``bool``, the rest text.
+* counts are ``int64``, flags ``bool``, the rest ``string``: every column is a pyarrow column
+  (``pd.ArrowDtype``), so a missing value is ``<NA>`` whatever the column, and building a frame
+  costs one conversion per column.
 
 The domain values offer thin methods over the builders below: ``ledger.rows()``,
 ``timeline.rows("invoices")``, ``quote.to_pandas()``, ``availability.rows()``,
@@ -184,7 +186,7 @@ class Table:
         for column in self.columns:
             values = [record.get(column.name) for record in self.records]
             data[column.name] = _array(pd, pa, column, values, money_scale)
-        frame = pd.DataFrame(data, columns=[c.name for c in self.columns])
+        frame = pd.DataFrame(data, columns=[c.name for c in self.columns], copy=False)
         if self.index is not None:
             frame = frame.set_index(self.index)
         return frame
@@ -229,14 +231,18 @@ def _array(pd: Any, pa: Any, column: Column, values: list[Any], money_scale: int
                     f"the {money_scale} asked for; it would be rounded"
                 )
             scale = money_scale
-        return pd.array(values, dtype=pd.ArrowDtype(pa.decimal128(38, scale)))
-    if kind == "date":
-        return pd.array(values, dtype=pd.ArrowDtype(pa.date32()))
-    if kind == "int":
-        return pd.array(values, dtype="Int64" if None in values else "int64")
-    if kind == "bool":
-        return pd.array(values, dtype="boolean" if None in values else "bool")
-    return pd.array(values, dtype=pd.StringDtype())  # missing text is NA, not NaN
+        kind_type = pa.decimal128(38, scale)
+    else:
+        kind_type = _ARROW_TYPES[kind](pa)
+    return pd.arrays.ArrowExtensionArray(pa.array(values, type=kind_type))
+
+
+_ARROW_TYPES: Final[dict[str, Any]] = {
+    "date": lambda pa: pa.date32(),
+    "int": lambda pa: pa.int64(),
+    "bool": lambda pa: pa.bool_(),
+    "text": lambda pa: pa.string(),
+}
 
 
 # -- records ------------------------------------------------------------------------------------
