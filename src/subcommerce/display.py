@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
@@ -157,8 +158,9 @@ def matrix_html(matrix: Matrix) -> str:
 def plot_timeline(timeline: Timeline, *, ax: Any = None) -> Any:
     """A bar chart of the invoices over time, stacked by subscription; returns the figure.
 
-    Open statements are drawn lighter. The figure is built without pyplot, so nothing is shown
-    and no global state changes; ``ax`` draws on an existing matplotlib axes instead.
+    One bar per invoice date; open statements are drawn lighter. The figure is built without
+    pyplot, so nothing is shown and no global state changes; ``ax`` draws on an existing
+    matplotlib axes instead.
     """
     (figure_module,) = require("timeline.plot()", "matplotlib.figure")
     if ax is None:
@@ -166,23 +168,27 @@ def plot_timeline(timeline: Timeline, *, ax: Any = None) -> Any:
         ax = figure.add_subplot()
     else:
         figure = ax.figure
-    invoices = (*timeline.invoices, *timeline.open_invoices)
+    # One bar per invoice date (a MOSA account gets one invoice per order on the same day),
+    # stacked by subscription; amounts are added exactly, then become bar heights.
+    totals: dict[date, dict[str, Decimal]] = {}
+    open_days: set[date] = set()
     subscriptions: list[str] = []
-    for invoice in invoices:
+    for invoice in (*timeline.invoices, *timeline.open_invoices):
+        sums = totals.setdefault(invoice.issued_on, {})
+        if not invoice.issued:
+            open_days.add(invoice.issued_on)
         for entry in invoice.lines:
             if entry.subscription_id not in subscriptions:
                 subscriptions.append(entry.subscription_id)
-    labels = [invoice.issued_on.isoformat() for invoice in invoices]
-    positions = list(range(len(invoices)))
-    below = [Decimal(0)] * len(invoices)
-    for subscription in subscriptions:
-        heights = []
-        for invoice in invoices:
-            total = sum(
-                (e.amount.amount for e in invoice.lines if e.subscription_id == subscription),
-                Decimal(0),
+            sums[entry.subscription_id] = sums.get(entry.subscription_id, Decimal(0)) + (
+                entry.amount.amount
             )
-            heights.append(total)
+    days = sorted(totals)
+    labels = [day.isoformat() for day in days]
+    positions = list(range(len(days)))
+    below = [Decimal(0)] * len(days)
+    for subscription in subscriptions:
+        heights = [totals[day].get(subscription, Decimal(0)) for day in days]
         # Bar heights are pixels, not money: the exact amounts become floats only here.
         bars = ax.bar(
             positions,
@@ -190,8 +196,8 @@ def plot_timeline(timeline: Timeline, *, ax: Any = None) -> Any:
             bottom=[float(b) for b in below],
             label=subscription,
         )
-        for patch, invoice in zip(bars, invoices, strict=True):
-            if not invoice.issued:
+        for patch, day in zip(bars, days, strict=True):
+            if day in open_days:
                 patch.set_alpha(0.45)
         below = [b + h for b, h in zip(below, heights, strict=True)]
     step = max(1, -(-len(positions) // 12))  # at most a dozen dates under the bars
