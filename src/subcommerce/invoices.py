@@ -334,6 +334,13 @@ class Invoice:
             grouped[key].append(line.amount)
         return tuple((key, _sum(grouped[key], self.currency)) for key in order)
 
+    def __repr__(self) -> str:
+        state = "issued" if self.issued else "open"
+        return (
+            f"<Invoice {self.id} {self.period} {state} {self.issued_on.isoformat()}: "
+            f"{len(self.lines)} lines, total {self.total}>"
+        )
+
     def rows(self) -> list[dict[str, object]]:
         """The invoice's lines as plain records (see :mod:`subcommerce.tables`)."""
         return tables.entries_table((self,)).rows()
