@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -21,6 +22,7 @@ from subcommerce import (
     BillingAccount,
     BillingAccountType,
     InvalidCommand,
+    MissingExtra,
     PaymentMethod,
     Role,
     RoleAssignment,
@@ -207,3 +209,9 @@ def test_a_bag_on_a_local_dask_cluster_gives_the_frame_of_one_process() -> None:
     assert frame.dtypes.to_dict() == expected.dtypes.to_dict()
     assert frame.equals(expected)
     assert frame.net.sum() == expected.net.sum()
+
+
+def test_without_dask_the_bag_path_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "dask", None)
+    with pytest.raises(MissingExtra, match=r"subcommerce\[dask\]"):
+        simulate_bag([], catalogs=CATALOG)
