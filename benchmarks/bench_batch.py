@@ -110,22 +110,25 @@ import resource, sys
 sys.path.insert(0, {here!r})
 from bench_batch import CATALOG, tenant
 from subcommerce.batch import simulate_many
-table = simulate_many((tenant(i) for i in range({count})), catalogs=CATALOG)
+table = simulate_many((tenant(i) for i in range({count})), catalogs=CATALOG, workers={workers})
 assert len(table) == {count}
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def _peak_mb(count: int) -> float:
-    """The peak RSS of a fresh interpreter that runs ``count`` tenants in one process, in MB."""
+def _peak_mb(count: int, workers: int | None = None) -> tuple[float, float]:
+    """The peak RSS, in MB, of a fresh interpreter that runs ``count`` tenants, and of its
+    largest worker process (0 without workers)."""
     here = str(Path(__file__).resolve().parent)
     out = subprocess.run(
-        [sys.executable, "-c", _PEAK.format(here=here, count=count)],
+        [sys.executable, "-c", _PEAK.format(here=here, count=count, workers=workers)],
         check=True,
         capture_output=True,
         text=True,
     )
-    return int(out.stdout.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+    parent, child = out.stdout.split()[-2:]
+    return int(parent) / 1024, int(child) / 1024  # ru_maxrss is in KiB on Linux
 
 
 def benchmarks(smoke: bool = False) -> list[Benchmark]:
@@ -143,11 +146,16 @@ def benchmarks(smoke: bool = False) -> list[Benchmark]:
         one = simulate_many(some, catalogs=CATALOG).rows()
         if simulate_many(some, catalogs=CATALOG, workers=2).rows() != one:
             raise AssertionError("two workers disagree with one process")
-        small, full = _peak_mb(max(1, count // 10)), _peak_mb(count)
+        (small, _), (full, _) = _peak_mb(len(some)), _peak_mb(count)
+        parent, child = _peak_mb(count, workers=2)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         memory["peak RSS, one process"] = (
-            f"{full:.0f} MB for {count} tenants, {small:.0f} MB for {max(1, count // 10)} "
-            f"(target under {MEMORY_TARGET_MB} MB; this benchmark process: {before:.0f} MB)"
+            f"{full:.0f} MB for {count} tenants, {small:.0f} MB for {len(some)} "
+            f"(target under {MEMORY_TARGET_MB} MB)"
+        )
+        memory["peak RSS, two workers"] = (
+            f"{parent:.0f} MB for the parent, {child:.0f} MB for the largest worker "
+            f"({count} tenants; this benchmark process, holding them all: {before:.0f} MB)"
         )
 
     timeline_scenario = tenant(7)
