@@ -9,7 +9,7 @@ from decimal import Decimal
 import matplotlib
 import pytest
 
-from subcommerce import MissingExtra, availability, default_catalog
+from subcommerce import MissingExtra, UnknownReference, availability, default_catalog
 from subcommerce.display import MAX_HTML_ROWS, table_html
 from subcommerce.orders import quote
 from subcommerce.simulate import simulate
@@ -19,6 +19,7 @@ from test_tables import SCENARIO, whatif
 matplotlib.use("Agg")
 
 CATALOG = default_catalog()
+RIGHT = '<td style="text-align: right">'  # numbers and money are right-aligned
 
 
 def three_years():  # type: ignore[no-untyped-def]
@@ -48,7 +49,7 @@ def test_a_ledger_reprs_as_its_size_and_net() -> None:
 def test_a_timeline_shows_its_invoices_with_money_formatted() -> None:
     html = whatif()._repr_html_()
     assert html.startswith('<div class="subcommerce">')
-    assert "<td>341.13 USD</td>" in html
+    assert f"{RIGHT}341.13 USD</td>" in html
     assert "<b>net</b>: 1466.13 USD" in html
     assert "<th>currency</th>" not in html  # the currency is in every amount
 
@@ -56,8 +57,9 @@ def test_a_timeline_shows_its_invoices_with_money_formatted() -> None:
 def test_an_invoice_shows_its_lines() -> None:
     html = whatif().invoices[0]._repr_html_()
     assert "Invoice order-1/2025-06-01 (issued)" in html
-    assert "<td>-300.00 USD</td>" in html
-    assert "<td>205.65 USD</td>" in html
+    assert f"{RIGHT}-300.00 USD</td>" in html
+    assert f"{RIGHT}205.65 USD</td>" in html
+    assert "<th>group_kind</th>" not in html  # a readable subset; the frame has every column
 
 
 def test_a_quote_availability_and_matrix_show_as_tables() -> None:
@@ -72,13 +74,20 @@ def test_a_quote_availability_and_matrix_show_as_tables() -> None:
 
 
 def test_a_long_table_shows_its_ends_and_says_how_many_rows_it_leaves_out() -> None:
-    table = Table("many", (Column("n", "int"),), [{"n": i} for i in range(100)])
+    table = Table("many", (Column("n", "text"),), [{"n": str(i)} for i in range(100)])
     html = table_html(table)
     assert html.count("<tr><td>") == MAX_HTML_ROWS
     assert f"... {100 - MAX_HTML_ROWS} more rows ..." in html
     assert "<td>0</td>" in html
     assert "<td>99</td>" in html
     assert "<td>50</td>" not in html
+
+
+def test_a_table_selects_columns_by_name() -> None:
+    invoices = Table("t", (Column("a", "text"), Column("b", "int")), [{"a": "x", "b": 1}])
+    assert invoices.select("b").rows() == [{"b": 1}]
+    with pytest.raises(UnknownReference, match="no column 'c'; it has a, b"):
+        invoices.select("c")
 
 
 def test_html_escapes_what_it_shows() -> None:

@@ -46,6 +46,22 @@ __all__ = [
 MAX_HTML_ROWS: Final = 30
 
 
+# The columns a notebook shows by default; rows() and to_pandas() keep them all.
+_LINE_VIEW: Final = (
+    "entry_id", "cause", "kind", "quantity", "unit_price", "span_start", "span_end", "days",
+    "period_days", "amount", "currency",
+)  # fmt: skip
+_INVOICE_VIEW: Final = (
+    "invoice_id", "period_start", "period_end", "issued_on", "due_on", "issued", "lines",
+    "charges", "credits", "refunds", "total", "currency",
+)  # fmt: skip
+_QUOTE_VIEW: Final = (
+    "subscription_id", "product_id", "ok", "codes", "term", "billing_frequency",
+    "quantity_before", "quantity", "unit_price", "first_charge", "recurring", "currency",
+    "next_charge_on", "usable_from", "charge_by",
+)  # fmt: skip
+
+
 def money_text(money: Money) -> str:
     """An amount as people read it. The one place to switch to locale formatting."""
     return str(money)
@@ -80,13 +96,19 @@ def table_html(table: Table, *, max_rows: int = MAX_HTML_ROWS) -> str:
         if elided and number == max_rows - max_rows // 5:
             body.append(f'<tr><td colspan="{len(shown)}">... {elided} more rows ...</td></tr>')
         cells = "".join(
-            f"<td>{html.escape(_cell(record.get(c.name), record, c.kind))}</td>" for c in shown
+            f"<td{_RIGHT if c.kind in _NUMBERS else ''}>"
+            f"{html.escape(_cell(record.get(c.name), record, c.kind))}</td>"
+            for c in shown
         )
         body.append(f"<tr>{cells}</tr>")
     return (
         f'<table class="subcommerce {html.escape(table.name)}">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
+
+
+_NUMBERS: Final = frozenset({"money", "int"})
+_RIGHT: Final = ' style="text-align: right"'
 
 
 def _has_money(table: Table) -> bool:
@@ -114,7 +136,8 @@ def invoice_html(invoice: Invoice) -> str:
         ("due on", invoice.due_on.isoformat()),
         ("total", money_text(invoice.total)),
     ]
-    return summary_html(f"Invoice {invoice.id} ({state})", facts, tables.entries_table((invoice,)))
+    lines = tables.entries_table((invoice,)).select(*_LINE_VIEW)
+    return summary_html(f"Invoice {invoice.id} ({state})", facts, lines)
 
 
 def timeline_html(timeline: Timeline) -> str:
@@ -126,7 +149,7 @@ def timeline_html(timeline: Timeline) -> str:
         ("ledger entries", str(len(timeline.ledger.entries))),
         ("net", money_text(timeline.ledger.net)),
     ]
-    shown = [tables.timeline_table(timeline, "invoices")]
+    shown = [tables.timeline_table(timeline, "invoices").select(*_INVOICE_VIEW)]
     if timeline.refused:
         shown.append(tables.timeline_table(timeline, "refusals"))
     return summary_html(f"Timeline {timeline.scenario.name!r}", facts, *shown)
@@ -137,7 +160,8 @@ def quote_html(quote: Quote) -> str:
     facts = [("total", money_text(quote.total)), ("note", quote.note)]
     if not quote.ok:
         facts.append(("refused", ", ".join(r.code.value for r in quote.reasons)))
-    return summary_html(f"Price review {quote.order_id}", facts, tables.quote_table(quote))
+    lines = tables.quote_table(quote).select(*_QUOTE_VIEW)
+    return summary_html(f"Price review {quote.order_id}", facts, lines)
 
 
 def availability_html(availability: Availability) -> str:

@@ -172,6 +172,18 @@ class Table:
     def __len__(self) -> int:
         return len(self.records)
 
+    def select(self, *names: str) -> Table:
+        """The same records with only the columns ``names``, in that order."""
+        by_name = {c.name: c for c in self.columns}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise UnknownReference(
+                f"table {self.name!r} has no column {', '.join(map(repr, missing))}; it has "
+                f"{', '.join(by_name)}"
+            )
+        index = self.index if self.index in names else None
+        return Table(self.name, tuple(by_name[n] for n in names), self.records, index)
+
     def __repr__(self) -> str:
         return f"<Table {self.name!r}: {len(self.records)} rows x {len(self.columns)} columns>"
 
