@@ -84,10 +84,10 @@ def test_a_long_table_shows_its_ends_and_says_how_many_rows_it_leaves_out() -> N
 
 
 def test_a_table_selects_columns_by_name() -> None:
-    invoices = Table("t", (Column("a", "text"), Column("b", "int")), [{"a": "x", "b": 1}])
-    assert invoices.select("b").rows() == [{"b": 1}]
+    table = Table("t", (Column("a", "text"), Column("b", "int")), [{"a": "x", "b": 1}])
+    assert table.select("b").rows() == [{"b": 1}]
     with pytest.raises(UnknownReference, match="no column 'c'; it has a, b"):
-        invoices.select("c")
+        table.select("c")
 
 
 def test_html_escapes_what_it_shows() -> None:
