@@ -287,7 +287,6 @@ if TYPE_CHECKING:
         SubscriptionStatus,
         Tenant,
     )
-    from subcommerce.tables import Table
 
 __version__ = "0.1.0"
 
@@ -458,7 +457,6 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Subscription": ("subcommerce.subscriptions", "Subscription"),
     "SubscriptionStatus": ("subcommerce.subscriptions", "SubscriptionStatus"),
     "Tenant": ("subcommerce.subscriptions", "Tenant"),
-    "Table": ("subcommerce.tables", "Table"),
     "compare_variants": ("subcommerce.batch", "compare"),
     "simulate_bag": ("subcommerce.batch", "simulate_bag"),
     "simulate_many": ("subcommerce.batch", "simulate_many"),
@@ -626,7 +624,6 @@ __all__ = [
     "SubscriptionPurchased",
     "SubscriptionStatus",
     "TAX_NOTE",
-    "Table",
     "Tenant",
     "Term",
     "Timeline",
