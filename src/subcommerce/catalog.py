@@ -63,6 +63,7 @@ __all__ = [
     "Capability",
     "Catalog",
     "DisplayName",
+    "Gender",
     "LicenseUnit",
     "Matrix",
     "MatrixCell",
@@ -97,9 +98,20 @@ class LicenseUnit(enum.StrEnum):
     CAPACITY = "capacity"
 
 
+class Gender(enum.StrEnum):
+    """The grammatical gender of a name, for the words that agree with it (French: « achetée »)."""
+
+    MASCULINE = "masculine"
+    FEMININE = "feminine"
+
+
 @attrs.frozen
 class DisplayName:
-    """A product's name in each language subcommerce speaks.
+    """A product's name in each language subcommerce speaks, and the French name's gender.
+
+    ``fr_gender`` is the grammatical gender of the French name: messages about the product agree
+    with it (« Audioconférence ne peut être achetée … »). The embedded catalogs declare it for
+    every product (docs/catalog.md).
 
     >>> DisplayName("Exchange Online Archiving", "Archivage Exchange Online").get("fr")
     'Archivage Exchange Online'
@@ -107,6 +119,7 @@ class DisplayName:
 
     en: str
     fr: str
+    fr_gender: Gender = attrs.field(default=Gender.MASCULINE, converter=Gender)
 
     def get(self, lang: str = "en") -> str:
         """The name in ``lang`` ("en" or "fr")."""
