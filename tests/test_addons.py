@@ -169,7 +169,7 @@ def test_a_calling_plan_needs_phone_system_first() -> None:
     e3 = sub("s1", "m365-e3")
     before = availability(catalog, tenant(e3), DAY).get("calling-plan-domestic")
     assert before.codes == (ReasonCode.MISSING_CAPABILITY,)
-    assert before.reasons[0].detail == "teams-phone"
+    assert before.reasons[0].capability == "teams-phone"
     phone = sub("s2", "teams-phone-standard", kind=AddonKind.STANDALONE)
     after = availability(catalog, tenant(e3, phone), DAY).get("calling-plan-domestic")
     assert after.available
@@ -195,7 +195,9 @@ def test_an_eligible_base_that_is_not_active_is_named_with_its_status(
 ) -> None:
     item = availability(small_catalog(), tenant(sub("s1", "e3", status=status)), DAY).get("phone")
     assert item.codes == (ReasonCode.ELIGIBLE_BASE_NOT_ACTIVE,)
-    assert item.reasons[0].detail == f"s1 ({status.value})"
+    reason = item.reasons[0]
+    assert (reason.subscriptions, reason.statuses) == (("s1",), (status.value,))
+    assert reason.message().endswith(f"; s1 ({status.value}) is not active")
 
 
 def test_a_trial_counts_as_an_active_base() -> None:
@@ -226,7 +228,7 @@ def test_an_owned_addon_excludes_another_in_both_directions() -> None:
     )
     item = availability(catalog, owns_phone, DAY).get("calling")
     assert item.codes == (ReasonCode.EXCLUDED_BY_OWNED_ADDON,)
-    assert item.reasons[0].detail == "phone"
+    assert item.reasons[0].products == ("phone",)
     owns_calling = tenant(sub("s2", "e3"), sub("c", "calling", kind=AddonKind.STANDALONE))
     assert availability(catalog, owns_calling, DAY).get("phone").codes == (
         ReasonCode.EXCLUDED_BY_OWNED_ADDON,
@@ -247,8 +249,9 @@ def test_the_instance_limit_counts_the_subscriptions_the_tenant_holds() -> None:
     two = (*one, sub("c2", "calling", kind=AddonKind.STANDALONE))
     item = availability(catalog, tenant(*two), DAY).get("calling")
     assert item.codes == (ReasonCode.INSTANCE_LIMIT_REACHED,)
+    assert item.reasons[0].limit == 2
     assert item.reasons[0].message() == (
-        "calling: the tenant already holds the most instances allowed (2)"
+        "calling: the tenant already holds as many as allowed (2 subscriptions)"
     )
 
 
@@ -471,7 +474,7 @@ def test_in_a_mosa_account_an_addon_is_bought_from_a_base_subscription() -> None
     reasons = check_addon_purchase(small_catalog(), E3_TENANT, request, DAY, MOSA)
     assert [r.code for r in reasons] == [ReasonCode.WRONG_PURCHASE_PATH]
     assert "MOSA" in reasons[0].message()
-    assert "compte de facturation MOSA" in reasons[0].message("fr")
+    assert "type de compte MOSA" in reasons[0].message("fr")
     ok = attrs.evolve(request, base_subscription_id="base")
     assert check_addon_purchase(small_catalog(), E3_TENANT, ok, DAY, MOSA) == ()
 
@@ -479,7 +482,8 @@ def test_in_a_mosa_account_an_addon_is_bought_from_a_base_subscription() -> None
 def test_in_an_mca_account_an_addon_is_bought_like_any_other_product() -> None:
     request = AddonPurchase("phone", 5, Term.P1Y, BillingFrequency.MONTHLY, "base")
     reasons = check_addon_purchase(small_catalog(), E3_TENANT, request, DAY, MCA)
-    assert [(r.code, r.detail) for r in reasons] == [(ReasonCode.WRONG_PURCHASE_PATH, "MCA")]
+    assert [(r.code, r.account_type) for r in reasons] == [(ReasonCode.WRONG_PURCHASE_PATH, "mca")]
+    assert "for the account type MCA" in reasons[0].message()
     plain = attrs.evolve(request, base_subscription_id=None)
     new = purchase_addon(small_catalog(), E3_TENANT, plain, DAY, MCA, "new")
     assert new.addon_kind is AddonKind.STANDALONE
@@ -518,13 +522,16 @@ def test_a_base_that_cannot_take_the_addon_is_refused() -> None:
     for base in ("gone", "other", "unknown"):
         request = AddonPurchase("phone", 1, Term.P1Y, BillingFrequency.MONTHLY, base)
         reasons = check_addon_purchase(small_catalog(), t, request, DAY, MOSA)
-        assert [(r.code, r.detail) for r in reasons] == [(ReasonCode.NOT_CONNECTABLE, base)]
+        assert [(r.code, r.subscription) for r in reasons] == [(ReasonCode.NOT_CONNECTABLE, base)]
 
 
 def test_a_term_and_frequency_the_catalog_does_not_offer_is_refused() -> None:
     request = AddonPurchase("phone", 1, Term.P1M, BillingFrequency.MONTHLY, "base")
     reasons = check_addon_purchase(small_catalog(), E3_TENANT, request, DAY, MOSA)
-    assert [(r.code, r.detail) for r in reasons] == [(ReasonCode.NO_MATCHING_OFFER, "P1M, monthly")]
+    assert [(r.code, r.term, r.billing_frequency) for r in reasons] == [
+        (ReasonCode.NO_MATCHING_OFFER, "P1M", "monthly")
+    ]
+    assert reasons[0].message().endswith("(1 month, billed monthly)")
 
 
 def test_a_currency_the_offer_is_not_priced_in_is_refused() -> None:
@@ -536,17 +543,19 @@ def test_a_currency_the_offer_is_not_priced_in_is_refused() -> None:
 def test_a_per_user_addon_cannot_have_more_licenses_than_its_base() -> None:
     request = AddonPurchase("phone", 11, Term.P1Y, BillingFrequency.MONTHLY, "base")
     reasons = check_addon_purchase(small_catalog(), E3_TENANT, request, DAY, MOSA)
-    assert [(r.code, r.detail) for r in reasons] == [
-        (ReasonCode.ADDON_EXCEEDS_BASE, "11 asked, 10 left on base")
+    assert [(r.code, r.count, r.limit, r.subscriptions) for r in reasons] == [
+        (ReasonCode.ADDON_EXCEEDS_BASE, 11, 10, ("base",))
     ]
     owned = tenant(
         sub("base", "e3", quantity=10),
         sub("p", "phone", quantity=7, kind=AddonKind.STANDALONE, parent="base"),
     )
     four = AddonPurchase("phone", 4, Term.P1Y, BillingFrequency.MONTHLY, "base")
-    assert [r.detail for r in check_addon_purchase(small_catalog(), owned, four, DAY, MOSA)] == [
-        "4 asked, 3 left on base"
-    ]
+    refused = check_addon_purchase(small_catalog(), owned, four, DAY, MOSA)
+    assert [(r.count, r.limit) for r in refused] == [(4, 3)]
+    assert refused[0].message() == (
+        "phone: 4 licenses asked, more than its base subscriptions hold (3 left on base)"
+    )
 
 
 def test_without_a_base_the_bound_is_every_eligible_license_the_tenant_has() -> None:
@@ -559,9 +568,10 @@ def test_without_a_base_the_bound_is_every_eligible_license_the_tenant_has() -> 
     assert check_addon_purchase(small_catalog(), t, nine, DAY, MCA) == ()
     ten = attrs.evolve(nine, quantity=10)
     reasons = check_addon_purchase(small_catalog(), t, ten, DAY, MCA)
-    assert [(r.code, r.detail) for r in reasons] == [
-        (ReasonCode.ADDON_EXCEEDS_BASE, "10 asked, 9 left on a, b")
+    assert [(r.code, r.count, r.limit, r.subscriptions) for r in reasons] == [
+        (ReasonCode.ADDON_EXCEEDS_BASE, 10, 9, ("a", "b"))
     ]
+    assert reasons[0].message().endswith("(9 left on a and b)")
 
 
 def test_capacity_addons_and_unbounded_addons_are_not_limited_by_licenses() -> None:

@@ -162,7 +162,7 @@ def test_demo_runs_the_small_business_scenario_and_prints_its_invoices() -> None
 def test_demo_shows_the_refused_request_with_its_reason() -> None:
     text = run("demo")
     assert "refused" in text
-    assert "the new total is below the 12 licenses assigned; unassign first" in text
+    assert "the new total is below the 12 licenses assigned; unassign some first" in text
 
 
 def test_demo_text_of_the_scenario_is_the_same_on_every_run() -> None:

@@ -384,7 +384,8 @@ def test_a_trial_extends_only_within_its_last_15_days() -> None:
     extend = ExtendTrial(actor=ADMIN, as_of=D0 + timedelta(days=14), subscription_id="t1")
     refused = check(tenant, extend)
     assert [r.code for r in refused] == [Code.TRIAL_EXTENSION_NOT_ALLOWED]
-    assert "2025-03-16" in refused[0].detail
+    assert (refused[0].on, refused[0].window) == (date(2025, 3, 16), 15)
+    assert refused[0].message().endswith("only in its last 15 days, from March 16, 2025")
     extended = run(tenant, attrs.evolve(extend, as_of=D0 + timedelta(days=15)))
     assert extended.subscription("t1").trial_end == D0 + timedelta(days=60)
 
@@ -393,7 +394,9 @@ def test_a_trial_extends_once() -> None:
     extend = ExtendTrial(actor=ADMIN, as_of=D0 + timedelta(days=20), subscription_id="t1")
     tenant = run(_trial(mosa_tenant()), extend)
     again = attrs.evolve(extend, as_of=D0 + timedelta(days=50))
-    assert [r.detail for r in check(tenant, again)] == ["the trial was already extended"]
+    assert [(r.code, r.limit) for r in check(tenant, again)] == [
+        (Code.TRIAL_EXTENSION_NOT_ALLOWED, 1)
+    ]
 
 
 def test_only_a_trial_can_be_extended() -> None:
@@ -485,7 +488,7 @@ def test_the_customer_cannot_remove_a_traditional_addon() -> None:
     assert codes(tenant, _cancel(sub="trad")) == {Code.TRADITIONAL_ADDON_REMOVAL}
     assert codes(tenant, _rb(False, sub="trad")) == {Code.TRADITIONAL_ADDON_REMOVAL}
     message = check(tenant, _cancel(sub="trad"))[0].message()
-    assert message == "subscription trad is a traditional add-on; only support can remove it"
+    assert message == "Subscription trad is a traditional add-on; only support can remove it"
 
 
 def test_support_can_remove_a_traditional_addon() -> None:

@@ -159,7 +159,7 @@ def test_an_unchanged_total_is_refused() -> None:
     tenant = _bought(mosa_tenant(), 100)
     refused = check(tenant, _change(100))
     assert [r.code for r in refused] == [Code.QUANTITY_UNCHANGED]
-    assert refused[0].message("fr") == "subscription s1 a déjà 100 licences"
+    assert refused[0].message("fr") == "L'abonnement s1 a déjà 100 licences"
 
 
 def test_the_total_never_goes_below_the_assigned_licenses() -> None:
@@ -225,7 +225,7 @@ def test_licenses_of_a_subscription_that_is_not_active_cannot_change() -> None:
     )
     later = date(2025, 4, 5)  # the one-month term ended on April 1
     assert codes(tenant, _change(12, later)) == {Code.NOT_ACTIVE}
-    assert check(tenant, _change(12, later))[0].detail == "expired"
+    assert check(tenant, _change(12, later))[0].status == "expired"
 
 
 def test_an_end_of_sale_product_gets_no_more_licenses_but_can_lose_some() -> None:
@@ -261,7 +261,8 @@ def test_each_addition_of_licenses_opens_its_own_window() -> None:
     assert codes(tenant, _change(10, within)) == set()
     refused = check(tenant, _change(9, within))
     assert [r.code for r in refused] == [Code.OUTSIDE_CANCELLATION_WINDOW]
-    assert refused[0].detail.endswith("5 can be removed now")
+    assert (refused[0].count, refused[0].window) == (5, 7)
+    assert refused[0].message().endswith("within 7 days of buying them; 5 can be removed now")
     assert codes(tenant, _change(14, added + timedelta(days=7))) == {
         Code.OUTSIDE_CANCELLATION_WINDOW
     }
@@ -325,7 +326,7 @@ def test_capacity_shrinks_at_once_even_below_what_is_in_use() -> None:
 def test_licenses_are_assigned_only_up_to_those_purchased() -> None:
     tenant = run(_bought(mosa_tenant(), 10), _assign(8))
     refused = check(tenant, _assign(3))
-    assert [(r.code, r.detail) for r in refused] == [(Code.NOT_ENOUGH_LICENSES, "2")]
+    assert [(r.code, r.count) for r in refused] == [(Code.NOT_ENOUGH_LICENSES, 2)]
 
 
 def test_only_assigned_licenses_can_be_unassigned() -> None:

@@ -51,8 +51,9 @@ MPA (partner) accounts are treated like MCA: an ASSUMPTION, no source describes 
 >>> item = availability(catalog, expired, date(2025, 6, 1)).get("lockbox")
 >>> item.available, item.codes
 (False, (<ReasonCode.ELIGIBLE_BASE_NOT_ACTIVE: 'eligible_base_not_active'>,))
->>> explain(item.reasons[0], catalog, "fr")
-"Référentiel nécessite un abonnement éligible actif ; s1 (expired) n'est pas actif"
+>>> print(explain(item.reasons[0], catalog, "fr"))
+Référentiel nécessite un abonnement actif à un plan sur lequel il est vendu ;
+s1 (expiré) n'est pas actif
 """
 
 from __future__ import annotations
@@ -345,30 +346,44 @@ def _addon_availability(
     reasons: list[Reason] = []
     subject = addon.id
     if addon.sold_from is not None and as_of < addon.sold_from:
-        reasons.append(Reason(ReasonCode.NOT_YET_ON_SALE, subject, addon.sold_from.isoformat()))
+        reasons.append(Reason(ReasonCode.NOT_YET_ON_SALE, product=subject, on=addon.sold_from))
     if addon.sold_until is not None and as_of >= addon.sold_until:
-        reasons.append(Reason(ReasonCode.END_OF_SALE, subject, addon.sold_until.isoformat()))
+        reasons.append(Reason(ReasonCode.END_OF_SALE, product=subject, on=addon.sold_until))
     eligible = view.eligible(addon)
     active = tuple(s.id for s in eligible if s.status.is_active)
     if not eligible:
-        reasons.append(Reason(ReasonCode.NO_ELIGIBLE_BASE, subject, ", ".join(addon.available_on)))
+        reasons.append(
+            Reason(ReasonCode.NO_ELIGIBLE_BASE, product=subject, products=addon.available_on)
+        )
     elif not active:
-        detail = ", ".join(f"{s.id} ({s.status.value})" for s in eligible)
-        reasons.append(Reason(ReasonCode.ELIGIBLE_BASE_NOT_ACTIVE, subject, detail))
+        reasons.append(
+            Reason(
+                ReasonCode.ELIGIBLE_BASE_NOT_ACTIVE,
+                product=subject,
+                subscriptions=[s.id for s in eligible],
+                statuses=[s.status for s in eligible],
+            )
+        )
     for capability in addon.requires:
         if capability not in view.capabilities:
-            reasons.append(Reason(ReasonCode.MISSING_CAPABILITY, subject, capability))
+            reasons.append(
+                Reason(ReasonCode.MISSING_CAPABILITY, product=subject, capability=capability)
+            )
     if view.held:
         for other in sorted(catalog.exclusions(addon.id)):
             if other in view.held:
-                reasons.append(Reason(ReasonCode.EXCLUDED_BY_OWNED_ADDON, subject, other))
+                reasons.append(
+                    Reason(ReasonCode.EXCLUDED_BY_OWNED_ADDON, product=subject, products=(other,))
+                )
         limit = addon.max_instances
         if limit is not None and len(view.held.get(addon.id, ())) >= limit:
-            reasons.append(Reason(ReasonCode.INSTANCE_LIMIT_REACHED, subject, str(limit)))
+            reasons.append(Reason(ReasonCode.INSTANCE_LIMIT_REACHED, product=subject, limit=limit))
     if cur is not None and not any(
         offer.is_valid_on(as_of) and offer.prices.get(cur) is not None for offer in addon.offers
     ):
-        reasons.append(Reason(ReasonCode.NOT_OFFERED_IN_CURRENCY, subject, cur.code))
+        reasons.append(
+            Reason(ReasonCode.NOT_OFFERED_IN_CURRENCY, product=subject, currency=cur.code)
+        )
     kind = addon_kind_for_purchase(as_of, addon.kind)
     if reasons:
         return AddonAvailability(addon.id, kind, (), tuple(reasons))
@@ -376,10 +391,9 @@ def _addon_availability(
 
 
 def explain(reason: Reason, catalog: Catalog, lang: str = "en") -> str:
-    """The reason's message in ``lang``, with the catalog's display names instead of ids."""
-    subject = catalog.name_of(reason.subject, lang)
-    detail = ", ".join(catalog.name_of(part, lang) for part in reason.detail.split(", "))
-    return attrs.evolve(reason, subject=subject, detail=detail).message(lang)
+    """The reason's message in ``lang``, with the catalog's display names instead of ids (and
+    the French agreement their gender asks for): ``reason.message(lang, catalog)``."""
+    return reason.message(lang, catalog)
 
 
 # -- purchase paths --------------------------------------------------------------------------
@@ -442,27 +456,45 @@ def check_addon_purchase(
     base: Subscription | None = None
     if account is BillingAccountType.MOSA:
         if request.base_subscription_id is None:
-            reasons.append(Reason(ReasonCode.WRONG_PURCHASE_PATH, subject, "MOSA"))
+            reasons.append(
+                Reason(ReasonCode.WRONG_PURCHASE_PATH, product=subject, account_type=account)
+            )
         else:
             base = next((s for s in active if s.id == request.base_subscription_id), None)
             if base is None:
                 reasons.append(
-                    Reason(ReasonCode.NOT_CONNECTABLE, subject, request.base_subscription_id)
+                    Reason(
+                        ReasonCode.NOT_CONNECTABLE,
+                        product=subject,
+                        subscription=request.base_subscription_id,
+                    )
                 )
     elif request.base_subscription_id is not None:
-        reasons.append(Reason(ReasonCode.WRONG_PURCHASE_PATH, subject, account.name))
+        reasons.append(
+            Reason(ReasonCode.WRONG_PURCHASE_PATH, product=subject, account_type=account)
+        )
     if addon.offers:
         offer = catalog.offer(addon.id, request.term, request.billing_frequency, as_of)
         if offer is None:
-            detail = f"{request.term.value}, {request.billing_frequency.value}"
-            reasons.append(Reason(ReasonCode.NO_MATCHING_OFFER, subject, detail))
+            reasons.append(
+                Reason(
+                    ReasonCode.NO_MATCHING_OFFER,
+                    product=subject,
+                    term=request.term,
+                    billing_frequency=request.billing_frequency,
+                )
+            )
         elif (
             request.currency is not None
             and offer.price(request.currency) is None
             and ReasonCode.NOT_OFFERED_IN_CURRENCY not in item.codes
         ):
             reasons.append(
-                Reason(ReasonCode.NOT_OFFERED_IN_CURRENCY, subject, request.currency.code)
+                Reason(
+                    ReasonCode.NOT_OFFERED_IN_CURRENCY,
+                    product=subject,
+                    currency=request.currency.code,
+                )
             )
     if addon.unit is LicenseUnit.PER_USER and addon.bounded_by_base and active:
         reasons.extend(_quantity_bound(addon, request, view, active, base))
@@ -479,14 +511,21 @@ def _quantity_bound(
     owned = view.held.get(addon.id, [])
     if base is not None:
         room = base.quantity - sum(s.quantity for s in owned if s.parent_id == base.id)
-        where = base.id
+        where = [base.id]
     else:
         room = sum(s.quantity for s in active) - sum(s.quantity for s in owned)
-        where = ", ".join(s.id for s in active)
+        where = [s.id for s in active]
     if request.quantity <= room:
         return []
-    detail = f"{request.quantity} asked, {max(room, 0)} left on {where}"
-    return [Reason(ReasonCode.ADDON_EXCEEDS_BASE, addon.id, detail)]
+    return [
+        Reason(
+            ReasonCode.ADDON_EXCEEDS_BASE,
+            product=addon.id,
+            count=request.quantity,
+            limit=max(room, 0),
+            subscriptions=where,
+        )
+    ]
 
 
 def purchase_addon(

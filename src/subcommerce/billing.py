@@ -439,7 +439,7 @@ def authorize(
     if principal == MICROSOFT or action in _MICROSOFT_ONLY:
         if principal == MICROSOFT and action in _MICROSOFT_ONLY:
             return ()
-        return (Reason(ReasonCode.NOT_AUTHORIZED, principal, action.phrase),)
+        return (Reason(ReasonCode.NOT_AUTHORIZED, principal=principal, action=action),)
     if account is not None:
         mca = account.type.has_profiles
         for assignment in account.roles_of(principal):
@@ -448,4 +448,4 @@ def authorize(
                 allowed = allowed & _ADMIN_ROLE_ACTIONS_UNDER_MCA
             if action in allowed and assignment.covers(billing_profile_id, invoice_section_id):
                 return ()
-    return (Reason(ReasonCode.NOT_AUTHORIZED, principal, action.phrase),)
+    return (Reason(ReasonCode.NOT_AUTHORIZED, principal=principal, action=action),)

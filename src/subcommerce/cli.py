@@ -4,9 +4,14 @@
 mid-period and an add-on, one request refused) and prints its invoices; ``demo --proration``
 prints the proration what-if (5 licenses bought on the 15th, explained line by line).
 ``python -m subcommerce simulate FILE`` runs a scenario of your own (TOML or JSON, see
-docs/scenarios.md). ``python -m subcommerce catalog`` prints which add-on can be bought on which
-plan (``--lang fr``, ``--json``). ``--json`` output is byte-identical for the same input.
+docs/scenarios.md). ``python -m subcommerce quote FILE`` prints the price review of a cart file's
+order (docs/quote.md). ``python -m subcommerce catalog`` prints which add-on can be bought on which
+plan. ``--json`` output is byte-identical for the same input.
 ``python -m subcommerce schema KIND`` prints the JSON Schema of a kind of document (docs/wire.md).
+
+Every command takes ``--lang`` (any language with a message catalog: ``en``, ``fr``): its words
+come from the gettext catalogs, its money, dates and numbers from CLDR for that locale. Without
+it, the output is English with ISO dates and amounts such as ``191.13 USD``, stable for scripts.
 """
 
 from __future__ import annotations
@@ -16,24 +21,104 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from typing import TextIO
+
+import attrs
+from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from subcommerce._builtin import BUILTIN_CATALOGS, builtin_catalog, default_catalog, parse_catalog
 from subcommerce._convert import dump_catalog, to_data
 from subcommerce._scenario import demo_scenario, parse_scenario, scenario_catalog
 from subcommerce._schema import SCHEMA_KINDS, schema
-from subcommerce.addons import explain
+from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog, MatrixCell
 from subcommerce.commands import ChangeLicenseQuantity
-from subcommerce.errors import InvalidDate, SubcommerceError, UnknownReference
-from subcommerce.invoices import TAX_NOTE, Invoice, LedgerEntry
-from subcommerce.money import Money
-from subcommerce.orders import AddAddon, ChangeLicenses, NewSubscription, PlaceOrder
-from subcommerce.periods import BillingFrequency, Period
-from subcommerce.proration import PRESETS, ProratedLine, credit_and_rebill, prorate
+from subcommerce.errors import (
+    InvalidCommand,
+    InvalidDate,
+    Reason,
+    Refused,
+    SubcommerceError,
+    UnknownReference,
+)
+from subcommerce.formatting import format_amount, format_date, format_money, format_number
+from subcommerce.invoices import EntryCause, Invoice, LedgerEntry
+from subcommerce.messages import languages, translations
+from subcommerce.money import Money, RoundingMode
+from subcommerce.orders import (
+    AddAddon,
+    CartLine,
+    NewSubscription,
+    PlaceOrder,
+    Quote,
+    quote,
+)
+from subcommerce.periods import BillingFrequency, Period, Term
+from subcommerce.proration import PRESETS, LineKind, ProratedLine, credit_and_rebill, prorate
 from subcommerce.simulate import Scenario, Step, Timeline, simulate
+from subcommerce.subscriptions import SubscriptionStatus
 
 __all__ = ["main"]
+
+
+class _Say:
+    """The reader's language and locale: words from the message catalogs, values from CLDR.
+
+    ``lang`` None is the plain form scripts rely on: English words, ISO dates and amounts as
+    ``191.13 USD``, the same bytes on every run and machine.
+    """
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+        self.t = translations(lang or "en")
+
+    def _(self, msgid: str, **values: object) -> str:
+        text = self.t.gettext(msgid)
+        return text.format(**values) if values else text
+
+    def _n(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return self.t.ngettext(singular, plural, n).format(n=self.number(n), **values)
+
+    def money(self, money: Money | None) -> str:
+        if money is None:
+            return "-"
+        return str(money) if self.lang is None else format_money(money, self.lang)
+
+    def amount(self, money: Money | None) -> str:
+        if money is None:
+            return "-"
+        return str(money.amount) if self.lang is None else format_amount(money, self.lang)
+
+    def day(self, day: date | None) -> str:
+        if day is None:
+            return "-"
+        return day.isoformat() if self.lang is None else format_date(day, self.lang, "medium")
+
+    def number(self, n: int) -> str:
+        return str(n) if self.lang is None else format_number(n, self.lang)
+
+    def term(self, term: Term) -> str:
+        if self.lang is None:
+            return term.value
+        unit, value = {
+            Term.P1M: ("duration-month", 1),
+            Term.P1Y: ("duration-year", 1),
+            Term.P3Y: ("duration-year", 3),
+        }[term]
+        return format_unit(value, unit, length="long", locale=self.lang)
+
+    def period(self, period: Period) -> str:
+        if self.lang is None:
+            return str(period)
+        return f"{self.day(period.start)} – {self.day(period.end)}"
+
+    def reason(self, reason: Reason, catalog: Catalog | None) -> str:
+        return reason.message(self.lang or "en", catalog)
+
+    def name(self, catalog: Catalog, some_id: str) -> str:
+        return catalog.name_of(some_id, "fr" if self.lang and self.lang.startswith("fr") else "en")
 
 
 def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
@@ -54,31 +139,116 @@ def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
         out.write(fmt(row) + "\n")
 
 
+_NUMBER_MARKS = str.maketrans("", "", "-.,/ \u00a0\u202f\u2212>")
+
+
 def _is_number(text: str) -> bool:
-    return text.replace("-", "").replace(".", "").replace("/", "").replace(" ", "").isdigit()
+    return text.translate(_NUMBER_MARKS).isdigit()
 
 
-def _line_row(line: ProratedLine) -> list[str]:
+def _kind(say: _Say, kind: LineKind) -> str:
+    words = {
+        LineKind.CHARGE: say._("charge"),
+        LineKind.CREDIT: say._("credit"),
+        LineKind.REBILL: say._("rebill"),
+        LineKind.REFUND: say._("refund"),
+    }
+    return words[kind]
+
+
+def _cause(say: _Say, cause: EntryCause) -> str:
+    words = {
+        EntryCause.OPENING: say._("opening"),
+        EntryCause.PURCHASE: say._("purchase"),
+        EntryCause.PERIOD: say._("period"),
+        EntryCause.LICENSE_CHANGE: say._("license change"),
+        EntryCause.CANCELLATION: say._("cancellation"),
+    }
+    return words[cause]
+
+
+def _line_row(say: _Say, line: ProratedLine) -> list[str]:
     return [
-        line.kind.value,
-        str(line.quantity),
-        str(line.unit_price.amount),
-        str(line.span),
+        _kind(say, line.kind),
+        say.number(line.quantity),
+        say.amount(line.unit_price),
+        say.period(line.span),
         f"{line.days}/{line.period_days}",
-        _exact(line),
-        str(line.amount.amount),
+        _exact(say, line),
+        say.amount(line.amount),
     ]
 
 
-def _exact(line: ProratedLine) -> str:
+def _exact(say: _Say, line: ProratedLine) -> str:
     """The exact value to six decimals, truncated, with '...' when it goes on."""
-    return line.exact_text()
+    text = line.exact_text()
+    if say.lang is None:
+        return text
+    digits, dots, _ = text.partition("...")
+    places = len(digits.partition(".")[2])
+    number = format_decimal(
+        Decimal(digits), format=f"#,##0.{'0' * places}" if places else "#,##0", locale=say.lang
+    )
+    return number + ("…" if dots else "")
 
 
-HEADER = ["line", "qty", "unit price", "span", "days", "exact", "amount"]
+def _explain(say: _Say, line: ProratedLine) -> str:
+    """How a line's amount was reached, in the reader's language (the core's ``explain()`` is
+    English, for logs)."""
+    if say.lang is None:
+        return line.explain()
+    values = {
+        "kind": _kind(say, line.kind),
+        "quantity": say.number(line.quantity),
+        "price": say.money(line.unit_price),
+        "days": line.days,
+        "period_days": line.period_days,
+        "span": say.period(line.span),
+        "period": say.period(line.service_period),
+        "exact": _exact(say, line),
+        "amount": say.money(line.amount),
+        "convention": line.convention.name,
+        "mode": _mode(say, line.convention.mode),
+    }
+    if line.sign < 0:
+        return say._(
+            "{kind}: -({quantity} x {price} x {days}/{period_days} days [{span} of {period}]) "
+            "= {exact} -> {amount} ({convention}, {mode})",
+            **values,
+        )
+    return say._(
+        "{kind}: {quantity} x {price} x {days}/{period_days} days [{span} of {period}] "
+        "= {exact} -> {amount} ({convention}, {mode})",
+        **values,
+    )
 
 
-def _proration_demo(out: TextIO, as_json: bool) -> int:
+def _mode(say: _Say, mode: RoundingMode) -> str:
+    words = {
+        RoundingMode.HALF_EVEN: say._("rounded half to even"),
+        RoundingMode.HALF_UP: say._("rounded half up"),
+        RoundingMode.HALF_DOWN: say._("rounded half down"),
+        RoundingMode.DOWN: say._("rounded toward zero"),
+        RoundingMode.UP: say._("rounded away from zero"),
+        RoundingMode.FLOOR: say._("rounded down"),
+        RoundingMode.CEILING: say._("rounded up"),
+    }
+    return words[mode]
+
+
+def _header(say: _Say) -> list[str]:
+    return [
+        say._("line"),
+        say._("qty"),
+        say._("unit price"),
+        say._("span"),
+        say._("days"),
+        say._("exact"),
+        say._("amount"),
+    ]
+
+
+def _proration_demo(out: TextIO, as_json: bool, say: _Say) -> int:
     """100 licenses at 36.00 USD a month; 5 more bought on the 15th of a 31-day period."""
     price = Money.of("36.00", "USD")
     period = Period(date(2025, 1, 1), date(2025, 2, 1))
@@ -96,29 +266,48 @@ def _proration_demo(out: TextIO, as_json: bool) -> int:
         out.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
         return 0
     out.write(
-        "What-if: 100 licenses at 36.00 USD a month, billing period "
-        f"{period} ({period.days} days);\n5 more bought on {change.isoformat()}. "
-        "Amounts in USD, taxes excluded; list prices for a what-if, not a quote.\n\n"
+        say._(
+            "What-if: 100 licenses at {price} a month, billing period {period} ({days} days);\n"
+            "5 more bought on {change}. Amounts in {currency}, taxes excluded; list prices for "
+            "a what-if, not a quote.",
+            price=say.money(price),
+            period=say.period(period),
+            days=period.days,
+            change=say.day(change),
+            currency=price.currency.code,
+        )
+        + "\n\n"
     )
-    out.write("The prorated charge for the 5 new licenses (exact, then rounded once):\n")
-    _table([HEADER, _line_row(purchase)], out)
-    out.write(f"  {purchase.explain()}\n\n")
-    out.write("As Microsoft bills the change: credit the period, rebill old and new quantities:\n")
-    _table([HEADER, *(_line_row(line) for line in adjustment.lines)], out)
-    for line in adjustment.lines:
-        out.write(f"  {line.explain()}\n")
     out.write(
-        f"\nNet of the change: {adjustment.net}  (= the prorated charge {purchase.amount})\n\n"
+        say._("The prorated charge for the 5 new licenses (exact, then rounded once):") + "\n"
     )
-    out.write("The same change under each proration convention:\n")
-    rows = [["convention", "net", "lines", "source"]]
+    _table([_header(say), _line_row(say, purchase)], out)
+    out.write(f"  {_explain(say, purchase)}\n\n")
+    out.write(
+        say._("As Microsoft bills the change: credit the period, rebill old and new quantities:")
+        + "\n"
+    )
+    _table([_header(say), *(_line_row(say, line) for line in adjustment.lines)], out)
+    for line in adjustment.lines:
+        out.write(f"  {_explain(say, line)}\n")
+    out.write(
+        "\n"
+        + say._(
+            "Net of the change: {net}  (= the prorated charge {charge})",
+            net=say.money(adjustment.net),
+            charge=say.money(purchase.amount),
+        )
+        + "\n\n"
+    )
+    out.write(say._("The same change under each proration convention:") + "\n")
+    rows = [[say._("convention"), say._("net"), say._("lines"), say._("source")]]
     for convention in PRESETS.values():
         adj = credit_and_rebill(original, change, 105, convention=convention)
         rows.append(
             [
                 convention.name,
-                str(adj.net.amount),
-                " ".join(str(x.amount.amount) for x in adj.lines),
+                say.amount(adj.net),
+                " ".join(say.amount(x.amount) for x in adj.lines),
                 convention.source[:60] + ("..." if len(convention.source) > 60 else ""),
             ]
         )
@@ -147,208 +336,444 @@ def _until(text: str | None) -> date | None:
         raise InvalidDate(f"--until {text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def _run_scenario(scenario: Scenario, until: str | None, out: TextIO, as_json: bool) -> int:
+def _run_scenario(
+    scenario: Scenario, until: str | None, out: TextIO, as_json: bool, say: _Say
+) -> int:
     catalog = scenario_catalog(scenario.catalog)
     timeline = simulate(scenario, _until(until), catalog=catalog)
     if as_json:
         payload = {"timeline": to_data(timeline)}
         out.write(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         return 0
-    _timeline_text(timeline, catalog, out)
+    _timeline_text(timeline, catalog, out, say)
     return 0
 
 
-_BILLED = {
-    BillingFrequency.MONTHLY: "monthly",
-    BillingFrequency.ANNUAL: "annually",
-    BillingFrequency.ONCE: "once for the term",
-}
+def _billed(say: _Say, frequency: BillingFrequency) -> str:
+    words = {
+        BillingFrequency.MONTHLY: say._("monthly"),
+        BillingFrequency.ANNUAL: say._("annually"),
+        BillingFrequency.ONCE: say._("once for the term"),
+    }
+    return words[frequency]
 
 
-def _step_text(step: Step, catalog: Catalog) -> str:
+def _status(say: _Say, status: SubscriptionStatus) -> str:
+    words = {
+        SubscriptionStatus.TRIAL: say._("trial"),
+        SubscriptionStatus.ACTIVE: say._("active"),
+        SubscriptionStatus.EXPIRED: say._("expired"),
+        SubscriptionStatus.DISABLED: say._("disabled"),
+        SubscriptionStatus.DELETED: say._("deleted"),
+        SubscriptionStatus.SUSPENDED: say._("suspended"),
+    }
+    return words[status]
+
+
+def _payment(say: _Say, method: PaymentMethod | None) -> str:
+    words = {
+        PaymentMethod.CARD: say._("card"),
+        PaymentMethod.BANK_ACCOUNT: say._("bank account"),
+        PaymentMethod.INVOICE: say._("invoice"),
+    }
+    return say._("none on file") if method is None else words[method]
+
+
+def _line_text(say: _Say, line: CartLine, catalog: Catalog) -> str:
+    if isinstance(line, NewSubscription):
+        return say._(
+            "buy {quantity} x {product} ({term}, billed {billed})",
+            quantity=say.number(line.quantity),
+            product=say.name(catalog, line.product_id),
+            term=say.term(line.term),
+            billed=_billed(say, line.billing_frequency),
+        )
+    if isinstance(line, AddAddon):
+        values = {
+            "quantity": say.number(line.quantity),
+            "product": say.name(catalog, line.addon_id),
+            "term": say.term(line.term),
+            "billed": _billed(say, line.billing_frequency),
+        }
+        if line.base_subscription_id:
+            return say._(
+                "add {quantity} x {product} ({term}, billed {billed}) from {base}",
+                base=line.base_subscription_id,
+                **values,
+            )
+        return say._("add {quantity} x {product} ({term}, billed {billed})", **values)
+    return say._n(
+        "{subscription}: total of {n} license",
+        "{subscription}: total of {n} licenses",
+        line.quantity,
+        subscription=line.subscription_id,
+    )
+
+
+def _step_text(say: _Say, step: Step, catalog: Catalog) -> str:
     if isinstance(step, PlaceOrder):
-        parts = []
-        for line in step.cart.lines:
-            if isinstance(line, NewSubscription):
-                parts.append(
-                    f"buy {line.quantity} x {catalog.name_of(line.product_id)} "
-                    f"({line.term.value}, billed {_BILLED[line.billing_frequency]})"
-                )
-            elif isinstance(line, AddAddon):
-                base = f" from {line.base_subscription_id}" if line.base_subscription_id else ""
-                parts.append(
-                    f"add {line.quantity} x {catalog.name_of(line.addon_id)} "
-                    f"({line.term.value}, billed {_BILLED[line.billing_frequency]}){base}"
-                )
-            elif isinstance(line, ChangeLicenses):
-                parts.append(f"{line.subscription_id}: total of {line.quantity} licenses")
-        return "order: " + "; ".join(parts)
-    name = "".join(f" {c.lower()}" if c.isupper() else c for c in type(step).__name__).strip()
+        parts = [_line_text(say, line, catalog) for line in step.cart.lines]
+        return say._("order: {lines}", lines="; ".join(parts))
     if isinstance(step, ChangeLicenseQuantity):
-        return f"{name}: {step.subscription_id} to a total of {step.quantity} licenses"
+        return say._n(
+            "change license quantity: {subscription} to a total of {n} license",
+            "change license quantity: {subscription} to a total of {n} licenses",
+            step.quantity,
+            subscription=step.subscription_id,
+        )
+    words = {
+        "PurchaseSubscription": say._("purchase subscription"),
+        "StartTrial": say._("start trial"),
+        "AssignLicenses": say._("assign licenses"),
+        "UnassignLicenses": say._("unassign licenses"),
+        "CancelSubscription": say._("cancel subscription"),
+        "SetRecurringBilling": say._("set recurring billing"),
+        "ExtendTrial": say._("extend trial"),
+        "CompleteCreditCheck": say._("complete credit check"),
+        "Reactivate": say._("reactivate"),
+        "ChangeBillingFrequency": say._("change billing frequency"),
+        "ChangeTerm": say._("change term"),
+        "SetPaymentMethod": say._("set payment method"),
+        "GrantRole": say._("grant role"),
+    }
+    kind = type(step).__name__
+    name = words.get(kind, kind)
     target = getattr(step, "subscription_id", None)
     return f"{name}: {target}" if target else name
 
 
-def _amount(money: Money | None) -> str:
-    return "-" if money is None else str(money.amount)
-
-
-def _day(day: date | None) -> str:
-    return "-" if day is None else day.isoformat()
-
-
-def _entry_row(entry: LedgerEntry) -> list[str]:
+def _entry_row(say: _Say, entry: LedgerEntry) -> list[str]:
     line = entry.line
     return [
         entry.id,
-        f"{entry.cause.value.replace('_', ' ')} {line.kind.value}",
-        str(line.quantity),
-        str(line.unit_price.amount),
-        str(line.span),
+        say._("{cause} {kind}", cause=_cause(say, entry.cause), kind=_kind(say, line.kind)),
+        say.number(line.quantity),
+        say.amount(line.unit_price),
+        say.period(line.span),
         f"{line.days}/{line.period_days}",
-        str(line.amount.amount),
+        say.amount(line.amount),
     ]
 
 
-_INVOICE_HEADER = ["entry", "line", "qty", "unit price", "service", "days", "amount"]
-
-
-def _invoice_text(invoice: Invoice, out: TextIO) -> None:
-    group = "order" if invoice.group.kind == "order" else "billing profile"
-    state = "Invoice" if invoice.issued else "Open statement"
-    out.write(
-        f"{state} {invoice.id}: {invoice.account_type.name} {group} {invoice.group.id}, "
-        f"billing period {invoice.period}\n"
+def _invoice_head(say: _Say, invoice: Invoice) -> str:
+    values = {
+        "id": invoice.id,
+        "account": invoice.account_type.name,
+        "group": invoice.group.id,
+        "period": say.period(invoice.period),
+    }
+    if invoice.group.kind == "order":
+        if invoice.issued:
+            return say._("Invoice {id}: {account} order {group}, billing period {period}", **values)
+        return say._(
+            "Open statement {id}: {account} order {group}, billing period {period}", **values
+        )
+    if invoice.issued:
+        return say._(
+            "Invoice {id}: {account} billing profile {group}, billing period {period}", **values
+        )
+    return say._(
+        "Open statement {id}: {account} billing profile {group}, billing period {period}",
+        **values,
     )
-    method = invoice.payment_method.value if invoice.payment_method else "none on file"
-    dated = "dated" if invoice.issued else "to be dated"
-    out.write(
-        f"{dated} {invoice.issued_on.isoformat()}, due {invoice.due_on.isoformat()}, "
-        f"payment method: {method}\n"
+
+
+def _invoice_text(say: _Say, invoice: Invoice, out: TextIO) -> None:
+    out.write(_invoice_head(say, invoice) + "\n")
+    dates = {
+        "issued": say.day(invoice.issued_on),
+        "due": say.day(invoice.due_on),
+        "method": _payment(say, invoice.payment_method),
+    }
+    if invoice.issued:
+        out.write(say._("dated {issued}, due {due}, payment method: {method}", **dates) + "\n")
+    else:
+        out.write(
+            say._("to be dated {issued}, due {due}, payment method: {method}", **dates) + "\n"
+        )
+    header = [
+        say._("entry"),
+        say._("line"),
+        say._("qty"),
+        say._("unit price"),
+        say._("service"),
+        say._("days"),
+        say._("amount"),
+    ]
+    _table([header, *(_entry_row(say, e) for e in invoice.lines)], out)
+    out.write(say._("total {total}", total=say.money(invoice.total)) + "\n\n")
+
+
+def _price_review(say: _Say, reviews: Sequence[Quote], out: TextIO) -> None:
+    rows = [
+        [
+            say._("order"),
+            say._("subscription"),
+            say._("licenses"),
+            say._("first charge"),
+            say._("then per period"),
+            say._("term ends"),
+            say._("on invoice"),
+            say._("charged by"),
+            say._("usable from"),
+        ]
+    ]
+    for review in reviews:
+        for line in review.lines:
+            if not line.ok:
+                continue
+            licenses = say.number(line.quantity)
+            if line.quantity_before:
+                licenses = f"{say.number(line.quantity_before)}->{licenses}"
+            usable = say.day(line.usable_from) if line.usable_from else say._("after credit check")
+            rows.append(
+                [
+                    review.order_id,
+                    line.subscription_id,
+                    licenses,
+                    say.amount(line.first_charge_total),
+                    say.amount(line.recurring),
+                    say.day(line.term_end),
+                    say.day(line.statement_date),
+                    say.day(line.charge_by),
+                    usable,
+                ]
+            )
+    _table(rows, out)
+
+
+def _embedded_descriptions(say: _Say) -> tuple[str, ...]:
+    """The descriptions of the embedded scenarios, here so that the catalogs translate them."""
+    return (
+        say._("A small business buys licenses mid-period and an add-on; one request is refused"),
     )
-    _table([_INVOICE_HEADER, *(_entry_row(e) for e in invoice.lines)], out)
-    out.write(f"total {invoice.total}\n\n")
 
 
-def _timeline_text(timeline: Timeline, catalog: Catalog, out: TextIO) -> None:
+def _timeline_head(timeline: Timeline, catalog: Catalog, out: TextIO, say: _Say) -> None:
     scenario = timeline.scenario
     account = timeline.tenant.account
-    kind = f"{account.type.name} billing account {account.id}" if account else "no billing account"
-    out.write(
-        f"What-if {scenario.name!r}: {scenario.description}\n"
-        if scenario.description
-        else f"What-if {scenario.name!r}\n"
+    kind = (
+        say._("{type} billing account {id}", type=account.type.name, id=account.id)
+        if account
+        else say._("no billing account")
     )
+    if scenario.description:
+        # A scenario's description is the user's text; the embedded ones have translations.
+        description = say.t.gettext(scenario.description)
+        title = say._(
+            "What-if '{name}': {description}",
+            name=scenario.name,
+            description=description,
+        )
+    else:
+        title = say._("What-if '{name}'", name=scenario.name)
+    out.write(title + "\n")
     out.write(
-        f"{timeline.tenant.organization}, {kind}; catalog {catalog.id}; "
-        f"{scenario.start.isoformat()} to {timeline.as_of.isoformat()}.\n"
-        f"Amounts in {scenario.currency.code}. {TAX_NOTE} "
-        "List prices for a what-if, never a quote from Microsoft.\n"
-        "Periods are [start..end): the end day is the next period's first.\n\n"
+        say._(
+            "{organization}, {kind}; catalog {catalog}; {start} to {end}.",
+            organization=timeline.tenant.organization,
+            kind=kind,
+            catalog=catalog.id,
+            start=say.day(scenario.start),
+            end=say.day(timeline.as_of),
+        )
+        + "\n"
+        + say._(
+            "Amounts in {currency}. Amounts exclude taxes. "
+            "List prices for a what-if, never a quote from Microsoft.",
+            currency=scenario.currency.code,
+        )
+        + "\n"
+        + say._("Periods are [start..end): the end day is the next period's first.")
+        + "\n\n"
     )
+
+
+def _timeline_text(timeline: Timeline, catalog: Catalog, out: TextIO, say: _Say) -> None:
+    _timeline_head(timeline, catalog, out, say)
+    scenario = timeline.scenario
     refused = {r.index: r for r in timeline.refused}
-    rows = [["date", "step", "outcome"]]
+    rows = [[say._("date"), say._("step"), say._("outcome")]]
     for index, step in enumerate(scenario.steps[: timeline.next_step]):
-        outcome = "refused" if index in refused else "done"
-        rows.append([step.as_of.isoformat(), _step_text(step, catalog), outcome])
-    out.write("Steps\n")
+        outcome = say._("refused") if index in refused else say._("done")
+        rows.append([say.day(step.as_of), _step_text(say, step, catalog), outcome])
+    out.write(say._("Steps") + "\n")
     _table(rows, out)
     if timeline.refused:
-        out.write("\nRefused, and why (nothing changed):\n")
+        out.write("\n" + say._("Refused, and why (nothing changed):") + "\n")
         for refusal in timeline.refused:
             messages = (
-                [explain(r, catalog) for r in refusal.reasons]
+                [say.reason(r, catalog) for r in refusal.reasons]
                 if refusal.reasons
                 else [refusal.error]
             )
             for message in messages:
-                out.write(f"  {refusal.on.isoformat()}  step {refusal.index + 1}: {message}\n")
+                said = say._("step {n}: {message}", n=refusal.index + 1, message=message)
+                out.write(f"  {say.day(refusal.on)}  {said}\n")
     if timeline.orders:
-        out.write("\nPrice reviews of the orders placed (first charge prorated to the day):\n")
-        reviews = [
-            ["order", "subscription", "licenses", "first charge", "then per period", "term ends",
-             "on invoice", "charged by", "usable from"]
-        ]  # fmt: skip
-        for review in timeline.orders:
-            for line in review.lines:
-                reviews.append(
-                    [
-                        review.order_id,
-                        line.subscription_id,
-                        f"{line.quantity_before}->{line.quantity}"
-                        if line.quantity_before
-                        else str(line.quantity),
-                        _amount(line.first_charge_total),
-                        _amount(line.recurring),
-                        _day(line.term_end),
-                        _day(line.statement_date),
-                        _day(line.charge_by),
-                        _day(line.usable_from) if line.usable_from else "after credit check",
-                    ]
-                )
-        _table(reviews, out)
-    out.write("\nSubscriptions\n")
-    subs = [["id", "product", "licenses", "assigned", "status", "term", "billed", "ends"]]
+        out.write(
+            "\n"
+            + say._("Price reviews of the orders placed (first charge prorated to the day):")
+            + "\n"
+        )
+        _price_review(say, timeline.orders, out)
+    _subscriptions_text(timeline, catalog, out, say)
+    for invoice in timeline.invoices:
+        _invoice_text(say, invoice, out)
+    if timeline.open_invoices:
+        out.write(
+            say._("Statements still open on {day} (so far):", day=say.day(timeline.as_of)) + "\n\n"
+        )
+        for invoice in timeline.open_invoices:
+            _invoice_text(say, invoice, out)
+    _ledger_text(timeline, out, say)
+
+
+def _subscriptions_text(timeline: Timeline, catalog: Catalog, out: TextIO, say: _Say) -> None:
+    out.write("\n" + say._("Subscriptions") + "\n")
+    subs = [
+        [
+            say._("id"),
+            say._("product"),
+            say._("licenses"),
+            say._("assigned"),
+            say._("status"),
+            say._("term"),
+            say._("billed"),
+            say._("ends"),
+        ]
+    ]
     for sub in timeline.tenant.subscriptions:
         subs.append(
             [
                 sub.id,
-                catalog.name_of(sub.product_id),
-                str(sub.quantity),
-                str(sub.assigned),
-                sub.status.value,
-                sub.term.value,
-                _BILLED[sub.billing_frequency],
-                sub.current_term.end.isoformat(),
+                say.name(catalog, sub.product_id),
+                say.number(sub.quantity),
+                say.number(sub.assigned),
+                _status(say, sub.status),
+                say.term(sub.term),
+                _billed(say, sub.billing_frequency),
+                say.day(sub.current_term.end),
             ]
         )
     _table(subs, out)
     out.write("\n")
-    for invoice in timeline.invoices:
-        _invoice_text(invoice, out)
-    if timeline.open_invoices:
-        out.write(f"Statements still open on {timeline.as_of.isoformat()} (so far):\n\n")
-        for invoice in timeline.open_invoices:
-            _invoice_text(invoice, out)
+
+
+def _ledger_text(timeline: Timeline, out: TextIO, say: _Say) -> None:
     ledger = timeline.ledger
     out.write(
-        f"Ledger: charges {ledger.charges}, credits {ledger.credits}, refunds {ledger.refunds}; "
-        f"net {ledger.net}, what the invoices and open statements above add up to.\n"
+        say._(
+            "Ledger: charges {charges}, credits {credits}, refunds {refunds}; net {net}, what "
+            "the invoices and open statements above add up to.",
+            charges=say.money(ledger.charges),
+            credits=say.money(ledger.credits),
+            refunds=say.money(ledger.refunds),
+            net=say.money(ledger.net),
+        )
+        + "\n"
     )
     if ledger.unpriced:
-        out.write(f"Not priced in {ledger.currency.code}: {', '.join(ledger.unpriced)}\n")
-    if timeline.ledger.entries:
-        out.write("\nEvery line explained:\n")
-        for entry in timeline.ledger.entries:
-            out.write(f"  {entry.explain()}\n")
+        out.write(
+            say._(
+                "Not priced in {currency}: {ids}",
+                currency=ledger.currency.code,
+                ids=", ".join(ledger.unpriced),
+            )
+            + "\n"
+        )
+    if ledger.entries:
+        out.write("\n" + say._("Every line explained:") + "\n")
+        for entry in ledger.entries:
+            out.write(f"  {_entry_explained(say, entry)}\n")
 
 
-def _demo(out: TextIO, as_json: bool, proration: bool) -> int:
+def _entry_explained(say: _Say, entry: LedgerEntry) -> str:
+    if say.lang is None:
+        return entry.explain()
+    values = {
+        "id": entry.id,
+        "cause": _cause(say, entry.cause),
+        "day": say.day(entry.posted_on),
+        "line": _explain(say, entry.line),
+    }
+    if entry.credits:
+        return say._(
+            "{id} {cause} on {day}, credits {credited}: {line}", credited=entry.credits, **values
+        )
+    return say._("{id} {cause} on {day}: {line}", **values)
+
+
+def _demo(out: TextIO, as_json: bool, proration: bool, say: _Say) -> int:
     if proration:
-        return _proration_demo(out, as_json)
-    return _run_scenario(demo_scenario(), None, out, as_json)
+        return _proration_demo(out, as_json, say)
+    return _run_scenario(demo_scenario(), None, out, as_json, say)
 
 
-_CATALOG_TEXT = {
-    "en": {
-        "title": "Which add-on can be bought on which plan",
-        "legend": "x: can be bought on the plan; i: included in the plan; .: no",
-        "addon": "add-on",
-        "plans": "Plans:",
-        "source": "Source",
-        "prices": "List prices for what-ifs, never a quote: see --json or the catalog file.",
-    },
-    "fr": {
-        "title": "Quel module complémentaire peut être acheté sur quel plan",
-        "legend": "x : peut être acheté sur le plan ; i : inclus dans le plan ; . : non",
-        "addon": "module complémentaire",
-        "plans": "Plans :",
-        "source": "Source",
-        "prices": "Prix catalogue pour des simulations, jamais un devis : voir --json ou "
-        "le fichier du catalogue.",
-    },
-}
+# -- quotes ---------------------------------------------------------------------------------------
+
+
+def _quote(path: str, out: TextIO, as_json: bool, say: _Say) -> int:
+    """The price review of the cart file's order (its last step), after the steps before it."""
+    scenario = _scenario_from_file(path)
+    order = scenario.steps[-1] if scenario.steps else None
+    if not isinstance(order, PlaceOrder):
+        raise InvalidCommand(
+            f"{path}: the last step of a cart file is the order to review (type = 'place_order')"
+        )
+    catalog = scenario_catalog(scenario.catalog)
+    before = attrs.evolve(scenario, steps=scenario.steps[:-1], until=None)
+    timeline = simulate(before, order.as_of, catalog=catalog)
+    review = quote(catalog, timeline.tenant, order, ledger=timeline.ledger)
+    if as_json:
+        payload = {"quote": to_data(review)}
+        out.write(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        return 0
+    out.write(
+        say._(
+            "Price review of order {order} on {day} for {organization}, in {currency}.",
+            order=review.order_id,
+            day=say.day(order.as_of),
+            organization=timeline.tenant.organization,
+            currency=review.currency.code,
+        )
+        + "\n"
+        + say._("Amounts exclude taxes. List prices for a what-if, never a quote from Microsoft.")
+        + "\n\n"
+    )
+    rows = [[say._("line"), say._("subscription"), say._("what"), say._("outcome")]]
+    for line in review.lines:
+        outcome = say._("refused") if line.reasons else say._("ok")
+        rows.append(
+            [
+                say.number(line.index + 1),
+                line.subscription_id,
+                _line_text(say, line.line, catalog),
+                outcome,
+            ]
+        )
+    _table(rows, out)
+    if review.ok:
+        out.write("\n")
+        _price_review(say, [review], out)
+        out.write(
+            "\n"
+            + say._("Total of the first charges: {total}", total=say.money(review.total))
+            + "\n"
+        )
+        return 0
+    out.write("\n" + say._("Refused, and why (nothing would change):") + "\n")
+    for line in review.lines:
+        for reason in line.reasons:
+            which = say._(
+                "line {n}: {message}",
+                n=say.number(line.index + 1),
+                message=say.reason(reason, catalog),
+            )
+            out.write(f"  {which}\n")
+    return 0
+
+
 _MARKS = {MatrixCell.AVAILABLE: "x", MatrixCell.INCLUDED: "i", MatrixCell.NONE: "."}
 
 
@@ -367,30 +792,40 @@ def _catalogs(name: str | None, path: str | None) -> list[Catalog]:
     return [builtin_catalog(name)]
 
 
-def _catalog(out: TextIO, lang: str, as_json: bool, name: str | None, path: str | None) -> int:
+def _catalog(out: TextIO, say: _Say, as_json: bool, name: str | None, path: str | None) -> int:
     """Print the add-on x plan matrix of each catalog, as tables or as JSON."""
     catalogs = _catalogs(name, path)
+    lang = "fr" if say.lang is not None and say.lang.startswith("fr") else "en"
     if as_json:
         payload = {"catalogs": [_catalog_json(c, lang) for c in catalogs]}
         out.write(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         return 0
-    text = _CATALOG_TEXT[lang]
     for number, catalog in enumerate(catalogs):
         if number:
             out.write("\n")
         matrix = catalog.matrix()
         title = catalog.name.get(lang)
-        out.write(f"{title}\n{'=' * len(title)}\n{text['title']} ({text['legend']})\n\n")
+        heading = say._(
+            "Which add-on can be bought on which plan "
+            "(x: can be bought on the plan; i: included in the plan; .: no)"
+        )
+        out.write(f"{title}\n{'=' * len(title)}\n{heading}\n\n")
         codes = [f"P{i + 1}" for i in range(len(matrix.plans))]
-        rows = [[text["addon"], *codes]]
+        rows = [[say._("add-on"), *codes]]
         for addon_id, cells in zip(matrix.addons, matrix.cells, strict=True):
             rows.append([catalog.name_of(addon_id, lang), *(_MARKS[c] for c in cells)])
         _table(rows, out)
-        out.write(f"\n{text['plans']}\n")
+        out.write("\n" + say._("Plans:") + "\n")
         width = max(len(c) for c in codes)
         for code, plan_id in zip(codes, matrix.plans, strict=True):
             out.write(f"  {code.ljust(width)}  {catalog.name_of(plan_id, lang)}\n")
-        out.write(f"\n{text['source']}: {catalog.source}\n{text['prices']}\n")
+        out.write(
+            "\n"
+            + say._("Source: {source}", source=catalog.source)
+            + "\n"
+            + say._("List prices for what-ifs, never a quote: see --json or the catalog file.")
+            + "\n"
+        )
     return 0
 
 
@@ -417,6 +852,16 @@ def _catalog_json(catalog: Catalog, lang: str) -> dict[str, object]:
     }
 
 
+def _lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=languages(),
+        default=None,
+        help="the reader's language: words, money and dates in its locale (default: English, "
+        "with ISO dates and amounts such as 191.13 USD)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m subcommerce",
@@ -432,16 +877,24 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the proration what-if instead: 5 licenses bought on the 15th, line by line",
     )
+    _lang_option(demo)
     simulate_ = sub.add_parser(
         "simulate", help="simulate a scenario file (TOML or JSON) and print its invoices"
     )
     simulate_.add_argument("file", help="the scenario (.toml, or .json); see docs/scenarios.md")
     simulate_.add_argument("--until", default=None, help="simulate to this day (YYYY-MM-DD)")
     simulate_.add_argument("--json", action="store_true", help="machine-readable output")
+    _lang_option(simulate_)
+    quote_ = sub.add_parser(
+        "quote", help="print the price review of a cart file's order (see docs/quote.md)"
+    )
+    quote_.add_argument("file", help="the cart file (.toml, or .json); see docs/quote.md")
+    quote_.add_argument("--json", action="store_true", help="machine-readable output")
+    _lang_option(quote_)
     catalog = sub.add_parser(
         "catalog", help="print which add-on can be bought on which plan (the default catalog)"
     )
-    catalog.add_argument("--lang", choices=("en", "fr"), default="en", help="display language")
+    _lang_option(catalog)
     catalog.add_argument("--json", action="store_true", help="machine-readable output")
     catalog.add_argument(
         "--catalog",
@@ -452,6 +905,7 @@ def _parser() -> argparse.ArgumentParser:
     catalog.add_argument("--file", default=None, help="a catalog of your own (.toml or .json)")
     schema_ = sub.add_parser("schema", help="print the JSON Schema of a kind of document")
     schema_.add_argument("kind", choices=tuple(SCHEMA_KINDS), help="the kind of document")
+    _lang_option(schema_)  # every command takes it; a schema is for machines and has no words
     return parser
 
 
@@ -459,18 +913,26 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit status."""
     stream = sys.stdout if out is None else out
     args = _parser().parse_args(argv)
+    say = _Say(args.lang)
     try:
         if args.command == "demo":
-            return _demo(stream, args.json, args.proration)
+            return _demo(stream, args.json, args.proration, say)
         if args.command == "simulate":
-            return _run_scenario(_scenario_from_file(args.file), args.until, stream, args.json)
+            scenario = _scenario_from_file(args.file)
+            return _run_scenario(scenario, args.until, stream, args.json, say)
+        if args.command == "quote":
+            return _quote(args.file, stream, args.json, say)
         if args.command == "catalog":
-            return _catalog(stream, args.lang, args.json, args.catalog_name, args.file)
+            return _catalog(stream, say, args.json, args.catalog_name, args.file)
         if args.command == "schema":
             stream.write(json.dumps(schema(args.kind), indent=2, ensure_ascii=False) + "\n")
             return 0
+    except Refused as refused:
+        for reason in refused.reasons:
+            sys.stderr.write(say._("error: {message}", message=say.reason(reason, None)) + "\n")
+        return 2
     except SubcommerceError as error:
-        sys.stderr.write(f"error: {error}\n")
+        sys.stderr.write(say._("error: {message}", message=error) + "\n")
         return 2
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         return 0

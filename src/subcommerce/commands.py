@@ -448,10 +448,6 @@ def _handler(command: object) -> _Handler:
 # -- shared questions ---------------------------------------------------------------------------
 
 
-def _subject(sub: Subscription) -> str:
-    return f"subscription {sub.id}"
-
-
 def _authorize(
     tenant: Tenant, actor: str, action: Action, sub: Subscription | None = None
 ) -> list[Reason]:
@@ -473,10 +469,10 @@ def _status(sub: Subscription, *allowed: SubscriptionStatus) -> list[Reason]:
     if sub.status in allowed:
         return []
     if sub.status is _Status.DELETED:
-        return [Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub))]
+        return [Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id)]
     if sub.status is _Status.TRIAL:
-        return [Reason(ReasonCode.TRIAL, _subject(sub))]
-    return [Reason(ReasonCode.NOT_ACTIVE, _subject(sub), sub.status.value)]
+        return [Reason(ReasonCode.TRIAL, subscription=sub.id)]
+    return [Reason(ReasonCode.NOT_ACTIVE, subscription=sub.id, status=sub.status)]
 
 
 _CHANNEL_CODES = {
@@ -492,17 +488,26 @@ def _channel(sub: Subscription, *, prepaid: bool = False) -> list[Reason]:
         return []
     if sub.channel is PurchaseChannel.PREPAID_PRODUCT_KEY and not prepaid:
         return []
-    return [Reason(_CHANNEL_CODES[sub.channel], _subject(sub))]
+    return [Reason(_CHANNEL_CODES[sub.channel], subscription=sub.id)]
 
 
 def _end_of_sale(product_id: str, policy: Policy) -> list[Reason]:
     if product_id in policy.end_of_sale:
-        return [Reason(ReasonCode.END_OF_SALE, product_id)]
+        return [Reason(ReasonCode.END_OF_SALE, product=product_id)]
     return []
 
 
 def _window_open_blocks(sub: Subscription, on: date, policy: Policy) -> int:
     return sum(b.quantity for b in sub.license_blocks if policy.window.covers(b.bought, on))
+
+
+def _closed_window(sub: Subscription, on: date, policy: Policy) -> int:
+    """The window, in days, of the newest licenses that can no longer be removed on ``on``:
+    the real one of their block (72 hours before 2022-03-12, 7 days since)."""
+    for block in reversed(sub.license_blocks):
+        if not policy.window.covers(block.bought, on):
+            return policy.window.length(block.bought)
+    return policy.window.days  # pragma: no cover - a refusal means some block is closed
 
 
 def _refund(sub: Subscription, on: date, policy: Policy) -> tuple[ProratedLine, ...]:
@@ -600,7 +605,7 @@ def _purchase_reasons(tenant: Tenant, cmd: PurchaseSubscription, policy: Policy)
     parent = _parent(tenant, cmd)
     reasons, method = _buying(tenant, cmd, policy)
     if cmd.channel is PurchaseChannel.DIRECT and method is None:
-        reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, cmd.subscription_id))
+        reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, subscription=cmd.subscription_id))
     if parent is not None:
         reasons += _status(parent, _Status.ACTIVE)
     return reasons
@@ -661,7 +666,7 @@ def _trial_reasons(tenant: Tenant, cmd: StartTrial, policy: Policy) -> list[Reas
     _new_id(tenant, cmd.subscription_id)
     reasons, _ = _buying(tenant, cmd, policy)
     if any(s.product_id == cmd.product_id and s.trial_end is not None for s in tenant):
-        reasons.append(Reason(ReasonCode.TRIAL_ALREADY_USED, cmd.product_id))
+        reasons.append(Reason(ReasonCode.TRIAL_ALREADY_USED, product=cmd.product_id))
     return reasons
 
 
@@ -713,35 +718,39 @@ def _quantity_reasons(tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy
     reasons += _status(sub, _Status.ACTIVE)
     reasons += _channel(sub, prepaid=True)
     if sub.credit_check_pending:
-        reasons.append(Reason(ReasonCode.CREDIT_CHECK_PENDING, _subject(sub)))
+        reasons.append(Reason(ReasonCode.CREDIT_CHECK_PENDING, subscription=sub.id))
     new = cmd.quantity
     target = sub.renewal_quantity if cmd.at_renewal else sub.quantity
     if new == target:
-        reasons.append(Reason(ReasonCode.QUANTITY_UNCHANGED, _subject(sub), str(new)))
+        reasons.append(Reason(ReasonCode.QUANTITY_UNCHANGED, subscription=sub.id, count=new))
         return reasons
     if new > sub.quantity:
         reasons += _end_of_sale(sub.product_id, policy)
     per_user = sub.unit is LicenseUnit.PER_USER
     if cmd.at_renewal:
         if not sub.recurring_billing:
-            reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, _subject(sub)))
+            reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, subscription=sub.id))
         if per_user and new < sub.assigned:
-            reasons.append(Reason(ReasonCode.BELOW_ASSIGNED, _subject(sub), str(sub.assigned)))
+            reasons.append(
+                Reason(ReasonCode.BELOW_ASSIGNED, subscription=sub.id, count=sub.assigned)
+            )
         return reasons
     if new < sub.quantity:
         if per_user and new < sub.assigned:
-            reasons.append(Reason(ReasonCode.BELOW_ASSIGNED, _subject(sub), str(sub.assigned)))
+            reasons.append(
+                Reason(ReasonCode.BELOW_ASSIGNED, subscription=sub.id, count=sub.assigned)
+            )
         if not sub.recurring_billing:
-            reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, _subject(sub)))
+            reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, subscription=sub.id))
         if policy.window_applies(tenant.account_type):
             removable = _window_open_blocks(sub, cmd.as_of, policy)
             if sub.quantity - new > removable:
                 reasons.append(
                     Reason(
                         ReasonCode.OUTSIDE_CANCELLATION_WINDOW,
-                        _subject(sub),
-                        f"licenses can be removed only within {policy.window.days} days of "
-                        f"buying them; {removable} can be removed now",
+                        subscription=sub.id,
+                        window=_closed_window(sub, cmd.as_of, policy),
+                        count=removable,
                     )
                 )
     return reasons
@@ -817,10 +826,11 @@ def _assign_reasons(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> list
         # Seed 004: paying by invoice, "you may have to wait for the credit check before the new
         # licenses are available and usable".
         completes = policy.credit_check_completes(sub)
-        detail = "" if completes is None else completes.isoformat()
-        reasons.append(Reason(ReasonCode.LICENSES_NOT_USABLE_YET, _subject(sub), detail))
+        reasons.append(
+            Reason(ReasonCode.LICENSES_NOT_USABLE_YET, subscription=sub.id, on=completes)
+        )
     if cmd.count > sub.free:
-        reasons.append(Reason(ReasonCode.NOT_ENOUGH_LICENSES, _subject(sub), str(sub.free)))
+        reasons.append(Reason(ReasonCode.NOT_ENOUGH_LICENSES, subscription=sub.id, count=sub.free))
     return reasons
 
 
@@ -836,9 +846,9 @@ def _unassign_reasons(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> 
     sub = tenant.subscription(cmd.subscription_id)
     reasons = _authorize(tenant, cmd.actor, Action.ASSIGN_LICENSES, sub)
     if sub.status is _Status.DELETED:
-        reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub)))
+        reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id))
     if cmd.count > sub.assigned:
-        reasons.append(Reason(ReasonCode.NOT_ASSIGNED, _subject(sub), str(sub.assigned)))
+        reasons.append(Reason(ReasonCode.NOT_ASSIGNED, subscription=sub.id, count=sub.assigned))
     return reasons
 
 
@@ -865,13 +875,13 @@ def _cancel_reasons(
     action = Action.SUPPORT_CANCEL if support else Action.CHANGE_SUBSCRIPTION
     reasons = _authorize(tenant, cmd.actor, action, sub)
     if sub.status is _Status.TRIAL:
-        reasons.append(Reason(ReasonCode.TRIAL_CANCELLATION, _subject(sub)))
+        reasons.append(Reason(ReasonCode.TRIAL_CANCELLATION, subscription=sub.id))
     else:
         reasons += _status(sub, _Status.ACTIVE)
     if support:
         return reasons
     if sub.is_traditional_addon:
-        reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, _subject(sub)))
+        reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, subscription=sub.id))
     elif (
         sub.addon_kind is AddonKind.STANDALONE
         and policy.addon_cancellation_from is not None
@@ -880,31 +890,36 @@ def _cancel_reasons(
         reasons.append(
             Reason(
                 ReasonCode.ADDON_SUBSCRIPTION_NOT_CANCELLABLE,
-                _subject(sub),
-                policy.addon_cancellation_from.isoformat(),
+                subscription=sub.id,
+                on=policy.addon_cancellation_from,
             )
         )
     reasons += _channel(sub)
     if policy.window_applies(tenant.account_type):
         if sub.status is _Status.ACTIVE and not _in_window(sub, cmd.as_of, policy):
-            closed = policy.window.closes(sub.current_term.start)
+            start = sub.current_term.start
             reasons.append(
                 Reason(
                     ReasonCode.OUTSIDE_CANCELLATION_WINDOW,
-                    _subject(sub),
-                    f"the cancellation window closed on {closed.isoformat()}; "
-                    "turn off recurring billing instead",
+                    subscription=sub.id,
+                    window=policy.window.length(start),
+                    on=policy.window.closes(start),
                 )
             )
     elif policy.online_cancel.exceeded(sub):
         rule = policy.online_cancel
         if rule.reduce_first:
             reasons.append(
-                Reason(ReasonCode.CANCEL_NEEDS_FEWER_LICENSES, _subject(sub), str(rule.limit))
+                Reason(ReasonCode.CANCEL_NEEDS_FEWER_LICENSES, subscription=sub.id, limit=rule.limit)
             )
         else:
             reasons.append(
-                Reason(ReasonCode.CANCEL_NEEDS_SUPPORT, _subject(sub), str(rule.counted(sub)))
+                Reason(
+                    ReasonCode.CANCEL_NEEDS_SUPPORT,
+                    subscription=sub.id,
+                    count=rule.counted(sub),
+                    limit=rule.limit,
+                )
             )
     return reasons
 
@@ -953,7 +968,7 @@ def _delete_reasons(tenant: Tenant, cmd: DeleteSubscription, policy: Policy) -> 
     if support or sub.status is _Status.DELETED:
         return reasons
     if sub.is_traditional_addon:
-        reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, _subject(sub)))
+        reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, subscription=sub.id))
     return reasons + _channel(sub)
 
 
@@ -975,14 +990,15 @@ def _recurring_reasons(tenant: Tenant, cmd: SetRecurringBilling, policy: Policy)
     if sub.is_traditional_addon:
         if cmd.recurring_billing:
             reasons.append(
-                Reason(ReasonCode.MANAGED_WITH_PARENT, _subject(sub), str(sub.parent_id))
+                Reason(ReasonCode.MANAGED_WITH_PARENT, subscription=sub.id, parent=sub.parent_id)
             )
         else:
-            reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, _subject(sub)))
+            reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, subscription=sub.id))
     if sub.recurring_billing is cmd.recurring_billing:
-        state = "on" if cmd.recurring_billing else "off"
         reasons.append(
-            Reason(ReasonCode.NO_CHANGE, _subject(sub), f"recurring billing is already {state}")
+            Reason(
+                ReasonCode.NO_CHANGE, subscription=sub.id, recurring_billing=cmd.recurring_billing
+            )
         )
     return reasons
 
@@ -1012,21 +1028,21 @@ def _extend_reasons(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> list[Re
     sub = tenant.subscription(cmd.subscription_id)
     reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
     if sub.status is _Status.DELETED:
-        return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub))]
+        return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id)]
     code = ReasonCode.TRIAL_EXTENSION_NOT_ALLOWED
     if sub.status is not _Status.TRIAL:
-        return [*reasons, Reason(code, _subject(sub), "it is not a trial")]
+        return [*reasons, Reason(code, subscription=sub.id, status=sub.status)]
     if sub.trial_extensions >= policy.trial.max_extensions:
-        reasons.append(Reason(code, _subject(sub), "the trial was already extended"))
+        reasons.append(Reason(code, subscription=sub.id, limit=policy.trial.max_extensions))
     end = trial_end(sub, policy)
     opens = end - timedelta(days=policy.trial.extension_within_days)
     if cmd.as_of < opens:
         reasons.append(
             Reason(
                 code,
-                _subject(sub),
-                f"a trial can be extended only in its last {policy.trial.extension_within_days} "
-                f"days, from {opens.isoformat()}",
+                subscription=sub.id,
+                window=policy.trial.extension_within_days,
+                on=opens,
             )
         )
     return reasons
@@ -1043,9 +1059,11 @@ def _credit_reasons(tenant: Tenant, cmd: CompleteCreditCheck, policy: Policy) ->
     sub = tenant.subscription(cmd.subscription_id)
     reasons = _authorize(tenant, cmd.actor, Action.COMPLETE_CREDIT_CHECK, sub)
     if sub.status is _Status.DELETED:
-        reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub)))
+        reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id))
     if not sub.credit_check_pending:
-        reasons.append(Reason(ReasonCode.NO_CHANGE, _subject(sub), "no credit check is pending"))
+        reasons.append(
+            Reason(ReasonCode.NO_CHANGE, subscription=sub.id, credit_check_pending=False)
+        )
     return reasons
 
 
@@ -1061,27 +1079,33 @@ def _reactivate_reasons(tenant: Tenant, cmd: Reactivate, policy: Policy) -> list
     sub = tenant.subscription(cmd.subscription_id)
     reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
     if sub.status is _Status.DELETED:
-        return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(sub))]
+        return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id)]
     if sub.status not in (_Status.EXPIRED, _Status.DISABLED):
-        reasons.append(Reason(ReasonCode.NOT_REACTIVATABLE, _subject(sub), sub.status.value))
+        reasons.append(Reason(ReasonCode.NOT_REACTIVATABLE, subscription=sub.id, status=sub.status))
     elif (sub.channel, sub.status) in policy.not_reactivatable:
         reasons.append(
             Reason(
                 ReasonCode.NOT_REACTIVATABLE,
-                _subject(sub),
-                f"a {sub.channel.value} subscription cannot come back once {sub.status.value}",
+                subscription=sub.id,
+                channel=sub.channel,
+                status=sub.status,
             )
         )
     reasons += _channel(sub)
     if follows_parent(tenant, sub):
-        reasons.append(Reason(ReasonCode.MANAGED_WITH_PARENT, _subject(sub), str(sub.parent_id)))
+        reasons.append(
+            Reason(ReasonCode.MANAGED_WITH_PARENT, subscription=sub.id, parent=sub.parent_id)
+        )
     reasons += _end_of_sale(sub.product_id, policy)
     if sub.channel is PurchaseChannel.DIRECT and tenant.payment_method_of(sub) is None:
-        reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, _subject(sub)))
+        reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, subscription=sub.id))
     if _creates_new(tenant, policy):
         if sub.reactivated_as is not None:
-            already = sub.reactivated_as
-            reasons.append(Reason(ReasonCode.ALREADY_REACTIVATED, _subject(sub), already))
+            reasons.append(
+                Reason(
+                    ReasonCode.ALREADY_REACTIVATED, subscription=sub.id, successor=sub.reactivated_as
+                )
+            )
         else:
             _new_id(tenant, cmd.successor_id)
     return reasons
@@ -1187,7 +1211,7 @@ def _renewal_change_reasons(
     reasons += _status(sub, _Status.ACTIVE)
     reasons += _channel(sub)
     if not sub.recurring_billing and sub.status is _Status.ACTIVE:
-        reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, _subject(sub)))
+        reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, subscription=sub.id))
     return reasons
 
 
@@ -1200,8 +1224,8 @@ def _frequency_reasons(tenant: Tenant, cmd: ChangeBillingFrequency, policy: Poli
         reasons.append(
             Reason(
                 ReasonCode.NO_CHANGE,
-                _subject(sub),
-                f"it already renews billed {cmd.billing_frequency.value}",
+                subscription=sub.id,
+                billing_frequency=cmd.billing_frequency,
             )
         )
     return reasons
@@ -1235,17 +1259,18 @@ def _term_reasons(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> list[Reaso
     _frequency_fits_term(cmd.term, pending.billing_frequency or sub.billing_frequency)
     reasons = _renewal_change_reasons(tenant, sub, cmd.actor, Action.CHANGE_SUBSCRIPTION)
     if follows_parent(tenant, sub):
-        reasons.append(Reason(ReasonCode.MANAGED_WITH_PARENT, _subject(sub), str(sub.parent_id)))
-    if cmd.term is (pending.term or sub.term):
         reasons.append(
-            Reason(ReasonCode.NO_CHANGE, _subject(sub), f"it already renews for {cmd.term.value}")
+            Reason(ReasonCode.MANAGED_WITH_PARENT, subscription=sub.id, parent=sub.parent_id)
         )
+    if cmd.term is (pending.term or sub.term):
+        reasons.append(Reason(ReasonCode.NO_CHANGE, subscription=sub.id, term=cmd.term))
     elif cmd.term.months < sub.term.months:
         reasons.append(
             Reason(
                 ReasonCode.TERM_NOT_LONGER,
-                _subject(sub),
-                f"{sub.term.value} cannot become {cmd.term.value}",
+                subscription=sub.id,
+                term=sub.term,
+                to_term=cmd.term,
             )
         )
     return reasons
@@ -1283,16 +1308,18 @@ def _payment_reasons(tenant: Tenant, cmd: SetPaymentMethod, policy: Policy) -> l
                 billing_profile_id=target.id,
             )
         )
-        subject = f"billing profile {target.id}"
+        unchanged = Reason(
+            ReasonCode.NO_CHANGE, billing_profile=target.id, payment_method=cmd.payment_method
+        )
     else:
         reasons = _authorize(tenant, cmd.actor, Action.MANAGE_PAYMENT_METHODS, target)
         if target.status is _Status.DELETED:
-            reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, _subject(target)))
-        subject = _subject(target)
-    if target.payment_method is cmd.payment_method:
-        reasons.append(
-            Reason(ReasonCode.NO_CHANGE, subject, f"it already pays by {cmd.payment_method.value}")
+            reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=target.id))
+        unchanged = Reason(
+            ReasonCode.NO_CHANGE, subscription=target.id, payment_method=cmd.payment_method
         )
+    if target.payment_method is cmd.payment_method:
+        reasons.append(unchanged)
     return reasons
 
 
@@ -1340,9 +1367,7 @@ def _grant_reasons(tenant: Tenant, cmd: GrantRole, policy: Policy) -> list[Reaso
             )
         )
     if assignment in tenant.account.roles:
-        reasons.append(
-            Reason(ReasonCode.NO_CHANGE, cmd.principal, f"already holds {cmd.role.value}")
-        )
+        reasons.append(Reason(ReasonCode.NO_CHANGE, principal=cmd.principal, role=cmd.role))
     return reasons
 
 

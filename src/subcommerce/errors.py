@@ -5,7 +5,8 @@ domain's words and also inherits the builtin exception that fits, so ``except Va
 caller that knows nothing of subcommerce still works.
 
 A refusal that a user interface must show is also *data*: a :class:`Reason` is a machine-readable
-:class:`ReasonCode` plus the subject it is about, and renders a message in English or French.
+:class:`ReasonCode` plus the structured values it is about (never words); its message is rendered
+at the edge, in the reader's language, from gettext catalogs (:mod:`subcommerce.messages`).
 Checks that an admin tool calls to grey out a button return reasons; the matching command raises
 :class:`Refused`, which carries the same reasons.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
 
 import attrs
 
@@ -29,6 +32,7 @@ __all__ = [
     "InvalidColumn",
     "InvalidCommand",
     "InvalidDate",
+    "InvalidFormatSpec",
     "InvalidPeriod",
     "InvalidQuantity",
     "InvalidTenant",
@@ -42,8 +46,6 @@ __all__ = [
     "UnknownReference",
     "UnsupportedConvention",
 ]
-
-LANGUAGES = ("en", "fr")
 
 
 class SubcommerceError(Exception):
@@ -80,6 +82,10 @@ class InvalidColumn(SubcommerceError, ValueError):
 
 class UnsupportedConvention(SubcommerceError, ValueError):
     """A proration convention that the columnar path cannot reproduce exactly; names it."""
+
+
+class InvalidFormatSpec(SubcommerceError, ValueError):
+    """A format spec a value does not take; the message says which ones it accepts."""
 
 
 class InvalidQuantity(SubcommerceError, ValueError):
@@ -181,206 +187,140 @@ class ReasonCode(enum.StrEnum):
     ALREADY_REACTIVATED = "already_reactivated"
 
 
-_MESSAGES: dict[ReasonCode, tuple[str, str]] = {
-    ReasonCode.NO_ELIGIBLE_BASE: (
-        "{subject} cannot be bought on any plan this tenant has",
-        "{subject} ne peut être acheté sur aucun des plans de ce client",
-    ),
-    ReasonCode.ELIGIBLE_BASE_NOT_ACTIVE: (
-        "{subject} needs an active eligible subscription; {detail} is not active",
-        "{subject} nécessite un abonnement éligible actif ; {detail} n'est pas actif",
-    ),
-    ReasonCode.MISSING_CAPABILITY: (
-        "{subject} requires the capability {detail}",
-        "{subject} nécessite la fonctionnalité {detail}",
-    ),
-    ReasonCode.EXCLUDED_BY_OWNED_ADDON: (
-        "{subject} cannot be combined with {detail}, which the tenant already has",
-        "{subject} ne peut pas être combiné avec {detail}, que le client possède déjà",
-    ),
-    ReasonCode.INSTANCE_LIMIT_REACHED: (
-        "{subject}: the tenant already holds the most instances allowed ({detail})",
-        "{subject} : le client détient déjà le nombre maximal d'instances ({detail})",
-    ),
-    ReasonCode.NOT_OFFERED_IN_CURRENCY: (
-        "{subject} has no price in {detail}",
-        "{subject} n'a pas de prix en {detail}",
-    ),
-    ReasonCode.WRONG_PURCHASE_PATH: (
-        "{subject}: wrong purchase path for a {detail} billing account (MOSA: buy it from a base "
-        "subscription; MCA: buy it like any other product, without a base subscription)",
-        "{subject} : mauvais parcours d'achat pour un compte de facturation {detail} (MOSA : "
-        "achetez-le depuis un abonnement de base ; MCA : achetez-le comme tout autre produit, "
-        "sans abonnement de base)",
-    ),
-    ReasonCode.NOT_YET_ON_SALE: (
-        "{subject} is not on sale before {detail}",
-        "{subject} n'est pas en vente avant le {detail}",
-    ),
-    ReasonCode.NOT_CONNECTABLE: (
-        "{subject} cannot be connected to {detail}: not an active subscription of a plan it "
-        "can be bought on",
-        "{subject} ne peut pas être connecté à {detail} : ce n'est pas un abonnement actif d'un "
-        "plan sur lequel il peut être acheté",
-    ),
-    ReasonCode.NO_MATCHING_OFFER: (
-        "{subject} is not offered on that term and billing frequency ({detail})",
-        "{subject} n'est pas proposé pour cet engagement et cette fréquence de facturation "
-        "({detail})",
-    ),
-    ReasonCode.NOT_AUTHORIZED: (
-        "{subject} may not {detail}",
-        "{subject} n'est pas autorisé à {detail}",
-    ),
-    ReasonCode.CREDIT_CHECK_PENDING: (
-        "{subject}: a credit check is pending; licenses cannot be changed until it completes",
-        "{subject} : une vérification de solvabilité est en cours ; "
-        "les licences ne peuvent pas être modifiées avant sa fin",
-    ),
-    ReasonCode.PREPAID_PRODUCT_KEY: (
-        "{subject} was prepaid with a product key; its licenses cannot be changed here",
-        "{subject} a été prépayé avec une clé de produit ; ses licences ne peuvent pas être "
-        "modifiées ici",
-    ),
-    ReasonCode.VOLUME_LICENSING: (
-        "{subject} was bought through Volume Licensing or a partner; change it there",
-        "{subject} a été acheté via les licences en volume ou un partenaire ; modifiez-le là-bas",
-    ),
-    ReasonCode.CLOUD_SOLUTION_PROVIDER: (
-        "{subject} was bought through a Cloud Solution Provider; contact the provider",
-        "{subject} a été acheté auprès d'un fournisseur de solutions cloud ; "
-        "contactez ce fournisseur",
-    ),
-    ReasonCode.TRIAL: (
-        "{subject} is a trial; buy it before changing its licenses",
-        "{subject} est une version d'évaluation ; achetez-la avant de modifier ses licences",
-    ),
-    ReasonCode.NOT_ACTIVE: (
-        "{subject} is not active ({detail})",
-        "{subject} n'est pas actif ({detail})",
-    ),
-    ReasonCode.END_OF_SALE: (
-        "{subject} is no longer sold",
-        "{subject} n'est plus commercialisé",
-    ),
-    ReasonCode.BELOW_ASSIGNED: (
-        "{subject}: the new total is below the {detail} licenses assigned; unassign first",
-        "{subject} : le nouveau total est inférieur aux {detail} licences attribuées ; "
-        "retirez d'abord des attributions",
-    ),
-    ReasonCode.OUTSIDE_CANCELLATION_WINDOW: (
-        "{subject}: {detail}",
-        "{subject} : {detail}",
-    ),
-    ReasonCode.RECURRING_BILLING_OFF: (
-        "{subject}: recurring billing is off; licenses can be removed only while it is on",
-        "{subject} : la facturation périodique est désactivée ; les licences ne peuvent être "
-        "supprimées que lorsqu'elle est activée",
-    ),
-    ReasonCode.TRADITIONAL_ADDON_REMOVAL: (
-        "{subject} is a traditional add-on; only support can remove it",
-        "{subject} est un module complémentaire traditionnel ; seul le support peut le supprimer",
-    ),
-    ReasonCode.SUBSCRIPTION_DELETED: (
-        "{subject} is deleted and cannot come back",
-        "{subject} est supprimé et ne peut pas être réactivé",
-    ),
-    ReasonCode.NO_PAYMENT_METHOD: (
-        "{subject}: no payment method",
-        "{subject} : aucun mode de paiement",
-    ),
-    ReasonCode.TRIAL_EXTENSION_NOT_ALLOWED: (
-        "{subject}: {detail}",
-        "{subject} : {detail}",
-    ),
-    ReasonCode.QUANTITY_UNCHANGED: (
-        "{subject} already has {detail} licenses",
-        "{subject} a déjà {detail} licences",
-    ),
-    ReasonCode.ADDON_EXCEEDS_BASE: (
-        "{subject}: more licenses than its base subscriptions hold ({detail})",
-        "{subject} : plus de licences que ses abonnements de base n'en comptent ({detail})",
-    ),
-    ReasonCode.NOT_ENOUGH_LICENSES: (
-        "{subject}: only {detail} licenses are free; buy more before assigning",
-        "{subject} : seules {detail} licences sont libres ; achetez-en avant de les attribuer",
-    ),
-    ReasonCode.NOT_ASSIGNED: (
-        "{subject}: only {detail} licenses are assigned",
-        "{subject} : seules {detail} licences sont attribuées",
-    ),
-    ReasonCode.TRIAL_ALREADY_USED: (
-        "{subject}: this organization already had a trial of this product",
-        "{subject} : cette organisation a déjà eu une version d'évaluation de ce produit",
-    ),
-    ReasonCode.TRIAL_CANCELLATION: (
-        "{subject} is a trial; turn off its recurring billing to end it",
-        "{subject} est une version d'évaluation ; désactivez sa facturation périodique "
-        "pour y mettre fin",
-    ),
-    ReasonCode.NOT_REACTIVATABLE: (
-        "{subject} cannot be reactivated ({detail})",
-        "{subject} ne peut pas être réactivé ({detail})",
-    ),
-    ReasonCode.CANCEL_NEEDS_SUPPORT: (
-        "{subject} has {detail} licenses assigned; call support to cancel it",
-        "{subject} a {detail} licences attribuées ; appelez le support pour l'annuler",
-    ),
-    ReasonCode.TERM_NOT_LONGER: (
-        "{subject}: a term can only move to a longer one ({detail})",
-        "{subject} : un engagement ne peut passer qu'à une durée plus longue ({detail})",
-    ),
-    ReasonCode.MANAGED_WITH_PARENT: (
-        "{subject} is a traditional add-on; manage it through {detail}",
-        "{subject} est un module complémentaire traditionnel ; gérez-le depuis {detail}",
-    ),
-    ReasonCode.NO_CHANGE: (
-        "{subject}: {detail}",
-        "{subject} : {detail}",
-    ),
-    ReasonCode.CANCEL_NEEDS_FEWER_LICENSES: (
-        "{subject} has more than {detail} licenses; reduce them to {detail} or fewer, then cancel",
-        "{subject} a plus de {detail} licences ; réduisez-les à {detail} ou moins, puis annulez",
-    ),
-    ReasonCode.LICENSES_NOT_USABLE_YET: (
-        "{subject}: the licenses cannot be used before the credit check completes ({detail})",
-        "{subject} : les licences ne sont pas utilisables avant la fin de la vérification de "
-        "solvabilité ({detail})",
-    ),
-    ReasonCode.ADDON_SUBSCRIPTION_NOT_CANCELLABLE: (
-        "{subject} is an add-on subscription; before {detail} it cannot be cancelled, only its "
-        "recurring billing turned off",
-        "{subject} est un abonnement complémentaire ; avant le {detail}, il ne peut pas être "
-        "annulé, seul son renouvellement automatique peut être désactivé",
-    ),
-    ReasonCode.ALREADY_REACTIVATED: (
-        "{subject} was already reactivated as {detail}",
-        "{subject} a déjà été réactivé sous la forme de {detail}",
-    ),
-}
+def _plain(value: object) -> str | None:
+    """An id or an enum value as a plain string (a StrEnum member becomes its value)."""
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if not isinstance(value, str):
+        raise InvalidCommand(f"a reason's value must be a string, got {value!r}")
+    return str(value)
+
+
+def _plain_tuple(values: Iterable[object]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise InvalidCommand(f"a reason's list of values must not be a string, got {values!r}")
+    return tuple(str(_plain(v)) for v in values)
+
+
+def _count(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise InvalidCommand(f"a reason's {attribute.name} must be a whole number, got {value!r}")
+
+
+def _day(instance: object, attribute: attrs.Attribute[date | None], value: object) -> None:
+    if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
+        raise InvalidDate(f"a reason's {attribute.name} must be a date, got {value!r}")
+
+
+def _flag(instance: object, attribute: attrs.Attribute[bool | None], value: object) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidCommand(f"a reason's {attribute.name} must be True or False, got {value!r}")
 
 
 @attrs.frozen
 class Reason:
-    """Why something is refused or unavailable: a code, what it is about, and a detail.
+    """Why something is refused or unavailable: a code and the values it is about, as data.
 
-    >>> r = Reason(ReasonCode.TRIAL, subject="Business Basic (trial)")
+    A reason holds no words. Each field is a value a message may name, None (or empty) when the
+    reason is not about it; docs/reasons.md lists, for every code, the fields it sets. Ids
+    (``subscription``, ``product``, ...) are ids, not names: the message shows a product's
+    display name (and agrees with its French gender) when a catalog is given. Enum members
+    (statuses, terms, roles, actions, ...) are kept as their plain string values.
+
+    Messages are rendered at the edge, in the reader's language, by
+    :func:`subcommerce.messages.render`; :meth:`message` is a shortcut to it.
+
+    >>> from datetime import date
+    >>> r = Reason(ReasonCode.BELOW_ASSIGNED, subscription="s1", count=12)
     >>> r.message()
-    'Business Basic (trial) is a trial; buy it before changing its licenses'
-    >>> r.message("fr").startswith("Business Basic (trial) est une version d'évaluation")
-    True
+    'Subscription s1: the new total is below the 12 licenses assigned; unassign some first'
+    >>> print(r.message("fr"))  # doctest: +NORMALIZE_WHITESPACE
+    L'abonnement s1 : le nouveau total est inférieur aux 12 licences attribuées ;
+    retirez d'abord des attributions
     """
 
-    code: ReasonCode
-    subject: str = ""
-    detail: str = ""
+    code: ReasonCode = attrs.field(converter=ReasonCode)
+    #: The subscription the reason is about (its id).
+    subscription: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: The product (plan or add-on) it is about, by id.
+    product: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: The person (principal) it is about.
+    principal: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: The action asked for (a :class:`subcommerce.billing.Action` value).
+    action: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A billing role (a :class:`subcommerce.billing.Role` value).
+    role: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A subscription status (a :class:`subcommerce.subscriptions.SubscriptionStatus` value).
+    status: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A purchase channel (a :class:`subcommerce.subscriptions.PurchaseChannel` value).
+    channel: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A billing account type ("mosa", "mca", "mpa").
+    account_type: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A term ("P1M", "P1Y", "P3Y"): the one asked for, or the current one.
+    term: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: The term a change asks to move to (TERM_NOT_LONGER).
+    to_term: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: The term of the base subscription (a traditional add-on runs on it).
+    base_term: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A billing frequency ("monthly", "annual", "once").
+    billing_frequency: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A payment method (a :class:`subcommerce.billing.PaymentMethod` value).
+    payment_method: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A billing profile (its id).
+    billing_profile: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: An ISO 4217 currency code.
+    currency: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: A capability (its id in the catalog).
+    capability: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: The base (parent) subscription of a traditional add-on.
+    parent: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    #: The day the reason is about: a window's closing day, a sale's first or last day, ...
+    on: date | None = attrs.field(default=None, validator=_day, kw_only=True)
+    #: A length in days: the cancellation window of the licenses concerned, a trial's last days.
+    window: int | None = attrs.field(default=None, validator=_count, kw_only=True)
+    #: The count the reason is about (licenses assigned, free, asked for, ...).
+    count: int | None = attrs.field(default=None, validator=_count, kw_only=True)
+    #: A limit or what is left (the most instances allowed, licenses left on the base).
+    limit: int | None = attrs.field(default=None, validator=_count, kw_only=True)
+    #: Several subscriptions (ids), e.g. the eligible bases.
+    subscriptions: tuple[str, ...] = attrs.field(default=(), converter=_plain_tuple, kw_only=True)
+    #: The statuses of ``subscriptions``, in the same order.
+    statuses: tuple[str, ...] = attrs.field(default=(), converter=_plain_tuple, kw_only=True)
+    #: Other products (ids), e.g. the plans an add-on is bought on, an excluding add-on.
+    products: tuple[str, ...] = attrs.field(default=(), converter=_plain_tuple, kw_only=True)
+    #: A recurring-billing state (on: True).
+    recurring_billing: bool | None = attrs.field(default=None, validator=_flag, kw_only=True)
+    #: A credit-check state (pending: True).
+    credit_check_pending: bool | None = attrs.field(default=None, validator=_flag, kw_only=True)
 
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang`` ("en" or "fr")."""
-        if lang not in LANGUAGES:
-            raise UnknownReference(f"unknown language {lang!r}; expected one of {LANGUAGES}")
-        template = _MESSAGES[self.code][LANGUAGES.index(lang)]
-        return template.format(subject=self.subject, detail=self.detail)
+    @property
+    def subject(self) -> str:
+        """The id of what the reason is mainly about: subscription, product, principal or
+        billing profile (the first that is set), or ""."""
+        for value in (self.subscription, self.product, self.principal, self.billing_profile):
+            if value is not None:
+                return value
+        return ""
+
+    def values(self) -> dict[str, object]:
+        """The fields that are set (not None, not empty), by name, code excluded."""
+        return {
+            name: value
+            for name, value in attrs.asdict(self, recurse=False).items()
+            if name != "code" and value is not None and value != ()
+        }
+
+    def message(self, lang: str = "en", catalog: Any = None) -> str:
+        """The message in ``lang`` (a language with a message catalog: "en", "fr", ...).
+
+        With ``catalog`` (a :class:`subcommerce.catalog.Catalog`), products and capabilities are
+        shown by their display names, with the grammatical gender the catalog declares.
+        """
+        from subcommerce.messages import render  # the renderer sits at the edge (Babel)
+
+        return render(self, lang, catalog)
 
 
 class Refused(SubcommerceError, ValueError):
@@ -388,7 +328,11 @@ class Refused(SubcommerceError, ValueError):
 
     def __init__(self, reasons: Iterable[Reason]) -> None:
         self.reasons: tuple[Reason, ...] = tuple(reasons)
-        super().__init__("; ".join(r.message() for r in self.reasons) or "refused")
+        super().__init__(*self.reasons)
+
+    def __str__(self) -> str:
+        # Rendered when read, in English: the reasons are the data, words come at the edge.
+        return "; ".join(r.message() for r in self.reasons) or "refused"
 
     @property
     def codes(self) -> tuple[ReasonCode, ...]:

@@ -33,8 +33,10 @@ from subcommerce.errors import (
     CurrencyMismatch,
     InexactAmount,
     InvalidAmount,
+    InvalidFormatSpec,
     MoneyArithmeticError,
     UnknownCurrency,
+    UnknownReference,
 )
 
 __all__ = [
@@ -385,7 +387,28 @@ class Money:
         return f"Money('{self.amount}', '{self.currency.code}')"
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency.code}"
+        """The amount with at least its currency's minor-unit decimals: ``1234.50 EUR``."""
+        amount = self.amount
+        exponent = amount.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > -self.currency.exponent:
+            amount = amount.quantize(_MINOR_UNITS[self.currency.exponent], context=_EXACT)
+        return f"{amount} {self.currency.code}"
+
+    def __format__(self, spec: str) -> str:
+        """``format(money, "")`` is ``str(money)``; ``format(money, "fr")`` (any locale
+        identifier) is :func:`subcommerce.formatting.format_money` in that locale; any other
+        spec raises :class:`~subcommerce.errors.InvalidFormatSpec`."""
+        if spec == "":
+            return str(self)
+        from subcommerce.formatting import format_money  # Babel, at the edge; loaded on use
+
+        try:
+            return format_money(self, spec)
+        except UnknownReference:
+            raise InvalidFormatSpec(
+                f"Money does not take the format spec {spec!r}: use '' ({self}) or a locale "
+                "identifier such as 'en', 'fr' or 'fr_CH' (CLDR's format for that locale)"
+            ) from None
 
 
 _new_money = object.__new__

@@ -422,9 +422,9 @@ def _profile(account: BillingAccount, order: PlaceOrder) -> BillingProfile | Non
 
 def _sale_reasons(product: Plan | Addon, on: date) -> list[Reason]:
     if product.sold_from is not None and on < product.sold_from:
-        return [Reason(ReasonCode.NOT_YET_ON_SALE, product.id, product.sold_from.isoformat())]
+        return [Reason(ReasonCode.NOT_YET_ON_SALE, product=product.id, on=product.sold_from)]
     if product.sold_until is not None and on >= product.sold_until:
-        return [Reason(ReasonCode.END_OF_SALE, product.id, product.sold_until.isoformat())]
+        return [Reason(ReasonCode.END_OF_SALE, product=product.id, on=product.sold_until)]
     return []
 
 
@@ -562,12 +562,21 @@ class _Engine:
     ) -> tuple[list[Reason], Money | None]:
         offer = self.book.offer(product.id, term, frequency, self.order.as_of)
         if offer is None:
-            detail = f"{term.value}, {frequency.value}"
-            return [Reason(ReasonCode.NO_MATCHING_OFFER, product.id, detail)], None
+            reason = Reason(
+                ReasonCode.NO_MATCHING_OFFER,
+                product=product.id,
+                term=term,
+                billing_frequency=frequency,
+            )
+            return [reason], None
         price = self.book.offer_price(offer)
         if price is None:
             return [
-                Reason(ReasonCode.NOT_OFFERED_IN_CURRENCY, product.id, self.book.code.code)
+                Reason(
+                    ReasonCode.NOT_OFFERED_IN_CURRENCY,
+                    product=product.id,
+                    currency=self.book.code.code,
+                )
             ], None
         return [], price
 
@@ -610,11 +619,15 @@ class _Engine:
                 parent = line.base_subscription_id
             base_term = self.tenant.subscription(parent).term if parent else None
             if kind is AddonKind.TRADITIONAL and base_term is not None and base_term != line.term:
-                detail = (
-                    f"{line.term.value}, {line.billing_frequency.value}; a traditional add-on "
-                    f"runs on its base's term, {base_term.value}"
+                reasons.append(
+                    Reason(
+                        ReasonCode.NO_MATCHING_OFFER,
+                        product=addon.id,
+                        term=line.term,
+                        billing_frequency=line.billing_frequency,
+                        base_term=base_term,
+                    )
                 )
-                reasons.append(Reason(ReasonCode.NO_MATCHING_OFFER, addon.id, detail))
                 parent = None
         if parent is None:
             kind = AddonKind.STANDALONE  # a probe for the remaining checks when refused

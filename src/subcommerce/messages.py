@@ -1,0 +1,742 @@
+"""Messages at the edge: a :class:`~subcommerce.errors.Reason` rendered in the reader's language.
+
+A reason is a code and the values it is about; this module turns it into words, late, from
+gettext message catalogs (``locales/<lang>/LC_MESSAGES/subcommerce.po``) managed with Babel, with
+the plural rules and the number, date and unit formats of CLDR. Adding a language is adding one
+catalog file: no code names a language.
+
+How a message is chosen. Each code has one or more *templates* (:data:`TEMPLATES`): the first
+whose values are all set on the reason is used. Its gettext context (``msgctxt``) is the code,
+``code:variant`` for a variant, with ``|feminine`` added when the sentence agrees with a product
+whose French name is feminine (the gender is data in the catalog, ``fr_gender``). A template with
+a count is looked up with ``npgettext``, so that the catalog's ``Plural-Forms`` (from CLDR) picks
+« 1 licence » / « 2 licences », and « 0 licence » in French but "0 licenses" in English.
+
+Values are formatted for the locale before they go in: dates in CLDR's long format
+(« 8 mars 2025 »), counts with the locale's digits, durations and terms as CLDR units
+(« 72 heures », « 1 an »), lists with the locale's conjunction (« A, B et C »), statuses, roles,
+actions and the like through the catalog (context ``status``, ``role``, ...). Nothing here reads
+the environment: the caller names the language.
+
+>>> from subcommerce.errors import Reason, ReasonCode
+>>> reason = Reason(ReasonCode.NOT_ENOUGH_LICENSES, subscription="s1", count=1)
+>>> render(reason, "en")
+'Subscription s1: only 1 license is free; buy more before assigning'
+>>> print(render(reason, "fr"))
+L'abonnement s1 : il ne reste que 1 licence libre ; achetez-en d'autres avant d'attribuer
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date
+from gettext import GNUTranslations
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
+from subcommerce.catalog import Catalog, Gender
+from subcommerce.errors import Reason, ReasonCode, UnknownReference
+
+__all__ = [
+    "DOMAIN",
+    "TEMPLATES",
+    "Template",
+    "languages",
+    "render",
+    "template_for",
+    "template_messages",
+    "translations",
+]
+
+#: The gettext domain of subcommerce's catalogs.
+DOMAIN: Final = "subcommerce"
+
+
+@attrs.frozen
+class Template:
+    """One way a code is said: the values it needs, its English text, and how it varies.
+
+    ``context`` is the gettext ``msgctxt``; ``needs`` the reason's fields that must be set for
+    this template to be chosen; ``plural`` and ``count`` (a field: an int, or a list whose length
+    counts) make it a plural message; ``gendered`` marks a sentence that agrees with the
+    product's gender.
+    """
+
+    context: str
+    needs: frozenset[str]
+    singular: str
+    plural: str | None = None
+    count: str | None = None
+    gendered: bool = False
+
+
+def _t(
+    context: str,
+    needs: str,
+    singular: str,
+    plural: str | None = None,
+    *,
+    count: str | None = None,
+    gendered: bool = False,
+) -> Template:
+    return Template(context, frozenset(needs.split()), singular, plural, count, gendered)
+
+
+_C = ReasonCode
+_SUB = "Subscription {subscription}"
+
+#: Every code's templates, the most specific first. The English text here is the ``msgid``.
+TEMPLATES: Final[Mapping[ReasonCode, tuple[Template, ...]]] = MappingProxyType(
+    {
+        _C.NO_ELIGIBLE_BASE: (
+            _t(
+                "no_eligible_base:products",
+                "product products",
+                "{product} cannot be bought on any plan this tenant has; it is sold on {products}",
+                gendered=True,
+            ),
+            _t(
+                "no_eligible_base",
+                "product",
+                "{product} cannot be bought on any plan this tenant has",
+                gendered=True,
+            ),
+        ),
+        _C.ELIGIBLE_BASE_NOT_ACTIVE: (
+            _t(
+                "eligible_base_not_active",
+                "product subscriptions",
+                "{product} needs an active subscription of a plan it is sold on; "
+                "{subscriptions} is not active",
+                "{product} needs an active subscription of a plan it is sold on; "
+                "{subscriptions} are not active",
+                count="subscriptions",
+                gendered=True,
+            ),
+            _t(
+                "eligible_base_not_active:bare",
+                "product",
+                "{product} needs an active subscription of a plan it is sold on",
+                gendered=True,
+            ),
+        ),
+        _C.MISSING_CAPABILITY: (
+            _t(
+                "missing_capability",
+                "product capability",
+                "{product} requires the capability {capability}",
+            ),
+        ),
+        _C.EXCLUDED_BY_OWNED_ADDON: (
+            _t(
+                "excluded_by_owned_addon",
+                "product products",
+                "{product} cannot be combined with {products}, which the tenant already has",
+                gendered=True,
+            ),
+        ),
+        _C.INSTANCE_LIMIT_REACHED: (
+            _t(
+                "instance_limit_reached",
+                "product limit",
+                "{product}: the tenant already holds as many as allowed ({limit} subscription)",
+                "{product}: the tenant already holds as many as allowed ({limit} subscriptions)",
+                count="limit",
+            ),
+        ),
+        _C.NOT_OFFERED_IN_CURRENCY: (
+            _t(
+                "not_offered_in_currency",
+                "product currency",
+                "{product} has no price in {currency}",
+            ),
+        ),
+        _C.WRONG_PURCHASE_PATH: (
+            _t(
+                "wrong_purchase_path",
+                "product account_type",
+                "{product}: wrong purchase path for the account type {account_type} (MOSA: buy it "
+                "from a base subscription; MCA: buy it like any other product, without a base "
+                "subscription)",
+                gendered=True,
+            ),
+        ),
+        _C.NOT_YET_ON_SALE: (
+            _t("not_yet_on_sale", "product on", "{product} is not on sale before {on}"),
+        ),
+        _C.NOT_CONNECTABLE: (
+            _t(
+                "not_connectable",
+                "product subscription",
+                "{product} cannot be connected to subscription {subscription}: it is not an "
+                "active subscription of a plan {product} can be bought on",
+                gendered=True,
+            ),
+        ),
+        _C.NO_MATCHING_OFFER: (
+            _t(
+                "no_matching_offer:base_term",
+                "product term billing_frequency base_term",
+                "{product} is not offered on that term and billing frequency ({term}, billed "
+                "{billing_frequency}); a traditional add-on runs on its base's term, {base_term}",
+                gendered=True,
+            ),
+            _t(
+                "no_matching_offer",
+                "product term billing_frequency",
+                "{product} is not offered on that term and billing frequency ({term}, billed "
+                "{billing_frequency})",
+                gendered=True,
+            ),
+        ),
+        _C.NOT_AUTHORIZED: (
+            _t("not_authorized", "principal action", "{principal} may not {action}"),
+        ),
+        _C.CREDIT_CHECK_PENDING: (
+            _t(
+                "credit_check_pending",
+                "subscription",
+                _SUB + ": a credit check is pending; licenses cannot be changed until it completes",
+            ),
+        ),
+        _C.PREPAID_PRODUCT_KEY: (
+            _t(
+                "prepaid_product_key",
+                "subscription",
+                _SUB + " was prepaid with a product key; its licenses cannot be changed here",
+            ),
+        ),
+        _C.VOLUME_LICENSING: (
+            _t(
+                "volume_licensing",
+                "subscription",
+                _SUB + " was bought through Volume Licensing or a partner; change it there",
+            ),
+        ),
+        _C.CLOUD_SOLUTION_PROVIDER: (
+            _t(
+                "cloud_solution_provider",
+                "subscription",
+                _SUB + " was bought through a Cloud Solution Provider; contact the provider",
+            ),
+        ),
+        _C.TRIAL: (
+            _t(
+                "trial",
+                "subscription",
+                _SUB + " is a trial; buy it before changing its licenses",
+            ),
+        ),
+        _C.NOT_ACTIVE: (
+            _t("not_active", "subscription status", _SUB + " is not active ({status})"),
+            _t("not_active:bare", "subscription", _SUB + " is not active"),
+        ),
+        _C.END_OF_SALE: (
+            _t(
+                "end_of_sale:on",
+                "product on",
+                "{product} has not been sold since {on}",
+                gendered=True,
+            ),
+            _t("end_of_sale", "product", "{product} is no longer sold", gendered=True),
+        ),
+        _C.BELOW_ASSIGNED: (
+            _t(
+                "below_assigned",
+                "subscription count",
+                _SUB + ": the new total is below the {count} license assigned; unassign some first",
+                _SUB + ": the new total is below the {count} licenses assigned; unassign some "
+                "first",
+                count="count",
+            ),
+        ),
+        _C.OUTSIDE_CANCELLATION_WINDOW: (
+            _t(
+                "outside_cancellation_window:licenses",
+                "subscription window count",
+                _SUB + ": licenses can be removed only within {window} of buying them; "
+                "{count} can be removed now",
+                _SUB + ": licenses can be removed only within {window} of buying them; "
+                "{count} can be removed now",
+                count="count",
+            ),
+            _t(
+                "outside_cancellation_window",
+                "subscription window on",
+                _SUB + ": the cancellation window ({window}) closed on {on}; turn off recurring "
+                "billing instead",
+            ),
+        ),
+        _C.RECURRING_BILLING_OFF: (
+            _t(
+                "recurring_billing_off",
+                "subscription",
+                _SUB + ": recurring billing is off; licenses can be removed only while it is on",
+            ),
+        ),
+        _C.TRADITIONAL_ADDON_REMOVAL: (
+            _t(
+                "traditional_addon_removal",
+                "subscription",
+                _SUB + " is a traditional add-on; only support can remove it",
+            ),
+        ),
+        _C.SUBSCRIPTION_DELETED: (
+            _t(
+                "subscription_deleted",
+                "subscription",
+                _SUB + " is deleted and cannot come back",
+            ),
+        ),
+        _C.NO_PAYMENT_METHOD: (
+            _t(
+                "no_payment_method",
+                "subscription",
+                _SUB + ": no payment method; add one first",
+            ),
+        ),
+        _C.TRIAL_EXTENSION_NOT_ALLOWED: (
+            _t(
+                "trial_extension_not_allowed:status",
+                "subscription status",
+                _SUB + " cannot be extended: it is not a trial ({status})",
+            ),
+            _t(
+                "trial_extension_not_allowed:limit",
+                "subscription limit",
+                _SUB + ": the trial was already extended (at most {limit} extension)",
+                _SUB + ": the trial was already extended (at most {limit} extensions)",
+                count="limit",
+            ),
+            _t(
+                "trial_extension_not_allowed",
+                "subscription window on",
+                _SUB + ": a trial can be extended only in its last {window}, from {on}",
+            ),
+        ),
+        _C.QUANTITY_UNCHANGED: (
+            _t(
+                "quantity_unchanged",
+                "subscription count",
+                _SUB + " already has {count} license",
+                _SUB + " already has {count} licenses",
+                count="count",
+            ),
+        ),
+        _C.ADDON_EXCEEDS_BASE: (
+            _t(
+                "addon_exceeds_base",
+                "product count limit subscriptions",
+                "{product}: {count} license asked, more than its base subscriptions hold "
+                "({limit} left on {subscriptions})",
+                "{product}: {count} licenses asked, more than its base subscriptions hold "
+                "({limit} left on {subscriptions})",
+                count="count",
+            ),
+        ),
+        _C.NOT_ENOUGH_LICENSES: (
+            _t(
+                "not_enough_licenses",
+                "subscription count",
+                _SUB + ": only {count} license is free; buy more before assigning",
+                _SUB + ": only {count} licenses are free; buy more before assigning",
+                count="count",
+            ),
+        ),
+        _C.NOT_ASSIGNED: (
+            _t(
+                "not_assigned",
+                "subscription count",
+                _SUB + ": only {count} license is assigned",
+                _SUB + ": only {count} licenses are assigned",
+                count="count",
+            ),
+        ),
+        _C.TRIAL_ALREADY_USED: (
+            _t(
+                "trial_already_used",
+                "product",
+                "{product}: this organization already had a trial of this product",
+            ),
+        ),
+        _C.TRIAL_CANCELLATION: (
+            _t(
+                "trial_cancellation",
+                "subscription",
+                _SUB + " is a trial; turn off its recurring billing to end it",
+            ),
+        ),
+        _C.NOT_REACTIVATABLE: (
+            _t(
+                "not_reactivatable:channel",
+                "subscription channel status",
+                _SUB + " cannot be reactivated: a subscription bought {channel} cannot come "
+                "back once {status}",
+            ),
+            _t(
+                "not_reactivatable",
+                "subscription status",
+                _SUB + " cannot be reactivated ({status})",
+            ),
+        ),
+        _C.CANCEL_NEEDS_SUPPORT: (
+            _t(
+                "cancel_needs_support:limit",
+                "subscription count limit",
+                _SUB + " has {count} license assigned, more than an online cancellation allows "
+                "({limit}); call support to cancel it",
+                _SUB + " has {count} licenses assigned, more than an online cancellation allows "
+                "({limit}); call support to cancel it",
+                count="count",
+            ),
+            _t(
+                "cancel_needs_support",
+                "subscription count",
+                _SUB + " has {count} license assigned; call support to cancel it",
+                _SUB + " has {count} licenses assigned; call support to cancel it",
+                count="count",
+            ),
+        ),
+        _C.TERM_NOT_LONGER: (
+            _t(
+                "term_not_longer",
+                "subscription term to_term",
+                _SUB + ": a term can only move to a longer one ({term} cannot become {to_term})",
+            ),
+        ),
+        _C.MANAGED_WITH_PARENT: (
+            _t(
+                "managed_with_parent",
+                "subscription parent",
+                _SUB + " is a traditional add-on; manage it through subscription {parent}",
+            ),
+        ),
+        _C.NO_CHANGE: (
+            _t(
+                "no_change:recurring_billing",
+                "subscription recurring_billing",
+                _SUB + ": recurring billing is already {recurring_billing}",
+            ),
+            _t(
+                "no_change:credit_check",
+                "subscription credit_check_pending",
+                _SUB + ": no credit check is pending",
+            ),
+            _t(
+                "no_change:billing_frequency",
+                "subscription billing_frequency",
+                _SUB + " already renews billed {billing_frequency}",
+            ),
+            _t(
+                "no_change:term",
+                "subscription term",
+                _SUB + " already renews for {term}",
+            ),
+            _t(
+                "no_change:payment_method",
+                "subscription payment_method",
+                _SUB + " already pays by {payment_method}",
+            ),
+            _t(
+                "no_change:profile_payment_method",
+                "billing_profile payment_method",
+                "Billing profile {billing_profile} already pays by {payment_method}",
+            ),
+            _t("no_change:role", "principal role", "{principal} already holds the role {role}"),
+            _t("no_change", "subscription", _SUB + ": nothing to change"),
+        ),
+    }
+)
+
+#: Said when a reason lacks the values every template of its code needs (a caller's slip).
+FALLBACK: Final = _t("fallback", "", "Refused ({code})")
+
+# -- words for enum values, looked up in the catalogs with the field's name as context ----------
+
+#: The English words for the values a reason may hold; the catalog translates each, with the
+#: field's name as its context (``msgctxt "status"``).
+WORDS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
+    {
+        "status": {
+            "trial": "trial",
+            "active": "active",
+            "expired": "expired",
+            "disabled": "disabled",
+            "deleted": "deleted",
+            "suspended": "suspended",
+        },
+        "channel": {
+            "direct": "directly",
+            "prepaid_product_key": "with a product key",
+            "volume_licensing": "through Volume Licensing",
+            "cloud_solution_provider": "through a Cloud Solution Provider",
+        },
+        "billing_frequency": {
+            "monthly": "monthly",
+            "annual": "annually",
+            "once": "once for the term",
+        },
+        "payment_method": {
+            "card": "card",
+            "bank_account": "bank account",
+            "invoice": "invoice",
+        },
+        "action": {
+            "buy": "buy",
+            "change_subscription": "change or cancel a subscription",
+            "change_billing_frequency": "change a billing frequency",
+            "assign_licenses": "assign licenses",
+            "manage_payment_methods": "manage payment methods",
+            "pay_invoices": "pay invoices",
+            "view_billing": "view billing",
+            "manage_admin_roles": "grant admin roles",
+            "manage_billing_roles": "grant billing roles",
+            "complete_credit_check": "complete a credit check",
+            "support_cancel": "cancel on behalf of support",
+        },
+        "role": {
+            "global_admin": "Global admin",
+            "billing_admin": "Billing admin",
+            "license_admin": "License admin",
+            "user_admin": "User admin",
+            "billing_account_owner": "Billing account owner",
+            "billing_account_contributor": "Billing account contributor",
+            "billing_account_reader": "Billing account reader",
+            "billing_profile_owner": "Billing profile owner",
+            "billing_profile_contributor": "Billing profile contributor",
+            "billing_profile_reader": "Billing profile reader",
+            "invoice_manager": "Invoice manager",
+            "invoice_section_owner": "Invoice section owner",
+            "invoice_section_contributor": "Invoice section contributor",
+            "invoice_section_reader": "Invoice section reader",
+        },
+        "recurring_billing": {"true": "on", "false": "off"},
+    }
+)
+
+#: Terms as CLDR duration units: (unit, value).
+_TERMS: Final = MappingProxyType(
+    {"P1M": ("duration-month", 1), "P1Y": ("duration-year", 1), "P3Y": ("duration-year", 3)}
+)
+
+#: Windows this short or shorter are said in hours, as Microsoft states them ("72 hours").
+_HOURS_UP_TO_DAYS: Final = 3
+
+
+# -- catalogs ------------------------------------------------------------------------------------
+
+
+def _locales_dir() -> Any:
+    return resources.files("subcommerce").joinpath("locales")
+
+
+@functools.cache
+def languages() -> tuple[str, ...]:
+    """The languages that have a message catalog, sorted ("en", "fr", ...)."""
+    found = []
+    for entry in _locales_dir().iterdir():
+        messages = entry.joinpath("LC_MESSAGES")
+        if (
+            messages.joinpath(f"{DOMAIN}.po").is_file()
+            or messages.joinpath(f"{DOMAIN}.mo").is_file()
+        ):
+            found.append(entry.name)
+    return tuple(sorted(found))
+
+
+def _language(lang: str) -> str:
+    """The catalog for ``lang``: itself, or its language alone ("fr_CA" -> "fr")."""
+    if not isinstance(lang, str):
+        raise UnknownReference(f"a language is a string such as 'fr', got {lang!r}")
+    known = languages()
+    if lang in known:
+        return lang
+    base = lang.replace("-", "_").split("_")[0]
+    if base in known:
+        return base
+    raise UnknownReference(f"unknown language {lang!r}; expected one of {', '.join(known)}")
+
+
+@functools.cache
+def _translations(language: str) -> GNUTranslations:
+    folder = _locales_dir().joinpath(language, "LC_MESSAGES")
+    compiled = folder.joinpath(f"{DOMAIN}.mo")
+    if compiled.is_file():  # compiled at build time into the wheel
+        return GNUTranslations(io.BytesIO(compiled.read_bytes()))
+    # A source checkout or an editable install: compile the .po in memory, once.
+    with folder.joinpath(f"{DOMAIN}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return GNUTranslations(buffer)
+
+
+def translations(lang: str) -> GNUTranslations:
+    """The gettext translations of ``lang`` (its own catalog, or its language's)."""
+    return _translations(_language(lang))
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise UnknownReference(f"unknown locale {lang!r}") from None
+
+
+# -- rendering -----------------------------------------------------------------------------------
+
+
+def template_for(reason: Reason) -> Template:
+    """The template a reason is said with: the first of its code whose values are all set."""
+    present = reason.values().keys()
+    for template in TEMPLATES[reason.code]:
+        if template.needs <= present:
+            return template
+    return FALLBACK
+
+
+def _gender(product: str | None, catalog: Catalog | None) -> Gender:
+    if product is None or catalog is None:
+        return Gender.MASCULINE
+    try:
+        return catalog.product(product).name.fr_gender
+    except UnknownReference:
+        return Gender.MASCULINE
+
+
+def context_of(template: Template, reason: Reason, catalog: Catalog | None = None) -> str:
+    """The gettext context of ``template`` said about ``reason`` (with the product's gender)."""
+    if template.gendered and _gender(reason.product, catalog) is Gender.FEMININE:
+        return template.context + "|feminine"
+    return template.context
+
+
+def _name(some_id: str, language: str, catalog: Catalog | None) -> str:
+    if catalog is None:
+        return some_id
+    # Catalogs give names in English and French; other languages show the English name.
+    return catalog.name_of(some_id, "fr" if language == "fr" else "en")
+
+
+def _word(t: GNUTranslations, field: str, value: str) -> str:
+    english = WORDS[field].get(value)
+    return value if english is None else t.pgettext(field, english)
+
+
+def _window(days: int, locale: Locale) -> str:
+    if days <= _HOURS_UP_TO_DAYS:
+        return format_unit(days * 24, "duration-hour", length="long", locale=locale)
+    return format_unit(days, "duration-day", length="long", locale=locale)
+
+
+def _term(term: str, locale: Locale) -> str:
+    unit = _TERMS.get(term)
+    if unit is None:
+        return term
+    return format_unit(unit[1], unit[0], length="long", locale=locale)
+
+
+def _listed(items: Sequence[str], locale: Locale) -> str:
+    return format_list(list(items), locale=locale)
+
+
+def _values(
+    reason: Reason, t: GNUTranslations, language: str, locale: Locale, catalog: Catalog | None
+) -> dict[str, str]:
+    out: dict[str, str] = {"code": reason.code.value}
+    for field, value in reason.values().items():
+        if field in ("product", "capability"):
+            out[field] = _name(str(value), language, catalog)
+        elif field == "products":
+            out[field] = _listed([_name(p, language, catalog) for p in value], locale)  # type: ignore[attr-defined]
+        elif field == "subscriptions":
+            ids: Sequence[str] = value  # type: ignore[assignment]
+            statuses = reason.statuses
+            if len(statuses) == len(ids):
+                parts = [
+                    f"{i} ({_word(t, 'status', s)})" for i, s in zip(ids, statuses, strict=True)
+                ]
+            else:
+                parts = list(ids)
+            out[field] = _listed(parts, locale)
+        elif field in ("term", "to_term", "base_term"):
+            out[field] = _term(str(value), locale)
+        elif field == "on":
+            assert isinstance(value, date)
+            out[field] = format_date(value, "long", locale=locale)
+        elif field == "window":
+            assert isinstance(value, int)
+            out[field] = _window(value, locale)
+        elif field in ("count", "limit"):
+            out[field] = format_decimal(value, locale=locale)  # type: ignore[arg-type]
+        elif field in ("recurring_billing", "credit_check_pending"):
+            out[field] = _word(t, field, str(value).lower()) if field in WORDS else str(value)
+        elif field == "account_type":
+            out[field] = str(value).upper()
+        elif field in WORDS:
+            out[field] = _word(t, field, str(value))
+        elif field != "statuses":
+            out[field] = str(value)
+    return out
+
+
+def template_messages() -> tuple[tuple[str, str, str | None], ...]:
+    """Every (context, msgid, plural msgid) the reasons are said with: what a catalog translates.
+
+    Gendered templates come twice, once with the ``|feminine`` context. The words of
+    :data:`WORDS` come with their field as context. ``tools/messages.py`` writes these (and the
+    command line's strings) to the ``.pot`` template that ``pybabel update`` merges into every
+    catalog.
+    """
+    out: list[tuple[str, str, str | None]] = []
+    for template in (*(t for ts in TEMPLATES.values() for t in ts), FALLBACK):
+        out.append((template.context, template.singular, template.plural))
+        if template.gendered:
+            out.append((template.context + "|feminine", template.singular, template.plural))
+    for field, words in WORDS.items():
+        for english in words.values():
+            out.append((field, english, None))
+    return tuple(dict.fromkeys(out))
+
+
+def _count_of(reason: Reason, field: str) -> int:
+    value = getattr(reason, field)
+    if isinstance(value, tuple):
+        return len(value)
+    return int(value)
+
+
+def render(reason: Reason, lang: str = "en", catalog: Catalog | None = None) -> str:
+    """``reason`` in ``lang``: its code's template, translated, with its values formatted.
+
+    ``catalog`` (a :class:`~subcommerce.catalog.Catalog`) gives products their display names and
+    French gender; without it, products are shown by id.
+    """
+    if not isinstance(reason, Reason):
+        raise UnknownReference(f"not a reason: {reason!r}")
+    language = _language(lang)
+    t = _translations(language)
+    locale = _locale(lang if lang != language else language)
+    template = template_for(reason)
+    context = context_of(template, reason, catalog)
+    if template.plural is not None and template.count is not None:
+        text = t.npgettext(
+            context, template.singular, template.plural, _count_of(reason, template.count)
+        )
+    else:
+        text = t.pgettext(context, template.singular)
+    return text.format_map(_values(reason, t, language, locale, catalog))
