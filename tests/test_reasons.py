@@ -18,13 +18,16 @@ import re
 from datetime import date
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from strategies_accounts import ADMIN, mca_tenant, purchase, run
 from subcommerce._builtin import builtin_catalog, default_catalog
 from subcommerce.billing import Action, BillingAccountType, PaymentMethod, Role
 from subcommerce.catalog import Gender
+from subcommerce.commands import CancelSubscription, ChangeLicenseQuantity, check
 from subcommerce.errors import Reason, ReasonCode, UnknownReference
 from subcommerce.messages import (
     TEMPLATES,
@@ -579,3 +582,55 @@ def test_a_reason_refuses_values_of_the_wrong_kind() -> None:
 def test_a_reason_missing_its_values_is_still_said_not_raised() -> None:
     assert render(Reason(ReasonCode.BELOW_ASSIGNED)) == "Refused (below_assigned)"
     assert render(Reason(ReasonCode.BELOW_ASSIGNED), "fr") == "Refusé (below_assigned)"
+
+
+# -- the window a refusal names is the block's own (issue 8, item 5) ------------------------------
+
+
+def test_licenses_bought_before_march_12_2022_are_refused_naming_their_72_hour_window() -> None:
+    bought = date(2022, 3, 1)
+    tenant = run(mca_tenant(), purchase(mca_tenant(), "s1", 10, on=bought, term=Term.P1Y))
+    fewer = ChangeLicenseQuantity(
+        actor=ADMIN, as_of=date(2022, 3, 5), subscription_id="s1", quantity=8
+    )
+    (reason,) = check(tenant, fewer)
+    assert (reason.code, reason.window, reason.count) == (
+        ReasonCode.OUTSIDE_CANCELLATION_WINDOW,
+        3,
+        0,
+    )
+    assert "only within 72 hours of buying them; 0 can be removed now" in reason.message()
+    assert "dans un délai de 72\xa0heures après leur achat" in reason.message("fr")
+
+
+def test_licenses_bought_since_march_12_2022_name_their_7_day_window() -> None:
+    tenant = run(mca_tenant(), purchase(mca_tenant(), "s1", 10, on=date(2022, 3, 12)))
+    fewer = ChangeLicenseQuantity(
+        actor=ADMIN, as_of=date(2022, 3, 20), subscription_id="s1", quantity=8
+    )
+    (reason,) = check(tenant, fewer)
+    assert reason.window == 7
+    assert "within 7 days of buying them" in reason.message()
+
+
+def test_the_window_named_is_that_of_the_newest_licenses_that_can_no_longer_go() -> None:
+    first = purchase(mca_tenant(), "s1", 10, on=date(2022, 3, 1), term=Term.P1Y)
+    more = ChangeLicenseQuantity(
+        actor=ADMIN, as_of=date(2022, 3, 14), subscription_id="s1", quantity=15
+    )
+    tenant = run(mca_tenant(), first, more)
+    fewer = attrs.evolve(more, as_of=date(2022, 3, 25), quantity=9)  # both windows closed
+    (reason,) = check(tenant, fewer)
+    assert (reason.window, reason.count) == (7, 0)
+    within = attrs.evolve(more, as_of=date(2022, 3, 16), quantity=9)  # 5 may go, not 6
+    (reason,) = check(tenant, within)
+    assert (reason.window, reason.count) == (3, 5)
+
+
+def test_a_cancellation_after_a_72_hour_window_names_it_and_the_day_it_closed() -> None:
+    tenant = run(mca_tenant(), purchase(mca_tenant(), "s1", 10, on=date(2022, 3, 1)))
+    late = CancelSubscription(actor=ADMIN, as_of=date(2022, 3, 6), subscription_id="s1")
+    (reason,) = check(tenant, late)
+    assert (reason.window, reason.on) == (3, date(2022, 3, 4))
+    assert "the cancellation window (72 hours) closed on March 4, 2022" in reason.message()
+    assert "le délai d'annulation (72\xa0heures) a pris fin le 4 mars 2022" in reason.message("fr")

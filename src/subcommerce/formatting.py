@@ -112,7 +112,9 @@ def format_amount(
 def format_number(number: int | Decimal, locale: str | Locale) -> str:
     """A whole number or a Decimal as ``locale`` writes it (« 1 234 567 »); never a float."""
     if isinstance(number, bool) or not isinstance(number, int | Decimal):
-        raise InvalidQuantity(f"format_number takes an int or a Decimal, got {number!r}")
+        raise InvalidQuantity(
+            f"format_number takes an int or a Decimal, never a float, got {number!r}"
+        )
     where = parse_locale(locale)
     text: str = where.decimal_formats[None].apply(number, where, decimal_quantization=False)
     return text
