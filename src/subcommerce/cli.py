@@ -300,18 +300,24 @@ def _proration_demo(out: TextIO, as_json: bool, say: _Say) -> int:
         + "\n\n"
     )
     out.write(say._("The same change under each proration convention:") + "\n")
-    rows = [[say._("convention"), say._("net"), say._("lines"), say._("source")]]
+    # The conventions' sources cite English documents: shown to English readers, named otherwise.
+    cited = say.lang is None or say.lang.startswith("en")
+    rows = [[say._("convention"), say._("net"), say._("lines")]]
     for convention in PRESETS.values():
         adj = credit_and_rebill(original, change, 105, convention=convention)
-        rows.append(
-            [
-                convention.name,
-                say.amount(adj.net),
-                " ".join(say.amount(x.amount) for x in adj.lines),
-                convention.source[:60] + ("..." if len(convention.source) > 60 else ""),
-            ]
-        )
+        row = [
+            convention.name,
+            say.amount(adj.net),
+            " ".join(say.amount(x.amount) for x in adj.lines),
+        ]
+        if cited:
+            row.append(convention.source[:60] + ("..." if len(convention.source) > 60 else ""))
+        rows.append(row)
+    if cited:
+        rows[0].append(say._("source"))
     _table(rows, out)
+    if not cited:
+        out.write(say._("The sources of each convention: docs/proration.md.") + "\n")
     return 0
 
 

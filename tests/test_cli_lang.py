@@ -1,0 +1,191 @@
+"""The command line in the reader's language: --lang on every command, and the quote command."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from subcommerce.cli import main
+from subcommerce.messages import languages
+
+CART = """\
+name = "five-more"
+catalog = "default"
+currency = "USD"
+start = 2025-01-01
+until = 2025-01-31
+
+[tenant]
+organization = "contoso.com"
+
+[tenant.account]
+id = "contoso"
+type = "mosa"
+roles = [{ principal = "ana@contoso.com", role = "global_admin" }]
+
+[[steps]]
+type = "place_order"
+as_of = 2025-01-01
+actor = "ana@contoso.com"
+payment_method = "card"
+
+[[steps.cart]]
+type = "new_subscription"
+subscription_id = "standard"
+product_id = "m365-business-standard"
+quantity = 10
+term = "P1M"
+billing_frequency = "monthly"
+
+[[steps]]
+type = "place_order"
+as_of = 2025-01-15
+actor = "ana@contoso.com"
+
+[[steps.cart]]
+type = "change_licenses"
+subscription_id = "standard"
+quantity = 15
+"""
+
+#: English words that must not appear in French output (ids and product names taken out).
+ENGLISH = frozenset(
+    (
+        "the", "license", "licenses", "subscription", "subscriptions", "invoice", "order",
+        "billing", "period", "amounts", "charge", "credit", "rebill", "refused", "done",
+        "step", "steps", "ledger", "charges", "credits", "refunds", "net", "every", "line",
+        "explained", "dated", "due", "payment", "method", "card", "status", "active", "monthly",
+        "annually", "assigned", "product", "ends", "term", "first", "then", "per", "on",
+        "usable", "from", "of", "and", "to", "for", "is", "are", "exclude", "list",
+        "prices", "never", "quote", "account", "catalog", "days", "unit", "price", "qty",
+        "entry", "open", "statement", "still", "far", "buy", "add", "change",
+        "quantity", "below", "unassign", "what", "if", "purchase", "rounded", "half", "even",
+        "month", "year", "months", "years", "with", "review", "ok", "cannot", "already",
+    )
+)  # fmt: skip
+#: Values that are the same in every language: ids, product and catalog names, codes.
+NEUTRAL = (
+    "Microsoft 365 Business Standard",
+    "Microsoft Teams Phone Standard",
+    "pc-legacy-per-license",
+    "small-business",
+    "five-more",
+    "teams-phone",
+    "contoso.com",
+    "contoso",
+    "standard",
+    "default",
+    "order-",
+    "exact",
+    "MOSA",
+    "USD",
+)
+
+
+def run(*argv: str) -> str:
+    out = io.StringIO()
+    assert main(list(argv), out=out) == 0
+    return out.getvalue()
+
+
+def english_words(text: str) -> list[tuple[int, set[str]]]:
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for neutral in NEUTRAL:
+            line = line.replace(neutral, " ")
+        words = {w.lower() for w in re.findall(r"[^\W\d_]+", line)} & ENGLISH
+        if words:
+            found.append((number, words))
+    return found
+
+
+def cart_file(tmp_path: Path, text: str = CART) -> str:
+    path = tmp_path / "cart.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_demo_in_french_reads_as_french_from_its_first_line_to_its_last() -> None:
+    text = run("demo", "--lang", "fr")
+    assert text.startswith("Simulation « small-business » : Une petite entreprise")
+    assert english_words(text) == []
+    assert "total 191,13\xa0$US" in text
+    assert "du 1 janv. 2025 au 30 avr. 2025" in text
+    assert "inférieur aux 12 licences attribuées" in text
+
+
+def test_the_proration_demo_in_french_is_french_too() -> None:
+    text = run("demo", "--proration", "--lang", "fr")
+    assert english_words(text) == []
+    assert "Solde du changement : 98,71\xa0$US" in text
+    assert "98,709677…" in text
+
+
+def test_demo_in_english_formats_money_and_dates_for_the_locale() -> None:
+    text = run("demo", "--lang", "en")
+    assert "total $191.13" in text
+    assert "billing period Jan 1, 2025 – Feb 1, 2025" in text
+    assert "Ledger: charges $1,616.13" in text
+
+
+def test_without_lang_the_output_stays_plain_for_scripts() -> None:
+    text = run("demo")
+    assert "total 191.13 USD" in text
+    assert "billing period 2025-01-01..2025-02-01" in text
+
+
+def test_every_command_takes_every_language_with_a_catalog(tmp_path: Path) -> None:
+    cart = cart_file(tmp_path)
+    for lang in languages():
+        assert run("demo", "--lang", lang)
+        assert run("simulate", cart, "--lang", lang)
+        assert run("quote", cart, "--lang", lang)
+        assert run("catalog", "--lang", lang, "--catalog", "microsoft365")
+
+
+def test_a_language_without_a_catalog_is_refused_by_the_parser() -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["demo", "--lang", "xx"], out=io.StringIO())
+    assert caught.value.code == 2
+
+
+def test_quote_prints_the_price_review_of_the_cart_file_s_last_order(tmp_path: Path) -> None:
+    text = run("quote", cart_file(tmp_path))
+    assert "Price review of order order-2 on 2025-01-15 for contoso.com, in USD." in text
+    assert "standard: total of 15 licenses  ok" in text
+    assert "Total of the first charges: 41.13 USD" in text  # 5 x 15.00 x 17/31
+
+
+def test_quote_in_french(tmp_path: Path) -> None:
+    text = run("quote", cart_file(tmp_path), "--lang", "fr")
+    assert "Total des premières facturations : 41,13\xa0$US" in text
+    assert english_words(text) == []
+
+
+def test_a_refused_cart_line_is_said_with_its_reason_in_the_reader_s_language(
+    tmp_path: Path,
+) -> None:
+    fewer = CART.replace("quantity = 15", "quantity = 10")
+    english = run("quote", cart_file(tmp_path, fewer))
+    assert "line 1: Subscription standard already has 10 licenses" in english
+    french = run("quote", cart_file(tmp_path, fewer), "--lang", "fr")
+    assert "ligne 1 : L'abonnement standard a déjà 10 licences" in french
+    assert english_words(french) == []
+
+
+def test_quote_json_is_the_quote_as_plain_data(tmp_path: Path) -> None:
+    data = json.loads(run("quote", cart_file(tmp_path), "--json"))
+    assert data["quote"]["total"] == {"amount": "41.13", "currency": "USD"}
+
+
+def test_a_cart_file_whose_last_step_is_not_an_order_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = CART + '\n[[steps]]\ntype = "assign_licenses"\nas_of = 2025-01-20\n'
+    text += 'actor = "ana@contoso.com"\nsubscription_id = "standard"\ncount = 1\n'
+    assert main(["quote", cart_file(tmp_path, text)], out=io.StringIO()) == 2
+    assert "last step of a cart file is the order to review" in capsys.readouterr().err
