@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -634,3 +635,40 @@ def test_a_cancellation_after_a_72_hour_window_names_it_and_the_day_it_closed() 
     assert (reason.window, reason.on) == (3, date(2022, 3, 4))
     assert "the cancellation window (72 hours) closed on March 4, 2022" in reason.message()
     assert "le délai d'annulation (72\xa0heures) a pris fin le 4 mars 2022" in reason.message("fr")
+
+
+# -- the documented table of every code -----------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "reasons.md"
+LISTS = frozenset({"subscriptions", "statuses", "products"})
+
+
+def _documented_values(cell: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for part in cell.split("; "):
+        name, _, text = part.partition(": ")
+        if name in LISTS:
+            values[name] = tuple(item.strip() for item in text.split(","))
+        elif name in ("count", "limit", "window"):
+            values[name] = int(text)
+        elif name == "on":
+            values[name] = date.fromisoformat(text)
+        elif text in ("true", "false"):
+            values[name] = text == "true"
+        else:
+            values[name] = text
+    return values
+
+
+def test_the_documented_table_lists_every_code_once_with_its_messages_as_said() -> None:
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in DOCS.read_text("utf-8").partition("## Every code")[2].splitlines()
+        if line.startswith("| `")
+    ]
+    assert [row[0].strip("`") for row in rows] == list(CODES)
+    for code, values, english, french, advice in rows:
+        reason = Reason(ReasonCode(code.strip("`")), **_documented_values(values))
+        assert reason.message("en", CATALOG) == english
+        assert reason.message("fr", CATALOG) == french
+        assert advice
