@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from strategies_accounts import ADMIN, mca_tenant, purchase, run
 from subcommerce._builtin import builtin_catalog, default_catalog
+from subcommerce._convert import from_data, to_data
 from subcommerce.billing import Action, BillingAccountType, PaymentMethod, Role
 from subcommerce.catalog import Gender
 from subcommerce.commands import CancelSubscription, ChangeLicenseQuantity, check
@@ -672,3 +673,17 @@ def test_the_documented_table_lists_every_code_once_with_its_messages_as_said() 
         assert reason.message("en", CATALOG) == english
         assert reason.message("fr", CATALOG) == french
         assert advice
+
+
+def test_a_reason_shows_and_writes_only_the_values_it_is_about() -> None:
+    reason = Reason(ReasonCode.BELOW_ASSIGNED, subscription="s1", count=12)
+    assert repr(reason) == "Reason(ReasonCode.BELOW_ASSIGNED, subscription='s1', count=12)"
+    assert to_data(reason) == {"code": "below_assigned", "subscription": "s1", "count": 12}
+    assert from_data(to_data(reason), Reason) == reason
+
+
+@given(data=st.data())
+def test_every_reason_makes_the_round_trip_through_plain_data(data: st.DataObject) -> None:
+    code, template = data.draw(st.sampled_from([p.values for p in TEMPLATE_CASES]))
+    reason = data.draw(reasons_for(code, template, data.draw(st.sampled_from(COUNT_SHAPES))))
+    assert from_data(to_data(reason), Reason) == reason

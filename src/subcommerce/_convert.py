@@ -58,7 +58,7 @@ from subcommerce.catalog import (
     Plan,
     Prices,
 )
-from subcommerce.errors import CatalogInvalid, ConversionError, SubcommerceError
+from subcommerce.errors import CatalogInvalid, ConversionError, Reason, SubcommerceError
 from subcommerce.money import Currency, Money, to_decimal
 from subcommerce.periods import BillingFrequency, Term, check_date
 
@@ -752,6 +752,11 @@ def _register_catalog_hooks(converter: cattrs.Converter) -> None:
 
 
 _register_catalog_hooks(CONVERTER)
+
+# A reason's plain form holds its code and the values it is about, not the fields it leaves empty.
+CONVERTER.register_unstructure_hook(
+    Reason, make_dict_unstructure_fn(Reason, CONVERTER, _cattrs_omit_if_default=True)
+)
 
 
 def load_catalog(data: Any) -> Catalog:

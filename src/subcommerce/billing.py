@@ -150,27 +150,6 @@ class Action(enum.StrEnum):
     COMPLETE_CREDIT_CHECK = "complete_credit_check"
     SUPPORT_CANCEL = "support_cancel"  # support cancels for the customer (traditional add-ons)
 
-    @property
-    def phrase(self) -> str:
-        """The action as words, for messages ("may not <phrase>")."""
-        return _PHRASES[self]
-
-
-_PHRASES: Final = MappingProxyType(
-    {
-        Action.BUY: "buy",
-        Action.CHANGE_SUBSCRIPTION: "change or cancel a subscription",
-        Action.CHANGE_BILLING_FREQUENCY: "change a billing frequency",
-        Action.ASSIGN_LICENSES: "assign licenses",
-        Action.MANAGE_PAYMENT_METHODS: "manage payment methods",
-        Action.PAY_INVOICES: "pay invoices",
-        Action.VIEW_BILLING: "view billing",
-        Action.MANAGE_ADMIN_ROLES: "grant admin roles",
-        Action.MANAGE_BILLING_ROLES: "grant billing roles",
-        Action.COMPLETE_CREDIT_CHECK: "complete a credit check",
-        Action.SUPPORT_CANCEL: "cancel on behalf of support",
-    }
-)
 
 _MICROSOFT_ONLY: Final = frozenset({Action.COMPLETE_CREDIT_CHECK, Action.SUPPORT_CANCEL})
 _BILLING: Final = frozenset(

@@ -219,7 +219,7 @@ def _flag(instance: object, attribute: attrs.Attribute[bool | None], value: obje
         raise InvalidCommand(f"a reason's {attribute.name} must be True or False, got {value!r}")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Reason:
     """Why something is refused or unavailable: a code and the values it is about, as data.
 
@@ -294,6 +294,10 @@ class Reason:
     recurring_billing: bool | None = attrs.field(default=None, validator=_flag, kw_only=True)
     #: A credit-check state (pending: True).
     credit_check_pending: bool | None = attrs.field(default=None, validator=_flag, kw_only=True)
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
+        return f"Reason(ReasonCode.{self.code.name}{', ' if values else ''}{values})"
 
     @property
     def subject(self) -> str:
