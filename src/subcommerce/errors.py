@@ -14,9 +14,9 @@ Checks that an admin tool calls to grey out a button return reasons; the matchin
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, TypedDict, Unpack
 
 import attrs
 
@@ -40,6 +40,7 @@ __all__ = [
     "MoneyArithmeticError",
     "Reason",
     "ReasonCode",
+    "ReasonValues",
     "Refused",
     "SubcommerceError",
     "UnknownCurrency",
@@ -187,39 +188,110 @@ class ReasonCode(enum.StrEnum):
     ALREADY_REACTIVATED = "already_reactivated"
 
 
-def _plain(value: object) -> str | None:
+def _text(name: str, value: object) -> str:
     """An id or an enum value as a plain string (a StrEnum member becomes its value)."""
-    if value is None:
-        return None
+    if type(value) is str:
+        return value
     if isinstance(value, enum.Enum):
         return str(value.value)
-    if not isinstance(value, str):
-        raise InvalidCommand(f"a reason's value must be a string, got {value!r}")
-    return str(value)
+    if isinstance(value, str):
+        return str(value)
+    raise InvalidCommand(f"a reason's {name} must be a string, got {value!r}")
 
 
-def _plain_tuple(values: Iterable[object]) -> tuple[str, ...]:
-    if isinstance(values, str):
-        raise InvalidCommand(f"a reason's list of values must not be a string, got {values!r}")
-    return tuple(str(_plain(v)) for v in values)
+def _texts(name: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidCommand(f"a reason's {name} must be a list of strings, got {value!r}")
+    return tuple(_text(name, v) for v in value)
 
 
-def _count(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise InvalidCommand(f"a reason's {attribute.name} must be a whole number, got {value!r}")
+def _whole(name: str, value: object) -> int:
+    if type(value) is not int:
+        raise InvalidCommand(f"a reason's {name} must be a whole number, got {value!r}")
+    return value
 
 
-def _day(instance: object, attribute: attrs.Attribute[date | None], value: object) -> None:
-    if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
-        raise InvalidDate(f"a reason's {attribute.name} must be a date, got {value!r}")
+def _day(name: str, value: object) -> date:
+    if type(value) is not date:
+        raise InvalidDate(f"a reason's {name} must be a date, got {value!r}")
+    return value
 
 
-def _flag(instance: object, attribute: attrs.Attribute[bool | None], value: object) -> None:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidCommand(f"a reason's {attribute.name} must be True or False, got {value!r}")
+def _flag(name: str, value: object) -> bool:
+    if type(value) is not bool:
+        raise InvalidCommand(f"a reason's {name} must be True or False, got {value!r}")
+    return value
 
 
-@attrs.frozen(repr=False)
+def _reason_code(code: str) -> ReasonCode:
+    try:
+        return ReasonCode(code)
+    except ValueError:
+        raise UnknownReference(f"unknown reason code {code!r}") from None
+
+
+class ReasonValues(TypedDict, total=False):
+    """The values a :class:`Reason` may hold, by field (see :class:`Reason`)."""
+
+    subscription: str | None
+    product: str | None
+    principal: str | None
+    action: str | None
+    role: str | None
+    status: str | None
+    channel: str | None
+    account_type: str | None
+    term: str | None
+    to_term: str | None
+    base_term: str | None
+    billing_frequency: str | None
+    payment_method: str | None
+    billing_profile: str | None
+    currency: str | None
+    capability: str | None
+    parent: str | None
+    on: date | None
+    window: int | None
+    count: int | None
+    limit: int | None
+    subscriptions: Iterable[str]
+    statuses: Iterable[str]
+    products: Iterable[str]
+    recurring_billing: bool | None
+    credit_check_pending: bool | None
+
+
+_CHECKS: dict[str, Callable[[str, object], object]] = {
+    **dict.fromkeys(
+        [
+            "subscription",
+            "product",
+            "principal",
+            "action",
+            "role",
+            "status",
+            "channel",
+            "account_type",
+            "term",
+            "to_term",
+            "base_term",
+            "billing_frequency",
+            "payment_method",
+            "billing_profile",
+            "currency",
+            "capability",
+            "parent",
+        ],
+        _text,
+    ),
+    "on": _day,
+    **dict.fromkeys(("window", "count", "limit"), _whole),
+    **dict.fromkeys(("subscriptions", "statuses", "products"), _texts),
+    **dict.fromkeys(("recurring_billing", "credit_check_pending"), _flag),
+}
+
+
+@attrs.frozen(init=False, repr=False, slots=False)
 class Reason:
     """Why something is refused or unavailable: a code and the values it is about, as data.
 
@@ -241,59 +313,72 @@ class Reason:
     retirez d'abord des attributions
     """
 
-    code: ReasonCode = attrs.field(converter=ReasonCode)
+    code: ReasonCode
     #: The subscription the reason is about (its id).
-    subscription: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    subscription: str | None = None
     #: The product (plan or add-on) it is about, by id.
-    product: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    product: str | None = None
     #: The person (principal) it is about.
-    principal: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    principal: str | None = None
     #: The action asked for (a :class:`subcommerce.billing.Action` value).
-    action: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    action: str | None = None
     #: A billing role (a :class:`subcommerce.billing.Role` value).
-    role: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    role: str | None = None
     #: A subscription status (a :class:`subcommerce.subscriptions.SubscriptionStatus` value).
-    status: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    status: str | None = None
     #: A purchase channel (a :class:`subcommerce.subscriptions.PurchaseChannel` value).
-    channel: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    channel: str | None = None
     #: A billing account type ("mosa", "mca", "mpa").
-    account_type: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    account_type: str | None = None
     #: A term ("P1M", "P1Y", "P3Y"): the one asked for, or the current one.
-    term: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    term: str | None = None
     #: The term a change asks to move to (TERM_NOT_LONGER).
-    to_term: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    to_term: str | None = None
     #: The term of the base subscription (a traditional add-on runs on it).
-    base_term: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    base_term: str | None = None
     #: A billing frequency ("monthly", "annual", "once").
-    billing_frequency: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    billing_frequency: str | None = None
     #: A payment method (a :class:`subcommerce.billing.PaymentMethod` value).
-    payment_method: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    payment_method: str | None = None
     #: A billing profile (its id).
-    billing_profile: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    billing_profile: str | None = None
     #: An ISO 4217 currency code.
-    currency: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    currency: str | None = None
     #: A capability (its id in the catalog).
-    capability: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    capability: str | None = None
     #: The base (parent) subscription of a traditional add-on.
-    parent: str | None = attrs.field(default=None, converter=_plain, kw_only=True)
+    parent: str | None = None
     #: The day the reason is about: a window's closing day, a sale's first or last day, ...
-    on: date | None = attrs.field(default=None, validator=_day, kw_only=True)
+    on: date | None = None
     #: A length in days: the cancellation window of the licenses concerned, a trial's last days.
-    window: int | None = attrs.field(default=None, validator=_count, kw_only=True)
+    window: int | None = None
     #: The count the reason is about (licenses assigned, free, asked for, ...).
-    count: int | None = attrs.field(default=None, validator=_count, kw_only=True)
+    count: int | None = None
     #: A limit or what is left (the most instances allowed, licenses left on the base).
-    limit: int | None = attrs.field(default=None, validator=_count, kw_only=True)
+    limit: int | None = None
     #: Several subscriptions (ids), e.g. the eligible bases.
-    subscriptions: tuple[str, ...] = attrs.field(default=(), converter=_plain_tuple, kw_only=True)
+    subscriptions: tuple[str, ...] = ()
     #: The statuses of ``subscriptions``, in the same order.
-    statuses: tuple[str, ...] = attrs.field(default=(), converter=_plain_tuple, kw_only=True)
+    statuses: tuple[str, ...] = ()
     #: Other products (ids), e.g. the plans an add-on is bought on, an excluding add-on.
-    products: tuple[str, ...] = attrs.field(default=(), converter=_plain_tuple, kw_only=True)
+    products: tuple[str, ...] = ()
     #: A recurring-billing state (on: True).
-    recurring_billing: bool | None = attrs.field(default=None, validator=_flag, kw_only=True)
+    recurring_billing: bool | None = None
     #: A credit-check state (pending: True).
-    credit_check_pending: bool | None = attrs.field(default=None, validator=_flag, kw_only=True)
+    credit_check_pending: bool | None = None
+
+    def __init__(self, code: ReasonCode | str, **values: Unpack[ReasonValues]) -> None:
+        # Written by hand, and only the values given are stored (the others are the class's
+        # defaults): a reason is built on every refusal, and 26 converters cost more than the
+        # check that raises it. Values are checked and enum members kept as plain strings.
+        fields = self.__dict__
+        fields["code"] = code if type(code) is ReasonCode else _reason_code(code)
+        for name, value in values.items():
+            check = _CHECKS.get(name)
+            if check is None:
+                raise InvalidCommand(f"a reason has no value {name!r}; see Reason's fields")
+            if value is not None:
+                fields[name] = check(name, value)
 
     def __repr__(self) -> str:
         values = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
@@ -310,11 +395,8 @@ class Reason:
 
     def values(self) -> dict[str, object]:
         """The fields that are set (not None, not empty), by name, code excluded."""
-        return {
-            name: value
-            for name, value in attrs.asdict(self, recurse=False).items()
-            if name != "code" and value is not None and value != ()
-        }
+        given = self.__dict__
+        return {name: given[name] for name in _CHECKS if name in given}
 
     def message(self, lang: str = "en", catalog: Any = None) -> str:
         """The message in ``lang`` (a language with a message catalog: "en", "fr", ...).
@@ -325,6 +407,14 @@ class Reason:
         from subcommerce.messages import render  # the renderer sits at the edge (Babel)
 
         return render(self, lang, catalog)
+
+
+# The values a reason was not given are read from the class: None, or () for the lists.
+for _field in attrs.fields(Reason)[1:]:
+    setattr(Reason, _field.name, _field.default)
+del _field
+if tuple(_CHECKS) != tuple(f.name for f in attrs.fields(Reason)[1:]):  # pragma: no cover
+    raise RuntimeError("Reason's fields and the checks of its values are out of step")
 
 
 class Refused(SubcommerceError, ValueError):
