@@ -31,6 +31,7 @@ from subcommerce.billing import Action, BillingAccountType, PaymentMethod, Role
 from subcommerce.catalog import Gender
 from subcommerce.commands import CancelSubscription, ChangeLicenseQuantity, check
 from subcommerce.errors import Reason, ReasonCode, UnknownReference
+from subcommerce.formatting import format_money
 from subcommerce.messages import (
     TEMPLATES,
     Template,
@@ -39,6 +40,7 @@ from subcommerce.messages import (
     template_for,
     translations,
 )
+from subcommerce.money import Money
 from subcommerce.periods import BillingFrequency, Term
 from subcommerce.subscriptions import PurchaseChannel, SubscriptionStatus
 
@@ -687,3 +689,12 @@ def test_every_reason_makes_the_round_trip_through_plain_data(data: st.DataObjec
     code, template = data.draw(st.sampled_from([p.values for p in TEMPLATE_CASES]))
     reason = data.draw(reasons_for(code, template, data.draw(st.sampled_from(COUNT_SHAPES))))
     assert from_data(to_data(reason), Reason) == reason
+
+
+def test_no_environment_variable_chooses_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_NUMERIC", "LC_TIME"):
+        monkeypatch.setenv(name, "fr_FR.UTF-8")
+    reason = Reason(ReasonCode.TRIAL, subscription="s1")
+    assert reason.message() == "Subscription s1 is a trial; buy it before changing its licenses"
+    assert str(Money.of("1234.5", "EUR")) == "1234.50 EUR"
+    assert format_money(Money.of("1234.5", "EUR"), "en") == "€1,234.50"
