@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Mapping, Sequence
-from datetime import date
+from decimal import Decimal
 from gettext import GNUTranslations
 from importlib import resources
 from types import MappingProxyType
@@ -657,40 +657,48 @@ def _listed(items: Sequence[str], locale: Locale) -> str:
 def _values(
     reason: Reason, t: GNUTranslations, language: str, locale: Locale, catalog: Catalog | None
 ) -> dict[str, str]:
+    """Every value of ``reason`` as the reader's language writes it, by field name."""
     out: dict[str, str] = {"code": reason.code.value}
-    for field, value in reason.values().items():
-        if field in ("product", "capability"):
-            out[field] = _name(str(value), language, catalog)
-        elif field == "products":
-            out[field] = _listed([_name(p, language, catalog) for p in value], locale)  # type: ignore[attr-defined]
-        elif field == "subscriptions":
-            ids: Sequence[str] = value  # type: ignore[assignment]
-            statuses = reason.statuses
-            if len(statuses) == len(ids):
-                parts = [
-                    f"{i} ({_word(t, 'status', s)})" for i, s in zip(ids, statuses, strict=True)
-                ]
-            else:
-                parts = list(ids)
-            out[field] = _listed(parts, locale)
-        elif field in ("term", "to_term", "base_term"):
-            out[field] = _term(str(value), locale)
-        elif field == "on":
-            assert isinstance(value, date)
-            out[field] = format_date(value, "long", locale=locale)
-        elif field == "window":
-            assert isinstance(value, int)
-            out[field] = _window(value, locale)
-        elif field in ("count", "limit"):
-            out[field] = format_decimal(value, locale=locale)  # type: ignore[arg-type]
-        elif field in ("recurring_billing", "credit_check_pending"):
-            out[field] = _word(t, field, str(value).lower()) if field in WORDS else str(value)
-        elif field == "account_type":
-            out[field] = str(value).upper()
-        elif field in WORDS:
-            out[field] = _word(t, field, str(value))
-        elif field != "statuses":
-            out[field] = str(value)
+    for name in ("subscription", "parent", "principal", "billing_profile", "currency"):
+        text = getattr(reason, name)
+        if text is not None:
+            out[name] = text
+    for name in ("product", "capability"):
+        some_id = getattr(reason, name)
+        if some_id is not None:
+            out[name] = _name(some_id, language, catalog)
+    if reason.products:
+        out["products"] = _listed([_name(p, language, catalog) for p in reason.products], locale)
+    if reason.subscriptions:
+        ids, statuses = reason.subscriptions, reason.statuses
+        if len(statuses) == len(ids):
+            pairs = zip(ids, statuses, strict=True)
+            out["subscriptions"] = _listed(
+                [f"{i} ({_word(t, 'status', s)})" for i, s in pairs], locale
+            )
+        else:
+            out["subscriptions"] = _listed(ids, locale)
+    for name in ("status", "channel", "billing_frequency", "payment_method", "action", "role"):
+        value = getattr(reason, name)
+        if value is not None:
+            out[name] = _word(t, name, value)
+    for name in ("term", "to_term", "base_term"):
+        term = getattr(reason, name)
+        if term is not None:
+            out[name] = _term(term, locale)
+    if reason.account_type is not None:
+        out["account_type"] = reason.account_type.upper()
+    if reason.on is not None:
+        out["on"] = format_date(reason.on, "long", locale=locale)
+    if reason.window is not None:
+        out["window"] = _window(reason.window, locale)
+    for name in ("count", "limit"):
+        number = getattr(reason, name)
+        if number is not None:
+            out[name] = format_decimal(Decimal(number), locale=locale)
+    if reason.recurring_billing is not None:
+        state = "true" if reason.recurring_billing else "false"
+        out["recurring_billing"] = _word(t, "recurring_billing", state)
     return out
 
 
@@ -728,9 +736,9 @@ def render(reason: Reason, lang: str = "en", catalog: Catalog | None = None) -> 
     """
     if not isinstance(reason, Reason):
         raise UnknownReference(f"not a reason: {reason!r}")
-    language = _language(lang)
+    language = _language(lang)  # the catalog: "fr" for "fr_CA"
     t = _translations(language)
-    locale = _locale(lang if lang != language else language)
+    locale = _locale(lang)  # the formats: Canadian French for "fr_CA"
     template = template_for(reason)
     context = context_of(template, reason, catalog)
     if template.plural is not None and template.count is not None:
