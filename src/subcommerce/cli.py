@@ -117,6 +117,9 @@ class _Say:
     def reason(self, reason: Reason, catalog: Catalog | None) -> str:
         return reason.message(self.lang or "en", catalog)
 
+    def catalog_name(self, catalog: Catalog) -> str:
+        return catalog.name.get("fr" if self.lang and self.lang.startswith("fr") else "en")
+
     def name(self, catalog: Catalog, some_id: str) -> str:
         return catalog.name_of(some_id, "fr" if self.lang and self.lang.startswith("fr") else "en")
 
@@ -579,7 +582,7 @@ def _timeline_head(timeline: Timeline, catalog: Catalog, out: TextIO, say: _Say)
             "{organization}, {kind}; catalog {catalog}; {start} to {end}.",
             organization=timeline.tenant.organization,
             kind=kind,
-            catalog=catalog.id,
+            catalog=catalog.id if say.lang is None else say.catalog_name(catalog),
             start=say.day(scenario.start),
             end=say.day(timeline.as_of),
         )
