@@ -320,6 +320,7 @@ CATALOG = default_catalog()
 PRODUCTS = tuple(p.id for p in (*CATALOG.plans, *CATALOG.addons))
 CAPABILITIES = tuple(c.id for c in CATALOG.capabilities)
 GENDERS = {p: CATALOG.product(p).name.fr_gender for p in PRODUCTS}
+BY_GENDER = {g: tuple(p for p in PRODUCTS if GENDERS[p] is g) for g in Gender}
 
 #: Counts in every shape a plural rule can tell apart: zero, one, a few, many, the millions.
 COUNT_SHAPES = (0, 1, 2, 5, 21, 1_000_000)
@@ -460,9 +461,15 @@ def test_every_message_renders_completely_in_every_language_and_shape(
     """And in French it agrees with the product's gender, as the catalog declares it."""
     for count in _shapes(template):
         reason = data.draw(reasons_for(code, template, count), label=f"count {count}")
-        assert template_for(reason) == template
-        for lang in LANGS:
-            _check_said(reason, template, lang)
+        said = [reason]
+        if reason.product is not None:  # a product of each gender, every time
+            for pool in BY_GENDER.values():
+                product = data.draw(st.sampled_from(pool), label="product")
+                said.append(attrs.evolve(reason, product=product))
+        for each in said:
+            assert template_for(each) == template
+            for lang in LANGS:
+                _check_said(each, template, lang)
 
 
 def test_both_genders_are_checked_on_every_gendered_template() -> None:
@@ -698,3 +705,13 @@ def test_no_environment_variable_chooses_the_language(monkeypatch: pytest.Monkey
     assert reason.message() == "Subscription s1 is a trial; buy it before changing its licenses"
     assert str(Money.of("1234.5", "EUR")) == "1234.50 EUR"
     assert format_money(Money.of("1234.5", "EUR"), "en") == "€1,234.50"
+
+
+def test_evolving_a_reason_keeps_exactly_the_values_it_holds() -> None:
+    reason = Reason(ReasonCode.NO_ELIGIBLE_BASE, product="e3")
+    changed = attrs.evolve(reason, product="e5")
+    assert changed.values() == {"product": "e5"}
+    assert Reason(ReasonCode.NO_ELIGIBLE_BASE, product="e3", products=()) == reason
+    assert Reason(ReasonCode.NO_ELIGIBLE_BASE, product="e3", products=()).values() == {
+        "product": "e3"
+    }

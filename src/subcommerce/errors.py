@@ -378,7 +378,9 @@ class Reason:
             if check is None:
                 raise InvalidCommand(f"a reason has no value {name!r}; see Reason's fields")
             if value is not None:
-                fields[name] = check(name, value)
+                checked = check(name, value)
+                if checked != ():  # an empty list is a value not given
+                    fields[name] = checked
 
     def __repr__(self) -> str:
         values = ", ".join(f"{name}={value!r}" for name, value in self.values().items())
