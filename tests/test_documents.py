@@ -208,7 +208,7 @@ def test_paying_by_invoice_the_new_licenses_cannot_be_assigned_before_the_credit
     )
     (reason,) = check(tenant, _assign(3))
     assert reason.code is Code.LICENSES_NOT_USABLE_YET
-    assert reason.detail == "2025-03-04"  # bought Saturday Mar 1: Monday 3, Tuesday 4
+    assert reason.on == date(2025, 3, 4)  # bought Saturday Mar 1: Monday 3, Tuesday 4
     done = run(tenant, CompleteCreditCheck(as_of=D0 + timedelta(days=1), subscription_id="s1"))
     assert codes(done, _assign(3, D0 + timedelta(days=1))) == set()
 
@@ -254,7 +254,7 @@ def test_while_expired_admins_can_still_assign_licenses_and_only_disabled_forbid
     disabled_day = date(2025, 5, 1)  # 30 days after Apr 1
     assert advance(tenant, disabled_day).tenant.subscription("s1").status is Status.DISABLED
     (reason,) = check(tenant, _assign(4, disabled_day))
-    assert (reason.code, reason.detail) == (Code.NOT_ACTIVE, "disabled")
+    assert (reason.code, reason.status) == (Code.NOT_ACTIVE, "disabled")
 
 
 # -- 9. MCA reactivation: a new subscription, same commitment term, from that day ----------------
@@ -279,7 +279,7 @@ def test_mca_reactivation_creates_a_new_subscription_with_the_same_term_from_tha
     # The old one is not reactivated twice, and goes on to Deleted in its own time.
     again = Reactivate(actor=ADMIN, as_of=on, subscription_id="s1")
     (reason,) = check(outcome.tenant, again)
-    assert (reason.code, reason.detail) == (Code.ALREADY_REACTIVATED, "s1/reactivated")
+    assert (reason.code, reason.successor) == (Code.ALREADY_REACTIVATED, "s1/reactivated")
     later = advance(outcome.tenant, date(2026, 6, 29)).tenant
     assert later.subscription("s1").status is Status.DELETED
     assert later.subscription("s1/reactivated").status is Status.ACTIVE
@@ -414,8 +414,8 @@ def test_before_2021_04_02_an_add_on_subscription_only_has_its_auto_renew_turned
     tenant = _standalone(day)
     cancel = CancelSubscription(actor=ADMIN, as_of=day, subscription_id="a1")
     (reason,) = check(tenant, cancel)
-    assert (reason.code, reason.detail) == (Code.ADDON_SUBSCRIPTION_NOT_CANCELLABLE, "2021-04-02")
-    assert reason.message("fr").startswith("subscription a1 est un abonnement complémentaire")
+    assert (reason.code, reason.on) == (Code.ADDON_SUBSCRIPTION_NOT_CANCELLABLE, date(2021, 4, 2))
+    assert reason.message("fr").startswith("L'abonnement a1 est un abonnement complémentaire")
     assert codes(tenant, _rb(False, day, "a1")) == set()
     # The base plan is cancelled as before, and the era's policy can be lifted.
     assert codes(tenant, CancelSubscription(actor=ADMIN, as_of=day, subscription_id="s1")) == set()

@@ -270,7 +270,7 @@ def test_mosa_with_more_than_25_licenses_reduces_to_25_or_fewer_and_then_cancels
     assert codes(tenant, _cancel()) == {Code.CANCEL_NEEDS_FEWER_LICENSES}
     (reason,) = check(tenant, _cancel())
     assert reason.message() == (
-        "subscription s1 has more than 25 licenses; reduce them to 25 or fewer, then cancel"
+        "Subscription s1 has more than 25 licenses; reduce them to 25 or fewer, then cancel"
     )
     assert codes(tenant, _cancel(actor=MICROSOFT)) == set()
     fewer = ChangeLicenseQuantity(actor=ADMIN, as_of=D0, subscription_id="s1", quantity=25)

@@ -82,6 +82,10 @@ CODES = (
     "term_not_longer",
     "managed_with_parent",
     "no_change",
+    "cancel_needs_fewer_licenses",
+    "licenses_not_usable_yet",
+    "addon_subscription_not_cancellable",
+    "already_reactivated",
 )
 
 ENGLISH = frozenset(
@@ -336,6 +340,7 @@ def _values(field: str, count: int) -> st.SearchStrategy[Any]:
     simple: dict[str, st.SearchStrategy[Any]] = {
         "subscription": ids,
         "parent": ids,
+        "successor": ids,
         "billing_profile": ids,
         "principal": principals,
         "product": st.sampled_from(PRODUCTS),
@@ -393,7 +398,14 @@ def _words(text: str) -> set[str]:
 def _without_values(message: str, reason: Reason, lang: str) -> str:
     """The message with the reason's own values (ids, names, codes) taken out."""
     names: list[str] = []
-    for field in ("subscription", "parent", "billing_profile", "principal", "currency"):
+    for field in (
+        "subscription",
+        "parent",
+        "successor",
+        "billing_profile",
+        "principal",
+        "currency",
+    ):
         value = getattr(reason, field)
         if value is not None:
             names.append(value)
@@ -429,7 +441,7 @@ def _check_said(reason: Reason, template: Template, lang: str) -> None:
         assert not ACCENTED.search(left), message
     else:
         assert not words & ENGLISH, (message, words & ENGLISH)
-    for field in ("subscription", "principal", "billing_profile", "parent"):
+    for field in ("subscription", "principal", "billing_profile", "parent", "successor"):
         value = getattr(reason, field)
         if value is not None and field in template.needs:
             assert value in message

@@ -910,7 +910,9 @@ def _cancel_reasons(
         rule = policy.online_cancel
         if rule.reduce_first:
             reasons.append(
-                Reason(ReasonCode.CANCEL_NEEDS_FEWER_LICENSES, subscription=sub.id, limit=rule.limit)
+                Reason(
+                    ReasonCode.CANCEL_NEEDS_FEWER_LICENSES, subscription=sub.id, limit=rule.limit
+                )
             )
         else:
             reasons.append(
@@ -1103,7 +1105,9 @@ def _reactivate_reasons(tenant: Tenant, cmd: Reactivate, policy: Policy) -> list
         if sub.reactivated_as is not None:
             reasons.append(
                 Reason(
-                    ReasonCode.ALREADY_REACTIVATED, subscription=sub.id, successor=sub.reactivated_as
+                    ReasonCode.ALREADY_REACTIVATED,
+                    subscription=sub.id,
+                    successor=sub.reactivated_as,
                 )
             )
         else:

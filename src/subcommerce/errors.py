@@ -250,6 +250,7 @@ class ReasonValues(TypedDict, total=False):
     currency: str | None
     capability: str | None
     parent: str | None
+    successor: str | None
     on: date | None
     window: int | None
     count: int | None
@@ -281,6 +282,7 @@ _CHECKS: dict[str, Callable[[str, object], object]] = {
             "currency",
             "capability",
             "parent",
+            "successor",
         ],
         _text,
     ),
@@ -348,6 +350,8 @@ class Reason:
     capability: str | None = None
     #: The base (parent) subscription of a traditional add-on.
     parent: str | None = None
+    #: The subscription a reactivation created in place of this one (MCA).
+    successor: str | None = None
     #: The day the reason is about: a window's closing day, a sale's first or last day, ...
     on: date | None = None
     #: A length in days: the cancellation window of the licenses concerned, a trial's last days.

@@ -457,6 +457,44 @@ TEMPLATES: Final[Mapping[ReasonCode, tuple[Template, ...]]] = MappingProxyType(
             _t("no_change:role", "principal role", "{principal} already holds the role {role}"),
             _t("no_change", "subscription", _SUB + ": nothing to change"),
         ),
+        _C.CANCEL_NEEDS_FEWER_LICENSES: (
+            _t(
+                "cancel_needs_fewer_licenses",
+                "subscription limit",
+                _SUB + " has more than {limit} license; reduce them to {limit} or fewer, then "
+                "cancel",
+                _SUB + " has more than {limit} licenses; reduce them to {limit} or fewer, then "
+                "cancel",
+                count="limit",
+            ),
+        ),
+        _C.LICENSES_NOT_USABLE_YET: (
+            _t(
+                "licenses_not_usable_yet:on",
+                "subscription on",
+                _SUB + ": the licenses cannot be used before the credit check completes, on {on}",
+            ),
+            _t(
+                "licenses_not_usable_yet",
+                "subscription",
+                _SUB + ": the licenses cannot be used before the credit check completes",
+            ),
+        ),
+        _C.ADDON_SUBSCRIPTION_NOT_CANCELLABLE: (
+            _t(
+                "addon_subscription_not_cancellable",
+                "subscription on",
+                _SUB + " is an add-on subscription; before {on} it cannot be cancelled, only its "
+                "recurring billing turned off",
+            ),
+        ),
+        _C.ALREADY_REACTIVATED: (
+            _t(
+                "already_reactivated",
+                "subscription successor",
+                _SUB + " was already reactivated as subscription {successor}",
+            ),
+        ),
     }
 )
 
@@ -659,7 +697,7 @@ def _values(
 ) -> dict[str, str]:
     """Every value of ``reason`` as the reader's language writes it, by field name."""
     out: dict[str, str] = {"code": reason.code.value}
-    for name in ("subscription", "parent", "principal", "billing_profile", "currency"):
+    for name in ("subscription", "parent", "successor", "principal", "billing_profile", "currency"):
         text = getattr(reason, name)
         if text is not None:
             out[name] = text
