@@ -177,10 +177,11 @@ class Refusal:
     reasons: tuple[Reason, ...] = ()
     error: str = ""
 
-    def messages(self, lang: str = "en") -> tuple[str, ...]:
-        """The reasons as messages in ``lang`` (or the error)."""
+    def messages(self, lang: str = "en", catalog: Catalog | None = None) -> tuple[str, ...]:
+        """The reasons as messages in ``lang`` (or the error, in English: a bad input is the
+        caller's, not the reader's), with the catalog's product names when it is given."""
         if self.reasons:
-            return tuple(r.message(lang) for r in self.reasons)
+            return tuple(r.message(lang, catalog) for r in self.reasons)
         return (self.error,)
 
 
