@@ -35,14 +35,17 @@ def template() -> Catalog:
     sys.path.insert(0, str(ROOT / "src"))
     from subcommerce.messages import DOMAIN, template_messages
 
-    catalog = Catalog(domain=DOMAIN, project="subcommerce", fuzzy=False)
+    catalog = Catalog(domain=DOMAIN, project="subcommerce", version="0.1.0", fuzzy=False)
+    # Locations name the file, not the line: a catalog does not change when code moves.
+    reasons = [("src/subcommerce/messages.py", None)]
     for context, msgid, plural in template_messages():
-        catalog.add(msgid if plural is None else (msgid, plural), context=context)
-    for lineno, message, comments, context in extract_from_file(
+        message = msgid if plural is None else (msgid, plural)
+        catalog.add(message, context=context, locations=reasons)
+    cli = [(CLI.relative_to(ROOT).as_posix(), None)]
+    for _, message, comments, context in extract_from_file(
         "python", str(CLI), keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
     ):
-        where = [(str(CLI.relative_to(ROOT)), lineno)]
-        catalog.add(message, locations=where, auto_comments=comments, context=context)
+        catalog.add(message, locations=cli, auto_comments=comments, context=context)
     return catalog
 
 
