@@ -141,3 +141,19 @@ def test_numbers_follow_the_locale_and_refuse_floats() -> None:
     assert format_number(Decimal("1234.5678"), "en") == "1,234.5678"
     with pytest.raises(InvalidQuantity, match="float"):
         format_number(0.1, "en")  # type: ignore[arg-type]
+
+
+LATIN_DIGIT_LOCALES = ("en", "en_IN", "fr", "fr_CH", "de", "de_CH", "es", "it", "ja", "nl", "pl")
+
+
+def _significant(text: str) -> str:
+    return "".join(c for c in text if c.isdigit()).strip("0")
+
+
+@given(moneys(), st.sampled_from(LATIN_DIGIT_LOCALES))
+def test_every_locale_shows_the_significant_digits_of_the_amount_in_order(
+    money: Money, locale: str
+) -> None:
+    """Whatever the grouping (« 1 234 », "1,234", "12,34,567" in India) or the symbol, the
+    significant digits shown are the amount's: none lost, none added (no float, no rounding)."""
+    assert _significant(format_money(money, locale)) == _significant(str(money.amount))
