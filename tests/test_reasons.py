@@ -727,3 +727,14 @@ def test_evolving_a_reason_keeps_exactly_the_values_it_holds() -> None:
     assert Reason(ReasonCode.NO_ELIGIBLE_BASE, product="e3", products=()).values() == {
         "product": "e3"
     }
+
+
+def test_a_refusal_survives_pickling_with_its_reasons() -> None:
+    import pickle
+
+    from subcommerce.errors import Refused
+
+    refused = Refused([Reason(ReasonCode.BELOW_ASSIGNED, subscription="s1", count=12)])
+    again = pickle.loads(pickle.dumps(refused))
+    assert again.reasons == refused.reasons
+    assert str(again) == str(refused)

@@ -428,7 +428,7 @@ class Refused(SubcommerceError, ValueError):
 
     def __init__(self, reasons: Iterable[Reason]) -> None:
         self.reasons: tuple[Reason, ...] = tuple(reasons)
-        super().__init__(*self.reasons)
+        super().__init__(self.reasons)  # args: what pickle passes back to __init__
 
     def __str__(self) -> str:
         # Rendered when read, in English: the reasons are the data, words come at the edge.
