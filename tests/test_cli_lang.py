@@ -52,6 +52,78 @@ subscription_id = "standard"
 quantity = 15
 """
 
+MCA = """\
+name = "mca-mix"
+catalog = "default"
+currency = "USD"
+start = 2025-01-01
+until = 2025-04-30
+
+[tenant]
+organization = "fabrikam.com"
+
+[tenant.account]
+id = "fabrikam"
+type = "mca"
+roles = [
+    { principal = "olga@fabrikam.com", role = "global_admin" },
+    { principal = "olga@fabrikam.com", role = "billing_account_owner" },
+]
+
+[[tenant.account.profiles]]
+id = "bp1"
+name = "Main"
+payment_method = "card"
+sections = [{ id = "s1", name = "Sales" }]
+
+[[steps]]
+type = "place_order"
+as_of = 2025-01-01
+actor = "olga@fabrikam.com"
+
+[[steps.cart]]
+type = "new_subscription"
+subscription_id = "e3"
+product_id = "m365-e3"
+quantity = 30
+term = "P1Y"
+billing_frequency = "annual"
+
+[[steps]]
+type = "start_trial"
+as_of = 2025-01-05
+actor = "olga@fabrikam.com"
+subscription_id = "basic"
+product_id = "m365-business-basic"
+
+[[steps]]
+type = "assign_licenses"
+as_of = 2025-01-06
+actor = "olga@fabrikam.com"
+subscription_id = "e3"
+count = 40
+
+[[steps]]
+type = "change_license_quantity"
+as_of = 2025-01-06
+actor = "eve@fabrikam.com"
+subscription_id = "e3"
+quantity = 20
+[[steps]]
+type = "cancel_subscription"
+as_of = 2025-01-07
+actor = "olga@fabrikam.com"
+subscription_id = "e3"
+
+[[steps]]
+type = "set_recurring_billing"
+as_of = 2025-01-21
+actor = "olga@fabrikam.com"
+subscription_id = "basic"
+recurring_billing = false
+
+"""
+
 #: English words that must not appear in French output (ids and product names taken out).
 ENGLISH = frozenset(
     (
@@ -76,6 +148,9 @@ NEUTRAL = (
     "five-more",
     "teams-phone",
     "contoso.com",
+    "fabrikam.com",
+    "fabrikam",
+    "mca-mix",
     "contoso",
     "standard",
     "default",
@@ -189,3 +264,14 @@ def test_a_cart_file_whose_last_step_is_not_an_order_is_refused(
     text += 'actor = "ana@contoso.com"\nsubscription_id = "standard"\ncount = 1\n'
     assert main(["quote", cart_file(tmp_path, text)], out=io.StringIO()) == 2
     assert "last step of a cart file is the order to review" in capsys.readouterr().err
+
+
+def test_an_mca_what_if_with_refusals_a_trial_and_a_refund_reads_as_french(
+    tmp_path: Path,
+) -> None:
+    text = run("simulate", cart_file(tmp_path, MCA), "--lang", "fr")
+    assert english_words(text) == []
+    assert "profil de facturation MCA bp1" in text
+    assert "Action refusée à eve@fabrikam.com : modifier ou annuler un abonnement" in text
+    assert "il ne reste que 30 licences libres" in text
+    assert "remboursement (annulation)" in text

@@ -448,7 +448,7 @@ def _step_text(say: _Say, step: Step, catalog: Catalog) -> str:
     kind = type(step).__name__
     name = words.get(kind, kind)
     target = getattr(step, "subscription_id", None)
-    return f"{name}: {target}" if target else name
+    return say._("{step}: {subscription}", step=name, subscription=target) if target else name
 
 
 def _entry_row(say: _Say, entry: LedgerEntry) -> list[str]:
