@@ -293,6 +293,9 @@ _CHECKS: dict[str, Callable[[str, object], object]] = {
 }
 
 
+_TEXTS: frozenset[str] = frozenset(name for name, check in _CHECKS.items() if check is _text)
+
+
 @attrs.frozen(init=False, repr=False, slots=False)
 class Reason:
     """Why something is refused or unavailable: a code and the values it is about, as data.
@@ -378,6 +381,9 @@ class Reason:
         fields = self.__dict__
         fields["code"] = code if type(code) is ReasonCode else _reason_code(code)
         for name, value in values.items():
+            if type(value) is str and name in _TEXTS:  # the common case: an id
+                fields[name] = value
+                continue
             check = _CHECKS.get(name)
             if check is None:
                 raise InvalidCommand(f"a reason has no value {name!r}; see Reason's fields")
