@@ -498,6 +498,18 @@ def test_support_can_remove_a_traditional_addon() -> None:
     assert after.subscription("base").status is Status.ACTIVE
 
 
+def test_a_traditional_addon_removed_by_support_stays_disabled_when_its_base_expires() -> None:
+    # Found by the stateful machine: the add-on followed its base back from Disabled to Expired.
+    tenant = run(
+        _with_addons(mosa_tenant()), _cancel(sub="trad", actor=MICROSOFT), _rb(False, sub="base")
+    )
+    base_expired = _statuses(tenant, date(2026, 3, 1))
+    assert base_expired["base"] is Status.EXPIRED
+    assert base_expired["trad"] is Status.DISABLED
+    # It still goes on to Deleted with its base at the end of the road.
+    assert _statuses(tenant, date(2027, 1, 1))["trad"] is Status.DELETED
+
+
 def test_a_standalone_addon_is_removed_by_cancelling_it() -> None:
     tenant = _with_addons(mosa_tenant())
     after = run(tenant, _cancel(sub="alone"))

@@ -91,6 +91,10 @@ def check_moves(events: tuple[Event, ...]) -> None:
 # -- the reference model --------------------------------------------------------------------------
 
 
+#: How far along the way out each status is (deleted is the end of it).
+WAY_OUT = {"expired": 1, "disabled": 2, "deleted": 3}
+
+
 @dataclass
 class Ref:
     """One subscription as the model sees it. Statuses are plain strings."""
@@ -162,9 +166,17 @@ class Model:
             s for s in self.subs.values() if s.kind is AddonKind.TRADITIONAL and s.parent == parent
         ]
 
+    @staticmethod
+    def stays(child: Ref, status: str) -> bool:
+        """A traditional add-on follows its base forward only along the way out."""
+        depth = WAY_OUT.get(status, 0)
+        if child.status in ("deleted", status):
+            return True
+        return bool(depth) and WAY_OUT.get(child.status, 0) >= depth
+
     def set_status(self, sub: Ref, status: str, day: date) -> None:
         for s in [sub, *self.children(sub.id)]:
-            if s is not sub and (s.status in ("deleted", status)):
+            if s is not sub and self.stays(s, status):
                 continue
             s.status = status
             s.since = day

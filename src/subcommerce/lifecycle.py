@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, timedelta
+from typing import Final
 
 import attrs
 
@@ -354,13 +355,27 @@ def _set_status(
     events: list[Event] = [StatusChanged(sub.id, on, sub.status, status, cause)]
     if position is not None:
         work[position] = changed
+    depth = _DEPTH.get(status, 0)
     for child_position in addons:
         child = work[child_position]
         if child.status is _Status.DELETED or child.status is status:
             continue
+        if depth and _DEPTH.get(child.status, 0) >= depth:
+            # A traditional add-on follows its base forward only: one already as far along the
+            # way out (cancelled to Disabled, say) does not move back to Expired with it.
+            continue
         work[child_position] = _with_status(child, status, on, changed.recurring_billing)
         events.append(StatusChanged(child.id, on, child.status, status, child_cause))
     return events
+
+
+#: How far along the way out each status is: a traditional add-on that follows its base into
+#: Expired, Disabled or Deleted never moves back along that way.
+_DEPTH: Final[dict[SubscriptionStatus, int]] = {
+    _Status.EXPIRED: 1,
+    _Status.DISABLED: 2,
+    _Status.DELETED: 3,
+}
 
 
 def _with_status(
