@@ -213,8 +213,11 @@ def test_a_number_divided_by_money_is_refused() -> None:
 
 
 def test_negation_keeps_every_digit_even_beyond_the_default_context() -> None:
-    big = Money.of("1234567890123456789012345678901234.5", "USD")
-    assert (-big).amount == Decimal("-1234567890123456789012345678901234.5")
+    # Amounts from outside are below 10**15; products of them may hold far more digits.
+    big = Money.of("123456789012345.5", "USD") * 10**14 * 10**5
+    digits = "1234567890123455" + "0" * 18 + ".0"  # 34 digits, past the default 28
+    assert big.amount == Decimal(digits)
+    assert (-big).amount == Decimal("-" + digits)
     assert abs(-big) == big
 
 
@@ -282,11 +285,11 @@ def test_rounding_is_half_even_by_default() -> None:
 def test_rounding_ignores_the_ambient_decimal_context() -> None:
     """A caller's context with 3 digits, truncation and no traps changes nothing."""
     hostile = decimal.Context(prec=3, rounding=decimal.ROUND_FLOOR, traps=[])
-    huge = Money.of("123456789012345678901234567890.125", "USD")
+    huge = Money.of("123456789012345", "USD") * 10**14 * 10**1 + Money.of("0.125", "USD")
     with decimal.localcontext(hostile):
         assert str(Money.of("12345.675", "USD").rounded().amount) == "12345.68"
         assert str((Money.of("12345.67", "USD") + Money.of("0.01", "USD")).amount) == "12345.68"
-        assert str(huge.rounded().amount) == "123456789012345678901234567890.12"
+        assert str(huge.rounded().amount) == "123456789012345" + "0" * 15 + ".12"
         assert not huge.is_rounded
         assert huge.rounded().is_rounded
     assert huge.rounded().is_rounded

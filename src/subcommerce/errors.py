@@ -25,10 +25,13 @@ __all__ = [
     "ColumnOverflow",
     "ConversionError",
     "CurrencyMismatch",
+    "DateOutOfRange",
     "DateOutsidePeriod",
+    "DivisionByZero",
     "InexactAmount",
     "InvalidAccount",
     "InvalidAmount",
+    "InvalidArgument",
     "InvalidColumn",
     "InvalidCommand",
     "InvalidDate",
@@ -59,6 +62,14 @@ class InexactAmount(SubcommerceError, TypeError):
 
 class InvalidAmount(SubcommerceError, ValueError):
     """An amount is not a finite number, or has more decimals than an operation allows."""
+
+
+class DivisionByZero(InvalidAmount, ZeroDivisionError):
+    """A division (an amount, a ratio to round) by zero."""
+
+
+class InvalidArgument(SubcommerceError, TypeError):
+    """An argument of the wrong type where a subcommerce value is needed (None, a string, ...)."""
 
 
 class UnknownCurrency(SubcommerceError, LookupError):
@@ -95,6 +106,10 @@ class InvalidQuantity(SubcommerceError, ValueError):
 
 class InvalidDate(SubcommerceError, TypeError):
     """Something that is not a calendar date where a ``datetime.date`` is needed."""
+
+
+class DateOutOfRange(SubcommerceError, ValueError):
+    """A date outside the range subcommerce supports (see ``periods.MIN_DATE``/``MAX_DATE``)."""
 
 
 class InvalidPeriod(SubcommerceError, ValueError):

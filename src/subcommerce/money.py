@@ -8,7 +8,11 @@ Rules this module enforces:
 * ``Money * Money`` is refused; ``Money / Money`` is a plain Decimal ratio;
 * every rounding in subcommerce goes through :func:`round_ratio`, which rounds an exact
   integer ratio with a named :class:`RoundingMode`; nothing depends on the ambient Decimal context;
-* :func:`allocate` splits an amount into parts that add back up to it exactly.
+* :func:`allocate` splits an amount into parts that add back up to it exactly;
+* an amount from outside (a string, an int, a Decimal) has fewer than :data:`MAX_INTEGER_DIGITS`
+  integer digits and at most :data:`MAX_DECIMALS` decimals, so that no input (``"1e999999999"``)
+  makes rounding or allocation slow: it is refused at construction with
+  :class:`~subcommerce.errors.InvalidAmount`.
 
 >>> price = Money.of("36.00", "USD")
 >>> price * 5
@@ -31,8 +35,10 @@ import attrs
 
 from subcommerce.errors import (
     CurrencyMismatch,
+    DivisionByZero,
     InexactAmount,
     InvalidAmount,
+    InvalidArgument,
     InvalidFormatSpec,
     MoneyArithmeticError,
     UnknownCurrency,
@@ -40,6 +46,9 @@ from subcommerce.errors import (
 )
 
 __all__ = [
+    "MAX_DECIMALS",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PARTS",
     "Currency",
     "Money",
     "RoundingMode",
@@ -51,6 +60,18 @@ __all__ = [
 
 #: What may stand for an exact number: ints, Decimals and Fractions (never floats).
 Exact = int | Decimal | Fraction
+
+#: An amount from outside has at most this many digits before the decimal point: below 10**15,
+#: a thousand trillion, far above any invoice, price or factor, and small enough that every
+#: product of proration (price x quantity x days x 10**4) stays an int of a few dozen digits.
+MAX_INTEGER_DIGITS: Final = 15
+#: ... and at most this many decimals: unit prices carry 2 to 4, a convention's daily rate at
+#: most 12 (``ProrationConvention.daily_rate_places``); 10**12 bounds every denominator.
+MAX_DECIMALS: Final = 12
+#: :func:`allocate` splits into at most this many parts (a part per day of a three-year term
+#: is about 1,100); a larger split is refused rather than left to take seconds.
+MAX_PARTS: Final = 100_000
+_LIMIT: Final = 10**MAX_INTEGER_DIGITS
 
 
 class RoundingMode(enum.StrEnum):
@@ -80,9 +101,20 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     >>> round_ratio(-5, 2, RoundingMode.HALF_UP), round_ratio(-5, 2, RoundingMode.DOWN)
     (-3, -2)
     """
-    if denominator < 0:
-        numerator, denominator = -numerator, -denominator
-    quotient, remainder = divmod(numerator, denominator)  # floor division: 0 <= remainder < den
+    if mode.__class__ is not RoundingMode:
+        raise InvalidArgument(f"rounding mode must be a RoundingMode, got {mode!r}")
+    try:
+        if denominator < 0:
+            numerator, denominator = -numerator, -denominator
+        quotient, remainder = divmod(numerator, denominator)  # floor: 0 <= remainder < den
+    except ZeroDivisionError:
+        raise DivisionByZero(f"cannot round {numerator!r}/0: the denominator is zero") from None
+    except TypeError:
+        raise InvalidArgument(
+            f"round_ratio needs two ints, got {numerator!r} and {denominator!r}"
+        ) from None
+    if remainder.__class__ is not int:  # a float, Decimal or Fraction went in
+        raise InvalidArgument(f"round_ratio needs two ints, got {numerator!r} and {denominator!r}")
     if remainder == 0:
         return quotient
     # The exact value lies strictly between quotient (floor) and quotient + 1 (ceiling).
@@ -121,6 +153,10 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
     elif isinstance(value, bool):
         raise InexactAmount(f"{what} must be a Decimal, an int or a numeric string, not a bool")
     elif isinstance(value, int):
+        if not -_LIMIT < value < _LIMIT:  # before Decimal(): a huge int is slow to convert
+            raise InvalidAmount(
+                f"{what} {value} is too large: amounts are below 10**{MAX_INTEGER_DIGITS}"
+            )
         result = Decimal(value)
     elif isinstance(value, str):
         try:
@@ -138,7 +174,21 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
         )
     if not result.is_finite():
         raise InvalidAmount(f"{what} {value!r} is not a finite number")
+    _check_bounds(result, what)
     return result
+
+
+def _check_bounds(value: Decimal, what: str) -> None:
+    """Refuse a finite Decimal with too many integer digits or decimals (see the limits)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
+        raise InvalidAmount(
+            f"{what} {value} has {-exponent} decimals; at most {MAX_DECIMALS} are supported"
+        )
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise InvalidAmount(
+            f"{what} {value} is too large: amounts are below 10**{MAX_INTEGER_DIGITS}"
+        )
 
 
 # ISO 4217 minor units (exponents) of the currencies subcommerce knows. Currencies not listed have
@@ -235,6 +285,7 @@ def _check_amount(instance: Money, attribute: attrs.Attribute[Decimal], value: D
         raise InexactAmount(f"Money amount must be a Decimal, got {type(value).__name__}")
     if not value.is_finite():
         raise InvalidAmount(f"Money amount {value} is not finite")
+    _check_bounds(value, "Money amount")
 
 
 def _check_currency(instance: Money, attribute: attrs.Attribute[Currency], value: Any) -> None:
@@ -275,13 +326,18 @@ class Money:
         if isinstance(units, bool) or not isinstance(units, int):
             raise InexactAmount(f"minor units must be an int, got {units!r}")
         cur = currency(currency_code)
+        if abs(units) >= _SCALES[cur.exponent] * _LIMIT:
+            raise InvalidAmount(
+                f"{units} minor units of {cur.code} is too large: amounts are below "
+                f"10**{MAX_INTEGER_DIGITS}"
+            )
         return _money_from_units(units, cur)
 
     # -- rounding ---------------------------------------------------------------------------
 
     def rounded(self, mode: RoundingMode = RoundingMode.HALF_EVEN) -> Money:
         """This amount rounded to the currency's minor unit with ``mode``."""
-        return Money.from_minor_units(self.minor_units(mode), self.currency)
+        return _money_from_units(self.minor_units(mode), self.currency)
 
     def minor_units(self, mode: RoundingMode = RoundingMode.HALF_EVEN) -> int:
         """This amount as a whole number of minor units, rounded with ``mode``."""
@@ -305,15 +361,24 @@ class Money:
 
     def __add__(self, other: object) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise MoneyArithmeticError(f"cannot add {other!r} to money ({self}); add Money")
         self._same(other, "add")
         return _make(_EXACT.add(self.amount, other.amount), self.currency)
 
+    def __radd__(self, other: object) -> Money:
+        # ``sum(amounts)`` starts from the int 0: 0 + money is the money (as py-moneyed does).
+        if other.__class__ is int and other == 0:
+            return self
+        raise MoneyArithmeticError(f"cannot add money ({self}) to {other!r}; add Money")
+
     def __sub__(self, other: object) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise MoneyArithmeticError(f"cannot subtract {other!r} from money ({self})")
         self._same(other, "subtract")
         return _make(_EXACT.subtract(self.amount, other.amount), self.currency)
+
+    def __rsub__(self, other: object) -> Money:
+        raise MoneyArithmeticError(f"cannot subtract money ({self}) from {other!r}")
 
     def __neg__(self) -> Money:
         return _make(_EXACT.minus(self.amount), self.currency)
@@ -335,11 +400,11 @@ class Money:
         if isinstance(divisor, Money):
             self._same(divisor, "divide")
             if not divisor.amount:
-                raise InvalidAmount(f"cannot divide {self} by zero")
+                raise DivisionByZero(f"cannot divide {self} by zero")
             return _QUOTIENT.divide(self.amount, divisor.amount)
         value = to_decimal(divisor, what="divisor")
         if not value:
-            raise InvalidAmount(f"cannot divide {self} by zero")
+            raise DivisionByZero(f"cannot divide {self} by zero")
         return _make(_QUOTIENT.divide(self.amount, value), self.currency)
 
     def __rtruediv__(self, other: object) -> Money:
@@ -377,9 +442,18 @@ class Money:
 
     @staticmethod
     def total(amounts: Iterable[Money], currency_code: str | Currency) -> Money:
-        """The sum of ``amounts`` (zero in ``currency_code`` when there are none)."""
+        """The sum of ``amounts`` (zero in ``currency_code`` when there are none).
+
+        ``sum(amounts)`` works too, but gives the int 0 for no amounts: prefer this.
+        """
         result = Money.zero(currency_code)
-        for amount in amounts:
+        try:
+            items = iter(amounts)
+        except TypeError:
+            raise InvalidArgument(
+                f"Money.total needs an iterable of Money, got {type(amounts).__name__}"
+            ) from None
+        for amount in items:
             result = result + amount
         return result
 
@@ -438,8 +512,10 @@ def _integer_weights(weights: Sequence[Exact]) -> list[int]:
             raise InexactAmount(
                 f"weight #{index} {weight!r} must be an int, Decimal or Fraction (not a float)"
             )
-        if isinstance(weight, Decimal) and not weight.is_finite():
-            raise InvalidAmount(f"weight #{index} {weight} is not finite")
+        if isinstance(weight, Decimal):
+            if not weight.is_finite():
+                raise InvalidAmount(f"weight #{index} {weight} is not finite")
+            _check_bounds(weight, f"weight #{index}")
         if weight < 0:
             raise InvalidAmount(f"weight #{index} {weight} is negative")
         ratios.append(weight.as_integer_ratio())
@@ -487,8 +563,14 @@ def allocate(total: Money, weights: Sequence[Exact]) -> tuple[Money, ...]:
     """
     if not isinstance(total, Money):
         raise InexactAmount(f"allocate needs a Money total, got {type(total).__name__}")
+    if not isinstance(weights, Sequence) or isinstance(weights, str | bytes):
+        raise InvalidArgument(
+            f"allocate needs a sequence of weights such as [1, 1, 1], got {weights!r}"
+        )
     if not weights:
         raise InvalidAmount("allocate needs at least one weight")
+    if len(weights) > MAX_PARTS:
+        raise InvalidAmount(f"allocate splits into at most {MAX_PARTS} parts, not {len(weights)}")
     if not total.is_rounded:
         raise InvalidAmount(
             f"cannot allocate {total}: it has more decimals than {total.currency.code} "

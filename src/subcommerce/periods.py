@@ -8,6 +8,11 @@
   gives Feb 28 (Feb 29 in a leap year), then Mar 31, Apr 30, May 31, ...
 * Dates only: a ``datetime`` is refused (a timestamp becomes a date only in a named time zone,
   which is the caller's call), and nothing here reads a clock.
+* Supported dates run from :data:`MIN_DATE` (1900-01-01) to :data:`MAX_DATE` (2999-12-31), and a
+  month step is at most :data:`MAX_MONTHS` (a thousand years): every boundary computed from a
+  supported date stays between the years 900 and 4000, far from ``datetime.date``'s limits, so no
+  period arithmetic overflows. A date outside is refused with
+  :class:`~subcommerce.errors.DateOutOfRange` where it comes in.
 
 >>> from datetime import date
 >>> [str(p) for p in billing_periods(date(2025, 1, 31), Term.P1Y, BillingFrequency.MONTHLY)][:3]
@@ -23,9 +28,19 @@ from typing import Final, TypeVar
 
 import attrs
 
-from subcommerce.errors import DateOutsidePeriod, InvalidDate, InvalidPeriod, InvalidQuantity
+from subcommerce.errors import (
+    DateOutOfRange,
+    DateOutsidePeriod,
+    InvalidDate,
+    InvalidPeriod,
+    InvalidQuantity,
+)
 
 __all__ = [
+    "MAX_DATE",
+    "MAX_MONTHS",
+    "MAX_TERMS",
+    "MIN_DATE",
     "BillingFrequency",
     "Period",
     "Term",
@@ -41,6 +56,14 @@ _E = TypeVar("_E", bound=enum.Enum)
 
 _DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
+#: The first and last dates subcommerce supports: eleven centuries around today's commerce.
+MIN_DATE: Final = date(1900, 1, 1)
+MAX_DATE: Final = date(2999, 12, 31)
+#: The longest month step (``add_months``, months per period): a thousand years.
+MAX_MONTHS: Final = 12_000
+#: The most consecutive terms :func:`billing_periods` tiles (100 three-year terms: 300 years).
+MAX_TERMS: Final = 100
+
 
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
@@ -52,23 +75,44 @@ def days_in_month(year: int, month: int) -> int:
     >>> days_in_month(2024, 2), days_in_month(2025, 2), days_in_month(1900, 2)
     (29, 28, 28)
     """
+    if month.__class__ is not int or not 1 <= month <= 12:
+        raise InvalidPeriod(f"month must be a whole number from 1 to 12, got {month!r}")
+    if year.__class__ is not int or not 1 <= year <= 9999:
+        raise InvalidPeriod(f"year must be a whole number from 1 to 9999, got {year!r}")
     if month == 2 and _is_leap(year):
         return 29
     return _DAYS[month - 1]
 
 
 def check_date(value: object, what: str = "date") -> date:
-    """``value`` if it is a calendar date; a datetime or anything else is refused."""
+    """``value`` if it is a supported calendar date; a datetime or anything else is refused.
+
+    >>> check_date(date(3000, 1, 1))
+    Traceback (most recent call last):
+    ...
+    subcommerce.errors.DateOutOfRange: date 3000-01-01 is outside the supported dates 1900-01-01 ...
+    """
     if type(value) is date:
-        return value
+        if MIN_DATE <= value <= MAX_DATE:
+            return value
+        raise _out_of_range(value, what)
     if isinstance(value, datetime):
         raise InvalidDate(
             f"{what} {value!r} is a datetime; subcommerce works on calendar dates: convert it "
             f"to a date in the time zone that bills it (e.g. value.astimezone(zone).date())"
         )
     if isinstance(value, date):  # a subclass of date other than datetime
-        return value
+        if MIN_DATE <= value <= MAX_DATE:
+            return value
+        raise _out_of_range(value, what)
     raise InvalidDate(f"{what} must be a datetime.date, got {type(value).__name__} {value!r}")
+
+
+def _out_of_range(value: date, what: str) -> DateOutOfRange:
+    return DateOutOfRange(
+        f"{what} {value.isoformat()} is outside the supported dates "
+        f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+    )
 
 
 def add_months(anchor: date, months: int) -> date:
@@ -81,13 +125,29 @@ def add_months(anchor: date, months: int) -> date:
     >>> add_months(date(2025, 1, 31), 2)
     datetime.date(2025, 3, 31)
     """
+    if anchor.__class__ is not date:
+        check_date(anchor, "anchor")  # a datetime, or not a date at all, is refused
+    if months.__class__ is not int or not -MAX_MONTHS <= months <= MAX_MONTHS:
+        raise InvalidPeriod(
+            f"months must be a whole number from -{MAX_MONTHS} to {MAX_MONTHS}, got {months!r}"
+        )
+    return _add_months(anchor, months)
+
+
+def _add_months(anchor: date, months: int) -> date:
+    """:func:`add_months` for arguments already checked (the hot path of period tiling)."""
     year, month0 = divmod(anchor.year * 12 + anchor.month - 1 + months, 12)
     day = anchor.day
     if day > 28:
         last = 29 if month0 == 1 and _is_leap(year) else _DAYS[month0]
         if day > last:
             day = last
-    return date(year, month0 + 1, day)
+    try:
+        return date(year, month0 + 1, day)
+    except ValueError:  # only past datetime.date's years 1-9999, far outside the supported dates
+        raise DateOutOfRange(
+            f"{anchor.isoformat()} + {months} months is outside the supported dates"
+        ) from None
 
 
 def _months_between(anchor: date, when: date) -> int:
@@ -123,8 +183,12 @@ class BillingFrequency(enum.StrEnum):
 
     def months(self, term: Term) -> int:
         """The length in months of one billing period of ``term``; refuses impossible pairs."""
-        months = term.months if self is BillingFrequency.ONCE else _FREQUENCY_MONTHS[self]
-        if term.months % months:
+        try:
+            months = term.months if self is BillingFrequency.ONCE else _FREQUENCY_MONTHS[self]
+            whole = term.months
+        except AttributeError:
+            raise InvalidPeriod(f"expected a Term such as Term.P1Y, got {term!r}") from None
+        if whole % months:
             raise InvalidPeriod(f"a {term.value} term cannot be billed {self.value}")
         return months
 
@@ -168,11 +232,17 @@ class Period:
 
     def contains_period(self, other: Period) -> bool:
         """True when ``other`` lies within this period."""
-        return self.start <= other.start and other.end <= self.end
+        try:
+            return self.start <= other.start and other.end <= self.end
+        except (AttributeError, TypeError):
+            raise InvalidPeriod(f"expected a Period, got {other!r}") from None
 
     def overlaps(self, other: Period) -> bool:
         """True when the two periods share at least one day."""
-        return self.start < other.end and other.start < self.end
+        try:
+            return self.start < other.end and other.start < self.end
+        except (AttributeError, TypeError):
+            raise InvalidPeriod(f"expected a Period, got {other!r}") from None
 
     def check_within(self, day: date, what: str, *, allow_end: bool = False) -> date:
         """``day`` if it lies in the period (or is its end, with ``allow_end``); else an error."""
@@ -209,17 +279,19 @@ def _locate(anchor: date, months_per_period: int, when: date) -> tuple[int, date
     still be after ``when`` (a late anchor day), and then the period is the one before.
     """
     k = _months_between(anchor, when) // months_per_period
-    start = add_months(anchor, k * months_per_period)
+    start = _add_months(anchor, k * months_per_period)
     if start > when:
-        return k - 1, add_months(anchor, (k - 1) * months_per_period), start
-    return k, start, add_months(anchor, (k + 1) * months_per_period)
+        return k - 1, _add_months(anchor, (k - 1) * months_per_period), start
+    return k, start, _add_months(anchor, (k + 1) * months_per_period)
 
 
 def _check_months(months_per_period: int) -> None:
     if isinstance(months_per_period, bool) or not isinstance(months_per_period, int):
         raise InvalidQuantity(f"months per period must be an int, got {months_per_period!r}")
-    if months_per_period < 1:
-        raise InvalidQuantity(f"months per period must be at least 1, got {months_per_period}")
+    if not 1 <= months_per_period <= MAX_MONTHS:
+        raise InvalidQuantity(
+            f"months per period must be from 1 to {MAX_MONTHS}, got {months_per_period}"
+        )
 
 
 def period_index(anchor: date, months_per_period: int, when: date) -> int:
@@ -255,8 +327,8 @@ def billing_periods(
     ``anchor + k * months``. The arguments are checked at the call, not at the first period.
     """
     check_date(anchor, "anchor")
-    if isinstance(terms, bool) or not isinstance(terms, int) or terms < 1:
-        raise InvalidQuantity(f"terms must be a whole number of at least 1, got {terms!r}")
+    if isinstance(terms, bool) or not isinstance(terms, int) or not 1 <= terms <= MAX_TERMS:
+        raise InvalidQuantity(f"terms must be a whole number from 1 to {MAX_TERMS}, got {terms!r}")
     term = _member(Term, term, "term")
     frequency = _member(BillingFrequency, frequency, "billing frequency")
     step = frequency.months(term)
@@ -267,7 +339,7 @@ def _member(kind: type[_E], value: object, what: str) -> _E:
     """``value`` as a member of the enum ``kind`` (its value is accepted too)."""
     try:
         return kind(value)
-    except ValueError:
+    except (ValueError, TypeError):
         known = ", ".join(member.value for member in kind)
         raise InvalidPeriod(f"unknown {what} {value!r}; expected one of {known}") from None
 
@@ -275,6 +347,6 @@ def _member(kind: type[_E], value: object, what: str) -> _E:
 def _tile(anchor: date, step: int, count: int) -> Iterator[Period]:
     start = anchor
     for k in range(1, count + 1):
-        end = add_months(anchor, k * step)
+        end = _add_months(anchor, k * step)
         yield _period(start, end)
         start = end

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import enum
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -40,6 +40,7 @@ from subcommerce.errors import (
     DateOutsidePeriod,
     InexactAmount,
     InvalidAmount,
+    InvalidArgument,
     InvalidPeriod,
     InvalidQuantity,
 )
@@ -55,6 +56,8 @@ from subcommerce.periods import Period, _months_between, _period, check_date
 
 __all__ = [
     "EXACT",
+    "MAX_QUANTITY",
+    "MAX_RATE_PLACES",
     "PC_LEGACY_ANNUAL",
     "PC_LEGACY_DAILY_RATE_2",
     "PC_LEGACY_DAILY_RATE_3",
@@ -101,11 +104,47 @@ class RebillMethod(enum.StrEnum):
     INDEPENDENT = "independent"
 
 
+#: The most licenses (units) one line, subscription or command may hold: ten million, above the
+#: largest organizations' seat counts, so that a typo (an extra digit or three) is refused.
+MAX_QUANTITY: Final = 10_000_000
+#: The most decimals a convention may round a daily rate to: Microsoft's examples use 2 and 3;
+#: it bounds ``10**places`` like :data:`subcommerce.money.MAX_DECIMALS` bounds amounts.
+MAX_RATE_PLACES: Final = 12
+
+
 def _check_places(
     instance: ProrationConvention, attribute: attrs.Attribute[int | None], value: int | None
 ) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise InvalidQuantity(f"daily_rate_places must be None or an int >= 0, got {value!r}")
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RATE_PLACES
+    ):
+        raise InvalidQuantity(
+            f"daily_rate_places must be None or a whole number from 0 to {MAX_RATE_PLACES}, "
+            f"got {value!r}"
+        )
+
+
+def _one_of(kind: type[enum.Enum]) -> Any:
+    """A validator: the value is a member of the enum ``kind`` (not its plain value)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            known = ", ".join(str(member.value) for member in kind)
+            raise InvalidArgument(
+                f"convention {attribute.name} must be a {kind.__name__} ({known}), got {value!r}"
+            )
+
+    return check
+
+
+def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidArgument(f"convention {attribute.name} must be a string, got {value!r}")
+
+
+def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"convention {attribute.name} must be True or False, got {value!r}")
 
 
 @attrs.frozen
@@ -123,13 +162,17 @@ class ProrationConvention:
     once) whatever the steps, and no part of a period ever costs more than the whole of it.
     """
 
-    name: str
-    day_count: DayCount = DayCount.ACTUAL
-    mode: RoundingMode = RoundingMode.HALF_EVEN
+    name: str = attrs.field(validator=_text)
+    day_count: DayCount = attrs.field(default=DayCount.ACTUAL, validator=_one_of(DayCount))
+    mode: RoundingMode = attrs.field(
+        default=RoundingMode.HALF_EVEN, validator=_one_of(RoundingMode)
+    )
     daily_rate_places: int | None = attrs.field(default=None, validator=_check_places)
-    round_unit_amount: bool = False
-    rebill: RebillMethod = RebillMethod.ALLOCATE
-    source: str = ""
+    round_unit_amount: bool = attrs.field(default=False, validator=_flag)
+    rebill: RebillMethod = attrs.field(
+        default=RebillMethod.ALLOCATE, validator=_one_of(RebillMethod)
+    )
+    source: str = attrs.field(default="", validator=_text)
 
     @property
     def rounds_once(self) -> bool:
@@ -223,8 +266,18 @@ class LineKind(enum.StrEnum):
 
 def _check_line(instance: ProratedLine, attribute: attrs.Attribute[str], value: str) -> None:
     """Invariants of a line built from outside the engine (by hand or from plain data)."""
+    if not isinstance(instance.kind, LineKind):
+        raise InvalidArgument(f"line kind must be a LineKind, got {instance.kind!r}")
     check_quantity(instance.quantity)
     _check_price(instance.unit_price)
+    for name in ("service_period", "span"):
+        if not isinstance(getattr(instance, name), Period):
+            raise InvalidPeriod(f"line {name} must be a Period, got {getattr(instance, name)!r}")
+    if not isinstance(instance.amount, Money):
+        raise InexactAmount(f"line amount must be Money, got {instance.amount!r}")
+    _check_convention(instance.convention)
+    if not isinstance(value, str):
+        raise InvalidArgument(f"line note must be a string, got {value!r}")
     if not instance.service_period.contains_period(instance.span):
         raise InvalidPeriod(
             f"line span {instance.span} is outside its period {instance.service_period}"
@@ -381,7 +434,20 @@ def check_quantity(quantity: object, what: str = "quantity") -> int:
         raise InvalidQuantity(f"{what} must be a whole number, got {quantity!r}")
     if quantity < 1:
         raise InvalidQuantity(f"{what} must be at least 1, got {quantity}")
+    if quantity > MAX_QUANTITY:
+        raise InvalidQuantity(f"{what} {quantity} is above the most supported, {MAX_QUANTITY}")
     return quantity
+
+
+def _check_convention(convention: object) -> ProrationConvention:
+    if convention.__class__ is not ProrationConvention:
+        raise InvalidArgument(
+            f"convention must be a ProrationConvention such as PRESETS[{convention!r}], "
+            f"got {type(convention).__name__} {convention!r}"
+            if isinstance(convention, str)
+            else f"convention must be a ProrationConvention, got {convention!r}"
+        )
+    return convention
 
 
 def _check_price(unit_price: object) -> Money:
@@ -525,6 +591,7 @@ def prorate(
     """
     _check_price(unit_price)
     check_quantity(quantity)
+    _check_convention(convention)
     return _line(_CHARGE, unit_price, quantity, period, _span(period, start, end), convention)
 
 
@@ -543,8 +610,11 @@ def split(
     """
     _check_price(unit_price)
     check_quantity(quantity)
+    _check_convention(convention)
     if not isinstance(period, Period):
         raise InvalidPeriod(f"service period must be a Period, got {type(period).__name__}")
+    if not isinstance(cuts, Iterable) or isinstance(cuts, str | bytes):
+        raise InvalidArgument(f"cuts must be a sequence of dates, got {cuts!r}")
     boundaries = [period.start]
     for cut in sorted({period.check_within(c, "cut") for c in cuts}):
         if cut != period.start:
@@ -585,7 +655,7 @@ def credit_and_rebill(
     """
     _check_original(original)
     check_quantity(new_quantity, "new quantity")
-    conv = original.convention if convention is None else convention
+    conv = original.convention if convention is None else _check_convention(convention)
     span = original.span
     check_date(change_date, "change date")
     if not span.start <= change_date < span.end:
@@ -665,7 +735,7 @@ def refund_unused(
     x daily rate), capped at the charge.
     """
     _check_original(original)
-    conv = original.convention if convention is None else convention
+    conv = original.convention if convention is None else _check_convention(convention)
     span = original.span
     check_date(from_date, "refund date")
     if not span.start <= from_date < span.end:
