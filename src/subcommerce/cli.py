@@ -12,6 +12,12 @@ plan. ``--json`` output is byte-identical for the same input.
 Every command takes ``--lang`` (any language with a message catalog: ``en``, ``fr``): its words
 come from the gettext catalogs, its money, dates and numbers from CLDR for that locale. Without
 it, the output is English with ISO dates and amounts such as ``191.13 USD``, stable for scripts.
+
+Exit statuses (also in the README): 0 done; 1 an internal error (a bug: one line on stderr, never
+a traceback); 2 a usage error (argparse's: an unknown command or option); 3 bad input (a file that
+cannot be read, is not UTF-8, or is not a valid scenario, cart or catalog, a bad ``--until``); 4 a
+scenario simulated whose steps were (some of them) refused: the output is printed in full, the
+refusals with their reasons.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import attrs
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
+from subcommerce import __version__
 from subcommerce._builtin import BUILTIN_CATALOGS, builtin_catalog, default_catalog, parse_catalog
 from subcommerce._convert import dump_catalog, to_data
 from subcommerce._scenario import demo_scenario, parse_scenario, scenario_catalog
@@ -60,7 +67,14 @@ from subcommerce.proration import PRESETS, LineKind, ProratedLine, credit_and_re
 from subcommerce.simulate import Scenario, Step, Timeline, simulate
 from subcommerce.subscriptions import SubscriptionStatus
 
-__all__ = ["main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "main"]
+
+#: Exit statuses of the command line.
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_BAD_INPUT = 3
+EXIT_REFUSED = 4
 
 
 class _Say:
@@ -327,12 +341,16 @@ def _proration_demo(out: TextIO, as_json: bool, say: _Say) -> int:
 # -- scenarios ------------------------------------------------------------------------------------
 
 
-def _scenario_from_file(path: str) -> Scenario:
+def _read(path: str, what: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:  # bytes: the parser says where UTF-8 breaks
+            return handle.read()
     except OSError as error:
-        raise UnknownReference(f"cannot read the scenario file {path}: {error}") from None
+        raise UnknownReference(f"cannot read the {what} file {path}: {error.strerror}") from None
+
+
+def _scenario_from_file(path: str) -> Scenario:
+    text = _read(path, "scenario")
     return parse_scenario(text, "json" if path.endswith(".json") else "toml")
 
 
@@ -347,15 +365,15 @@ def _until(text: str | None) -> date | None:
 
 def _run_scenario(
     scenario: Scenario, until: str | None, out: TextIO, as_json: bool, say: _Say
-) -> int:
+) -> Timeline:
     catalog = scenario_catalog(scenario.catalog)
     timeline = simulate(scenario, _until(until), catalog=catalog)
     if as_json:
         payload = {"timeline": to_data(timeline)}
         out.write(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-        return 0
-    _timeline_text(timeline, catalog, out, say)
-    return 0
+    else:
+        _timeline_text(timeline, catalog, out, say)
+    return timeline
 
 
 def _billed(say: _Say, frequency: BillingFrequency) -> str:
@@ -716,7 +734,8 @@ def _entry_explained(say: _Say, entry: LedgerEntry) -> str:
 def _demo(out: TextIO, as_json: bool, proration: bool, say: _Say) -> int:
     if proration:
         return _proration_demo(out, as_json, say)
-    return _run_scenario(demo_scenario(), None, out, as_json, say)
+    _run_scenario(demo_scenario(), None, out, as_json, say)  # its one refusal is the point of it
+    return EXIT_OK
 
 
 # -- quotes ---------------------------------------------------------------------------------------
@@ -788,11 +807,7 @@ _MARKS = {MatrixCell.AVAILABLE: "x", MatrixCell.INCLUDED: "i", MatrixCell.NONE: 
 
 def _catalogs(name: str | None, path: str | None) -> list[Catalog]:
     if path is not None:
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read()
-        except OSError as error:
-            raise UnknownReference(f"cannot read the catalog file {path}: {error}") from None
+        text = _read(path, "catalog")
         return [parse_catalog(text, "json" if path.endswith(".json") else "toml")]
     if name is None:
         return [builtin_catalog(n) for n in BUILTIN_CATALOGS]
@@ -875,7 +890,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m subcommerce",
         description="Microsoft 365 commerce what-ifs: exact proration, catalogs, invoices.",
+        epilog="exit status: 0 done, 1 internal error, 2 usage error, 3 bad input, "
+        "4 a scenario with refused steps",
     )
+    parser.add_argument("--version", action="version", version=f"subcommerce {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser(
         "demo", help="run the embedded scenario: a small business's orders and invoices"
@@ -919,30 +937,41 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status (see the module's docstring)."""
     stream = sys.stdout if out is None else out
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as done:  # --help, --version (0) or a usage error (2), already printed
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
     say = _Say(args.lang)
     try:
         if args.command == "demo":
             return _demo(stream, args.json, args.proration, say)
         if args.command == "simulate":
             scenario = _scenario_from_file(args.file)
-            return _run_scenario(scenario, args.until, stream, args.json, say)
+            timeline = _run_scenario(scenario, args.until, stream, args.json, say)
+            return EXIT_REFUSED if timeline.refused else EXIT_OK
         if args.command == "quote":
             return _quote(args.file, stream, args.json, say)
-        if args.command == "catalog":
-            return _catalog(stream, say, args.json, args.catalog_name, args.file)
         if args.command == "schema":
             stream.write(json.dumps(schema(args.kind), indent=2, ensure_ascii=False) + "\n")
-            return 0
+            return EXIT_OK
+        return _catalog(stream, say, args.json, args.catalog_name, args.file)
     except Refused as refused:
         for reason in refused.reasons:
             sys.stderr.write(say._("error: {message}", message=say.reason(reason, None)) + "\n")
-        return 2
+        return EXIT_BAD_INPUT
     except SubcommerceError as error:
         sys.stderr.write(say._("error: {message}", message=error) + "\n")
-        return 2
+        return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
-        return 0
-    return 1  # pragma: no cover - argparse refuses unknown commands
+        return EXIT_OK
+    except RecursionError:
+        sys.stderr.write("error: the input is nested too deeply\n")
+        return EXIT_BAD_INPUT
+    except Exception as error:  # a bug: say so in one line, never a traceback
+        sys.stderr.write(
+            f"internal error: {type(error).__name__}: {error} (a bug in subcommerce "
+            f"{__version__}; please report it with the input)\n"
+        )
+        return EXIT_INTERNAL
