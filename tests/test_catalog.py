@@ -573,16 +573,16 @@ def test_the_catalog_command_prints_a_catalog_of_your_own(tmp_path: Path) -> Non
     assert json.loads(text)["catalogs"][0]["id"] == "default"
 
 
-def test_the_catalog_command_reports_a_bad_catalog_and_exits_2(
+def test_the_catalog_command_reports_a_bad_catalog_and_exits_3(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = _small()
     data["addons"][0]["available_on"] = ["e9"]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    assert _run("--file", str(path))[0] == 2
+    assert _run("--file", str(path))[0] == 3
     assert "catalog.addons[0].available_on[0]" in capsys.readouterr().err
-    assert _run("--file", str(tmp_path / "missing.toml"))[0] == 2
+    assert _run("--file", str(tmp_path / "missing.toml"))[0] == 3
 
 
 def test_the_embedded_toml_is_the_package_data() -> None:

@@ -526,7 +526,19 @@ class _Engine:
         sale: list[Reason] = []
         if product is not None and line.quantity > sub.quantity:
             sale = _sale_reasons(product, self.order.as_of)
+        sale += self._currency_reasons(sub)
         return self._finish(index, line, sub.id, sub.product_id, sale, change, sub.quantity)
+
+    def _currency_reasons(self, sub: Subscription) -> list[Reason]:
+        """A change priced in a currency the subscription is not billed in is refused: it would
+        charge (or credit) nothing, inventing or losing money."""
+        code = self.book.code
+        locked = sub.unit_price
+        if (locked is not None and locked.currency != code) or (
+            locked is None and self.book.price_of(sub, self.order.as_of) is None
+        ):
+            return [Reason(ReasonCode.NOT_OFFERED_IN_CURRENCY, sub.product_id, code.code)]
+        return []
 
     def _purchase(
         self,
