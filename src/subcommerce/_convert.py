@@ -44,7 +44,7 @@ from cattrs.errors import (
     IterableValidationNote,
     StructureHandlerNotFoundError,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from subcommerce import billing, commands, events, orders, simulate, subscriptions
 from subcommerce.catalog import (
@@ -61,6 +61,7 @@ from subcommerce.catalog import (
 from subcommerce.errors import CatalogInvalid, ConversionError, Reason, SubcommerceError
 from subcommerce.money import Currency, Money, to_decimal
 from subcommerce.periods import BillingFrequency, Term, check_date
+from subcommerce.proration import PRESETS, ProrationConvention, proration_convention
 
 __all__ = [
     "CONVERTER",
@@ -841,12 +842,32 @@ def _register_scenario_hooks(converter: cattrs.Converter) -> None:
         orders.ChangeLicenses,
         orders.PlaceOrder,
         *_members(commands.Command),
-        simulate.Scenario,
     ]
     for cls in terse:
         converter.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
         )
+    # A convention is a preset's name or a table of its fields; a scenario writes a preset by name.
+    convention_fields = make_dict_structure_fn(ProrationConvention, converter)
+
+    def structure_convention(value: Any, _: type) -> ProrationConvention:
+        if isinstance(value, str):
+            return proration_convention(value)
+        return convention_fields(value, ProrationConvention)
+
+    def unstructure_convention(value: ProrationConvention) -> Any:
+        return value.name if PRESETS.get(value.name) == value else converter.unstructure(value)
+
+    converter.register_structure_hook(ProrationConvention, structure_convention)
+    converter.register_unstructure_hook(
+        simulate.Scenario,
+        make_dict_unstructure_fn(
+            simulate.Scenario,
+            converter,
+            _cattrs_omit_if_default=True,
+            convention=override(unstruct_hook=unstructure_convention),
+        ),
+    )
     # Every member of a tagged union writes its tag first, whether it is written on its own or
     # as a member of its union.
     for member, tag in _TAGGED.items():

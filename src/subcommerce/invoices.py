@@ -871,7 +871,7 @@ class _Book:
             outcome = advance(tenant, day, self.policy)
             tenant, events = outcome.tenant, outcome.events
             if events:
-                self.post(tenant, events)
+                events = tuple(self.post(tenant, events))
         self.bill(tenant, day)
         return tenant, events
 
@@ -893,24 +893,33 @@ class _Book:
         outcome = self.advance(tenant, until)  # nothing is due: it only dates the tenant
         return outcome.tenant, (*events, *outcome.events)
 
-    def post(self, tenant: Tenant, events: Iterable[Event]) -> None:
+    def post(self, tenant: Tenant, events: Sequence[Event]) -> Sequence[Event]:
         """Price ``events`` (what a command or the passing of time did) into entries.
 
-        ``tenant`` is the tenant after the events.
+        ``tenant`` is the tenant after the events. Returns the events as priced: a cancellation
+        carries the refund lines posted here (what was charged, refunded under the ledger's
+        convention), so that the event and the ledger tell one figure. Only a cancellation whose
+        refund differs is replaced; otherwise ``events`` itself comes back.
         """
-        for event in events:
+        priced: list[Event] | None = None
+        for index, event in enumerate(events):
             if isinstance(event, SubscriptionPurchased):
                 if not event.trial:
                     self._purchase(tenant, tenant.subscription(event.subscription_id), event.on)
             elif isinstance(event, LicensesChanged):
                 self._change(tenant, event)
             elif isinstance(event, SubscriptionCancelled):
-                self._cancel(tenant, event)
+                refund = self._cancel(tenant, event)
+                if refund != event.refund:
+                    if priced is None:
+                        priced = list(events)
+                    priced[index] = attrs.evolve(event, refund=refund)
             elif isinstance(event, TrialConverted) or (
                 isinstance(event, Reactivated) and event.as_new is None
             ):
                 self.billed[event.subscription_id] = event.on
                 self.quiet = None
+        return events if priced is None else tuple(priced)
 
     def _purchase(self, tenant: Tenant, sub: Subscription, on: date) -> None:
         if sub.quantity == 0:
@@ -976,11 +985,13 @@ class _Book:
             return True
         return policy.window.covers(sub.current_term.start, event.on)
 
-    def _cancel(self, tenant: Tenant, event: SubscriptionCancelled) -> None:
+    def _cancel(self, tenant: Tenant, event: SubscriptionCancelled) -> tuple[ProratedLine, ...]:
+        """Refund the unused part of every live charge; the refund lines posted."""
         sub = tenant.subscription(event.subscription_id)
         if not self._refundable(tenant, sub, event):
-            return
+            return ()
         on = event.on
+        posted: list[ProratedLine] = []
         for entry in list(self.live.get(sub.id, ())):
             span = entry.line.span
             if span.end <= on:
@@ -988,6 +999,8 @@ class _Book:
             refund = refund_unused(entry.line, on if on > span.start else span.start)
             self._credit(entry)
             self._post(tenant, sub, EntryCause.CANCELLATION, on, refund, entry.id)
+            posted.append(refund)
+        return tuple(posted)
 
 
 def open_ledger(

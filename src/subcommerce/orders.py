@@ -687,9 +687,8 @@ class _Engine:
                 sub = after.subscription(sub_id)
         self.unlicensed -= assigned
         self.tenant = after
-        self.events += events
         start = len(self.book.entries)
-        self.book.post(after, events)
+        self.events += self.book.post(after, events)
         entries = tuple(self.book.entries[start:])
         return self._priced(index, line, sub, before, entries, assigned)
 

@@ -43,6 +43,7 @@ from subcommerce.errors import (
     InvalidArgument,
     InvalidPeriod,
     InvalidQuantity,
+    UnknownReference,
 )
 from subcommerce.money import (
     _EXACT,
@@ -73,6 +74,7 @@ __all__ = [
     "check_quantity",
     "credit_and_rebill",
     "prorate",
+    "proration_convention",
     "refund_unused",
     "split",
 ]
@@ -253,6 +255,27 @@ PRESETS: Final = {
         PC_NCE,
     )
 }
+
+
+def proration_convention(value: str | ProrationConvention) -> ProrationConvention:
+    """``value`` if it is a convention, or the preset it names (a key of :data:`PRESETS`).
+
+    >>> proration_convention("pc-nce") is PC_NCE
+    True
+    """
+    if isinstance(value, ProrationConvention):
+        return value
+    if isinstance(value, str):
+        preset = PRESETS.get(value)
+        if preset is None:
+            raise UnknownReference(
+                f"unknown convention {value!r}; expected a ProrationConvention or one of "
+                f"{', '.join(PRESETS)}"
+            )
+        return preset
+    raise InvalidArgument(
+        f"convention must be a ProrationConvention or a preset name, got {value!r}"
+    )
 
 
 class LineKind(enum.StrEnum):

@@ -69,7 +69,7 @@ from subcommerce.money import Currency, currency
 from subcommerce.orders import PlaceOrder, Quote, _apply, _quote_of, _run
 from subcommerce.periods import check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
-from subcommerce.proration import PRESETS
+from subcommerce.proration import EXACT, ProrationConvention, proration_convention
 from subcommerce.subscriptions import Tenant
 
 __all__ = [
@@ -121,7 +121,8 @@ class Scenario:
 
     ``start``: the first day simulated. ``until``: the day to simulate to when none is given.
     ``catalog``: the id of the catalog to price with (``"default"`` for the embedded one).
-    ``convention``: the name of a proration preset (see :data:`subcommerce.proration.PRESETS`).
+    ``convention``: how it prorates: any :class:`~subcommerce.proration.ProrationConvention`, or
+    the name of a preset (see :data:`subcommerce.proration.PRESETS`), which becomes the preset.
     Steps are dated on or after ``start``, in date order; same-day steps run in the order given.
     ``credit_check``: the scenario's own credit-check duration (None: the policy's, two business
     days by default, seed 004).
@@ -134,18 +135,13 @@ class Scenario:
     steps: tuple[Step, ...] = attrs.field(default=(), converter=_steps)
     until: date | None = attrs.field(default=None, validator=_optional_day)
     catalog: str = "default"
-    convention: str = "exact"
+    convention: ProrationConvention = attrs.field(default=EXACT, converter=proration_convention)
     description: str = ""
     credit_check: CreditCheck | None = None
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.tenant, Tenant):
             raise InvalidCommand(f"scenario {self.name!r}: tenant must be a Tenant")
-        if self.convention not in PRESETS:
-            raise UnknownReference(
-                f"scenario {self.name!r}: unknown convention {self.convention!r}; expected one "
-                f"of {', '.join(PRESETS)}"
-            )
         previous = self.start
         for index, step in enumerate(self.steps):
             as_of = getattr(step, "as_of", None)
@@ -301,8 +297,7 @@ class _Run:
             self.refused.append(Refusal(index, step.as_of, step, error=str(error)))
             return
         self.tenant = outcome.tenant
-        self.events.extend(outcome.events)
-        self.book.post(self.tenant, outcome.events)
+        self.events.extend(self.book.post(self.tenant, outcome.events))
 
     def play(self, until: date) -> None:
         while True:
@@ -361,7 +356,7 @@ def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLI
         raise InvalidCommand(f"not a scenario: {scenario!r}")
     _check_catalog(scenario.catalog, catalog)
     policy = _policy_of(scenario, policy)
-    convention = PRESETS[scenario.convention]
+    convention = scenario.convention
     outcome = advance(scenario.tenant, scenario.start, policy)
     book = _Book(catalog, Ledger(scenario.currency, convention), policy)
     book.record_opening(outcome.tenant, scenario.start)
