@@ -1,7 +1,7 @@
 """Mutation score of one core module: ``python tools/mutation.py money`` (or periods, proration).
 
 Copies the tracked files of the repository into a temporary folder, points mutmut at
-``src/subcommerce/<module>.py`` with only ``tests/test_<module>.py`` selected (a mutation run
+``src/subcommerce/<module>.py`` with only ``tests/test_<module>*.py`` selected (a mutation run
 re-runs the tests of each mutated function; a narrow selection keeps it to minutes), runs it on
 one core and prints ``killed/total``. Every mutant counts: one that survives, that no test
 reaches, or that is suspicious is not killed; a timeout counts as killed (the mutant hung).
@@ -39,13 +39,14 @@ def _copy_tree(target: Path) -> None:
 
 
 def _configure(target: Path, module: str) -> None:
+    tests = sorted(str(p.relative_to(target)) for p in (target / "tests").glob(f"test_{module}*.py"))
     pyproject = target / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text("utf-8")
         + "\n[tool.mutmut]\n"
         + 'source_paths = ["src"]\n'
         + f'only_mutate = ["src/subcommerce/{module}.py"]\n'
-        + f'pytest_add_cli_args_test_selection = ["tests/test_{module}.py"]\n'
+        + f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
         + 'also_copy = ["tests", "conftest.py", "docs", "README.md"]\n',
         "utf-8",
     )

@@ -16,6 +16,7 @@ import functools
 from importlib import resources
 from typing import Final
 
+from subcommerce._checks import expect
 from subcommerce._convert import load_catalog
 from subcommerce._documents import parse_document
 from subcommerce.catalog import Catalog, DisplayName, merge_catalogs
@@ -49,6 +50,7 @@ def builtin_text(name: str) -> str:
 @functools.cache
 def builtin_catalog(name: str) -> Catalog:
     """One embedded catalog by name (see :data:`BUILTIN_CATALOGS`); loaded once, immutable."""
+    expect(name, str, "catalog name")
     return parse_catalog(builtin_text(name))
 
 

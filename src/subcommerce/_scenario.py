@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Final
 
 from subcommerce._builtin import BUILTIN_CATALOGS, builtin_catalog, default_catalog
+from subcommerce._checks import expect
 from subcommerce._convert import load_scenario
 from subcommerce._documents import parse_document
 from subcommerce.catalog import Catalog
@@ -42,6 +43,7 @@ def parse_scenario(text: str | bytes, fmt: str = "toml") -> Scenario:
 
 def scenario_catalog(name: str) -> Catalog:
     """The embedded catalog a scenario names: ``"default"`` or one of the embedded catalogs."""
+    expect(name, str, "catalog name")
     if name == "default":
         return default_catalog()
     if name in BUILTIN_CATALOGS:
@@ -59,12 +61,14 @@ def run_scenario(
     policy: Policy = DEFAULT_POLICY,
 ) -> Timeline:
     """``scenario`` simulated through ``until``, with the catalog it names unless one is given."""
+    expect(scenario, Scenario, "scenario")
     chosen = scenario_catalog(scenario.catalog) if catalog is None else catalog
     return simulate(scenario, until, catalog=chosen, policy=policy)
 
 
 def demo_scenario(name: str = DEMO_SCENARIO) -> Scenario:
     """An embedded scenario (package data): by default the one the ``demo`` command runs."""
+    expect(name, str, "scenario name")
     folder = resources.files("subcommerce").joinpath("data", "scenarios")
     resource = folder.joinpath(f"{name}.toml")
     if not resource.is_file():

@@ -65,6 +65,7 @@ from typing import Any, Final
 import attrs
 
 from subcommerce import display, tables
+from subcommerce._checks import expect
 from subcommerce.billing import BillingAccountType
 from subcommerce.catalog import Addon, AddonKind, Catalog, LicenseUnit
 from subcommerce.errors import (
@@ -160,6 +161,7 @@ def kind_rules(kind: AddonKind) -> KindRules:
     >>> kind_rules(AddonKind.TRADITIONAL).customer_can_remove
     False
     """
+    expect(kind, str, "add-on kind")
     return _RULES[AddonKind(kind)]
 
 
@@ -168,6 +170,8 @@ def cancelled_with(tenant: Tenant, subscription_id: str) -> tuple[str, ...]:
 
     Standalone add-ons outlive their base. The search follows chains (an add-on of an add-on).
     """
+    expect(tenant, Tenant, "tenant")
+    expect(subscription_id, str, "subscription id")
     tenant.subscription(subscription_id)  # UnknownReference for an id the tenant lacks
     doomed: list[str] = []
     parents = [subscription_id]
@@ -312,6 +316,8 @@ def availability(
 
     With ``currency``, an add-on with no offer priced in it on ``as_of`` is unavailable.
     """
+    expect(catalog, Catalog, "catalog")
+    expect(tenant, Tenant, "tenant")
     check_date(as_of, "as-of date")
     cur = _check_currency(currency)
     view = _TenantView(catalog, tenant, as_of)
@@ -330,6 +336,9 @@ def addon_availability(
     currency: str | Currency | None = None,
 ) -> AddonAvailability:
     """The availability of one add-on; UnknownReference if the catalog has no such add-on."""
+    expect(catalog, Catalog, "catalog")
+    expect(tenant, Tenant, "tenant")
+    expect(addon_id, str, "add-on id")
     check_date(as_of, "as-of date")
     addon = catalog.addon(addon_id)
     cur = _check_currency(currency)
@@ -393,6 +402,8 @@ def _addon_availability(
 def explain(reason: Reason, catalog: Catalog, lang: str = "en") -> str:
     """The reason's message in ``lang``, with the catalog's display names instead of ids (and
     the French agreement their gender asks for): ``reason.message(lang, catalog)``."""
+    expect(reason, Reason, "reason")
+    expect(catalog, Catalog, "catalog")
     return reason.message(lang, catalog)
 
 
@@ -445,6 +456,8 @@ def check_addon_purchase(
     add-on on ``as_of`` when the catalog has offers for it; and a per-user add-on bounded by its
     base may not hold more licenses than its base subscription(s).
     """
+    expect(catalog, Catalog, "catalog")
+    expect(tenant, Tenant, "tenant")
     check_date(as_of, "as-of date")
     addon = catalog.addon(request.addon_id)
     account = BillingAccountType(account_type)
@@ -543,6 +556,8 @@ def purchase_addon(
     account it is a standalone subscription with no parent. ``subscription_id`` is the new id
     (subcommerce makes up no ids).
     """
+    expect(catalog, Catalog, "catalog")
+    expect(tenant, Tenant, "tenant")
     reasons = check_addon_purchase(catalog, tenant, request, as_of, account_type)
     if reasons:
         raise Refused(reasons)

@@ -25,13 +25,13 @@ when allowed) rather than raising, so an admin tool can grey out a button and sa
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
 import attrs
 
+from subcommerce._checks import Choice, tuple_of
 from subcommerce.errors import InvalidAccount, Reason, ReasonCode, UnknownReference
 
 __all__ = [
@@ -54,7 +54,7 @@ __all__ = [
 MICROSOFT: Final = "microsoft"
 
 
-class BillingAccountType(enum.StrEnum):
+class BillingAccountType(Choice):
     """The agreement a billing account is under.
 
     ``MOSA``: Microsoft Online Subscription Agreement; billed through its subscriptions, an invoice
@@ -73,7 +73,7 @@ class BillingAccountType(enum.StrEnum):
         return self is not BillingAccountType.MOSA
 
 
-class PaymentMethod(enum.StrEnum):
+class PaymentMethod(Choice):
     """How a subscription (MOSA) or a billing profile (MCA) pays."""
 
     CARD = "card"
@@ -81,7 +81,7 @@ class PaymentMethod(enum.StrEnum):
     INVOICE = "invoice"  # invoice / wire transfer: needs a credit check first
 
 
-class RoleScope(enum.StrEnum):
+class RoleScope(Choice):
     """Where a role applies: the whole tenant (admin roles) or one level of an MCA account."""
 
     DIRECTORY = "directory"
@@ -90,7 +90,7 @@ class RoleScope(enum.StrEnum):
     INVOICE_SECTION = "invoice_section"
 
 
-class Role(enum.StrEnum):
+class Role(Choice):
     """Microsoft 365 admin roles and MCA billing roles."""
 
     GLOBAL_ADMIN = "global_admin"
@@ -134,7 +134,7 @@ _ROLE_SCOPES: Final = MappingProxyType(
 )
 
 
-class Action(enum.StrEnum):
+class Action(Choice):
     """What a command asks to do, as the authorization check sees it."""
 
     BUY = "buy"  # purchase a subscription or an add-on, start a trial
@@ -214,15 +214,15 @@ def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> 
 
 
 def _sections(value: Iterable[InvoiceSection]) -> tuple[InvoiceSection, ...]:
-    return tuple(value)
+    return tuple_of(value, "sections")
 
 
 def _roles(value: Iterable[RoleAssignment]) -> tuple[RoleAssignment, ...]:
-    return tuple(value)
+    return tuple_of(value, "roles")
 
 
 def _profiles(value: Iterable[BillingProfile]) -> tuple[BillingProfile, ...]:
-    return tuple(value)
+    return tuple_of(value, "profiles")
 
 
 @attrs.frozen

@@ -38,7 +38,6 @@ Money('6.00', 'USD')
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
@@ -47,6 +46,7 @@ from typing import Any, Final
 import attrs
 
 from subcommerce import display, tables
+from subcommerce._checks import Choice, expect, tuple_of
 from subcommerce.errors import (
     CatalogInvalid,
     InvalidAmount,
@@ -78,7 +78,7 @@ __all__ = [
 LANGUAGES: Final = ("en", "fr")
 
 
-class AddonKind(enum.StrEnum):
+class AddonKind(Choice):
     """The two kinds of add-on (seeds 000, 001, 002).
 
     ``TRADITIONAL``: tied to one base subscription, cancelled with it, shown inside it; only
@@ -91,7 +91,7 @@ class AddonKind(enum.StrEnum):
     STANDALONE = "standalone"
 
 
-class LicenseUnit(enum.StrEnum):
+class LicenseUnit(Choice):
     """What a quantity counts: user licenses, or capacity units such as GB of file storage."""
 
     PER_USER = "per_user"
@@ -131,7 +131,7 @@ class DisplayName:
 
 
 def _sorted_prices(amounts: Iterable[Money]) -> tuple[Money, ...]:
-    items = tuple(amounts)
+    items = tuple_of(amounts, "prices")
     for item in items:
         if not isinstance(item, Money):
             raise InvalidAmount(f"a price must be Money, got {item!r}")
@@ -180,7 +180,7 @@ class Prices:
 
 
 def _currencies(values: Iterable[Currency | str]) -> tuple[Currency, ...]:
-    return tuple(currency(v) for v in values)
+    return tuple(currency(v) for v in tuple_of(values, "currencies"))
 
 
 @attrs.frozen
@@ -231,7 +231,10 @@ class Capability:
 
 
 def _ids(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    ids = tuple_of(values, "ids")
+    for value in ids:
+        expect(value, str, "an id")
+    return ids
 
 
 @attrs.frozen
@@ -302,7 +305,7 @@ def _in_window(day: date, start: date | None, end: date | None) -> bool:
     return (start is None or start <= day) and (end is None or day < end)
 
 
-class MatrixCell(enum.StrEnum):
+class MatrixCell(Choice):
     """One cell of the add-on x plan matrix."""
 
     AVAILABLE = "available"  # the add-on can be bought on the plan

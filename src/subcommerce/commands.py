@@ -38,6 +38,7 @@ from typing import Any, Final
 
 import attrs
 
+from subcommerce._checks import expect
 from subcommerce.billing import (
     MICROSOFT,
     Action,
@@ -401,11 +402,17 @@ def check(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> 
     The tenant is first brought up to the command's date, exactly as :func:`apply` does, so the
     answer is the one :func:`apply` would give.
     """
+    expect(tenant, Tenant, "tenant")
+    _handler(command)  # InvalidCommand for anything but a command
+    expect(policy, Policy, "policy")
     return check_advanced(advance(tenant, command.as_of, policy).tenant, command, policy)
 
 
 def apply(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> Outcome:
     """The tenant after ``command``, and what happened; :class:`Refused` if a rule says no."""
+    expect(tenant, Tenant, "tenant")
+    _handler(command)  # InvalidCommand for anything but a command
+    expect(policy, Policy, "policy")
     return apply_advanced(advance(tenant, command.as_of, policy), command, policy)
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "InvalidAccount",
     "InvalidAmount",
     "InvalidArgument",
+    "InvalidChoice",
     "InvalidColumn",
     "InvalidCommand",
     "InvalidDate",
@@ -70,6 +71,10 @@ class DivisionByZero(InvalidAmount, ZeroDivisionError):
 
 class InvalidArgument(SubcommerceError, TypeError):
     """An argument of the wrong type where a subcommerce value is needed (None, a string, ...)."""
+
+
+class InvalidChoice(SubcommerceError, ValueError):
+    """A value that is none of an enumeration's (a term, a role, a rounding mode, ...)."""
 
 
 class UnknownCurrency(SubcommerceError, LookupError):

@@ -7,11 +7,11 @@ and frequency, and the refund lines where there is a refund. They are facts; not
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 
 import attrs
 
+from subcommerce._checks import Choice
 from subcommerce.billing import PaymentMethod, Role
 from subcommerce.catalog import AddonKind
 from subcommerce.money import Money
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 
-class StatusCause(enum.StrEnum):
+class StatusCause(Choice):
     """Why a status changed."""
 
     TERM_ENDED = "term_ended"  # recurring billing off: the term ran out

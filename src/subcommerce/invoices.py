@@ -54,7 +54,6 @@ Amounts exclude taxes.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any, Final
@@ -62,6 +61,7 @@ from typing import Any, Final
 import attrs
 
 from subcommerce import display, tables
+from subcommerce._checks import Choice, expect, tuple_of
 from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.catalog import Catalog, Offer
 from subcommerce.errors import CurrencyMismatch, UnknownReference
@@ -130,7 +130,7 @@ TAX_NOTE: Final = "Amounts exclude taxes."
 BILLED_STATUSES: Final = frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED})
 
 
-class EntryCause(enum.StrEnum):
+class EntryCause(Choice):
     """Why a ledger entry was posted."""
 
     OPENING = "opening"  # the period running when the ledger opened, billed before it
@@ -212,7 +212,7 @@ _ALL: Final = _CHARGES | _CREDITS | _REFUNDS
 
 
 def _pairs(value: Iterable[tuple[str, date]]) -> tuple[tuple[str, date], ...]:
-    return tuple((str(k), v) for k, v in value)
+    return tuple((str(k), v) for k, v in tuple_of(value, "billed_through"))
 
 
 @attrs.frozen
@@ -367,6 +367,10 @@ def statement_period(account_type: BillingAccountType | None, anchor: date, day:
     MOSA (or no account): monthly periods counted from ``anchor``, the order's first day. MCA and
     MPA: the calendar month (``anchor`` is not used).
     """
+    if account_type is not None:
+        expect(account_type, BillingAccountType, "account type")
+    check_date(anchor, "anchor")
+    check_date(day, "day")
     if account_type is not None and account_type.has_profiles:
         first = date(day.year, day.month, 1)
         return Period(first, add_months(first, 1))
@@ -386,6 +390,10 @@ def period_price(
     holds for a whole term. When the catalog has none, the price the subscription locked in at
     purchase, if it is in ``code``; otherwise None (unpriced).
     """
+    expect(catalog, Catalog, "catalog")
+    expect(subscription, Subscription, "subscription")
+    check_date(on, "date")
+    code = currency(code)
     day = _price_day(subscription, on)
     offer = None
     if catalog.get(subscription.product_id) is not None:
@@ -1017,6 +1025,9 @@ def open_ledger(
     Each billed subscription's period running on ``start`` is taken as billed before the ledger,
     at its current quantity; it appears on no invoice, and later changes credit it like any charge.
     """
+    expect(catalog, Catalog, "catalog")
+    expect(tenant, Tenant, "tenant")
+    expect(policy, Policy, "policy")
     check_date(start, "ledger start")
     book = _Book(catalog, Ledger(currency(code), convention), policy)
     book.record_opening(tenant, start)
@@ -1048,6 +1059,8 @@ def build_invoices(
     Every entry of the ledger is on exactly one of them, so the totals of both add up to
     :attr:`Ledger.net`. Invoices come in date order, then by invoice group.
     """
+    expect(ledger, Ledger, "ledger")
+    expect(tenant, Tenant, "tenant")
     check_date(until, "until")
     account_type = tenant.account_type or BillingAccountType.MOSA
     code = ledger.currency

@@ -38,6 +38,7 @@ from typing import Final
 
 import attrs
 
+from subcommerce._checks import expect
 from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.errors import DateOutsidePeriod
 from subcommerce.events import (
@@ -88,6 +89,8 @@ class _Step(enum.IntEnum):
 
 def trial_end(subscription: Subscription, policy: Policy = DEFAULT_POLICY) -> date:
     """The first day after ``subscription``'s trial (its start + the trial length if not set)."""
+    expect(subscription, Subscription, "subscription")
+    expect(policy, Policy, "policy")
     if subscription.trial_end is not None:
         return subscription.trial_end
     return subscription.start + timedelta(days=policy.trial.days)
@@ -99,6 +102,8 @@ def status_since(subscription: Subscription, policy: Policy = DEFAULT_POLICY) ->
     Taken from ``status_since`` when the snapshot has it; otherwise the status is taken to have
     followed the normal course from the end of the current term (or of the trial).
     """
+    expect(subscription, Subscription, "subscription")
+    expect(policy, Policy, "policy")
     if subscription.status_since is not None:
         return subscription.status_since
     if subscription.is_unconverted_trial or subscription.status is _Status.TRIAL:
@@ -156,6 +161,8 @@ def next_transition(subscription: Subscription, policy: Policy = DEFAULT_POLICY)
 
     A traditional add-on whose base is in the tenant changes with its base instead.
     """
+    expect(subscription, Subscription, "subscription")
+    expect(policy, Policy, "policy")
     if subscription.status is _Status.DELETED:
         return None
     step = _status_step(subscription, policy)
@@ -247,6 +254,8 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
 
     Time only moves forward: ``as_of`` before the tenant's own ``as_of`` is refused.
     """
+    expect(tenant, Tenant, "tenant")
+    expect(policy, Policy, "policy")
     check_date(as_of, "as-of date")
     if tenant.as_of is not None and as_of < tenant.as_of:
         raise DateOutsidePeriod(

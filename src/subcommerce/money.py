@@ -23,7 +23,6 @@ Money('180.00', 'USD')
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
@@ -33,6 +32,7 @@ from typing import Any, Final
 
 import attrs
 
+from subcommerce._checks import Choice
 from subcommerce.errors import (
     CurrencyMismatch,
     DivisionByZero,
@@ -74,7 +74,7 @@ MAX_PARTS: Final = 100_000
 _LIMIT: Final = 10**MAX_INTEGER_DIGITS
 
 
-class RoundingMode(enum.StrEnum):
+class RoundingMode(Choice):
     """How an exact value is brought to a number of decimals.
 
     ``HALF_EVEN`` (banker's rounding) is the default everywhere; ``HALF_UP`` is what most invoices

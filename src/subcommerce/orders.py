@@ -59,6 +59,7 @@ from typing import Any, Final
 import attrs
 
 from subcommerce import display, tables
+from subcommerce._checks import expect, tuple_of
 from subcommerce.addons import AddonPurchase, addon_kind_for_purchase, check_addon_purchase
 from subcommerce.billing import BillingAccount, BillingProfile, PaymentMethod
 from subcommerce.catalog import Addon, AddonKind, Catalog, Plan
@@ -204,7 +205,7 @@ _LINE_TYPES: Final = (NewSubscription, AddAddon, ChangeLicenses)
 
 
 def _lines(value: Iterable[CartLine]) -> tuple[CartLine, ...]:
-    lines = tuple(value)
+    lines = tuple_of(value, "cart lines")
     for index, line in enumerate(lines):
         if not isinstance(line, _LINE_TYPES):
             raise InvalidCommand(f"cart line {index + 1} is not a cart line: {line!r}")
@@ -822,6 +823,9 @@ def quote(
     and ``currency`` is required. Nothing raises for a rule's refusal; input that names nothing
     (an unknown product or subscription) raises.
     """
+    expect(catalog, Catalog, "catalog")
+    expect(tenant, Tenant, "tenant")
+    expect(policy, Policy, "policy")
     tenant, _, book = _prepare(catalog, tenant, order, currency, ledger, convention, policy)
     return _quote_of(_run(catalog, tenant, book, order, policy), order, book)
 
@@ -836,6 +840,8 @@ def check_order(
     policy: Policy = DEFAULT_POLICY,
 ) -> tuple[tuple[Reason, ...], ...]:
     """The reasons each cart line would be refused, in line order; all empty when it can go."""
+    expect(catalog, Catalog, "catalog")
+    expect(tenant, Tenant, "tenant")
     review = quote(catalog, tenant, order, currency=currency, ledger=ledger, policy=policy)
     return tuple(line.reasons for line in review.lines)
 
@@ -854,6 +860,11 @@ def place_order(
     :class:`QuoteChanged` when the result differs from the quote in any way. Nothing changes
     when it raises.
     """
+    expect(catalog, Catalog, "catalog")
+    expect(tenant, Tenant, "tenant")
+    expect(policy, Policy, "policy")
+    if ledger is not None:
+        expect(ledger, Ledger, "ledger")
     if not isinstance(review, Quote):
         raise InvalidCommand(f"place_order needs the Quote of the order, got {review!r}")
     order = review.order

@@ -28,6 +28,7 @@ from typing import Final, TypeVar
 
 import attrs
 
+from subcommerce._checks import Choice
 from subcommerce.errors import (
     DateOutOfRange,
     DateOutsidePeriod,
@@ -154,7 +155,7 @@ def _months_between(anchor: date, when: date) -> int:
     return (when.year - anchor.year) * 12 + when.month - anchor.month
 
 
-class Term(enum.StrEnum):
+class Term(Choice):
     """A commitment term, named as in ISO 8601 durations (and Partner Center): P1M, P1Y, P3Y."""
 
     P1M = "P1M"
@@ -174,7 +175,7 @@ class Term(enum.StrEnum):
 _TERM_MONTHS: Final = {Term.P1M: 1, Term.P1Y: 12, Term.P3Y: 36}
 
 
-class BillingFrequency(enum.StrEnum):
+class BillingFrequency(Choice):
     """How often a term is billed: every month, every year, or once for the whole term."""
 
     MONTHLY = "monthly"

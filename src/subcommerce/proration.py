@@ -35,6 +35,7 @@ from typing import Any, Final
 
 import attrs
 
+from subcommerce._checks import Choice
 from subcommerce.errors import (
     CurrencyMismatch,
     DateOutsidePeriod,
@@ -80,7 +81,7 @@ __all__ = [
 ]
 
 
-class DayCount(enum.StrEnum):
+class DayCount(Choice):
     """How the days of a period are counted.
 
     ``ACTUAL``: days used over the actual days of the service period (28-31, 365/366).
@@ -93,7 +94,7 @@ class DayCount(enum.StrEnum):
     THIRTY = "30-day months"
 
 
-class RebillMethod(enum.StrEnum):
+class RebillMethod(Choice):
     """How the rebill lines of a mid-period quantity change are rounded.
 
     ``ALLOCATE`` (default): the net of the change is the exact difference rounded once, and the
@@ -278,7 +279,7 @@ def proration_convention(value: str | ProrationConvention) -> ProrationConventio
     )
 
 
-class LineKind(enum.StrEnum):
+class LineKind(Choice):
     """What a prorated line is: a charge, the credit of a charge, a rebill, or a refund."""
 
     CHARGE = "charge"
@@ -378,7 +379,11 @@ class ProratedLine:
         )
 
     def exact_text(self, places: int = 6) -> str:
-        """The exact value to ``places`` decimals (truncated), with '...' when it goes on."""
+        """The exact value to ``places`` decimals (0 to 30, truncated), '...' when it goes on."""
+        if places.__class__ is not int or not 0 <= places <= _MAX_TEXT_PLACES:
+            raise InvalidQuantity(
+                f"places must be a whole number from 0 to {_MAX_TEXT_PLACES}, got {places!r}"
+            )
         return _decimal_text(self.exact, places)
 
     def explain(self) -> str:
@@ -403,6 +408,7 @@ class ProratedLine:
         )
 
 
+_MAX_TEXT_PLACES: Final = 30
 _NEGATIVE: Final = frozenset({LineKind.CREDIT, LineKind.REFUND})
 # Enum members bound once: attribute access on an enum class is slow on the hot path.
 _CREDIT: Final = LineKind.CREDIT

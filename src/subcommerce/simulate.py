@@ -52,6 +52,7 @@ from typing import Any
 import attrs
 
 from subcommerce import display, tables
+from subcommerce._checks import expect, tuple_of
 from subcommerce.catalog import Catalog
 from subcommerce.commands import Command
 from subcommerce.errors import (
@@ -88,7 +89,7 @@ Step = Command | PlaceOrder
 
 
 def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
-    return tuple(value)
+    return tuple_of(value, "steps")
 
 
 def _optional_day(instance: object, attribute: attrs.Attribute[date | None], value: object) -> None:
@@ -352,6 +353,8 @@ def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLI
 
     Its ``as_of`` is the day before the scenario starts.
     """
+    expect(catalog, Catalog, "catalog")
+    expect(policy, Policy, "policy")
     if not isinstance(scenario, Scenario):
         raise InvalidCommand(f"not a scenario: {scenario!r}")
     _check_catalog(scenario.catalog, catalog)
@@ -379,6 +382,8 @@ def resume(
     timeline: Timeline, until: date, *, catalog: Catalog, policy: Policy = DEFAULT_POLICY
 ) -> Timeline:
     """``timeline`` played on through ``until`` (inclusive), with the same catalog."""
+    expect(catalog, Catalog, "catalog")
+    expect(policy, Policy, "policy")
     if not isinstance(timeline, Timeline):
         raise InvalidCommand(f"not a timeline: {timeline!r}")
     check_date(until, "until")
@@ -405,6 +410,7 @@ def simulate(
     ``catalog`` is the catalog the scenario names (``subcommerce.default_catalog()`` for
     ``"default"``).
     """
+    expect(scenario, Scenario, "scenario")
     end = scenario.until if until is None else until
     if end is None:
         raise InvalidCommand(f"scenario {scenario.name!r} has no until date; give one")

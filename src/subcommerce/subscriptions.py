@@ -16,7 +16,6 @@ The rules that change these values live in :mod:`subcommerce.commands` and
 
 from __future__ import annotations
 
-import enum
 import functools
 import operator
 from collections.abc import Iterable, Iterator
@@ -26,6 +25,7 @@ from typing import Any, Final
 
 import attrs
 
+from subcommerce._checks import Choice, tuple_of
 from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMethod
 from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.errors import InvalidQuantity, InvalidTenant, UnknownReference
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-class SubscriptionStatus(enum.StrEnum):
+class SubscriptionStatus(Choice):
     """Where a subscription is in its life.
 
     Active -> Expired (users keep access) -> Disabled (admins only) -> Deleted (final). A trial is
@@ -76,7 +76,7 @@ _ACTIVE: Final = SubscriptionStatus.ACTIVE
 _TRIAL: Final = SubscriptionStatus.TRIAL
 
 
-class PurchaseChannel(enum.StrEnum):
+class PurchaseChannel(Choice):
     """How a subscription was bought (seed 004 lists the channels that block license changes)."""
 
     DIRECT = "direct"  # in the admin center, by card, bank account or invoice
@@ -118,7 +118,7 @@ class LicenseBlock:
 
 
 def _blocks(value: Iterable[LicenseBlock]) -> tuple[LicenseBlock, ...]:
-    return tuple(value)
+    return tuple_of(value, "license blocks")
 
 
 @attrs.frozen
@@ -279,7 +279,7 @@ class InvoiceGroup:
 
 
 def _subscriptions(value: Iterable[Subscription]) -> tuple[Subscription, ...]:
-    return tuple(value)
+    return tuple_of(value, "subscriptions")
 
 
 @attrs.frozen
