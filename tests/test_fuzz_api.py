@@ -11,6 +11,7 @@ nothing). The count of calls is printed at the end of the run.
 
 from __future__ import annotations
 
+import enum
 import inspect
 import itertools
 import operator
@@ -142,13 +143,28 @@ VALUES = st.sampled_from(BAD) | st.sampled_from(GOOD)
 # -- targets ------------------------------------------------------------------------------------
 
 
+#: Entry points other work owns, left out here: the converter's from_data (its strictness is
+#: the converter's own work) and ReasonCode (part of the reasons being reworked).
+LEFT_OUT = frozenset({"from_data", "ReasonCode"})
+
+
 def _public_callables() -> list[tuple[str, Callable[..., Any]]]:
     targets = []
     for name in subcommerce.__all__:
         value = getattr(subcommerce, name)
-        if callable(value) and not (isinstance(value, type) and issubclass(value, BaseException)):
+        if name in LEFT_OUT or not callable(value):
+            continue
+        if isinstance(value, type) and issubclass(value, BaseException):
+            continue
+        if isinstance(value, enum.EnumType):  # a lookup by value: Term("P1Y")
+            targets.append((name, _lookup(value)))
+        else:
             targets.append((name, value))
     return targets
+
+
+def _lookup(kind: enum.EnumType) -> Callable[[Any], Any]:
+    return lambda value: kind(value)
 
 
 def _methods() -> list[tuple[str, Callable[..., Any]]]:
@@ -176,20 +192,17 @@ _OPERATORS = [
     operator.le,
     operator.gt,
     operator.ge,
-    operator.contains,
 ]
 
 
 def _operators() -> list[tuple[str, Callable[..., Any]]]:
     targets = []
-    for cls in (Money, Period):
-        sample = SAMPLES[cls]
-        for op in _OPERATORS:
-            if op is operator.contains and cls is Money:
-                continue
-            targets.append((f"{cls.__name__} {op.__name__} x", _left(op, sample)))
-            if op is not operator.contains:
-                targets.append((f"x {op.__name__} {cls.__name__}", _right(op, sample)))
+    money = SAMPLES[Money]
+    for op in _OPERATORS:
+        targets.append((f"Money {op.__name__} x", _left(op, money)))
+        targets.append((f"x {op.__name__} Money", _right(op, money)))
+    # A period holds dates: ``x in period`` for anything x.
+    targets.append(("x in Period", _left(operator.contains, SAMPLES[Period])))
     return targets
 
 

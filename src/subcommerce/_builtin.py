@@ -47,10 +47,13 @@ def builtin_text(name: str) -> str:
     return resources.files("subcommerce").joinpath("data", f"{name}.toml").read_text("utf-8")
 
 
-@functools.cache
 def builtin_catalog(name: str) -> Catalog:
     """One embedded catalog by name (see :data:`BUILTIN_CATALOGS`); loaded once, immutable."""
-    expect(name, str, "catalog name")
+    return _builtin(expect(name, str, "catalog name"))
+
+
+@functools.cache
+def _builtin(name: str) -> Catalog:
     return parse_catalog(builtin_text(name))
 
 

@@ -31,7 +31,7 @@ from typing import Final
 
 import attrs
 
-from subcommerce._checks import Choice, tuple_of
+from subcommerce._checks import Choice, expect, tuple_of
 from subcommerce.errors import InvalidAccount, Reason, ReasonCode, UnknownReference
 
 __all__ = [
@@ -230,7 +230,7 @@ class RoleAssignment:
     """``principal`` holds ``role``; profile and section roles name the profile or section."""
 
     principal: str = attrs.field(validator=_check_principal)
-    role: Role = attrs.field(validator=attrs.validators.instance_of(Role))
+    role: Role = attrs.field(validator=lambda _, __, value: expect(value, Role, "role"))
     billing_profile_id: str | None = None
     invoice_section_id: str | None = None
 
@@ -338,6 +338,7 @@ class BillingAccount:
         An MCA account starts with one billing profile ``<id>/profile-1`` holding one invoice
         section ``<id>/section-1``; ``payment_method`` goes on that profile.
         """
+        account_type = BillingAccountType(account_type)
         if not account_type.has_profiles:
             if payment_method is not None:
                 raise InvalidAccount("a MOSA account has no payment method: its subscriptions do")
@@ -379,6 +380,7 @@ class BillingAccount:
 
     def grant(self, assignment: RoleAssignment) -> BillingAccount:
         """This account with ``assignment`` added (unchanged if it is already held)."""
+        expect(assignment, RoleAssignment, "role assignment")
         if assignment in self.roles:
             return self
         self._check_assignment(assignment)
@@ -386,7 +388,7 @@ class BillingAccount:
 
     def with_profile(self, profile: BillingProfile) -> BillingAccount:
         """This account with the profile of the same id replaced by ``profile``."""
-        self.profile(profile.id)
+        self.profile(expect(profile, BillingProfile, "billing profile").id)
         return attrs.evolve(
             self, profiles=tuple(profile if p.id == profile.id else p for p in self.profiles)
         )

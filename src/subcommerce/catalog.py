@@ -50,6 +50,7 @@ from subcommerce._checks import Choice, expect, tuple_of
 from subcommerce.errors import (
     CatalogInvalid,
     InvalidAmount,
+    InvalidArgument,
     InvalidPeriod,
     UnknownReference,
 )
@@ -361,6 +362,18 @@ def _index_field() -> Any:
     return attrs.field(init=False, eq=False, repr=False, hash=False)
 
 
+def _capability_items(values: Iterable[Capability]) -> tuple[Capability, ...]:
+    return tuple(expect(v, Capability, "a capability") for v in tuple_of(values, "capabilities"))
+
+
+def _plan_items(values: Iterable[Plan]) -> tuple[Plan, ...]:
+    return tuple(expect(v, Plan, "a plan") for v in tuple_of(values, "plans"))
+
+
+def _addon_items(values: Iterable[Addon]) -> tuple[Addon, ...]:
+    return tuple(expect(v, Addon, "an add-on") for v in tuple_of(values, "add-ons"))
+
+
 @attrs.frozen
 class Catalog:
     """Plans, add-ons and capabilities, validated as a whole when built.
@@ -373,9 +386,9 @@ class Catalog:
     id: str
     name: DisplayName
     currencies: tuple[Currency, ...] = attrs.field(default=(), converter=_currencies)
-    capabilities: tuple[Capability, ...] = ()
-    plans: tuple[Plan, ...] = ()
-    addons: tuple[Addon, ...] = ()
+    capabilities: tuple[Capability, ...] = attrs.field(default=(), converter=_capability_items)
+    plans: tuple[Plan, ...] = attrs.field(default=(), converter=_plan_items)
+    addons: tuple[Addon, ...] = attrs.field(default=(), converter=_addon_items)
     source: str = ""
 
     _products: Mapping[str, Product] = _index_field()
@@ -559,7 +572,8 @@ class Catalog:
         """The plan or add-on ``product_id``; UnknownReference if the catalog has none."""
         try:
             return self._products[product_id]
-        except KeyError:
+        except (KeyError, TypeError):
+            expect(product_id, str, "product id")
             raise UnknownReference(f"catalog {self.id!r} has no product {product_id!r}") from None
 
     def plan(self, plan_id: str) -> Plan:
@@ -580,18 +594,22 @@ class Catalog:
         """The capability ``capability_id``; UnknownReference if there is none."""
         try:
             return self._capability_index[capability_id]
-        except KeyError:
+        except (KeyError, TypeError):
+            expect(capability_id, str, "capability id")
             raise UnknownReference(
                 f"catalog {self.id!r} has no capability {capability_id!r}"
             ) from None
 
     def get(self, product_id: str) -> Product | None:
         """The plan or add-on ``product_id``, or None."""
-        return self._products.get(product_id)
+        try:
+            return self._products.get(product_id)
+        except TypeError:
+            raise InvalidArgument(f"product id must be a string, got {product_id!r}") from None
 
     def is_plan(self, product_id: str) -> bool:
         """True when ``product_id`` is a plan of this catalog."""
-        return product_id in self._plan_ids
+        return self.get(product_id) is not None and product_id in self._plan_ids
 
     def exclusions(self, addon_id: str) -> frozenset[str]:
         """The add-ons ``addon_id`` cannot be combined with, declared on either side."""
@@ -605,7 +623,7 @@ class Catalog:
 
     def name_of(self, some_id: str, lang: str = "en") -> str:
         """The display name of a product or capability id; the id itself if it names neither."""
-        product = self._products.get(some_id)
+        product = self.get(some_id)
         if product is not None:
             return product.name.get(lang)
         capability = self._capability_index.get(some_id)
@@ -694,7 +712,8 @@ def merge_catalogs(
     capabilities: list[Capability] = []
     plans: list[Plan] = []
     addons: list[Addon] = []
-    for part in parts:
+    for part in tuple_of(parts, "catalogs to merge"):
+        expect(part, Catalog, "a catalog to merge")
         currencies.extend(c for c in part.currencies if c not in currencies)
         capabilities.extend(c for c in part.capabilities if c not in capabilities)
         plans.extend(part.plans)

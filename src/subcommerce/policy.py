@@ -34,7 +34,7 @@ from typing import Final
 import attrs
 
 from subcommerce.billing import BillingAccountType, PaymentMethod
-from subcommerce.errors import InvalidQuantity
+from subcommerce.errors import InvalidArgument, InvalidQuantity
 from subcommerce.periods import Term, check_date
 from subcommerce.proration import EXACT, ProrationConvention
 from subcommerce.subscriptions import PurchaseChannel, Subscription, SubscriptionStatus
@@ -97,9 +97,12 @@ class DurationRule:
 
     def matches(self, subscription: Subscription) -> bool:
         """True when the rule applies to ``subscription``."""
-        return (self.channel is None or self.channel is subscription.channel) and (
-            self.term is None or self.term is subscription.term
-        )
+        try:
+            return (self.channel is None or self.channel is subscription.channel) and (
+                self.term is None or self.term is subscription.term
+            )
+        except AttributeError:
+            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
 
 
 #: "Lifecycle status durations for Enterprise customers": a multi-year term stays 90 days in
@@ -136,7 +139,7 @@ class CancellationWindow:
 
     def covers(self, bought: date, on: date) -> bool:
         """True while ``on`` lies in the window of licenses bought on ``bought``."""
-        return bought <= check_date(on, "date") < self.closes(bought)
+        return check_date(bought, "purchase date") <= check_date(on, "date") < self.closes(bought)
 
 
 class OnlineCancelCount(enum.StrEnum):
@@ -329,7 +332,11 @@ class Policy:
 
     def durations_for(self, subscription: Subscription) -> LifecycleDurations:
         """How long ``subscription`` stays Expired, then Disabled."""
-        if subscription.is_unconverted_trial:
+        try:
+            trial = subscription.is_unconverted_trial
+        except AttributeError:
+            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
+        if trial:
             return self.trial.durations
         for rule in self.duration_rules:
             if rule.matches(subscription):
@@ -338,7 +345,10 @@ class Policy:
 
     def window_applies(self, account_type: BillingAccountType | None) -> bool:
         """True when the new-commerce window governs cancellations and license removals."""
-        return account_type in self.window_accounts
+        try:
+            return account_type in self.window_accounts
+        except TypeError:
+            raise InvalidArgument(f"expected a BillingAccountType, got {account_type!r}") from None
 
 
 #: What Microsoft documents for most offers in most countries.

@@ -25,10 +25,10 @@ from typing import Any, Final
 
 import attrs
 
-from subcommerce._checks import Choice, tuple_of
+from subcommerce._checks import Choice, expect, tuple_of
 from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMethod
 from subcommerce.catalog import AddonKind, LicenseUnit
-from subcommerce.errors import InvalidQuantity, InvalidTenant, UnknownReference
+from subcommerce.errors import InvalidArgument, InvalidQuantity, InvalidTenant, UnknownReference
 from subcommerce.money import Money
 from subcommerce.periods import (
     BillingFrequency,
@@ -297,6 +297,8 @@ class Tenant:
     def __attrs_post_init__(self) -> None:
         seen: set[str] = set()
         for subscription in self.subscriptions:
+            if type(subscription) is not Subscription:
+                expect(subscription, Subscription, "a subscription of the tenant")
             if subscription.id in seen:
                 raise InvalidTenant(f"subscription id {subscription.id!r} appears twice")
             seen.add(subscription.id)
@@ -338,7 +340,7 @@ class Tenant:
 
     def added(self, subscription: Subscription) -> Tenant:
         """This tenant with ``subscription`` added at the end (it joins the organization)."""
-        joined = subscription
+        joined = expect(subscription, Subscription, "subscription")
         if subscription.organization != self.organization:
             joined = _evolved(subscription, organization=self.organization)
         # Only the newcomer can break the tenant's checks, and only by its id.
@@ -353,8 +355,12 @@ class Tenant:
 
     def payment_method_of(self, subscription: Subscription) -> PaymentMethod | None:
         """How ``subscription`` pays: its own method (MOSA) or its billing profile's (MCA)."""
-        if subscription.payment_method is not None:
-            return subscription.payment_method
+        try:
+            method = subscription.payment_method
+        except AttributeError:
+            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
+        if method is not None:
+            return method
         if self.account is None or subscription.billing_profile_id is None:
             return None
         for profile in self.account.profiles:
@@ -364,10 +370,12 @@ class Tenant:
 
     def invoice_group(self, subscription: Subscription) -> InvoiceGroup:
         """The invoice ``subscription`` is billed on: one per order (MOSA), per profile (MCA)."""
-        if subscription.billing_profile_id is not None and (
-            self.account is not None and self.account.type.has_profiles
-        ):
-            return InvoiceGroup("billing_profile", subscription.billing_profile_id)
+        try:
+            profile_id = subscription.billing_profile_id
+        except AttributeError:
+            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
+        if profile_id is not None and (self.account is not None and self.account.type.has_profiles):
+            return InvoiceGroup("billing_profile", profile_id)
         return InvoiceGroup("order", subscription.order_id or subscription.id)
 
     def __iter__(self) -> Iterator[Subscription]:
