@@ -420,7 +420,9 @@ def _check_term(
     attribute: attrs.Attribute[BillingFrequency],
     value: BillingFrequency,
 ) -> None:
-    instance.billing_frequency.months(instance.term)  # InvalidPeriod for P1M billed annually
+    expect(instance.term, Term, "term")
+    expect(value, BillingFrequency, "billing frequency")
+    value.months(instance.term)  # InvalidPeriod for P1M billed annually
 
 
 @attrs.frozen

@@ -294,7 +294,7 @@ class BillingAccount:
 
     id: str = attrs.field(validator=_check_id)
     type: BillingAccountType = attrs.field(
-        validator=attrs.validators.instance_of(BillingAccountType)
+        validator=lambda _, __, value: expect(value, BillingAccountType, "account type")
     )
     roles: tuple[RoleAssignment, ...] = attrs.field(default=(), converter=_roles)
     profiles: tuple[BillingProfile, ...] = attrs.field(default=(), converter=_profiles)

@@ -55,7 +55,7 @@ from subcommerce.errors import (
     UnknownReference,
 )
 from subcommerce.money import Currency, Money, RoundingMode, currency, to_decimal
-from subcommerce.periods import BillingFrequency, Term, _member
+from subcommerce.periods import BillingFrequency, Term, _member, check_date
 
 __all__ = [
     "LANGUAGES",
@@ -638,6 +638,7 @@ class Catalog:
         offers = self.product(product_id).offers
         if as_of is None:
             return offers
+        check_date(as_of, "as-of date")
         return tuple(o for o in offers if o.is_valid_on(as_of))
 
     def offer(

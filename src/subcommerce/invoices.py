@@ -64,7 +64,7 @@ from subcommerce import display, tables
 from subcommerce._checks import Choice, expect, tuple_of
 from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.catalog import Catalog, Offer
-from subcommerce.errors import CurrencyMismatch, UnknownReference
+from subcommerce.errors import CurrencyMismatch, InvalidArgument, UnknownReference
 from subcommerce.events import (
     Event,
     LicensesChanged,
@@ -212,7 +212,11 @@ _ALL: Final = _CHARGES | _CREDITS | _REFUNDS
 
 
 def _pairs(value: Iterable[tuple[str, date]]) -> tuple[tuple[str, date], ...]:
-    return tuple((str(k), v) for k, v in tuple_of(value, "billed_through"))
+    pairs = tuple_of(value, "billed_through")
+    for pair in pairs:
+        if not (isinstance(pair, tuple | list) and len(pair) == 2):
+            raise InvalidArgument(f"billed_through holds (id, date) pairs, got {pair!r}")
+    return tuple((str(k), check_date(v, "billed through")) for k, v in pairs)
 
 
 @attrs.frozen

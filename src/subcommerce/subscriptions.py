@@ -331,9 +331,14 @@ class Tenant:
 
     def replace(self, *changed: Subscription) -> Tenant:
         """This tenant with the subscriptions of the same ids replaced (others kept in order)."""
-        if len(changed) == 1 and type(self) is Tenant:
-            return _replaced_one(self, changed[0])
-        by_id = {s.id: s for s in changed}
+        try:
+            if len(changed) == 1 and type(self) is Tenant:
+                return _replaced_one(self, changed[0])
+            by_id = {s.id: s for s in changed}
+        except AttributeError:
+            raise InvalidArgument(f"expected Subscriptions, got {changed!r}") from None
+        for s in changed:
+            expect(s, Subscription, "subscription")
         return attrs.evolve(
             self, subscriptions=tuple(by_id.get(s.id, s) for s in self.subscriptions)
         )
@@ -370,10 +375,9 @@ class Tenant:
 
     def invoice_group(self, subscription: Subscription) -> InvoiceGroup:
         """The invoice ``subscription`` is billed on: one per order (MOSA), per profile (MCA)."""
-        try:
-            profile_id = subscription.billing_profile_id
-        except AttributeError:
-            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
+        if type(subscription) is not Subscription:
+            expect(subscription, Subscription, "subscription")
+        profile_id = subscription.billing_profile_id
         if profile_id is not None and (self.account is not None and self.account.type.has_profiles):
             return InvoiceGroup("billing_profile", profile_id)
         return InvoiceGroup("order", subscription.order_id or subscription.id)
