@@ -16,3 +16,12 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+#: Lines a test module adds to say how much it did (the fuzz suites' counts of inputs).
+SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    for line in SUMMARY:
+        terminalreporter.write_line(line)

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import subcommerce
+from conftest import SUMMARY
 from subcommerce import (
     PRESETS,
     Money,
@@ -286,13 +287,9 @@ def call(target: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) ->
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _report(request: pytest.FixtureRequest) -> Iterator[None]:
+def _report() -> Iterator[None]:
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(
-            f"typed-API fuzz: {CALLS['count']} calls over {len(TARGETS)} entry points"
-        )
+    SUMMARY.append(f"typed-API fuzz: {CALLS['count']} calls over {len(TARGETS)} entry points")
 
 
 @pytest.mark.parametrize(("name", "target"), TARGETS, ids=[name for name, _ in TARGETS])

@@ -109,7 +109,7 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
         quotient, remainder = divmod(numerator, denominator)  # floor: 0 <= remainder < den
     except ZeroDivisionError:
         raise DivisionByZero(f"cannot round {numerator!r}/0: the denominator is zero") from None
-    except TypeError:
+    except (TypeError, ArithmeticError):  # a str, None; a Decimal NaN
         raise InvalidArgument(
             f"round_ratio needs two ints, got {numerator!r} and {denominator!r}"
         ) from None
