@@ -82,6 +82,7 @@ from subcommerce.periods import (
     _locate,
     _period,
     add_months,
+    check_boundary,
     check_date,
     period_containing,
 )
@@ -216,7 +217,7 @@ def _pairs(value: Iterable[tuple[str, date]]) -> tuple[tuple[str, date], ...]:
     for pair in pairs:
         if not (isinstance(pair, tuple | list) and len(pair) == 2):
             raise InvalidArgument(f"billed_through holds (id, date) pairs, got {pair!r}")
-    return tuple((str(k), check_date(v, "billed through")) for k, v in pairs)
+    return tuple((str(k), check_boundary(v, "billed through")) for k, v in pairs)
 
 
 @attrs.frozen

@@ -47,6 +47,7 @@ __all__ = [
     "Term",
     "add_months",
     "billing_periods",
+    "check_boundary",
     "check_date",
     "days_in_month",
     "period_containing",
@@ -62,6 +63,10 @@ MIN_DATE: Final = date(1900, 1, 1)
 MAX_DATE: Final = date(2999, 12, 31)
 #: The longest month step (``add_months``, months per period): a thousand years.
 MAX_MONTHS: Final = 12_000
+# What a boundary computed from supported dates can reach (a period's end, a term's, a day
+# billed through): a thousand years either side. A Period may hold these; inputs may not.
+_EARLIEST: Final = date(900, 1, 1)
+_LATEST: Final = date(3999, 12, 31)
 #: The most consecutive terms :func:`billing_periods` tiles (100 three-year terms: 300 years).
 MAX_TERMS: Final = 100
 
@@ -197,12 +202,27 @@ class BillingFrequency(Choice):
 _FREQUENCY_MONTHS: Final = {BillingFrequency.MONTHLY: 1, BillingFrequency.ANNUAL: 12}
 
 
+def check_boundary(value: object, what: str = "date") -> date:
+    """``value`` if it is a date that a boundary computed from supported dates can reach.
+
+    A period's end may lie past :data:`MAX_DATE` (the month after a period that starts on it);
+    nothing computed from supported dates comes within 6,000 years of ``datetime.date``'s end.
+    """
+    day = check_date(value, what) if type(value) is not date else value
+    if _EARLIEST <= day <= _LATEST:
+        return day
+    raise DateOutOfRange(
+        f"{what} {day.isoformat()} is outside what supported dates can reach "
+        f"({_EARLIEST.isoformat()} to {_LATEST.isoformat()})"
+    )
+
+
 def _check_start(instance: Period, attribute: attrs.Attribute[date], value: date) -> None:
-    check_date(value, "period start")
+    check_boundary(value, "period start")
 
 
 def _check_end(instance: Period, attribute: attrs.Attribute[date], value: date) -> None:
-    check_date(value, "period end")
+    check_boundary(value, "period end")
     if value <= instance.start:
         raise InvalidPeriod(
             f"period end {value.isoformat()} is not after its start {instance.start.isoformat()}"

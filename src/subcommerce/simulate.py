@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -74,6 +74,7 @@ from subcommerce.proration import EXACT, ProrationConvention, proration_conventi
 from subcommerce.subscriptions import Tenant
 
 __all__ = [
+    "MAX_YEARS",
     "CreditCheck",
     "Refusal",
     "Scenario",
@@ -393,9 +394,25 @@ def resume(
             f"the timeline is already at {timeline.as_of.isoformat()}; it cannot go back to "
             f"{until.isoformat()}"
         )
+    _check_horizon(timeline.scenario.start, until)
     run = _Run(timeline, catalog, _policy_of(timeline.scenario, policy))
     run.play(until)
     return run.timeline()
+
+
+#: A what-if spans at most this many years from its start: a century of renewals is some
+#: thousands of ledger entries per subscription; past it, a typo (3025 for 2025) is more likely.
+MAX_YEARS: Final = 100
+
+
+def _check_horizon(start: date, until: date) -> None:
+    if until.year - start.year > MAX_YEARS or (
+        until.year - start.year == MAX_YEARS and (until.month, until.day) > (start.month, start.day)
+    ):
+        raise DateOutsidePeriod(
+            f"until {until.isoformat()} is more than {MAX_YEARS} years after the start "
+            f"{start.isoformat()}; a what-if spans at most {MAX_YEARS} years"
+        )
 
 
 def simulate(
@@ -419,6 +436,7 @@ def simulate(
         raise DateOutsidePeriod(
             f"until {end.isoformat()} is before the scenario's start {scenario.start.isoformat()}"
         )
+    _check_horizon(scenario.start, end)
     return resume(
         begin(scenario, catalog=catalog, policy=policy), end, catalog=catalog, policy=policy
     )
