@@ -365,3 +365,17 @@ def test_allocate_with_exact_weights_splits_like_the_integers() -> None:
     # 3.333... and 6.666...: the leftover cent goes to the larger remainder
     assert [str(p.amount) for p in TEN.allocate([1, 2])] == ["3.33", "6.67"]
     assert [str(p.amount) for p in allocate(-TEN, [1, 2])] == ["-3.33", "-6.67"]
+
+
+def test_money_divided_by_a_number_keeps_its_currency_and_34_digits() -> None:
+    assert (TEN / 4).amount == Decimal("2.5")
+    assert (TEN / Decimal("0.5")).amount == Decimal("20")
+    third = Money.of("1", "EUR") / 3
+    assert third.currency.code == "EUR"
+    assert str(third.amount) == "0." + "3" * 34
+
+
+def test_allocate_takes_exactly_the_most_parts() -> None:
+    parts = allocate(Money.of("1000.00", "USD"), [1] * MAX_PARTS)
+    assert len(parts) == MAX_PARTS
+    assert sum(p.amount for p in parts) == Decimal("1000.00")

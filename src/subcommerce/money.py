@@ -122,7 +122,7 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
         return quotient
     if mode is RoundingMode.CEILING:
         return quotient + 1
-    negative = numerator < 0
+    negative = quotient < 0  # the exact value is not whole: below 0 exactly when its floor is
     if mode is RoundingMode.DOWN:  # toward zero
         return quotient + 1 if negative else quotient
     if mode is RoundingMode.UP:  # away from zero
@@ -152,10 +152,6 @@ def to_decimal(value: object, *, what: str = "amount") -> Decimal:
     elif isinstance(value, bool):
         raise InexactAmount(f"{what} must be a Decimal, an int or a numeric string, not a bool")
     elif isinstance(value, int):
-        if not -_LIMIT < value < _LIMIT:  # before Decimal(): a huge int is slow to convert
-            raise InvalidAmount(
-                f"{what} {value} is too large: amounts are below 10**{MAX_INTEGER_DIGITS}"
-            )
         result = Decimal(value)
     elif isinstance(value, str):
         try:
@@ -529,11 +525,12 @@ def allocate_units(total: int, weights: Sequence[int]) -> list[int]:
     ``total * w / sum(w)``. Leftover units go to the largest remainders, ties to the earlier
     part, so the result is deterministic. A negative total is split as its opposite, negated.
     """
+    if total < 0:
+        return [-part for part in allocate_units(-total, weights)]
     weight_sum = sum(weights)
     if weight_sum <= 0:
         raise InvalidAmount("weights must have a positive sum")
-    sign = -1 if total < 0 else 1
-    magnitude = total * sign
+    magnitude = total
     parts: list[int] = []
     remainders: list[tuple[int, int]] = []
     for index, weight in enumerate(weights):
@@ -545,7 +542,7 @@ def allocate_units(total: int, weights: Sequence[int]) -> list[int]:
         remainders.sort()
         for _, index in remainders[:leftover]:
             parts[index] += 1
-    return [part * sign for part in parts] if sign < 0 else parts
+    return parts
 
 
 def allocate(total: Money, weights: Sequence[Exact]) -> tuple[Money, ...]:
