@@ -423,7 +423,7 @@ def _decimal_text(value: Fraction, places: int = 6) -> str:
     scaled = round_ratio(value.numerator * 10**places, value.denominator, RoundingMode.DOWN)
     whole, fraction = divmod(abs(scaled), 10**places)
     sign = "-" if value < 0 else ""
-    text = f"{sign}{whole}.{fraction:0{places}d}"
+    text = f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
     return text if scaled * value.denominator == value.numerator * 10**places else text + "..."
 
 
