@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from subcommerce import (
     BillingFrequency,
     DateOutOfRange,
+    InvalidArgument,
     InvalidChoice,
     InvalidDate,
     InvalidPeriod,
@@ -207,10 +208,10 @@ def test_days_in_month_refuses_a_month_that_is_not_1_to_12() -> None:
 
 def test_a_period_compared_with_what_is_not_a_period_is_refused() -> None:
     for other in (None, "2025-01", date(2025, 1, 1)):
-        assert message(lambda o=other: JANUARY.overlaps(o), InvalidPeriod) == (
+        assert message(lambda o=other: JANUARY.overlaps(o), InvalidArgument) == (
             f"expected a Period, got {other!r}"
         )
-        assert message(lambda o=other: JANUARY.contains_period(o), InvalidPeriod) == (
+        assert message(lambda o=other: JANUARY.contains_period(o), InvalidArgument) == (
             f"expected a Period, got {other!r}"
         )
     assert JANUARY.overlaps(Period(date(2025, 1, 31), date(2025, 3, 1)))
@@ -274,3 +275,42 @@ def test_a_month_step_from_the_anchor_never_chains_even_at_the_range_ends() -> N
     assert add_months(date(2025, 1, 29), 1) == date(2025, 2, 28)
     assert add_months(date(2025, 5, 31), 1) == date(2025, 6, 30)
     assert date(2025, 1, 1) + timedelta(days=0) == add_months(date(2025, 1, 1), 0)
+
+
+def test_the_first_and_last_supported_dates_are_accepted_whatever_their_class() -> None:
+    assert check_date(Day(1900, 1, 1)) == MIN_DATE
+    assert check_date(Day(2999, 12, 31)) == MAX_DATE
+    assert message(lambda: check_date(Day(1899, 12, 31)), DateOutOfRange).startswith(
+        "date 1899-12-31 is outside"
+    )
+    assert message(lambda: check_boundary("2025-01-01", "period end"), InvalidDate) == (
+        "period end must be a datetime.date, got str '2025-01-01'"
+    )
+    assert check_boundary(Day(2025, 1, 1)) == date(2025, 1, 1)
+
+
+def test_each_period_function_names_the_argument_that_is_not_a_date() -> None:
+    for call in (
+        lambda: period_index("2025-01-01", 1, date(2025, 1, 1)),
+        lambda: period_containing("2025-01-01", 1, date(2025, 1, 1)),
+        lambda: billing_periods("2025-01-01", Term.P1Y, BillingFrequency.MONTHLY),
+    ):
+        assert message(call, InvalidDate) == "anchor must be a datetime.date, got str '2025-01-01'"
+    for call in (
+        lambda: period_index(date(2025, 1, 1), 1, None),
+        lambda: period_containing(date(2025, 1, 1), 1, None),
+    ):
+        assert message(call, InvalidDate) == "date must be a datetime.date, got NoneType None"
+    assert message(
+        lambda: billing_periods(date(2025, 1, 1), Term.P1Y, BillingFrequency.MONTHLY, terms=True),
+        InvalidQuantity,
+    ) == ("terms must be a whole number from 1 to 100, got True")
+    assert message(lambda: JANUARY.check_within("x", "cut"), InvalidDate) == (
+        "cut must be a datetime.date, got str 'x'"
+    )
+
+
+def test_a_period_contains_itself_and_its_own_first_day() -> None:
+    assert JANUARY.contains_period(JANUARY)
+    assert JANUARY.check_within(date(2025, 1, 1), "start") == date(2025, 1, 1)
+    assert JANUARY.check_within(date(2025, 1, 31), "start") == date(2025, 1, 31)

@@ -39,7 +39,9 @@ def _copy_tree(target: Path) -> None:
 
 
 def _configure(target: Path, module: str) -> None:
-    tests = sorted(str(p.relative_to(target)) for p in (target / "tests").glob(f"test_{module}*.py"))
+    tests = sorted(
+        str(p.relative_to(target)) for p in (target / "tests").glob(f"test_{module}*.py")
+    )
     pyproject = target / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text("utf-8")
@@ -75,11 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", choices=MODULES, default=list(MODULES))
     parser.add_argument("--keep", action="store_true", help="keep the folder of the run")
     args = parser.parse_args(argv)
+    status = 0
     for module in args.modules:
         killed, total, stats = score(module, args.keep)
-        percent = 100 * killed / total if total else 0.0
+        if total == 0 or killed + stats.get("survived", 0) + stats.get("no_tests", 0) == 0:
+            print(f"{module}.py: no mutant was run (the tests failed before?)  {stats}")
+            status = 1
+            continue
+        percent = 100 * killed / total
         print(f"{module}.py: {killed}/{total} killed ({percent:.1f} %)  {stats}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

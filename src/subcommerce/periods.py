@@ -32,6 +32,7 @@ from subcommerce._checks import Choice
 from subcommerce.errors import (
     DateOutOfRange,
     DateOutsidePeriod,
+    InvalidArgument,
     InvalidDate,
     InvalidPeriod,
     InvalidQuantity,
@@ -248,7 +249,7 @@ class Period:
 
     def __contains__(self, day: object) -> bool:
         if isinstance(day, datetime):  # comparing it with a date would raise a bare TypeError
-            check_date(day, "date")
+            check_date(day)
         return isinstance(day, date) and self.start <= day < self.end
 
     def contains_period(self, other: Period) -> bool:
@@ -256,14 +257,14 @@ class Period:
         try:
             return self.start <= other.start and other.end <= self.end
         except (AttributeError, TypeError):
-            raise InvalidPeriod(f"expected a Period, got {other!r}") from None
+            raise InvalidArgument(f"expected a Period, got {other!r}") from None
 
     def overlaps(self, other: Period) -> bool:
         """True when the two periods share at least one day."""
         try:
             return self.start < other.end and other.start < self.end
         except (AttributeError, TypeError):
-            raise InvalidPeriod(f"expected a Period, got {other!r}") from None
+            raise InvalidArgument(f"expected a Period, got {other!r}") from None
 
     def check_within(self, day: date, what: str, *, allow_end: bool = False) -> date:
         """``day`` if it lies in the period (or is its end, with ``allow_end``); else an error."""
@@ -321,7 +322,7 @@ def period_index(anchor: date, months_per_period: int, when: date) -> int:
     May be negative for a date before the anchor.
     """
     check_date(anchor, "anchor")
-    check_date(when, "date")
+    check_date(when)
     _check_months(months_per_period)
     return _locate(anchor, months_per_period, when)[0]
 
@@ -333,7 +334,7 @@ def period_containing(anchor: date, months_per_period: int, when: date) -> Perio
     '2024-02-29..2024-03-31'
     """
     check_date(anchor, "anchor")
-    check_date(when, "date")
+    check_date(when)
     _check_months(months_per_period)
     _, start, end = _locate(anchor, months_per_period, when)
     return _period(start, end)
