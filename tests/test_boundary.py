@@ -167,7 +167,7 @@ def test_over_generated_scenarios_every_cancellation_event_equals_what_the_ledge
                 for e in timeline.ledger.entries
                 if e.cause is EntryCause.CANCELLATION
                 and e.subscription_id == event.subscription_id
-                and e.on == event.on
+                and e.posted_on == event.on
             )
             assert event.refund == posted
 

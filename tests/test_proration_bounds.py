@@ -1,6 +1,6 @@
 """Proration's limits and refusals, each with the message a user reads.
 
-Quantities are 1 to 10,000,000; a convention rounds a daily rate to 0-12 places and each of its
+Quantities are 1 to 10,000,000; a convention rounds a daily rate to 0-30 places and each of its
 fields is of its type (a day count is one of the named ones); ``prorate`` and friends take a
 ProrationConvention (a preset's name is refused with a hint, or turned into the preset by
 :func:`proration_convention`); a line built by hand is checked field by field.
@@ -55,8 +55,8 @@ def message(call: Any, error: type[Exception]) -> str:
     return str(caught.value)
 
 
-def test_the_limits_are_ten_million_licenses_and_twelve_places() -> None:
-    assert (MAX_QUANTITY, MAX_RATE_PLACES) == (10_000_000, 12)
+def test_the_limits_are_ten_million_licenses_and_thirty_places() -> None:
+    assert (MAX_QUANTITY, MAX_RATE_PLACES) == (10_000_000, 30)
 
 
 def test_a_quantity_is_a_whole_number_from_1_to_ten_million() -> None:
@@ -77,13 +77,13 @@ def test_a_quantity_is_a_whole_number_from_1_to_ten_million() -> None:
     assert prorate(PRICE, MAX_QUANTITY, JANUARY).amount == Money.of("360000000.00", "USD")
 
 
-def test_a_convention_rounds_a_daily_rate_to_0_to_12_places() -> None:
+def test_a_convention_rounds_a_daily_rate_to_0_to_30_places() -> None:
     assert ProrationConvention("p0", daily_rate_places=0).daily_rate_places == 0
-    assert ProrationConvention("p12", daily_rate_places=12).daily_rate_places == 12
-    for places in (13, -1, 10**9, 2.0, True):
+    assert ProrationConvention("p30", daily_rate_places=30).daily_rate_places == 30
+    for places in (31, -1, 10**9, 2.0, True):
         assert message(
             lambda p=places: ProrationConvention("x", daily_rate_places=p), InvalidQuantity
-        ) == (f"daily_rate_places must be None or a whole number from 0 to 12, got {places!r}")
+        ) == (f"daily_rate_places must be None or a whole number from 0 to 30, got {places!r}")
 
 
 def test_each_field_of_a_convention_is_of_its_type() -> None:

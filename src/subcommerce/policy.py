@@ -27,15 +27,15 @@ datetime.date(2022, 3, 4)
 
 from __future__ import annotations
 
-import enum
 from datetime import date, timedelta
 from typing import Final
 
 import attrs
 
+from subcommerce._checks import Choice
 from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.errors import InvalidArgument, InvalidQuantity
-from subcommerce.periods import Term, check_date
+from subcommerce.periods import Term, check_boundary, check_date
 from subcommerce.proration import EXACT, ProrationConvention
 from subcommerce.subscriptions import PurchaseChannel, Subscription, SubscriptionStatus
 
@@ -142,7 +142,7 @@ class CancellationWindow:
         return check_date(bought, "purchase date") <= check_date(on, "date") < self.closes(bought)
 
 
-class OnlineCancelCount(enum.StrEnum):
+class OnlineCancelCount(Choice):
     """Which licenses the MOSA online-cancellation limit counts."""
 
     PURCHASED = "purchased"  # the licenses in the subscription (2024 text)
@@ -164,9 +164,12 @@ class OnlineCancelRule:
 
     def counted(self, subscription: Subscription) -> int:
         """The licenses of ``subscription`` the limit is compared with."""
-        if self.counts is OnlineCancelCount.ASSIGNED:
-            return subscription.assigned
-        return subscription.quantity
+        try:
+            if self.counts is OnlineCancelCount.ASSIGNED:
+                return subscription.assigned
+            return subscription.quantity
+        except AttributeError:
+            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
 
     def exceeded(self, subscription: Subscription) -> bool:
         """True when ``subscription`` has more licenses than the limit allows online."""
@@ -181,7 +184,7 @@ CANCEL_2024: Final = OnlineCancelRule()
 CANCEL_2020: Final = OnlineCancelRule(25, counts=OnlineCancelCount.ASSIGNED, reduce_first=False)
 
 
-class CardChargeRule(enum.StrEnum):
+class CardChargeRule(Choice):
     """When a card (or a legacy bank account) is charged for what an invoice carries."""
 
     DUE_DATE = "due_date"  # on the invoice's due date
@@ -206,13 +209,23 @@ class CardCharge:
     ) -> date:
         """The day the card is charged for a charge ordered on ``ordered`` that goes on the
         invoice dated ``invoice_date``, due ``due_date``."""
-        mca = account_type is not None and account_type.has_profiles
-        rule = self.mca if mca else self.mosa
-        if rule is CardChargeRule.DUE_DATE:
-            return due_date
-        if rule is CardChargeRule.DAY_AFTER_INVOICE:
-            return invoice_date + timedelta(days=1)
-        return ordered + timedelta(days=self.days)
+        try:
+            mca = account_type is not None and account_type.has_profiles
+            rule = self.mca if mca else self.mosa
+            if rule is CardChargeRule.DUE_DATE:
+                day = due_date
+            elif rule is CardChargeRule.DAY_AFTER_INVOICE:
+                day = invoice_date + timedelta(days=1)
+            else:
+                day = ordered + timedelta(days=self.days)
+        except (AttributeError, TypeError):
+            raise InvalidArgument(
+                f"charged_on needs an account type and three dates, got {account_type!r}, "
+                f"{ordered!r}, {invoice_date!r}, {due_date!r}"
+            ) from None
+        if type(day) is not date:
+            check_boundary(day, "the day a card is charged")
+        return day
 
 
 #: Today's pages: MCA, "we charge the credit card on file on the due date mentioned on the
@@ -326,7 +339,11 @@ class Policy:
     def credit_check_completes(self, subscription: Subscription) -> date | None:
         """The day a pending credit check of ``subscription`` completes on its own (None: never;
         a ``CompleteCreditCheck`` completes it)."""
-        if not subscription.credit_check_pending or self.credit_check_business_days is None:
+        try:
+            pending = subscription.credit_check_pending
+        except AttributeError:
+            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
+        if not pending or self.credit_check_business_days is None:
             return None
         return add_business_days(subscription.start, self.credit_check_business_days)
 

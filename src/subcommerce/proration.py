@@ -111,8 +111,8 @@ class RebillMethod(Choice):
 #: largest organizations' seat counts, so that a typo (an extra digit or three) is refused.
 MAX_QUANTITY: Final = 10_000_000
 #: The most decimals a convention may round a daily rate to: Microsoft's examples use 2 and 3;
-#: it bounds ``10**places`` like :data:`subcommerce.money.MAX_DECIMALS` bounds amounts.
-MAX_RATE_PLACES: Final = 12
+#: 30 is finer than any biller rounds and keeps ``10**places`` a small integer.
+MAX_RATE_PLACES: Final = 30
 
 
 def _check_places(
