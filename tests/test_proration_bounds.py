@@ -8,7 +8,10 @@ ProrationConvention (a preset's name is refused with a hint, or turned into the 
 
 from __future__ import annotations
 
+import decimal
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -17,6 +20,7 @@ import pytest
 from subcommerce import (
     EXACT,
     PC_LEGACY_DAILY_RATE_2,
+    PC_LEGACY_PER_LICENSE,
     PC_NCE,
     PRESETS,
     CurrencyMismatch,
@@ -227,3 +231,139 @@ def test_a_line_built_by_hand_is_checked_field_by_field() -> None:
     )
     assert ProratedLine(**fields) == LINE
     assert ProratedLine(**{**fields, "kind": LineKind.REBILL}).kind is LineKind.REBILL
+
+
+# -- every line explains itself, word for word (figures by hand, Microsoft's where quoted) ------
+
+
+def test_a_daily_rate_line_explains_its_rounded_rate() -> None:
+    # 48.00 a year / 365 = 0.1315... -> 0.13; 346 days x 0.13 x 2 = 89.96 (Microsoft's figure)
+    year = Period(date(2025, 1, 1), date(2026, 1, 1))
+    line = prorate(
+        Money.of("48.00", "USD"), 2, year, start=date(2025, 1, 20),
+        convention=PC_LEGACY_DAILY_RATE_2,
+    )  # fmt: skip
+    assert (line.daily_rate, line.unit_amount) == (Decimal("0.13"), None)
+    assert line.explain() == (
+        "charge: 2 x 48.00 USD x 346/365 days [2025-01-20..2026-01-01 of 2025-01-01..2026-01-01]"
+        " (daily rate 0.13) = 91.002739... -> 89.96 USD (pc-legacy-daily-rate-2, half_up)"
+    )
+
+
+def test_a_per_license_line_explains_its_rounded_amount() -> None:
+    # (4.00 / 30) x 29 = 3.866... -> 3.87 per license; x 2 = 7.74 (Microsoft's figure)
+    month = Period(date(2025, 1, 1), date(2025, 1, 31))
+    line = prorate(
+        Money.of("4.00", "USD"), 2, month, start=date(2025, 1, 2),
+        convention=PC_LEGACY_PER_LICENSE,
+    )  # fmt: skip
+    assert (line.daily_rate, line.unit_amount) == (None, Decimal("3.87"))
+    assert line.explain() == (
+        "charge: 2 x 4.00 USD x 29/30 days [2025-01-02..2025-01-31 of 2025-01-01..2025-01-31]"
+        " (per license 3.87) = 7.733333... -> 7.74 USD (pc-legacy-per-license, half_up)"
+    )
+
+
+def test_the_rounded_steps_ignore_the_ambient_decimal_context() -> None:
+    year = Period(date(2025, 1, 1), date(2026, 1, 1))
+    with decimal.localcontext(decimal.Context(prec=1, rounding=decimal.ROUND_FLOOR)):
+        line = prorate(
+            Money.of("4800.00", "USD"), 2, year, start=date(2025, 1, 20),
+            convention=PC_LEGACY_DAILY_RATE_2,
+        )  # fmt: skip
+        assert line.daily_rate == Decimal("13.15")  # 4800 / 365 = 13.150...
+        per_license = prorate(
+            Money.of("4000.00", "USD"), 2, Period(date(2025, 1, 1), date(2025, 1, 31)),
+            start=date(2025, 1, 2), convention=PC_LEGACY_PER_LICENSE,
+        )  # fmt: skip
+        assert per_license.unit_amount == Decimal("3866.67")  # 4000 x 29 / 30
+
+
+def test_a_credit_and_its_rebills_explain_themselves() -> None:
+    # 2 -> 3 licenses on Jan 15: net 36.00 x 17/31 = 19.74; 72.00 + 19.74 = 91.74 allocated
+    # by 2 x 14 : 3 x 17 days = 32.516... : 59.225... -> 32.52 and 59.22
+    adjustment = credit_and_rebill(LINE, date(2025, 1, 15), 3)
+    assert adjustment.change_date == date(2025, 1, 15)
+    credit, first, second = adjustment.lines
+    assert credit.explain() == (
+        "credit: -(2 x 36.00 USD x 31/31 days [2025-01-01..2025-02-01 of 2025-01-01..2025-02-01])"
+        " = -72.000000 -> -72.00 USD (exact, half_even; credit of the charge for "
+        "2025-01-01..2025-02-01)"
+    )
+    allocated = "allocated so that the change nets to the exact difference rounded once"
+    assert (first.note, second.note) == (allocated, allocated)
+    assert first.explain() == (
+        "rebill: 2 x 36.00 USD x 14/31 days [2025-01-01..2025-01-15 of 2025-01-01..2025-02-01]"
+        f" = 32.516129... -> 32.52 USD (exact, half_even; {allocated})"
+    )
+    assert (second.kind, second.quantity, str(second.amount)) == (LineKind.REBILL, 3, "59.22 USD")
+    independent = credit_and_rebill(LINE, date(2025, 1, 15), 3, convention=PC_NCE)
+    assert [x.kind for x in independent.rebills] == [LineKind.REBILL, LineKind.REBILL]
+    assert independent.rebills[0].note == ""
+    assert message(lambda: credit_and_rebill(LINE, date(2025, 1, 15), 0), InvalidQuantity) == (
+        "new quantity must be at least 1, got 0"
+    )
+    assert message(lambda: credit_and_rebill(LINE, "2025-01-15", 3), Exception) == (
+        "change date must be a datetime.date, got str '2025-01-15'"
+    )
+
+
+def test_a_refund_explains_what_was_charged_and_used() -> None:
+    # used: 2 x 36.00 x 19/31 = 44.129... -> 44.13; refund 72.00 - 44.13 = 27.87
+    refund = refund_unused(LINE, date(2025, 1, 20))
+    assert (refund.kind, refund.quantity, refund.service_period, refund.convention) == (
+        LineKind.REFUND, 2, JANUARY, EXACT,
+    )  # fmt: skip
+    assert refund.explain() == (
+        "refund: -(2 x 36.00 USD x 12/31 days [2025-01-20..2025-02-01 of 2025-01-01..2025-02-01])"
+        " = -27.870967... -> -27.87 USD (exact, half_even; 72.00 USD charged minus 44.13 USD used)"
+    )
+    assert refund.exact_text(2) == "-27.87..."
+    # pc-nce: per license 36.00 x 12/31 = 13.935... -> 13.93 (rounded down); x 2 = 27.86
+    nce = refund_unused(prorate(PRICE, 2, JANUARY, convention=PC_NCE), date(2025, 1, 20))
+    assert str(nce.amount) == "-27.86 USD"
+    assert nce.note == "unused days prorated on their own, capped at the 72.00 USD charged"
+    assert nce.kind is LineKind.REFUND
+    assert message(lambda: refund_unused(LINE, date(2025, 2, 1)), DateOutsidePeriod) == (
+        "refund date 2025-02-01 is outside the charged span [2025-01-01..2025-02-01)"
+    )
+    assert message(lambda: refund_unused(LINE, None), Exception) == (  # type: ignore[arg-type]
+        "refund date must be a datetime.date, got NoneType None"
+    )
+
+
+def test_a_zero_credit_is_still_a_credit_and_cannot_be_credited() -> None:
+    free = prorate(Money.zero("USD"), 1, JANUARY)
+    credit = credit_and_rebill(free, date(2025, 1, 10), 2).credit
+    assert (credit.kind, credit.amount.is_negative()) == (LineKind.CREDIT, False)
+    assert message(lambda: refund_unused(credit, date(2025, 1, 20)), InvalidAmount) == (
+        "only a charge or a rebill can be credited, not a credit"
+    )
+
+
+def test_split_pieces_are_charges_that_say_where_they_come_from() -> None:
+    pieces = split(PRICE, 1, JANUARY, [date(2025, 1, 16)])
+    assert [p.kind for p in pieces] == [LineKind.CHARGE, LineKind.CHARGE]
+    assert pieces[0].note == "share of the full-period 36.00 USD, allocated by days"
+    assert message(lambda: split(PRICE, 1, JANUARY, [date(2025, 2, 2)]), DateOutsidePeriod) == (
+        "cut 2025-02-02 is outside [2025-01-01..2025-02-01)"
+    )
+
+
+def test_a_span_names_its_start_or_end_when_outside_the_period() -> None:
+    assert message(lambda: prorate(PRICE, 1, JANUARY, date(2025, 2, 2)), DateOutsidePeriod) == (
+        "start 2025-02-02 is outside [2025-01-01..2025-02-01)"
+    )
+    assert message(lambda: prorate(PRICE, 1, JANUARY, end=date(2025, 2, 2)), DateOutsidePeriod) == (
+        "end 2025-02-02 is outside [2025-01-01..2025-02-01]"
+    )
+    assert message(lambda: prorate(PRICE, 1, 5), InvalidPeriod) == (  # type: ignore[arg-type]
+        "service period must be a Period, got int"
+    )
+
+
+def test_a_line_of_part_of_a_thirty_day_month_counts_its_calendar_days() -> None:
+    thirty = ProrationConvention("thirty", day_count=DayCount.THIRTY)
+    line = prorate(PRICE, 1, JANUARY, start=date(2025, 1, 20), convention=thirty)
+    assert (line.days, line.period_days, line.exact) == (12, 30, Fraction(72, 5))  # 36 x 12/30
+    assert line.daily_rate is None

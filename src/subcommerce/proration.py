@@ -127,17 +127,25 @@ def _check_places(
         )
 
 
-def _one_of(kind: type[enum.Enum]) -> Any:
-    """A validator: the value is a member of the enum ``kind`` (not its plain value)."""
+def _member_of(kind: type[enum.Enum], attribute: attrs.Attribute[Any], value: object) -> None:
+    """Refuse a convention field that is not a member of its enum, listing the members."""
+    if not isinstance(value, kind):
+        known = ", ".join(str(member.value) for member in kind)
+        raise InvalidArgument(
+            f"convention {attribute.name} must be a {kind.__name__} ({known}), got {value!r}"
+        )
 
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, kind):
-            known = ", ".join(str(member.value) for member in kind)
-            raise InvalidArgument(
-                f"convention {attribute.name} must be a {kind.__name__} ({known}), got {value!r}"
-            )
 
-    return check
+def _day_count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _member_of(DayCount, attribute, value)
+
+
+def _mode(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _member_of(RoundingMode, attribute, value)
+
+
+def _rebill(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _member_of(RebillMethod, attribute, value)
 
 
 def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -166,15 +174,11 @@ class ProrationConvention:
     """
 
     name: str = attrs.field(validator=_text)
-    day_count: DayCount = attrs.field(default=DayCount.ACTUAL, validator=_one_of(DayCount))
-    mode: RoundingMode = attrs.field(
-        default=RoundingMode.HALF_EVEN, validator=_one_of(RoundingMode)
-    )
+    day_count: DayCount = attrs.field(default=DayCount.ACTUAL, validator=_day_count)
+    mode: RoundingMode = attrs.field(default=RoundingMode.HALF_EVEN, validator=_mode)
     daily_rate_places: int | None = attrs.field(default=None, validator=_check_places)
     round_unit_amount: bool = attrs.field(default=False, validator=_flag)
-    rebill: RebillMethod = attrs.field(
-        default=RebillMethod.ALLOCATE, validator=_one_of(RebillMethod)
-    )
+    rebill: RebillMethod = attrs.field(default=RebillMethod.ALLOCATE, validator=_rebill)
     source: str = attrs.field(default="", validator=_text)
 
     @property
