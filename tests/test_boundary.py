@@ -21,11 +21,14 @@ from subcommerce import (
     PRESETS,
     BillingAccount,
     BillingAccountType,
+    BillingFrequency,
     CancelSubscription,
     Cart,
     ChangeLicenses,
     DayCount,
     EntryCause,
+    InvalidQuantity,
+    InvalidTenant,
     NewSubscription,
     PaymentMethod,
     PlaceOrder,
@@ -35,8 +38,10 @@ from subcommerce import (
     RoundingMode,
     Scenario,
     SubcommerceError,
+    Subscription,
     SubscriptionCancelled,
     Tenant,
+    Term,
     Timeline,
     apply_command,
     default_catalog,
@@ -50,6 +55,8 @@ from subcommerce import (
     simulate_scenario,
     to_data,
 )
+from subcommerce.catalog import AddonKind
+from subcommerce.policy import MAX_POLICY_DAYS, TrialPolicy, add_business_days
 from subcommerce.simulate import begin, resume
 
 CATALOG = default_catalog()
@@ -191,3 +198,44 @@ def test_a_refused_command_or_order_changes_neither_the_tenant_nor_the_ledger(
                 apply_command(tenant, step)
         except SubcommerceError:
             assert (to_data(tenant), to_data(ledger)) == before
+
+
+# -- invariants that cross fields, checked where a value is built --------------------------------
+
+
+def _subscription(**fields: object) -> Subscription:
+    base: dict[str, object] = {
+        "id": "s1",
+        "product_id": "m365-business-standard",
+        "start": date(2025, 1, 1),
+        "quantity": 5,
+        "term": Term.P1M,
+        "billing_frequency": BillingFrequency.MONTHLY,
+    }
+    return Subscription(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def test_assigned_licenses_cannot_exceed_the_licenses_purchased() -> None:
+    assert _subscription(assigned=5).assigned == 5
+    with pytest.raises(InvalidQuantity) as caught:
+        _subscription(assigned=6)
+    assert str(caught.value) == (
+        "subscription 's1': 6 licenses assigned, more than the 5 purchased"
+    )
+
+
+def test_a_traditional_addon_cannot_be_its_own_parent() -> None:
+    assert _subscription(addon_kind=AddonKind.TRADITIONAL, parent_id="base").parent_id == "base"
+    with pytest.raises(InvalidTenant) as caught:
+        _subscription(addon_kind=AddonKind.TRADITIONAL, parent_id="s1")
+    assert str(caught.value) == "subscription 's1' cannot be its own parent"
+
+
+def test_a_policy_duration_is_at_most_ten_years_of_days() -> None:
+    assert TrialPolicy(days=MAX_POLICY_DAYS).days == 3_660
+    with pytest.raises(InvalidQuantity) as caught:
+        TrialPolicy(days=10**9)
+    assert str(caught.value) == "days 1000000000 is above 3660 days"
+    with pytest.raises(InvalidQuantity):
+        add_business_days(date(2025, 1, 1), 10**40)  # would loop for ever
+    assert add_business_days(date(2025, 1, 10), 0) == date(2025, 1, 10)

@@ -43,6 +43,7 @@ __all__ = [
     "ADDON_CANCELLATION_FROM",
     "CANCEL_2020",
     "CANCEL_2024",
+    "MAX_POLICY_DAYS",
     "CARD_CHARGE_CURRENT",
     "CARD_CHARGE_SEED_004",
     "DEFAULT_POLICY",
@@ -61,11 +62,18 @@ __all__ = [
 ]
 
 
+#: The most days a policy duration may hold: ten years, so that no date it is added to (up
+#: to the supported dates' end) leaves what a date can reach.
+MAX_POLICY_DAYS: Final = 3_660
+
+
 def _days(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidQuantity(
             f"{attribute.name} must be a whole number of days >= 0, got {value!r}"
         )
+    if value > MAX_POLICY_DAYS:
+        raise InvalidQuantity(f"{attribute.name} {value} is above {MAX_POLICY_DAYS} days")
 
 
 def _some_days(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -73,6 +81,8 @@ def _some_days(instance: object, attribute: attrs.Attribute[int], value: int) ->
         raise InvalidQuantity(
             f"{attribute.name} must be a whole number of days >= 1, got {value!r}"
         )
+    if value > MAX_POLICY_DAYS:
+        raise InvalidQuantity(f"{attribute.name} {value} is above {MAX_POLICY_DAYS} days")
 
 
 @attrs.frozen
@@ -245,6 +255,10 @@ CARD_CHARGE_SEED_004: Final = CardCharge(
 ADDON_CANCELLATION_FROM: Final = date(2021, 4, 2)
 
 
+#: The most business days counted at once: ten years of them (a loop runs once per day).
+_MAX_BUSINESS_DAYS: Final = 2_610
+
+
 def add_business_days(start: date, days: int) -> date:
     """The ``days``-th business day (Monday to Friday) after ``start``; ``start`` if 0.
 
@@ -252,6 +266,10 @@ def add_business_days(start: date, days: int) -> date:
     datetime.date(2025, 1, 14)
     """
     day = check_date(start, "start")
+    if days.__class__ is not int or not 0 <= days <= _MAX_BUSINESS_DAYS:
+        raise InvalidQuantity(
+            f"business days must be a whole number from 0 to {_MAX_BUSINESS_DAYS}, got {days!r}"
+        )
     left = days
     while left > 0:
         day += timedelta(days=1)

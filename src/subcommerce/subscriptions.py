@@ -208,6 +208,13 @@ class Subscription:
                 f"subscription {self.id!r}: license blocks add up to "
                 f"{total}, not the quantity {self.quantity}"
             )
+        if self.assigned > self.quantity:
+            raise InvalidQuantity(
+                f"subscription {self.id!r}: {self.assigned} licenses assigned, more than the "
+                f"{self.quantity} purchased"
+            )
+        if self.parent_id is not None and self.parent_id == self.id:
+            raise InvalidTenant(f"subscription {self.id!r} cannot be its own parent")
         if self.over_assigned and self.over_assigned_until is None:
             raise InvalidQuantity(
                 f"subscription {self.id!r}: over_assigned users need over_assigned_until"
