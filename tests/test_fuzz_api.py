@@ -15,6 +15,7 @@ import enum
 import inspect
 import itertools
 import operator
+import os
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -46,8 +47,9 @@ from subcommerce import (
 
 #: Wall time above which a call counts as a hang.
 LIMIT_S = 1.0
-#: Examples per target: a quarter of the profile's (15 in dev, 150 in thorough), at least 10.
-EXAMPLES = max(10, settings.default.max_examples // 4)
+#: Examples per target: a quarter of the profile's (15 in dev, 150 in thorough), at least 10;
+#: FUZZ_EXAMPLES=n sets it for a long run (the figures reported come from such a run).
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", max(10, settings.default.max_examples // 4)))
 
 CALLS = {"count": 0}
 

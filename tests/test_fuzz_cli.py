@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -29,6 +30,8 @@ from subcommerce.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, m
 
 LIMIT_S = 1.0
 RUNS = {"count": 0}
+#: FUZZ_EXAMPLES=n runs each fuzz property n times (the profile's count otherwise).
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", settings.default.max_examples))
 DOCUMENTED = {EXIT_OK, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_REFUSED}
 
 SCENARIO_TOML = (
@@ -148,7 +151,10 @@ def _report() -> Iterator[None]:
     SUMMARY.append(f"CLI fuzz: {RUNS['count']} runs of the command line")
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(file=FILES, extra=st.lists(st.sampled_from(WORDS), max_size=3))
 def test_a_bad_file_ends_with_a_documented_status_and_no_traceback(
     tmp_path: Path, file: tuple[str, bytes], extra: list[str]
@@ -162,7 +168,10 @@ def test_a_bad_file_ends_with_a_documented_status_and_no_traceback(
     assert path.read_bytes() == content, "the file read is unchanged"
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(words=st.lists(st.sampled_from(WORDS) | st.text(max_size=8), max_size=5))
 def test_bad_arguments_end_with_a_documented_status_and_no_traceback(
     tmp_path: Path, words: list[str]

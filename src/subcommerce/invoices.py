@@ -372,11 +372,10 @@ def statement_period(account_type: BillingAccountType | None, anchor: date, day:
     MOSA (or no account): monthly periods counted from ``anchor``, the order's first day. MCA and
     MPA: the calendar month (``anchor`` is not used).
     """
-    if account_type is not None:
+    if account_type is not None and account_type.__class__ is not BillingAccountType:
         expect(account_type, BillingAccountType, "account type")
-    check_date(anchor, "anchor")
-    check_date(day, "day")
     if account_type is not None and account_type.has_profiles:
+        check_date(day, "day")  # the MOSA path's period_containing checks both dates
         first = date(day.year, day.month, 1)
         return Period(first, add_months(first, 1))
     return period_containing(anchor, 1, day)

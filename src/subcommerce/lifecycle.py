@@ -89,8 +89,10 @@ class _Step(enum.IntEnum):
 
 def trial_end(subscription: Subscription, policy: Policy = DEFAULT_POLICY) -> date:
     """The first day after ``subscription``'s trial (its start + the trial length if not set)."""
-    expect(subscription, Subscription, "subscription")
-    expect(policy, Policy, "policy")
+    if subscription.__class__ is not Subscription:  # the common case costs one comparison
+        expect(subscription, Subscription, "subscription")
+    if policy.__class__ is not Policy:  # the common case costs one comparison
+        expect(policy, Policy, "policy")
     if subscription.trial_end is not None:
         return subscription.trial_end
     return subscription.start + timedelta(days=policy.trial.days)
@@ -102,8 +104,10 @@ def status_since(subscription: Subscription, policy: Policy = DEFAULT_POLICY) ->
     Taken from ``status_since`` when the snapshot has it; otherwise the status is taken to have
     followed the normal course from the end of the current term (or of the trial).
     """
-    expect(subscription, Subscription, "subscription")
-    expect(policy, Policy, "policy")
+    if subscription.__class__ is not Subscription:  # the common case costs one comparison
+        expect(subscription, Subscription, "subscription")
+    if policy.__class__ is not Policy:  # the common case costs one comparison
+        expect(policy, Policy, "policy")
     if subscription.status_since is not None:
         return subscription.status_since
     if subscription.is_unconverted_trial or subscription.status is _Status.TRIAL:
@@ -161,8 +165,10 @@ def next_transition(subscription: Subscription, policy: Policy = DEFAULT_POLICY)
 
     A traditional add-on whose base is in the tenant changes with its base instead.
     """
-    expect(subscription, Subscription, "subscription")
-    expect(policy, Policy, "policy")
+    if subscription.__class__ is not Subscription:  # the common case costs one comparison
+        expect(subscription, Subscription, "subscription")
+    if policy.__class__ is not Policy:  # the common case costs one comparison
+        expect(policy, Policy, "policy")
     if subscription.status is _Status.DELETED:
         return None
     step = _status_step(subscription, policy)
@@ -254,8 +260,10 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
 
     Time only moves forward: ``as_of`` before the tenant's own ``as_of`` is refused.
     """
-    expect(tenant, Tenant, "tenant")
-    expect(policy, Policy, "policy")
+    if tenant.__class__ is not Tenant:  # the common case costs one comparison
+        expect(tenant, Tenant, "tenant")
+    if policy.__class__ is not Policy:  # the common case costs one comparison
+        expect(policy, Policy, "policy")
     check_date(as_of, "as-of date")
     if tenant.as_of is not None and as_of < tenant.as_of:
         raise DateOutsidePeriod(

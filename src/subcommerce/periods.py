@@ -219,11 +219,13 @@ def check_boundary(value: object, what: str = "date") -> date:
 
 
 def _check_start(instance: Period, attribute: attrs.Attribute[date], value: date) -> None:
-    check_boundary(value, "period start")
+    if not (type(value) is date and _EARLIEST <= value <= _LATEST):  # the common case, inline
+        check_boundary(value, "period start")
 
 
 def _check_end(instance: Period, attribute: attrs.Attribute[date], value: date) -> None:
-    check_boundary(value, "period end")
+    if not (type(value) is date and _EARLIEST <= value <= _LATEST):
+        check_boundary(value, "period end")
     if value <= instance.start:
         raise InvalidPeriod(
             f"period end {value.isoformat()} is not after its start {instance.start.isoformat()}"
