@@ -204,7 +204,6 @@ def test_a_date_must_be_written_yyyy_mm_dd_and_nothing_else(text: str) -> None:
         ("007", "is not written as subcommerce writes it: '7'"),
         ("1e5", "is not a decimal number such as '36.00'"),
         (" 36.00", "is not a decimal number such as '36.00'"),
-        ("1E+999999999", "has more than 64 digits or places"),
         ("NaN", "is not a decimal number such as '36.00'"),
     ],
 )
@@ -216,7 +215,7 @@ def test_an_amount_is_one_number_written_one_way(amount: str, why: str) -> None:
 def test_an_amount_too_large_to_round_quickly_is_refused_at_once() -> None:
     started = time.perf_counter()
     message = refusal({"amount": Decimal("1e999999999"), "currency": "USD"}, Money)
-    assert "more than 64 digits" in message
+    assert "is too large: amounts are below 10**15" in message  # money's own limit
     assert time.perf_counter() - started < 1  # a hang guard, not a speed test
 
 

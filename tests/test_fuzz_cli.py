@@ -202,9 +202,7 @@ def test_a_file_that_is_not_utf8_is_bad_input_with_status_3(tmp_path: Path) -> N
     path.write_bytes("name = 'caf\xe9'\n".encode("latin-1"))
     code, _, err = run(["simulate", str(path)])
     assert code == EXIT_BAD_INPUT == 3
-    assert (
-        err == f"error: the scenario file {path} is not UTF-8 text (byte 11)\n"
-    )  # the 12th byte, 0xe9
+    assert err == "error: scenario: not UTF-8 text (byte 0xe9 at offset 11)\n"
 
 
 def test_a_catalog_with_faults_lists_every_problem_with_status_3(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from subcommerce import (
+    PRESETS,
     SCHEMA_KINDS,
     Cart,
     Catalog,
@@ -160,6 +161,8 @@ def faithful(data: Any, value: Any, where: str = "$") -> None:
             faithful(item, built, f"{where}[{index}]")
     elif isinstance(value, frozenset):
         same(isinstance(data, list) and len(data) == len(value), where)
+    elif isinstance(value, ProrationConvention) and isinstance(data, str):
+        same(PRESETS.get(data) == value, where)  # a scenario names a preset by its name
     elif attrs.has(type(value)):
         assert isinstance(data, dict), where
         fields = {f.alias: f for f in attrs.fields(type(value)) if f.init}

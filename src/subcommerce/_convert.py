@@ -657,8 +657,11 @@ _NOT_TARGETS: Final = (object, dict, list, tuple, set, frozenset, type(None), An
 
 def _check_target(cls: Any) -> None:
     """Refuse a ``cls`` that names no kind of subcommerce value (``None``, ``5``, ``"Money"``)."""
-    if cls in TAGGED_UNIONS or typing.get_origin(cls) is not None:
-        return
+    try:
+        if cls in TAGGED_UNIONS or typing.get_origin(cls) is not None:
+            return
+    except TypeError:  # unhashable: a list or a dict is no class
+        pass
     if isinstance(cls, type) and cls not in _NOT_TARGETS:
         return
     raise ConversionError(

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 from subcommerce._convert import MAX_DEPTH, from_data, to_data, type_name
-from subcommerce.errors import ConversionError, UnknownReference
+from subcommerce.errors import ConversionError, InvalidArgument, UnknownReference
 
 __all__ = ["FORMATS", "MAX_TEXT_LENGTH", "decode", "from_json", "parse_document", "to_json"]
 
@@ -123,6 +123,8 @@ def to_json(value: Any, *, indent: int | None = None) -> str:
     >>> to_json(Money.of("36.00", "USD"))
     '{"amount":"36.00","currency":"USD"}'
     """
+    if indent is not None and (indent.__class__ is not int or not 0 <= indent <= 16):
+        raise InvalidArgument(f"indent must be None or a whole number from 0 to 16, got {indent!r}")
     separators = (",", ":") if indent is None else (",", ": ")
     return json.dumps(to_data(value), ensure_ascii=False, indent=indent, separators=separators)
 
@@ -144,4 +146,8 @@ def from_json(text: str | bytes, cls: Any) -> Any:
     >>> from_json('{"amount": "36.00", "currency": "USD"}', Money)
     Money('36.00', 'USD')
     """
-    return from_data(parse_document(text, "json", type_name(cls)), cls)
+    try:
+        name = type_name(cls)
+    except TypeError:  # a list or a dict names no class: from_data says so
+        name = "document"
+    return from_data(parse_document(text, "json", name), cls)

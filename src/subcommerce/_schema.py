@@ -39,6 +39,7 @@ from subcommerce.errors import UnknownReference
 from subcommerce.invoices import Ledger
 from subcommerce.money import Currency, Money
 from subcommerce.orders import Cart, CartLine, Quote
+from subcommerce.proration import PRESETS, ProrationConvention
 from subcommerce.simulate import Scenario, Step, Timeline
 from subcommerce.subscriptions import Tenant
 
@@ -221,7 +222,20 @@ def _cart(gen: _Generator) -> dict[str, Any]:
     }
 
 
+def _convention(gen: _Generator) -> dict[str, Any]:
+    fields = _Generator()  # the table of a convention's own fields, in a generator of its own
+    fields.cls(ProrationConvention)
+    table = fields.defs.pop("ProrationConvention")
+    gen.defs.update(fields.defs)  # its enums (DayCount, RoundingMode, RebillMethod)
+    gen.defs["ProrationConventionFields"] = table
+    return {
+        "description": "A proration convention: a preset's name, or a table of its fields.",
+        "anyOf": [{"enum": list(PRESETS)}, gen.ref("ProrationConventionFields")],
+    }
+
+
 _SPECIAL: Final[dict[type, Any]] = {
+    ProrationConvention: _convention,
     Currency: _currency,
     Money: _money,
     Prices: _prices,
@@ -251,7 +265,7 @@ def schema(kind: str) -> dict[str, Any]:
     >>> schema("command")["$defs"]["Step"]["required"]
     ['type']
     """
-    if kind not in SCHEMA_KINDS:
+    if not isinstance(kind, str) or kind not in SCHEMA_KINDS:
         raise UnknownReference(
             f"no schema for {kind!r}; expected one of {', '.join(map(repr, SCHEMA_KINDS))}"
         )
