@@ -624,7 +624,8 @@ def prorate(
     """
     _check_price(unit_price)
     check_quantity(quantity)
-    _check_convention(convention)
+    if convention.__class__ is not ProrationConvention:  # one comparison on the common path
+        _check_convention(convention)
     return _line(_CHARGE, unit_price, quantity, period, _span(period, start, end), convention)
 
 
