@@ -108,7 +108,7 @@ def summary_record(timeline: Timeline) -> dict[str, object]:
     return {
         "scenario": timeline.scenario.name,
         "catalog": timeline.catalog_id,
-        "convention": timeline.scenario.convention,
+        "convention": timeline.scenario.convention.name,
         "start": timeline.scenario.start,
         "as_of": timeline.as_of,
         "invoices": len(invoices),
@@ -300,7 +300,7 @@ def compare(
         for convention in wanted:
             variant = attrs.evolve(scenario, catalog=priced.id, convention=convention)
             timeline = simulate(variant, until, catalog=priced, policy=policy)
-            name = f"{label} / {convention}" if several else label
+            name = f"{label} / {variant.convention.name}" if several else label
             records.append({"variant": name, **summary_record(timeline)})
     return Table("comparison", (Column("variant", "text"), *SUMMARY_COLUMNS), records)
 
