@@ -84,7 +84,7 @@ def test_a_price_review_in_euros_of_a_subscription_billed_in_dollars_is_refused(
     assert not review.ok
     [reason] = review.reasons
     assert reason.code is ReasonCode.NOT_OFFERED_IN_CURRENCY
-    assert (reason.subject, reason.detail) == ("m365-business-standard", "EUR")
+    assert (reason.product, reason.currency) == ("m365-business-standard", "EUR")
     assert review.lines[0].first_charge_total is None  # not priced 0.00
 
 

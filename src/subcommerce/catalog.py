@@ -99,7 +99,7 @@ class LicenseUnit(Choice):
     CAPACITY = "capacity"
 
 
-class Gender(enum.StrEnum):
+class Gender(Choice):
     """The grammatical gender of a name, for the words that agree with it (French: « achetée »)."""
 
     MASCULINE = "masculine"

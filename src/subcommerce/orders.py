@@ -538,7 +538,11 @@ class _Engine:
         if (locked is not None and locked.currency != code) or (
             locked is None and self.book.price_of(sub, self.order.as_of) is None
         ):
-            return [Reason(ReasonCode.NOT_OFFERED_IN_CURRENCY, sub.product_id, code.code)]
+            return [
+                Reason(
+                    ReasonCode.NOT_OFFERED_IN_CURRENCY, product=sub.product_id, currency=code.code
+                )
+            ]
         return []
 
     def _purchase(
