@@ -21,7 +21,7 @@ NARROW_NBSP, NBSP = "\u202f", "\xa0"
 def moneys(draw: st.DrawFn) -> Money:
     code = draw(st.sampled_from(CODES))
     units = draw(st.integers(-(10**15) + 1, 10**15 - 1))  # within Money's bounds
-    places = draw(st.integers(0, 6))
+    places = draw(st.integers(0, 12))  # down to 1E-12, which str() once wrote as such
     return Money.of(Decimal(units).scaleb(-places), code)
 
 
@@ -41,6 +41,11 @@ def test_str_keeps_every_decimal_beyond_the_minor_unit() -> None:
     assert str(Money.of("1E+3", "USD")) == "1000.00 USD"
 
 
+def test_str_never_writes_a_tiny_amount_in_scientific_notation() -> None:
+    assert str(Money.of("0.0000001", "USD")) == "0.0000001 USD"
+    assert str(Money.of("-1.2345E-7", "USD")) == "-0.00000012345 USD"
+
+
 @given(moneys())
 def test_str_reads_back_as_the_same_amount_with_at_least_its_minor_unit_decimals(
     money: Money,
@@ -53,6 +58,15 @@ def test_str_reads_back_as_the_same_amount_with_at_least_its_minor_unit_decimals
 
 
 # -- format_money --------------------------------------------------------------------------------
+
+
+def test_format_money_keeps_every_digit_of_an_amount_wider_than_the_decimal_context() -> None:
+    # Amounts that come in are below 10**15, but totals and products grow past Babel's ambient
+    # 28-digit context: such an amount overflowed it (InvalidOperation) or lost digits.
+    big = Money.of("999999999999999.99", "USD") * 10**7 * 10**7
+    assert format_money(big, "en") == "$99,999,999,999,999,999" + ",000" * 4 + ".00"
+    wide = Money.of("0.000000000001", "EUR") + Money.of("999999999999999", "EUR") * 10**7
+    assert format_amount(wide, "en").replace(",", "") == "9999999999999990000000.000000000001"
 
 
 def test_format_money_follows_the_locale_as_the_admin_center_does() -> None:
@@ -156,4 +170,4 @@ def test_every_locale_shows_the_significant_digits_of_the_amount_in_order(
 ) -> None:
     """Whatever the grouping (« 1 234 », "1,234", "12,34,567" in India) or the symbol, the
     significant digits shown are the amount's: none lost, none added (no float, no rounding)."""
-    assert _significant(format_money(money, locale)) == _significant(str(money.amount))
+    assert _significant(format_money(money, locale)) == _significant(f"{money.amount:f}")

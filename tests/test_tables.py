@@ -16,6 +16,7 @@ from subcommerce import (
     BillingAccount,
     BillingAccountType,
     InexactAmount,
+    InvalidAmount,
     MissingExtra,
     PaymentMethod,
     Role,
@@ -237,6 +238,16 @@ def test_a_fixed_money_scale_refuses_to_round() -> None:
     table = Table("prices", (Column("unit_price", "money"),), [{"unit_price": Decimal("0.125")}])
     with pytest.raises(InexactAmount, match="3 decimals"):
         table.to_pandas(money_scale=2)
+
+
+def test_a_total_wider_than_38_digits_gets_a_256_bit_column_and_wider_still_is_refused() -> None:
+    wide = Decimal("1" + "0" * 40 + ".00")  # a product of amounts may grow past 38 digits
+    frame = Table("t", (Column("total", "money"),), [{"total": wide}]).to_pandas()
+    assert str(frame.total.dtype) == "decimal256(76, 2)[pyarrow]"
+    assert frame.total.tolist() == [wide]
+    too_wide = Table("t", (Column("total", "money"),), [{"total": Decimal("1E+80")}])
+    with pytest.raises(InvalidAmount, match="'total'"):
+        too_wide.to_pandas()
 
 
 def test_an_empty_table_still_has_its_columns_and_dtypes() -> None:

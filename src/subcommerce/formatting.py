@@ -28,7 +28,9 @@ show an amount rounded to minor units, pass ``rounding`` (a
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import decimal
 import functools
 from datetime import date, datetime
 from decimal import Decimal
@@ -80,6 +82,14 @@ def _amount_of(money: Money, rounding: RoundingMode | None) -> Decimal:
     return money.rounded(RoundingMode(rounding)).amount
 
 
+def _exact_for(amount: Decimal) -> contextlib.AbstractContextManager[decimal.Context]:
+    """A Decimal context wide enough that Babel's padding and grouping of ``amount`` neither
+    rounds a digit away nor overflows (the ambient context holds 28 digits)."""
+    exponent = amount.as_tuple().exponent
+    scale = abs(exponent) if isinstance(exponent, int) else 0
+    return decimal.localcontext(prec=amount.adjusted() + scale + 32)
+
+
 def format_money(
     money: Money, locale: str | Locale, *, rounding: RoundingMode | None = None
 ) -> str:
@@ -87,13 +97,14 @@ def format_money(
     amount = _amount_of(_check_money(money), rounding)
     where = parse_locale(locale)
     pattern = _with_minor_units(where.currency_formats["standard"], money.currency.exponent)
-    text: str = pattern.apply(
-        amount,
-        where,
-        currency=money.currency.code,
-        currency_digits=False,
-        decimal_quantization=False,
-    )
+    with _exact_for(amount):
+        text: str = pattern.apply(
+            amount,
+            where,
+            currency=money.currency.code,
+            currency_digits=False,
+            decimal_quantization=False,
+        )
     return text
 
 
@@ -105,7 +116,8 @@ def format_amount(
     amount = _amount_of(_check_money(money), rounding)
     where = parse_locale(locale)
     pattern = _with_minor_units(where.decimal_formats[None], money.currency.exponent)
-    text: str = pattern.apply(amount, where, decimal_quantization=False)
+    with _exact_for(amount):
+        text: str = pattern.apply(amount, where, decimal_quantization=False)
     return text
 
 

@@ -461,7 +461,7 @@ class Money:
         exponent = amount.as_tuple().exponent
         if isinstance(exponent, int) and exponent > -self.currency.exponent:
             amount = amount.quantize(_MINOR_UNITS[self.currency.exponent], context=_EXACT)
-        return f"{amount} {self.currency.code}"
+        return f"{amount:f} {self.currency.code}"
 
     def __format__(self, spec: str) -> str:
         """``format(money, "")`` is ``str(money)``; ``format(money, "fr")`` (any locale

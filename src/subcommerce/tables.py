@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from subcommerce.errors import InexactAmount, MissingExtra, UnknownReference
+from subcommerce.errors import InexactAmount, InvalidAmount, MissingExtra, UnknownReference
 from subcommerce.money import Money
 
 if TYPE_CHECKING:
@@ -232,6 +232,16 @@ def _scale(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
+#: The digits an Arrow decimal column holds: 128-bit columns usually, 256-bit for wider amounts.
+_DECIMAL128_DIGITS: Final = 38
+_DECIMAL256_DIGITS: Final = 76
+
+
+def _digits(value: Decimal) -> int:
+    """The digits of ``value`` left of the decimal point."""
+    return max(value.adjusted() + 1, 0)
+
+
 def _array(pd: Any, pa: Any, column: Column, values: list[Any], money_scale: int | None) -> Any:
     kind = column.kind
     if kind == "money":
@@ -243,7 +253,16 @@ def _array(pd: Any, pa: Any, column: Column, values: list[Any], money_scale: int
                     f"the {money_scale} asked for; it would be rounded"
                 )
             scale = money_scale
-        kind_type = pa.decimal128(38, scale)
+        digits = max((_digits(v) for v in values if v is not None), default=0) + scale
+        if digits > _DECIMAL256_DIGITS:
+            raise InvalidAmount(
+                f"column {column.name!r} holds an amount of {digits} digits at {scale} decimals, "
+                f"more than an exact Arrow decimal column holds ({_DECIMAL256_DIGITS})"
+            )
+        if digits > _DECIMAL128_DIGITS:
+            kind_type = pa.decimal256(_DECIMAL256_DIGITS, scale)
+        else:
+            kind_type = pa.decimal128(_DECIMAL128_DIGITS, scale)
     else:
         kind_type = _ARROW_TYPES[kind](pa)
     return pd.arrays.ArrowExtensionArray(pa.array(values, type=kind_type))
