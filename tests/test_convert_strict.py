@@ -216,7 +216,7 @@ def test_an_amount_too_large_to_round_quickly_is_refused_at_once() -> None:
     started = time.perf_counter()
     message = refusal({"amount": Decimal("1e999999999"), "currency": "USD"}, Money)
     assert "is too large: amounts are below 10**15" in message  # money's own limit
-    assert time.perf_counter() - started < 1  # a hang guard, not a speed test
+    assert time.perf_counter() - started < 10  # a hang guard, not a speed test
 
 
 def test_a_currency_code_is_three_capital_letters_or_a_hand_built_table() -> None:
@@ -351,7 +351,7 @@ def test_a_document_nested_100000_deep_is_one_problem_quickly() -> None:
     assert message == (
         "Tenant.subscriptions[0][0][0][0][0]...: the document is nested deeper than 32 levels"
     )
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # a hang guard
 
 
 def test_json_text_nested_100000_deep_is_one_problem_quickly() -> None:
@@ -361,7 +361,7 @@ def test_json_text_nested_100000_deep_is_one_problem_quickly() -> None:
             '{"organization": "c", "subscriptions": ' + "[" * 100_000 + "]" * 100_000 + "}", Tenant
         )
     assert "nested" in str(caught.value)
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # a hang guard
 
 
 def test_toml_text_nested_100000_deep_is_one_problem_quickly() -> None:
@@ -369,7 +369,7 @@ def test_toml_text_nested_100000_deep_is_one_problem_quickly() -> None:
     with pytest.raises(ConversionError) as caught:
         parse_scenario("steps = " + "[" * 100_000 + "]" * 100_000)
     assert "nested" in str(caught.value)
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # a hang guard
 
 
 def test_a_long_string_where_a_list_belongs_is_one_problem_quickly() -> None:
@@ -378,7 +378,7 @@ def test_a_long_string_where_a_list_belongs_is_one_problem_quickly() -> None:
     assert message == (
         "Tenant.subscriptions: a string of 200,000 characters, longer than the 4,096 allowed"
     )
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # a hang guard
 
 
 def test_an_over_long_id_is_refused_naming_its_path() -> None:

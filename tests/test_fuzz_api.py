@@ -46,7 +46,7 @@ from subcommerce import (
 )
 
 #: Wall time above which a call counts as a hang.
-LIMIT_S = 1.0
+LIMIT_S = 10.0  # a hang guard: the 1 s figure is measured in long runs, not asserted
 #: Examples per target: a quarter of the profile's (15 in dev, 150 in thorough), at least 10;
 #: FUZZ_EXAMPLES=n sets it for a long run (the figures reported come from such a run).
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", max(10, settings.default.max_examples // 4)))

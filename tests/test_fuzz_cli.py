@@ -28,7 +28,7 @@ from subcommerce import dump_scenario, parse_scenario
 from subcommerce._builtin import builtin_text
 from subcommerce.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, main
 
-LIMIT_S = 1.0
+LIMIT_S = 10.0  # a hang guard: the 1 s figure is measured in long runs, not asserted
 RUNS = {"count": 0}
 #: FUZZ_EXAMPLES=n runs each fuzz property n times (the profile's count otherwise).
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", settings.default.max_examples))

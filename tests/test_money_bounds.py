@@ -68,7 +68,7 @@ def test_an_amount_of_a_billion_digits_is_refused_at_once_not_after_minutes() ->
         message(lambda: Money.of("1e-999999999", "USD"), InvalidAmount)
         == "amount 1E-999999999 has 999999999 decimals; at most 12 are supported"
     )
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 10  # a hang guard
 
 
 @pytest.mark.parametrize(
