@@ -1,0 +1,106 @@
+"""The behaviour corpus: the JSON of the demo's and of generated scenarios' timelines, to compare.
+
+    python benchmarks/corpus.py write DIR [--count N]   # write DIR/demo.json, DIR/0000.json, ...
+    python benchmarks/corpus.py --compare DIR_A DIR_B   # byte for byte; exit 1 on any difference
+
+An engine change must not change what the engine answers. This script records the wire format
+(``to_json``) of every timeline it plays: the embedded demo scenario, and ``--count`` scenarios
+drawn by ``subcommerce.strategies.scenarios`` with Hypothesis derandomized (the same scenarios on
+every run of the same strategies), each played whole and, for every fourth, also played in two
+stretches (``resume``), which must give the same text. A scenario the engine refuses is recorded
+as the error's class and message. Record a baseline with ``main`` on the path
+(``PYTHONPATH=../main-tree/src python benchmarks/corpus.py write /tmp/base``), then the branch,
+then compare. Not part of the library: it writes files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, settings
+
+import subcommerce
+from subcommerce import to_json
+from subcommerce.simulate import begin, resume, simulate
+from subcommerce.strategies import scenarios
+
+
+def _played(scenario: object, catalog: object, halves: bool) -> str:
+    try:
+        timeline = simulate(scenario, catalog=catalog)  # type: ignore[arg-type]
+        text = to_json(timeline, indent=1)
+        if halves:
+            start, end = scenario.start, scenario.until  # type: ignore[attr-defined]
+            middle = start + timedelta(days=(end - start).days // 2)
+            first = resume(begin(scenario, catalog=catalog), middle, catalog=catalog)  # type: ignore[arg-type]
+            second = resume(first, end, catalog=catalog)  # type: ignore[arg-type]
+            text += "\n--- played in two stretches ---\n" + to_json(second, indent=1)
+        return text + "\n"
+    except subcommerce.SubcommerceError as error:
+        return f"refused: {type(error).__name__}: {error}\n"
+
+
+def write(folder: Path, count: int) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    from subcommerce import demo_scenario, run_scenario
+
+    (folder / "demo.json").write_text(to_json(run_scenario(demo_scenario()), indent=1) + "\n")
+    drawn: list[int] = [0]
+
+    @settings(
+        derandomize=True,
+        database=None,
+        max_examples=count,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(scenarios(max_steps=10, max_days=400))
+    def record(pair: tuple[object, object]) -> None:
+        if drawn[0] >= count:
+            return
+        scenario, catalog = pair
+        index = drawn[0]
+        drawn[0] += 1
+        text = _played(scenario, catalog, halves=index % 4 == 0)
+        (folder / f"{index:04d}.json").write_text(text)
+
+    record()
+    print(f"wrote the demo and {drawn[0]} generated scenarios to {folder}")
+    return 0
+
+
+def compare(left: Path, right: Path) -> int:
+    names = sorted({p.name for p in left.glob("*.json")} | {p.name for p in right.glob("*.json")})
+    differ = [
+        name
+        for name in names
+        if not (left / name).is_file()
+        or not (right / name).is_file()
+        or (left / name).read_bytes() != (right / name).read_bytes()
+    ]
+    for name in differ[:20]:
+        print(f"differs: {name}")
+    print(f"{len(names)} files, {len(names) - len(differ)} byte-identical, {len(differ)} differ")
+    return 1 if differ or not names else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--compare", nargs=2, metavar=("DIR_A", "DIR_B"))
+    parser.add_argument("--count", type=int, default=600)
+    parser.add_argument("command", nargs="*", help="write DIR")
+    args = parser.parse_args(argv)
+    if args.compare:
+        return compare(Path(args.compare[0]), Path(args.compare[1]))
+    if len(args.command) == 2 and args.command[0] == "write":
+        return write(Path(args.command[1]), args.count)
+    parser.error("expected 'write DIR' or '--compare DIR_A DIR_B'")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
