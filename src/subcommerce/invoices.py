@@ -481,6 +481,7 @@ class _Book:
         "cursors",
         "due_for",
         "entries",
+        "first_starts",
         "groups",
         "known",
         "live",
@@ -508,6 +509,7 @@ class _Book:
         self.statements: dict[tuple[str, str], Period] = {}
         self.offers: dict[tuple[str, Term, BillingFrequency], Offer] = {}
         self.groups: dict[str, tuple[InvoiceGroup, tuple[str, str]]] = {}
+        self.first_starts: tuple[Tenant, dict[tuple[str, str], date]] | None = None
         self.offer_prices: dict[int, tuple[Offer, Money | None]] = {}
         self.known: dict[int, _Known] = {}
         self.transition: date | None = None
@@ -540,6 +542,7 @@ class _Book:
         twin.statements = dict(self.statements)
         twin.offers = self.offers  # derived from the catalog alone: shared
         twin.groups = dict(self.groups)
+        twin.first_starts = None
         twin.offer_prices = self.offer_prices  # the same
         twin.known = self.known  # facts of subscription values (by identity): shared
         twin.transition = None
@@ -579,18 +582,29 @@ class _Book:
         else:
             anchor = self.anchors.get(key)
             if anchor is None:
-                keys = self.groups
-                starts = []
-                for sub in tenant.subscriptions:
-                    if sub.id not in keys:
-                        self.group_of(tenant, sub)
-                    if keys[sub.id][1] == key:  # invoice_group(sub) == group
-                        starts.append(sub.start)
-                anchor = min(starts) if starts else day
+                anchor = self._first_starts(tenant).get(key, day)
                 self.anchors[key] = anchor
             period = statement_period(account_type, anchor, day)
         self.statements[key] = period
         return period
+
+    def _first_starts(self, tenant: Tenant) -> dict[tuple[str, str], date]:
+        """The first start of the subscriptions of each invoice group of ``tenant`` (by group
+        key), worked out in one pass per tenant value."""
+        known = self.first_starts
+        if known is not None and known[0] is tenant:
+            return known[1]
+        keys = self.groups
+        starts: dict[tuple[str, str], date] = {}
+        for sub in tenant.subscriptions:
+            if sub.id not in keys:
+                self.group_of(tenant, sub)
+            key = keys[sub.id][1]  # invoice_group(sub)
+            first = starts.get(key)
+            if first is None or sub.start < first:
+                starts[key] = sub.start
+        self.first_starts = (tenant, starts)
+        return starts
 
     def group_of(self, tenant: Tenant, sub: Subscription) -> InvoiceGroup:
         """``tenant.invoice_group(sub)``, looked up once per subscription (it never changes)."""
@@ -1041,7 +1055,12 @@ def open_ledger(
 # -- invoices -----------------------------------------------------------------------------------
 
 
-def _payment_method(tenant: Tenant, group: InvoiceGroup) -> PaymentMethod | None:
+def _payment_method(
+    tenant: Tenant, group: InvoiceGroup, methods: dict[InvoiceGroup, PaymentMethod]
+) -> PaymentMethod | None:
+    """The method on file for ``group``: its billing profile's (MCA), else that of the group's
+    first subscription that has one; ``methods`` holds the latter for every group once found
+    (one pass over the tenant)."""
     if group.kind == "billing_profile":
         if tenant.account is None:
             return None
@@ -1049,10 +1068,11 @@ def _payment_method(tenant: Tenant, group: InvoiceGroup) -> PaymentMethod | None
             if profile.id == group.id:
                 return profile.payment_method
         return None
-    for sub in tenant.subscriptions:
-        if tenant.invoice_group(sub) == group and sub.payment_method is not None:
-            return sub.payment_method
-    return None
+    if not methods:
+        for sub in tenant.subscriptions:
+            if sub.payment_method is not None:
+                methods.setdefault(tenant.invoice_group(sub), sub.payment_method)
+    return methods.get(group)
 
 
 def build_invoices(
@@ -1095,12 +1115,13 @@ def build_invoices(
     issued: list[Invoice] = []
     open_: list[Invoice] = []
     methods: dict[InvoiceGroup, PaymentMethod | None] = {}
+    by_order: dict[InvoiceGroup, PaymentMethod] = {}
     for key in sorted(grouped, key=lambda k: (grouped[k][0].statement.end, k[0], k[1], k[2])):
         lines = grouped[key]
         first = lines[0]
         group, period = first.group, first.statement
         if group not in methods:
-            methods[group] = _payment_method(tenant, group)
+            methods[group] = _payment_method(tenant, group, by_order)
         end = period.end
         # An MCA's one-day invoice of purchases and renewals may share its date with the
         # profile's monthly one (a purchase on the last day of a month): its id says which.

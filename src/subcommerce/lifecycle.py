@@ -33,6 +33,8 @@ way, in date order:
 from __future__ import annotations
 
 import enum
+import functools
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Final
 
@@ -270,10 +272,13 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
             f"as-of date {as_of.isoformat()} is before the tenant's {tenant.as_of.isoformat()}; "
             "time only moves forward"
         )
+    soonest = _soonest(tenant, policy)
+    if soonest is None or soonest > as_of:  # most days: nothing happens, only the date moves
+        return Outcome(tenant if tenant.as_of == as_of else _dated(tenant, as_of))
     subscriptions = tenant.subscriptions
     families = _families(subscriptions)
     first = _first_due(subscriptions, families, as_of, policy)
-    if first is None:  # most days: nothing happens, only the date moves
+    if first is None:
         return Outcome(tenant if tenant.as_of == as_of else _dated(tenant, as_of))
     # A family's steps change only its own subscriptions: each is brought up to ``as_of`` on its
     # own, in tenant order.
@@ -288,6 +293,29 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
             events.extend(_take(tenant, work, position, family[1], on, step, policy))
     events.sort(key=lambda e: e.on)  # stable: same-day events keep their order
     return Outcome(attrs.evolve(tenant, subscriptions=tuple(work), as_of=as_of), tuple(events))
+
+
+def _soonest(tenant: Tenant, policy: Policy) -> date | None:
+    """The first :func:`next_transition` of any of the tenant's subscriptions (None: never).
+
+    No step of :func:`advance` comes sooner (a subscription's steps are those
+    :func:`next_transition` looks at), so before that day time changes nothing. Worked out once
+    per tenant value and policy, kept on the tenant (``Tenant.due_memo``), which keeps it when one
+    subscription is replaced: a command costs what it changes, not the tenant's size.
+    """
+    memo = tenant.due_memo
+    if memo is not None and memo[0] is policy:
+        return memo[1]
+    soonest: date | None = None
+    for sub in tenant.subscriptions:
+        due = next_transition(sub, policy)
+        if due is not None and (soonest is None or due < soonest):
+            soonest = due
+    due_of: Callable[[Subscription], date | None] = functools.partial(
+        next_transition, policy=policy
+    )
+    object.__setattr__(tenant, "due_memo", (policy, soonest, due_of))
+    return soonest
 
 
 def follows_parent(tenant: Tenant, subscription: Subscription) -> bool:

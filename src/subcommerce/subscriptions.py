@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
@@ -285,6 +285,10 @@ class InvoiceGroup:
     id: str
 
 
+#: The lifecycle's memo on a tenant: (policy, first due day or None, due day of one subscription).
+DueMemo = tuple[object, date | None, Callable[["Subscription"], date | None]]
+
+
 def _subscriptions(value: Iterable[Subscription]) -> tuple[Subscription, ...]:
     return tuple_of(value, "subscriptions")
 
@@ -300,33 +304,50 @@ class Tenant:
     subscriptions: tuple[Subscription, ...] = attrs.field(default=(), converter=_subscriptions)
     account: BillingAccount | None = None
     as_of: date | None = attrs.field(default=None, validator=_a_date_or_none)
+    #: The position of each subscription by id: derived from ``subscriptions``, never compared.
+    _positions: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False, hash=False)
+    #: A memo of the lifecycle (:mod:`subcommerce.lifecycle`), once worked out: its policy, a
+    #: day on or before which time first changes a subscription (None: never), and the function
+    #: giving that day for one subscription (to keep the memo when one is replaced). Never
+    #: compared.
+    due_memo: DueMemo | None = attrs.field(
+        init=False, default=None, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        seen: set[str] = set()
-        for subscription in self.subscriptions:
+        positions: dict[str, int] = {}
+        for position, subscription in enumerate(self.subscriptions):
             if type(subscription) is not Subscription:
                 expect(subscription, Subscription, "a subscription of the tenant")
-            if subscription.id in seen:
+            if subscription.id in positions:
                 raise InvalidTenant(f"subscription id {subscription.id!r} appears twice")
-            seen.add(subscription.id)
+            positions[subscription.id] = position
             if subscription.organization not in (None, self.organization):
                 raise InvalidTenant(
                     f"subscription {subscription.id!r} belongs to organization "
                     f"{subscription.organization!r}, not {self.organization!r}"
                 )
+        object.__setattr__(self, "_positions", positions)
 
     def subscription(self, subscription_id: str) -> Subscription:
         """The subscription with ``subscription_id``; UnknownReference if there is none."""
-        for subscription in self.subscriptions:
-            if subscription.id == subscription_id:
-                return subscription
+        position = self.position(subscription_id)
+        if position is not None:
+            return self.subscriptions[position]
         raise UnknownReference(
             f"tenant {self.organization!r} has no subscription {subscription_id!r}"
         )
 
+    def position(self, subscription_id: str) -> int | None:
+        """Where the subscription with ``subscription_id`` sits in ``subscriptions`` (or None)."""
+        try:
+            return self._positions.get(subscription_id)
+        except TypeError:  # not hashable, so no subscription's id
+            return None
+
     def has(self, subscription_id: str) -> bool:
         """True when the tenant holds (or held) a subscription with that id."""
-        return any(s.id == subscription_id for s in self.subscriptions)
+        return self.position(subscription_id) is not None
 
     def traditional_addons_of(self, subscription_id: str) -> tuple[Subscription, ...]:
         """The traditional add-ons tied to ``subscription_id``."""
@@ -356,9 +377,12 @@ class Tenant:
         if subscription.organization != self.organization:
             joined = _evolved(subscription, organization=self.organization)
         # Only the newcomer can break the tenant's checks, and only by its id.
-        if any(s.id == joined.id for s in self.subscriptions):
+        if joined.id in self._positions:
             raise InvalidTenant(f"subscription id {joined.id!r} appears twice")
-        return _unchecked(self, subscriptions=(*self.subscriptions, joined))
+        positions = {**self._positions, joined.id: len(self.subscriptions)}
+        return _unchecked(
+            self, subscriptions=(*self.subscriptions, joined), _positions=positions, due_memo=None
+        )
 
     @property
     def account_type(self) -> BillingAccountType | None:
@@ -421,9 +445,15 @@ _TENANT_FIELDS: Final = tuple(a.name for a in attrs.fields(Tenant))
 
 def _unchecked(tenant: Tenant, **changes: Any) -> Tenant:
     """``attrs.evolve(tenant, **changes)`` without checking the tenant again: only for changes
-    that the caller has checked keep it valid."""
+    that the caller has checked keep it valid. New subscriptions come with their positions
+    (``_positions``) and the lifecycle memo (``due_memo``); the date alone keeps both."""
     if type(tenant) is not Tenant:
+        changes.pop("_positions", None)
+        changes.pop("due_memo", None)
         return attrs.evolve(tenant, **changes)
+    if "subscriptions" in changes and "_positions" not in changes:
+        changes["_positions"] = {s.id: i for i, s in enumerate(changes["subscriptions"])}
+        changes["due_memo"] = None
     new = object.__new__(Tenant)
     for name in _TENANT_FIELDS:
         object.__setattr__(new, name, changes[name] if name in changes else getattr(tenant, name))
@@ -440,7 +470,7 @@ def _replaced_one(tenant: Tenant, changed: Subscription) -> Tenant:
     """``tenant.replace(changed)``: only ``changed`` is new, so only it is checked (its id is
     the one it replaces)."""
     subscriptions = tenant.subscriptions
-    index = next((i for i, s in enumerate(subscriptions) if s.id == changed.id), None)
+    index = tenant._positions.get(changed.id)
     if index is None:
         return attrs.evolve(tenant)
     if changed.organization not in (None, tenant.organization):
@@ -449,5 +479,25 @@ def _replaced_one(tenant: Tenant, changed: Subscription) -> Tenant:
             f"{changed.organization!r}, not {tenant.organization!r}"
         )
     return _unchecked(
-        tenant, subscriptions=(*subscriptions[:index], changed, *subscriptions[index + 1 :])
+        tenant,
+        subscriptions=(*subscriptions[:index], changed, *subscriptions[index + 1 :]),
+        _positions=tenant._positions,  # the same ids in the same places
+        due_memo=_due_after(tenant.due_memo, subscriptions[index], changed),
     )
+
+
+def _due_after(memo: DueMemo | None, before: Subscription, after: Subscription) -> DueMemo | None:
+    """The lifecycle memo once ``before`` became ``after``: kept only when ``before`` was due
+    later than the memo's day (then the new day is the sooner of the two), else forgotten (the
+    lifecycle works it out again when asked)."""
+    if memo is None:
+        return None
+    policy, due, due_of = memo
+    if due is not None:
+        was = due_of(before)
+        if was is not None and was <= due:
+            return None
+    now = due_of(after)
+    if now is None or (due is not None and now >= due):
+        return memo
+    return (policy, now, due_of)
