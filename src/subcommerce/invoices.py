@@ -54,6 +54,7 @@ Amounts exclude taxes.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any, Final
@@ -73,7 +74,7 @@ from subcommerce.events import (
     SubscriptionPurchased,
     TrialConverted,
 )
-from subcommerce.lifecycle import Outcome, advance, next_transition
+from subcommerce.lifecycle import Outcome, advance, first_transition, next_transition
 from subcommerce.money import _EXACT, Currency, Money, _make, currency
 from subcommerce.periods import (
     BillingFrequency,
@@ -479,6 +480,7 @@ class _Book:
         "convention",
         "counts",
         "cursors",
+        "due",
         "due_for",
         "entries",
         "first_starts",
@@ -503,6 +505,10 @@ class _Book:
         self.entries = list(ledger.entries)
         self.opening = list(ledger.opening)
         self.billed = dict(ledger.billed_through)
+        # (billed through, subscription id) for every value ``billed`` took, soonest first; an
+        # item is current while ``billed`` still holds its day (stale ones are dropped on sight).
+        self.due: list[tuple[date, str]] = [(day, sub_id) for sub_id, day in self.billed.items()]
+        heapq.heapify(self.due)
         self.quiet: date | None = None  # bill charges nothing before this day (None: unknown)
         self.unpriced = list(ledger.unpriced)
         self.anchors: dict[tuple[str, str], date] = {}
@@ -536,6 +542,7 @@ class _Book:
         twin.entries = list(self.entries)
         twin.opening = list(self.opening)
         twin.billed = dict(self.billed)
+        twin.due = list(self.due)
         twin.quiet = self.quiet
         twin.unpriced = list(self.unpriced)
         twin.anchors = dict(self.anchors)
@@ -768,8 +775,33 @@ class _Book:
             first = sub.start if sub.start > period.start else period.start
             line = prorate(price, sub.quantity, period, start=first, convention=self.convention)
             self._post(tenant, sub, EntryCause.OPENING, first, line, opening=True)
-            self.billed[sub.id] = period.end
-            self.quiet = None
+            self._billed(sub.id, period.end)
+
+    def _billed(self, sub_id: str, through: date) -> None:
+        """Record that ``sub_id`` is billed up to ``through`` (exclusive)."""
+        self.billed[sub_id] = through
+        heapq.heappush(self.due, (through, sub_id))
+        self.quiet = None
+
+    def _billed_by(self, tenant: Tenant, day: date) -> list[Subscription]:
+        """The subscriptions of ``tenant`` billed only up to ``day`` or before, in tenant order
+        (taken off the heap: :meth:`bill` puts back those it does not bill)."""
+        due, billed = self.due, self.billed
+        found: dict[str, date] = {}
+        while due and due[0][0] <= day:
+            through, sub_id = heapq.heappop(due)
+            if billed.get(sub_id) == through:
+                found[sub_id] = through
+        subs = tenant.subscriptions
+        taken = []
+        for sub_id, through in found.items():
+            position = tenant.position(sub_id)
+            if position is None:
+                heapq.heappush(due, (through, sub_id))  # not in the tenant: never billed here
+            else:
+                taken.append((position, subs[position]))
+        taken.sort(key=lambda item: item[0])
+        return [sub for _, sub in taken]
 
     def bill(self, tenant: Tenant, day: date) -> None:
         """Charge every billing period that starts on or before ``day`` and is not charged yet."""
@@ -778,12 +810,12 @@ class _Book:
             return  # every subscription is billed past ``day``
         billed = self.billed
         cursors = self.cursors
-        for sub in tenant.subscriptions:
-            through = billed.get(sub.id)
-            if through is None or through > day or sub.status not in BILLED_STATUSES:
-                continue
+        due = self.due
+        for sub in self._billed_by(tenant, day):
+            through = billed[sub.id]
             quantity = sub.quantity
-            if quantity == 0:
+            if sub.status not in BILLED_STATUSES or quantity == 0:
+                heapq.heappush(due, (through, sub.id))  # not billed now; perhaps later
                 continue
             known = self._known(sub)
             months = known.months
@@ -816,8 +848,11 @@ class _Book:
                     break
                 start, end = end, add_months(anchor, (k + 1) * months)
             billed[sub.id] = through
+            heapq.heappush(due, (through, sub.id))
             cursors[sub.id] = (anchor, months, k, through)
-        self.quiet = min(billed.values(), default=None)
+        while due and billed.get(due[0][1]) != due[0][0]:
+            heapq.heappop(due)  # stale
+        self.quiet = due[0][0] if due else None
 
     def _whole(self, known: _Known, price: Money, period: Period) -> ProratedLine:
         """The charge of the whole ``period`` for the subscription's quantity: :meth:`charge`
@@ -848,27 +883,41 @@ class _Book:
     def next_due(self, tenant: Tenant, after: date) -> date | None:
         """The first day after ``after`` on which the lifecycle changes something or a billing
         period starts (None if nothing ever will)."""
-        best: date | None = None
-        soonest: date | None = None  # the next lifecycle transition, whenever it is
-        billed = self.billed
-        facts = self.known
-        for sub in tenant.subscriptions:
-            known = facts.get(id(sub))
-            if known is not None and known.sub is sub and known.due_known:
-                due = known.due
-            else:
+        soonest = first_transition(tenant, self.policy)  # whenever it is
+        best = soonest
+        if soonest is not None and soonest <= after:  # one waits on another (rare): look
+            best = None
+            for sub in tenant.subscriptions:
                 due = self._due(sub)
-            if due is not None:
-                if soonest is None or due < soonest:
-                    soonest = due
-                if due > after and (best is None or due < best):
+                if due is not None and due > after and (best is None or due < best):
                     best = due
-            if sub.status in BILLED_STATUSES:
-                through = billed.get(sub.id)
-                if through is not None and through > after and (best is None or through < best):
-                    best = through
+        through = self._next_billed(tenant, after)
+        if through is not None and (best is None or through < best):
+            best = through
         self.transition, self.due_for = soonest, tenant
         return best
+
+    def _next_billed(self, tenant: Tenant, after: date) -> date | None:
+        """The first day after ``after`` on which a subscription of ``tenant`` that is billed
+        now needs its next billing period (from the heap; what it looks at goes back)."""
+        due, billed = self.due, self.billed
+        held = []
+        found = None
+        while due:
+            item = heapq.heappop(due)
+            through, sub_id = item
+            if billed.get(sub_id) != through:
+                continue  # stale
+            held.append(item)
+            if through <= after:
+                continue
+            position = tenant.position(sub_id)
+            if position is not None and tenant.subscriptions[position].status in BILLED_STATUSES:
+                found = through
+                break
+        for item in held:
+            heapq.heappush(due, item)
+        return found
 
     def _due(self, sub: Subscription) -> date | None:
         """``next_transition(sub)``, worked out once per subscription value."""
@@ -943,8 +992,7 @@ class _Book:
             elif isinstance(event, TrialConverted) or (
                 isinstance(event, Reactivated) and event.as_new is None
             ):
-                self.billed[event.subscription_id] = event.on
-                self.quiet = None
+                self._billed(event.subscription_id, event.on)
         return events if priced is None else tuple(priced)
 
     def _purchase(self, tenant: Tenant, sub: Subscription, on: date) -> None:
@@ -958,8 +1006,7 @@ class _Book:
             else:
                 line = self.charge(price, sub.quantity, period, on)
             self._post(tenant, sub, EntryCause.PURCHASE, on, line)
-        self.billed[sub.id] = period.end
-        self.quiet = None
+        self._billed(sub.id, period.end)
 
     def live_at(self, subscription_id: str, on: date) -> LedgerEntry | None:
         """The charge not yet credited whose span holds ``on``, if any."""

@@ -272,7 +272,7 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
             f"as-of date {as_of.isoformat()} is before the tenant's {tenant.as_of.isoformat()}; "
             "time only moves forward"
         )
-    soonest = _soonest(tenant, policy)
+    soonest = first_transition(tenant, policy)
     if soonest is None or soonest > as_of:  # most days: nothing happens, only the date moves
         return Outcome(tenant if tenant.as_of == as_of else _dated(tenant, as_of))
     subscriptions = tenant.subscriptions
@@ -295,7 +295,7 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
     return Outcome(attrs.evolve(tenant, subscriptions=tuple(work), as_of=as_of), tuple(events))
 
 
-def _soonest(tenant: Tenant, policy: Policy) -> date | None:
+def first_transition(tenant: Tenant, policy: Policy) -> date | None:
     """The first :func:`next_transition` of any of the tenant's subscriptions (None: never).
 
     No step of :func:`advance` comes sooner (a subscription's steps are those
