@@ -21,7 +21,7 @@ from strategies_accounts import ORGANIZATION, days, subscriptions, tenants
 from subcommerce.errors import InvalidTenant
 from subcommerce.lifecycle import advance, next_transition
 from subcommerce.periods import Period, add_months
-from subcommerce.subscriptions import Subscription, Tenant, _evolved
+from subcommerce.subscriptions import Subscription, Tenant, evolved
 
 FIELDS = tuple(a.name for a in attrs.fields(Subscription))
 
@@ -61,9 +61,9 @@ def test_a_subscription_built_in_one_step_is_the_one_evolve_builds(
         expected = attrs.evolve(sub, **changes)
     except Exception as error:  # the same refusal, e.g. blocks that no longer add up
         with pytest.raises(type(error), match="^" + re.escape(str(error))):
-            _evolved(sub, **changes)
+            evolved(sub, **changes)
         return
-    built = _evolved(sub, **changes)
+    built = evolved(sub, **changes)
     assert built == expected
     assert type(built) is Subscription
 
@@ -71,7 +71,7 @@ def test_a_subscription_built_in_one_step_is_the_one_evolve_builds(
 def test_a_subscription_built_in_one_step_refuses_an_unknown_field() -> None:
     sub = Subscription("s1", "basic", date(2025, 1, 31), 3)
     with pytest.raises(TypeError, match="seats"):
-        _evolved(sub, seats=4)
+        evolved(sub, seats=4)
 
 
 @given(subscriptions("s1"))

@@ -55,7 +55,7 @@ from subcommerce.errors import (
     UnknownReference,
 )
 from subcommerce.money import Currency, Money, RoundingMode, currency, to_decimal
-from subcommerce.periods import BillingFrequency, Term, _member, check_date
+from subcommerce.periods import BillingFrequency, Term, check_date, enum_member
 
 __all__ = [
     "LANGUAGES",
@@ -466,9 +466,11 @@ class Catalog:
         if not isinstance(price, Money):
             raise InvalidAmount(f"a price must be Money, got {price!r}")
         if term is not None and type(term) is not Term:
-            term = _member(Term, term, "term")
+            term = enum_member(Term, term, "term")
         if billing_frequency is not None and type(billing_frequency) is not BillingFrequency:
-            billing_frequency = _member(BillingFrequency, billing_frequency, "billing frequency")
+            billing_frequency = enum_member(
+                BillingFrequency, billing_frequency, "billing frequency"
+            )
         code = price.currency.code
         found = False
 
@@ -654,9 +656,11 @@ class Catalog:
         ``"monthly"``); anything else raises :class:`~subcommerce.errors.InvalidPeriod`.
         """
         if type(term) is not Term:
-            term = _member(Term, term, "term")
+            term = enum_member(Term, term, "term")
         if type(billing_frequency) is not BillingFrequency:
-            billing_frequency = _member(BillingFrequency, billing_frequency, "billing frequency")
+            billing_frequency = enum_member(
+                BillingFrequency, billing_frequency, "billing frequency"
+            )
         for offer in self.product(product_id).offers:
             if (
                 offer.term is term

@@ -88,7 +88,7 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
-    _evolved,
+    evolved,
 )
 
 __all__ = [
@@ -120,31 +120,31 @@ _Status = SubscriptionStatus
 # -- field validators ---------------------------------------------------------------------------
 
 
-def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+def check_text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidCommand(f"{attribute.name} must be a non-empty string, got {value!r}")
 
 
 def _text_or_none(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
     if value is not None:
-        _text(instance, attribute, value)  # type: ignore[arg-type]
+        check_text(instance, attribute, value)  # type: ignore[arg-type]
 
 
 def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
     check_date(value, attribute.name)
 
 
-def _count(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+def check_count(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidQuantity(f"{attribute.name} must be a whole number >= 1, got {value!r}")
 
 
-def _flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+def check_flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
     if not isinstance(value, bool):
         raise InvalidCommand(f"{attribute.name} must be True or False, got {value!r}")
 
 
-def _one_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
+def check_one_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if not isinstance(value, kind):
             raise InvalidCommand(f"{attribute.name} must be a {kind.__name__}, got {value!r}")
@@ -153,7 +153,7 @@ def _one_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None
 
 
 def _optional(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    inner = _one_of(kind)
+    inner = check_one_of(kind)
 
     def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
         if value is not None:
@@ -173,9 +173,9 @@ def _frequency_fits_term(term: Term, frequency: BillingFrequency) -> None:
 class _OnSubscription:
     """What every command on one subscription names: who asks, on which day, for which one."""
 
-    actor: str = attrs.field(validator=_text)
+    actor: str = attrs.field(validator=check_text)
     as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
+    subscription_id: str = attrs.field(validator=check_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -188,17 +188,19 @@ class PurchaseSubscription(_OnSubscription):
     ``order_id`` defaults to ``<subscription_id>/order``.
     """
 
-    product_id: str = attrs.field(validator=_text)
-    quantity: int = attrs.field(validator=_count)
-    term: Term = attrs.field(default=Term.P1M, validator=_one_of(Term))
+    product_id: str = attrs.field(validator=check_text)
+    quantity: int = attrs.field(validator=check_count)
+    term: Term = attrs.field(default=Term.P1M, validator=check_one_of(Term))
     billing_frequency: BillingFrequency = attrs.field(
-        default=BillingFrequency.MONTHLY, validator=_one_of(BillingFrequency)
+        default=BillingFrequency.MONTHLY, validator=check_one_of(BillingFrequency)
     )
-    unit: LicenseUnit = attrs.field(default=LicenseUnit.PER_USER, validator=_one_of(LicenseUnit))
+    unit: LicenseUnit = attrs.field(
+        default=LicenseUnit.PER_USER, validator=check_one_of(LicenseUnit)
+    )
     addon_kind: AddonKind | None = attrs.field(default=None, validator=_optional(AddonKind))
     parent_id: str | None = attrs.field(default=None, validator=_text_or_none)
     channel: PurchaseChannel = attrs.field(
-        default=PurchaseChannel.DIRECT, validator=_one_of(PurchaseChannel)
+        default=PurchaseChannel.DIRECT, validator=check_one_of(PurchaseChannel)
     )
     payment_method: PaymentMethod | None = attrs.field(
         default=None, validator=_optional(PaymentMethod)
@@ -227,12 +229,14 @@ class StartTrial(_OnSubscription):
     ``term`` and ``billing_frequency`` are what the trial converts to.
     """
 
-    product_id: str = attrs.field(validator=_text)
-    term: Term = attrs.field(default=Term.P1M, validator=_one_of(Term))
+    product_id: str = attrs.field(validator=check_text)
+    term: Term = attrs.field(default=Term.P1M, validator=check_one_of(Term))
     billing_frequency: BillingFrequency = attrs.field(
-        default=BillingFrequency.MONTHLY, validator=_one_of(BillingFrequency)
+        default=BillingFrequency.MONTHLY, validator=check_one_of(BillingFrequency)
     )
-    unit: LicenseUnit = attrs.field(default=LicenseUnit.PER_USER, validator=_one_of(LicenseUnit))
+    unit: LicenseUnit = attrs.field(
+        default=LicenseUnit.PER_USER, validator=check_one_of(LicenseUnit)
+    )
     payment_method: PaymentMethod | None = attrs.field(
         default=None, validator=_optional(PaymentMethod)
     )
@@ -249,22 +253,22 @@ class StartTrial(_OnSubscription):
 class ChangeLicenseQuantity(_OnSubscription):
     """Set the TOTAL number of licenses (have 100, need 5 more: 105), now or at the renewal."""
 
-    quantity: int = attrs.field(validator=_count)
-    at_renewal: bool = attrs.field(default=False, validator=_flag)
+    quantity: int = attrs.field(validator=check_count)
+    at_renewal: bool = attrs.field(default=False, validator=check_flag)
 
 
 @attrs.frozen(kw_only=True)
 class AssignLicenses(_OnSubscription):
     """Assign ``count`` more licenses of the subscription to users."""
 
-    count: int = attrs.field(validator=_count)
+    count: int = attrs.field(validator=check_count)
 
 
 @attrs.frozen(kw_only=True)
 class UnassignLicenses(_OnSubscription):
     """Take ``count`` licenses of the subscription back from users."""
 
-    count: int = attrs.field(validator=_count)
+    count: int = attrs.field(validator=check_count)
 
 
 @attrs.frozen(kw_only=True)
@@ -291,7 +295,7 @@ class DeleteSubscription(_OnSubscription):
 class SetRecurringBilling(_OnSubscription):
     """Turn recurring billing on or off (off: the subscription runs to its end, then expires)."""
 
-    recurring_billing: bool = attrs.field(validator=_flag)
+    recurring_billing: bool = attrs.field(validator=check_flag)
 
 
 @attrs.frozen(kw_only=True)
@@ -304,8 +308,8 @@ class CompleteCreditCheck:
     """Microsoft completed the credit check of an invoice-paid subscription."""
 
     as_of: date = attrs.field(validator=_day)
-    subscription_id: str = attrs.field(validator=_text)
-    actor: str = attrs.field(default=MICROSOFT, validator=_text)
+    subscription_id: str = attrs.field(validator=check_text)
+    actor: str = attrs.field(default=MICROSOFT, validator=check_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -330,23 +334,23 @@ class Reactivate(_OnSubscription):
 class ChangeBillingFrequency(_OnSubscription):
     """Bill the subscription at another frequency from its next renewal."""
 
-    billing_frequency: BillingFrequency = attrs.field(validator=_one_of(BillingFrequency))
+    billing_frequency: BillingFrequency = attrs.field(validator=check_one_of(BillingFrequency))
 
 
 @attrs.frozen(kw_only=True)
 class ChangeTerm(_OnSubscription):
     """Move the subscription to a longer term from its next renewal."""
 
-    term: Term = attrs.field(validator=_one_of(Term))
+    term: Term = attrs.field(validator=check_one_of(Term))
 
 
 @attrs.frozen(kw_only=True)
 class SetPaymentMethod:
     """Set the payment method of a subscription (MOSA) or of a billing profile (MCA)."""
 
-    actor: str = attrs.field(validator=_text)
+    actor: str = attrs.field(validator=check_text)
     as_of: date = attrs.field(validator=_day)
-    payment_method: PaymentMethod = attrs.field(validator=_one_of(PaymentMethod))
+    payment_method: PaymentMethod = attrs.field(validator=check_one_of(PaymentMethod))
     subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
     billing_profile_id: str | None = attrs.field(default=None, validator=_text_or_none)
 
@@ -359,10 +363,10 @@ class SetPaymentMethod:
 class GrantRole:
     """Grant ``role`` to ``principal`` (admin roles: global admin; billing roles: owners)."""
 
-    actor: str = attrs.field(validator=_text)
+    actor: str = attrs.field(validator=check_text)
     as_of: date = attrs.field(validator=_day)
-    principal: str = attrs.field(validator=_text)
-    role: Role = attrs.field(validator=_one_of(Role))
+    principal: str = attrs.field(validator=check_text)
+    role: Role = attrs.field(validator=check_one_of(Role))
     billing_profile_id: str | None = attrs.field(default=None, validator=_text_or_none)
     invoice_section_id: str | None = attrs.field(default=None, validator=_text_or_none)
 
@@ -784,7 +788,7 @@ def _change_quantity(
         pending = sub.scheduled or ScheduledChange()
         scheduled = attrs.evolve(pending, quantity=None if new == sub.quantity else new)
         kept = None if scheduled == ScheduledChange() else scheduled
-        changed = _evolved(sub, scheduled=kept)
+        changed = evolved(sub, scheduled=kept)
         return tenant.replace(changed), [
             ChangeScheduled(sub.id, cmd.as_of, kept or ScheduledChange())
         ]
@@ -793,17 +797,17 @@ def _change_quantity(
         # "If you make a mid-term (immediate) change before your renewal date, all scheduled
         # changes that were previously scheduled to occur at renewal are deleted."
         events.append(ScheduledChangeDropped(sub.id, cmd.as_of, sub.scheduled))
-        sub = _evolved(sub, scheduled=None)
+        sub = evolved(sub, scheduled=None)
     events.append(LicensesChanged(sub.id, cmd.as_of, sub.quantity, new))
     if new > sub.quantity:
         blocks = (*sub.license_blocks, LicenseBlock(new - sub.quantity, cmd.as_of))
         # Users who lost their license at a renewal get the new free licenses first.
         absorbed = min(sub.over_assigned, max(new - sub.assigned, 0))
         if not absorbed:
-            changed = _evolved(sub, quantity=new, blocks=blocks)
+            changed = evolved(sub, quantity=new, blocks=blocks)
         else:
             left = sub.over_assigned - absorbed
-            changed = _evolved(
+            changed = evolved(
                 sub,
                 quantity=new,
                 blocks=blocks,
@@ -817,7 +821,7 @@ def _change_quantity(
     else:
         blocks = _remove_newest(sub.license_blocks, sub.quantity - new)
         assigned = min(sub.assigned, new)  # capacity shrinks at once; per-user never gets here
-        changed = _evolved(sub, quantity=new, blocks=blocks, assigned=assigned)
+        changed = evolved(sub, quantity=new, blocks=blocks, assigned=assigned)
         if assigned != sub.assigned:
             events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, assigned))
     return tenant.replace(changed), events
@@ -843,7 +847,7 @@ def _assign_reasons(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> list
 
 def _assign(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
-    changed = _evolved(sub, assigned=sub.assigned + cmd.count)
+    changed = evolved(sub, assigned=sub.assigned + cmd.count)
     return tenant.replace(changed), [
         LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned)
     ]
@@ -861,7 +865,7 @@ def _unassign_reasons(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> 
 
 def _unassign(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
-    changed = _evolved(sub, assigned=sub.assigned - cmd.count)
+    changed = evolved(sub, assigned=sub.assigned - cmd.count)
     return tenant.replace(changed), [
         LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned)
     ]
@@ -954,7 +958,7 @@ def _cancel(
     for child in children:
         refund = _refund(child, on, policy) if refunds else ()
         events.append(SubscriptionCancelled(child.id, on, child.quantity, refund, sub.id))
-    stopped = _evolved(sub, recurring_billing=False)
+    stopped = evolved(sub, recurring_billing=False)
     tenant, changed = set_status(
         tenant.replace(stopped),
         stopped,
@@ -1021,9 +1025,9 @@ def _set_recurring(
     for s in (sub, *followers):
         if not cmd.recurring_billing and s.scheduled is not None:
             events.append(ScheduledChangeDropped(s.id, cmd.as_of, s.scheduled))
-            changed = _evolved(s, recurring_billing=cmd.recurring_billing, scheduled=None)
+            changed = evolved(s, recurring_billing=cmd.recurring_billing, scheduled=None)
         else:
-            changed = _evolved(s, recurring_billing=cmd.recurring_billing)
+            changed = evolved(s, recurring_billing=cmd.recurring_billing)
         if s.recurring_billing is not cmd.recurring_billing:
             events.append(RecurringBillingChanged(s.id, cmd.as_of, cmd.recurring_billing))
         tenant = tenant.replace(changed)
@@ -1060,7 +1064,7 @@ def _extend_reasons(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> list[Re
 def _extend(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
     end = trial_end(sub, policy) + timedelta(days=policy.trial.extension_days)
-    changed = _evolved(sub, trial_end=end, trial_extensions=sub.trial_extensions + 1)
+    changed = evolved(sub, trial_end=end, trial_extensions=sub.trial_extensions + 1)
     return tenant.replace(changed), [TrialExtended(sub.id, cmd.as_of, end)]
 
 
@@ -1080,7 +1084,7 @@ def _complete_credit(
     tenant: Tenant, cmd: CompleteCreditCheck, policy: Policy
 ) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
-    changed = _evolved(sub, credit_check_pending=False)
+    changed = evolved(sub, credit_check_pending=False)
     return tenant.replace(changed), [CreditCheckCompleted(sub.id, cmd.as_of)]
 
 
@@ -1128,7 +1132,7 @@ def _creates_new(tenant: Tenant, policy: Policy) -> bool:
 
 
 def _restart(sub: Subscription, on: date, anchor: date, term: Term) -> Subscription:
-    return _evolved(
+    return evolved(
         sub,
         status=_Status.ACTIVE,
         status_since=on,
@@ -1179,7 +1183,7 @@ def _reactivate_as_new(tenant: Tenant, cmd: Reactivate) -> tuple[Tenant, list[Ev
             if c.status in (_Status.EXPIRED, _Status.DISABLED)
         ),
     ):
-        new = _evolved(
+        new = evolved(
             _restart(old, on, on, sub.term),
             id=sid,
             start=on,
@@ -1193,7 +1197,7 @@ def _reactivate_as_new(tenant: Tenant, cmd: Reactivate) -> tuple[Tenant, list[Ev
             credit_check_pending=False,
             order_id=f"{sid}/order",
         )
-        tenant = tenant.replace(_evolved(old, reactivated_as=sid)).added(new)
+        tenant = tenant.replace(evolved(old, reactivated_as=sid)).added(new)
         events.append(
             SubscriptionPurchased(
                 subscription_id=sid,
@@ -1252,7 +1256,7 @@ def _schedule(
     if merged.billing_frequency is sub.billing_frequency:
         merged = attrs.evolve(merged, billing_frequency=None)
     kept = None if merged == ScheduledChange() else merged
-    return tenant.replace(_evolved(sub, scheduled=kept)), [ChangeScheduled(sub.id, on, merged)]
+    return tenant.replace(evolved(sub, scheduled=kept)), [ChangeScheduled(sub.id, on, merged)]
 
 
 def _change_frequency(
@@ -1342,7 +1346,7 @@ def _set_payment(
         cmd.as_of, cmd.payment_method, cmd.subscription_id, cmd.billing_profile_id
     )
     if isinstance(target, Subscription):
-        return tenant.replace(_evolved(target, payment_method=cmd.payment_method)), [event]
+        return tenant.replace(evolved(target, payment_method=cmd.payment_method)), [event]
     if tenant.account is None:  # pragma: no cover - _payment_target refuses it first
         raise InvalidCommand(f"tenant {tenant.organization!r} has no billing account")
     changed = attrs.evolve(target, payment_method=cmd.payment_method)

@@ -75,27 +75,27 @@ from subcommerce.events import (
     TrialConverted,
 )
 from subcommerce.lifecycle import Outcome, advance, first_transition, next_transition
-from subcommerce.money import _EXACT, Currency, Money, _make, currency
+from subcommerce.money import EXACT_CONTEXT, Currency, Money, currency, money_unchecked
 from subcommerce.periods import (
     BillingFrequency,
     Period,
     Term,
-    _locate,
-    _period,
     add_months,
     check_boundary,
     check_date,
+    locate,
     period_containing,
+    period_unchecked,
 )
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import (
-    _CHARGE,
+    CHARGE_KIND,
     EXACT,
     LineKind,
     ProratedLine,
     ProrationConvention,
-    _line,
     credit_and_rebill,
+    explained_line,
     prorate,
     refund_unused,
 )
@@ -196,15 +196,15 @@ def _amount_sum(
     return Money.total((e.amount for e in entries if e.kind in kinds), code)
 
 
-def _sum(amounts: Sequence[Money], code: Currency) -> Money:
+def sum_money(amounts: Sequence[Money], code: Currency) -> Money:
     """``Money.total(amounts, code)``, without building the Money of every partial sum."""
     zero = Money.zero(code)
     cur, value = zero.currency, zero.amount
     for amount in amounts:
         if not isinstance(amount, Money) or (amount.currency is not cur and amount.currency != cur):
             return Money.total(amounts, code)  # which says what is wrong
-        value = _EXACT.add(value, amount.amount)
-    return _make(value, cur)
+        value = EXACT_CONTEXT.add(value, amount.amount)
+    return money_unchecked(value, cur)
 
 
 _CHARGES: Final = frozenset({LineKind.CHARGE, LineKind.REBILL})
@@ -338,7 +338,7 @@ class Invoice:
                 order.append(key)
                 grouped[key] = []
             grouped[key].append(line.amount)
-        return tuple((key, _sum(grouped[key], self.currency)) for key in order)
+        return tuple((key, sum_money(grouped[key], self.currency)) for key in order)
 
     def __repr__(self) -> str:
         state = "issued" if self.issued else "open"
@@ -463,7 +463,7 @@ class _Known:
         self.whole: tuple[Money, int, Money] | None = None
 
 
-class _Book:
+class Book:
     """A ledger being written: plain lists and dicts, frozen back into a :class:`Ledger`.
 
     Used by the orders and the simulation for one run; its derived indexes (live charges,
@@ -532,9 +532,9 @@ class _Book:
             if entry.kind in _CHARGES and entry.id not in credited:
                 self.live.setdefault(entry.subscription_id, []).append(entry)
 
-    def fork(self) -> _Book:
+    def fork(self) -> Book:
         """An independent copy (for a dry run that may be thrown away)."""
-        twin = _Book.__new__(_Book)
+        twin = Book.__new__(Book)
         twin.catalog = self.catalog
         twin.policy = self.policy
         twin.code = self.code
@@ -643,7 +643,7 @@ class _Book:
             and group.kind == "billing_profile"
             and self.policy.mca_upfront_invoices
         ):
-            statement = _period(on, on + _ONE_DAY)  # MCA: the day's purchases and renewals
+            statement = period_unchecked(on, on + _ONE_DAY)  # MCA: the day's purchases and renewals
         else:
             last = self.statements.get(key)
             if last is None or not last.start <= on < last.end:
@@ -689,8 +689,8 @@ class _Book:
         months = known.months
         if months is None:
             months = known.months = _months(sub)
-        _, start, end = _locate(sub.anchor, months, on)
-        period = known.period = _period(start, end)
+        _, start, end = locate(sub.anchor, months, on)
+        period = known.period = period_unchecked(start, end)
         return period
 
     def _price(self, sub: Subscription, on: date) -> Money | None:
@@ -719,8 +719,8 @@ class _Book:
         ``period``: the checks that cannot fail are skipped (the others still raise)."""
         if quantity < 1 or not isinstance(price, Money) or price.amount < 0:
             return prorate(price, quantity, period, start=start, convention=self.convention)
-        span = period if start == period.start else _period(start, period.end)
-        return _line(_CHARGE, price, quantity, period, span, self.convention)
+        span = period if start == period.start else period_unchecked(start, period.end)
+        return explained_line(CHARGE_KIND, price, quantity, period, span, self.convention)
 
     def offer(
         self, product_id: str, term: Term, frequency: BillingFrequency, day: date
@@ -832,11 +832,11 @@ class _Book:
                 k, start = cursor[2], through
                 end = add_months(anchor, (k + 1) * months)
             else:
-                k, start, end = _locate(anchor, months, through)
+                k, start, end = locate(anchor, months, through)
             while True:  # the periods [anchor + k months, anchor + (k + 1) months) from through
                 price = self._known_price(known, through, record=True)
                 if price is not None:
-                    period = _period(start, end)
+                    period = period_unchecked(start, end)
                     if through == start:
                         line = self._whole(known, price, period)
                     else:
@@ -865,7 +865,9 @@ class _Book:
         quantity = known.sub.quantity
         whole = known.whole
         if whole is not None and whole[0] is price:
-            return _line(_CHARGE, price, quantity, period, period, self.convention, whole[1])
+            return explained_line(
+                CHARGE_KIND, price, quantity, period, period, self.convention, whole[1]
+            )
         line = self.charge(price, quantity, period, period.start)
         known.whole = (price, line.amount.minor_units(), line.amount)
         return line
@@ -1094,7 +1096,7 @@ def open_ledger(
     expect(tenant, Tenant, "tenant")
     expect(policy, Policy, "policy")
     check_date(start, "ledger start")
-    book = _Book(catalog, Ledger(currency(code), convention), policy)
+    book = Book(catalog, Ledger(currency(code), convention), policy)
     book.record_opening(tenant, start)
     return book.freeze()
 

@@ -61,8 +61,8 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
-    _dated,
-    _evolved,
+    dated,
+    evolved,
 )
 
 __all__ = ["Outcome", "advance", "next_transition", "status_since", "trial_end"]
@@ -274,12 +274,12 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
         )
     soonest = first_transition(tenant, policy)
     if soonest is None or soonest > as_of:  # most days: nothing happens, only the date moves
-        return Outcome(tenant if tenant.as_of == as_of else _dated(tenant, as_of))
+        return Outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
     subscriptions = tenant.subscriptions
     families = _families(subscriptions)
     first = _first_due(subscriptions, families, as_of, policy)
     if first is None:
-        return Outcome(tenant if tenant.as_of == as_of else _dated(tenant, as_of))
+        return Outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
     # A family's steps change only its own subscriptions: each is brought up to ``as_of`` on its
     # own, in tenant order.
     work = list(subscriptions)
@@ -340,10 +340,10 @@ def _take(
     positions of its traditional add-ons); ``tenant`` is the tenant ``work`` was copied from."""
     sub = work[position]
     if step is _Step.CREDIT_CHECK_END:
-        work[position] = _evolved(sub, credit_check_pending=False)
+        work[position] = evolved(sub, credit_check_pending=False)
         return [CreditCheckCompleted(sub.id, on)]
     if step is _Step.OVER_ASSIGNMENT_END:
-        work[position] = _evolved(sub, over_assigned=0, over_assigned_until=None)
+        work[position] = evolved(sub, over_assigned=0, over_assigned_until=None)
         return [OverAssignmentEnded(sub.id, on, sub.over_assigned)]
     if step is _Step.TRIAL_END:
         return _end_trial(tenant, work, position, addons, on)
@@ -439,7 +439,7 @@ def _with_status(
         changes["over_assigned_until"] = None
     if recurring_billing is not None:
         changes["recurring_billing"] = recurring_billing
-    return _evolved(sub, **changes)
+    return evolved(sub, **changes)
 
 
 def _end_trial(
@@ -450,7 +450,7 @@ def _end_trial(
         return _set_status(
             work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TRIAL_ENDED
         )
-    paid = _evolved(
+    paid = evolved(
         sub,
         status=_Status.ACTIVE,
         status_since=on,
@@ -507,7 +507,7 @@ def _renewed(
     reduced, events = _reduced(sub, quantity, on, policy)
     # A scheduled quantity that is no quantity fails the subscription's own check, as before.
     valid = isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 0
-    moved = _evolved(
+    moved = evolved(
         sub,
         term=term,
         term_anchor=term_anchor,

@@ -254,7 +254,7 @@ _KNOWN: Final[Mapping[str, Currency]] = MappingProxyType(
 )
 _MINOR_UNITS: Final = tuple(Decimal(1).scaleb(-e) for e in range(5))
 # Sums, differences and products of Decimals are exact in this context, whatever the ambient one.
-_EXACT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+EXACT_CONTEXT: Final = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 # Quotients are not always finite decimals: Money / Money and Money / number keep 34 significant
 # digits (IEEE decimal128), rounded half-even. Prices and charges never go through this path.
 _QUOTIENT: Final = Context(prec=34)
@@ -313,7 +313,7 @@ class Money:
     def zero(cls, currency_code: str | Currency) -> Money:
         """Zero in the currency, with its minor-unit decimals (0.00 USD, 0 JPY)."""
         cur = currency(currency_code)
-        return _make(_MINOR_UNITS[cur.exponent] * 0, cur)
+        return money_unchecked(_MINOR_UNITS[cur.exponent] * 0, cur)
 
     @classmethod
     def from_minor_units(cls, units: int, currency_code: str | Currency) -> Money:
@@ -326,13 +326,13 @@ class Money:
                 f"{units} minor units of {cur.code} is too large: amounts are below "
                 f"10**{MAX_INTEGER_DIGITS}"
             )
-        return _money_from_units(units, cur)
+        return money_from_units(units, cur)
 
     # -- rounding ---------------------------------------------------------------------------
 
     def rounded(self, mode: RoundingMode = RoundingMode.HALF_EVEN) -> Money:
         """This amount rounded to the currency's minor unit with ``mode``."""
-        return _money_from_units(self.minor_units(mode), self.currency)
+        return money_from_units(self.minor_units(mode), self.currency)
 
     def minor_units(self, mode: RoundingMode = RoundingMode.HALF_EVEN) -> int:
         """This amount as a whole number of minor units, rounded with ``mode``."""
@@ -358,7 +358,7 @@ class Money:
         if not isinstance(other, Money):
             raise MoneyArithmeticError(f"cannot add {other!r} to money ({self}); add Money")
         self._same(other, "add")
-        return _make(_EXACT.add(self.amount, other.amount), self.currency)
+        return money_unchecked(EXACT_CONTEXT.add(self.amount, other.amount), self.currency)
 
     def __radd__(self, other: object) -> Money:
         # ``sum(amounts)`` starts from the int 0: 0 + money is the money (as py-moneyed does).
@@ -370,24 +370,26 @@ class Money:
         if not isinstance(other, Money):
             raise MoneyArithmeticError(f"cannot subtract {other!r} from money ({self})")
         self._same(other, "subtract")
-        return _make(_EXACT.subtract(self.amount, other.amount), self.currency)
+        return money_unchecked(EXACT_CONTEXT.subtract(self.amount, other.amount), self.currency)
 
     def __rsub__(self, other: object) -> Money:
         raise MoneyArithmeticError(f"cannot subtract money ({self}) from {other!r}")
 
     def __neg__(self) -> Money:
-        return _make(_EXACT.minus(self.amount), self.currency)
+        return money_unchecked(EXACT_CONTEXT.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return _make(_EXACT.abs(self.amount), self.currency)
+        return money_unchecked(EXACT_CONTEXT.abs(self.amount), self.currency)
 
     def __mul__(self, factor: object) -> Money:
         if isinstance(factor, Money):
             raise MoneyArithmeticError(f"cannot multiply money by money ({self} * {factor})")
-        return _make(_EXACT.multiply(self.amount, to_decimal(factor, what="factor")), self.currency)
+        return money_unchecked(
+            EXACT_CONTEXT.multiply(self.amount, to_decimal(factor, what="factor")), self.currency
+        )
 
     __rmul__ = __mul__
 
@@ -400,7 +402,7 @@ class Money:
         value = to_decimal(divisor, what="divisor")
         if not value:
             raise DivisionByZero(f"cannot divide {self} by zero")
-        return _make(_QUOTIENT.divide(self.amount, value), self.currency)
+        return money_unchecked(_QUOTIENT.divide(self.amount, value), self.currency)
 
     def __rtruediv__(self, other: object) -> Money:
         raise MoneyArithmeticError(f"cannot divide {other!r} by money ({self})")
@@ -409,7 +411,7 @@ class Money:
         if not isinstance(other, Money):
             raise MoneyArithmeticError(f"cannot compare money ({self}) with {other!r}")
         self._same(other, "compare")
-        return _EXACT.subtract(self.amount, other.amount)
+        return EXACT_CONTEXT.subtract(self.amount, other.amount)
 
     def __lt__(self, other: object) -> bool:
         return self._cmp(other) < 0
@@ -460,7 +462,7 @@ class Money:
         amount = self.amount
         exponent = amount.as_tuple().exponent
         if isinstance(exponent, int) and exponent > -self.currency.exponent:
-            amount = amount.quantize(_MINOR_UNITS[self.currency.exponent], context=_EXACT)
+            amount = amount.quantize(_MINOR_UNITS[self.currency.exponent], context=EXACT_CONTEXT)
         return f"{amount:f} {self.currency.code}"
 
     def __format__(self, spec: str) -> str:
@@ -484,7 +486,7 @@ _new_money = object.__new__
 _set = object.__setattr__
 
 
-def _make(amount: Decimal, cur: Currency) -> Money:
+def money_unchecked(amount: Decimal, cur: Currency) -> Money:
     """Build Money from an amount already known to be a finite Decimal (skips validation)."""
     money = _new_money(Money)
     _set(money, "amount", amount)
@@ -492,9 +494,9 @@ def _make(amount: Decimal, cur: Currency) -> Money:
     return money
 
 
-def _money_from_units(units: int, cur: Currency) -> Money:
+def money_from_units(units: int, cur: Currency) -> Money:
     """``units`` minor units of ``cur``, for callers that have already validated both."""
-    return _make(Decimal(units).scaleb(-cur.exponent, _EXACT), cur)
+    return money_unchecked(Decimal(units).scaleb(-cur.exponent, EXACT_CONTEXT), cur)
 
 
 def _integer_weights(weights: Sequence[Exact]) -> list[int]:
@@ -574,4 +576,4 @@ def allocate(total: Money, weights: Sequence[Exact]) -> tuple[Money, ...]:
         )
     units = allocate_units(total.minor_units(), _integer_weights(weights))
     cur = total.currency
-    return tuple(_money_from_units(u, cur) for u in units)
+    return tuple(money_from_units(u, cur) for u in units)

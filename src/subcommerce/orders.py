@@ -68,12 +68,12 @@ from subcommerce.commands import (
     ChangeLicenseQuantity,
     Command,
     PurchaseSubscription,
-    _count,
-    _flag,
-    _one_of,
-    _text,
     apply_advanced,
     check_advanced,
+    check_count,
+    check_flag,
+    check_one_of,
+    check_text,
 )
 from subcommerce.errors import (
     DateOutsidePeriod,
@@ -85,7 +85,7 @@ from subcommerce.errors import (
     SubcommerceError,
 )
 from subcommerce.events import Event
-from subcommerce.invoices import PAYMENT_TERMS_DAYS, TAX_NOTE, Ledger, LedgerEntry, _Book, _sum
+from subcommerce.invoices import PAYMENT_TERMS_DAYS, TAX_NOTE, Book, Ledger, LedgerEntry, sum_money
 from subcommerce.lifecycle import Outcome, advance
 from subcommerce.money import Currency, Money, currency
 from subcommerce.periods import BillingFrequency, Period, Term, check_date
@@ -132,7 +132,7 @@ def _users(instance: object, attribute: attrs.Attribute[int], value: object) -> 
         raise InvalidQuantity(f"{attribute.name} must be a whole number >= 0, got {value!r}")
 
 
-_term = _one_of(Term)
+_term = check_one_of(Term)
 
 
 def _frequency(
@@ -161,13 +161,13 @@ class NewSubscription:
     ``<order id>/<line number>``.
     """
 
-    product_id: str = attrs.field(validator=_text)
-    quantity: int = attrs.field(validator=_count)
+    product_id: str = attrs.field(validator=check_text)
+    quantity: int = attrs.field(validator=check_count)
     term: Term = attrs.field(default=Term.P1M, validator=_term)
     billing_frequency: BillingFrequency = attrs.field(
         default=BillingFrequency.MONTHLY, validator=_frequency
     )
-    auto_assign: bool = attrs.field(default=False, validator=_flag)
+    auto_assign: bool = attrs.field(default=False, validator=check_flag)
     subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
 
 
@@ -179,14 +179,14 @@ class AddAddon:
     base follow :mod:`subcommerce.addons`.
     """
 
-    addon_id: str = attrs.field(validator=_text)
-    quantity: int = attrs.field(validator=_count)
+    addon_id: str = attrs.field(validator=check_text)
+    quantity: int = attrs.field(validator=check_count)
     term: Term = attrs.field(default=Term.P1M, validator=_term)
     billing_frequency: BillingFrequency = attrs.field(
         default=BillingFrequency.MONTHLY, validator=_frequency
     )
     base_subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
-    auto_assign: bool = attrs.field(default=False, validator=_flag)
+    auto_assign: bool = attrs.field(default=False, validator=check_flag)
     subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
 
 
@@ -194,9 +194,9 @@ class AddAddon:
 class ChangeLicenses:
     """Set the TOTAL number of licenses of a subscription (have 100, need 5 more: 105)."""
 
-    subscription_id: str = attrs.field(validator=_text)
-    quantity: int = attrs.field(validator=_count)
-    auto_assign: bool = attrs.field(default=False, validator=_flag)
+    subscription_id: str = attrs.field(validator=check_text)
+    quantity: int = attrs.field(validator=check_count)
+    auto_assign: bool = attrs.field(default=False, validator=check_flag)
 
 
 #: One line of a cart.
@@ -254,7 +254,7 @@ class PlaceOrder:
     ``unlicensed_users``: how many users have no license, for the lines that auto-assign.
     """
 
-    actor: str = attrs.field(validator=_text)
+    actor: str = attrs.field(validator=check_text)
     as_of: date = attrs.field(validator=_day)
     cart: Cart = attrs.field(validator=_cart)
     payment_method: PaymentMethod | None = attrs.field(default=None, validator=_method)
@@ -429,14 +429,14 @@ def _sale_reasons(product: Plan | Addon, on: date) -> list[Reason]:
     return []
 
 
-def _apply(book: _Book, tenant: Tenant, command: Command, policy: Policy) -> Outcome:
+def apply_step(book: Book, tenant: Tenant, command: Command, policy: Policy) -> Outcome:
     """:func:`subcommerce.commands.apply`, with the tenant brought to the command's day by the
     book (which skips the lifecycle when nothing is due: the tenant of an order is already there).
     """
     return apply_advanced(book.advance(tenant, command.as_of), command, policy)
 
 
-def _check(book: _Book, tenant: Tenant, command: Command, policy: Policy) -> tuple[Reason, ...]:
+def _check(book: Book, tenant: Tenant, command: Command, policy: Policy) -> tuple[Reason, ...]:
     """:func:`subcommerce.commands.check`, with the tenant brought to the day by the book."""
     return check_advanced(book.advance(tenant, command.as_of).tenant, command, policy)
 
@@ -448,7 +448,7 @@ class _Engine:
         self,
         catalog: Catalog,
         tenant: Tenant,
-        book: _Book,
+        book: Book,
         order: PlaceOrder,
         policy: Policy,
         placed: int | None = None,
@@ -667,7 +667,7 @@ class _Engine:
             reasons += _check(self.book, self.tenant, command, self.policy)
             return QuoteLine(index, line, sub_id, product_id, tuple(reasons))
         try:  # apply checks exactly what check would, and changes nothing when it refuses
-            outcome = _apply(self.book, self.tenant, command, self.policy)
+            outcome = apply_step(self.book, self.tenant, command, self.policy)
         except Refused as refused:
             return QuoteLine(index, line, sub_id, product_id, refused.reasons)
         after, events = outcome.tenant, list(outcome.events)
@@ -684,7 +684,7 @@ class _Engine:
                     count=assigned,
                 )
                 try:
-                    outcome = _apply(self.book, after, assign, self.policy)
+                    outcome = apply_step(self.book, after, assign, self.policy)
                 except Refused as refused:
                     return QuoteLine(index, line, sub_id, product_id, refused.reasons)
                 after = outcome.tenant
@@ -735,7 +735,7 @@ class _Engine:
             quantity=sub.quantity,
             unit_price=price,
             first_charge=entries,
-            first_charge_total=_sum([e.amount for e in entries], book.code),
+            first_charge_total=sum_money([e.amount for e in entries], book.code),
             recurring=recurring,
             first_period=period,
             next_charge_on=period.end,
@@ -757,7 +757,7 @@ def _prepare(
     ledger: Ledger | None,
     convention: ProrationConvention,
     policy: Policy,
-) -> tuple[Tenant, list[Event], _Book]:
+) -> tuple[Tenant, list[Event], Book]:
     """The tenant brought to the order's day, and a book billed up to it.
 
     With a ledger, the days in between are played as a simulation plays them (the lifecycle and
@@ -769,14 +769,14 @@ def _prepare(
         if code is None:
             raise InvalidCommand("give the billing currency (or the tenant's ledger)")
         outcome = advance(tenant, order.as_of, policy)
-        book = _Book(catalog, Ledger(currency(code), convention), policy)
+        book = Book(catalog, Ledger(currency(code), convention), policy)
         book.record_opening(outcome.tenant, order.as_of)
         return outcome.tenant, list(outcome.events), book
     if code is not None and currency(code) != ledger.currency:
         raise InvalidCommand(
             f"the ledger bills in {ledger.currency.code}, not {currency(code).code}"
         )
-    book = _Book(catalog, ledger, policy)
+    book = Book(catalog, ledger, policy)
     after = tenant.as_of if tenant.as_of is not None else order.as_of - timedelta(days=1)
     if order.as_of < after:
         raise DateOutsidePeriod(
@@ -787,10 +787,10 @@ def _prepare(
     return tenant, list(events), book
 
 
-def _run(
+def run_order(
     catalog: Catalog,
     tenant: Tenant,
-    book: _Book,
+    book: Book,
     order: PlaceOrder,
     policy: Policy,
     placed: int | None = None,
@@ -802,8 +802,8 @@ def _run(
     return _Engine(catalog, tenant, book, order, policy, placed).run()
 
 
-def _quote_of(run: _Run, order: PlaceOrder, book: _Book) -> Quote:
-    total = _sum(
+def quote_of(run: _Run, order: PlaceOrder, book: Book) -> Quote:
+    total = sum_money(
         [line.first_charge_total for line in run.lines if line.first_charge_total is not None],
         book.code,
     )
@@ -831,7 +831,7 @@ def quote(
     expect(tenant, Tenant, "tenant")
     expect(policy, Policy, "policy")
     tenant, _, book = _prepare(catalog, tenant, order, currency, ledger, convention, policy)
-    return _quote_of(_run(catalog, tenant, book, order, policy), order, book)
+    return quote_of(run_order(catalog, tenant, book, order, policy), order, book)
 
 
 def check_order(
@@ -874,9 +874,9 @@ def place_order(
     order = review.order
     code = review.currency if ledger is None else None
     tenant, events, book = _prepare(catalog, tenant, order, code, ledger, review.convention, policy)
-    run = _run(catalog, tenant, book, order, policy)
+    run = run_order(catalog, tenant, book, order, policy)
     if run.reasons:
         raise Refused(run.reasons)
     if run.lines != review.lines or run.order_id != review.order_id:
-        raise QuoteChanged(review, _quote_of(run, order, book))
+        raise QuoteChanged(review, quote_of(run, order, book))
     return PlacedOrder(review, run.tenant, (*events, *run.events), run.entries, book.freeze())

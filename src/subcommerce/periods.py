@@ -157,7 +157,7 @@ def _add_months(anchor: date, months: int) -> date:
         ) from None
 
 
-def _months_between(anchor: date, when: date) -> int:
+def months_between(anchor: date, when: date) -> int:
     return (when.year - anchor.year) * 12 + when.month - anchor.month
 
 
@@ -287,7 +287,7 @@ _new_period = object.__new__
 _set = object.__setattr__
 
 
-def _period(start: date, end: date) -> Period:
+def period_unchecked(start: date, end: date) -> Period:
     """A Period from boundaries already known to be dates with start < end (skips validation)."""
     period = _new_period(Period)
     _set(period, "start", start)
@@ -295,14 +295,14 @@ def _period(start: date, end: date) -> Period:
     return period
 
 
-def _locate(anchor: date, months_per_period: int, when: date) -> tuple[int, date, date]:
+def locate(anchor: date, months_per_period: int, when: date) -> tuple[int, date, date]:
     """k, start and end of the period ``[anchor + k*n, anchor + (k+1)*n)`` holding ``when``.
 
     With M the calendar months from anchor to ``when``, k = M // n puts the start in ``when``'s
     month or before it and the end in a later month; only a start in ``when``'s own month can
     still be after ``when`` (a late anchor day), and then the period is the one before.
     """
-    k = _months_between(anchor, when) // months_per_period
+    k = months_between(anchor, when) // months_per_period
     start = _add_months(anchor, k * months_per_period)
     if start > when:
         return k - 1, _add_months(anchor, (k - 1) * months_per_period), start
@@ -326,7 +326,7 @@ def period_index(anchor: date, months_per_period: int, when: date) -> int:
     check_date(anchor, "anchor")
     check_date(when)
     _check_months(months_per_period)
-    return _locate(anchor, months_per_period, when)[0]
+    return locate(anchor, months_per_period, when)[0]
 
 
 def period_containing(anchor: date, months_per_period: int, when: date) -> Period:
@@ -338,8 +338,8 @@ def period_containing(anchor: date, months_per_period: int, when: date) -> Perio
     check_date(anchor, "anchor")
     check_date(when)
     _check_months(months_per_period)
-    _, start, end = _locate(anchor, months_per_period, when)
-    return _period(start, end)
+    _, start, end = locate(anchor, months_per_period, when)
+    return period_unchecked(start, end)
 
 
 def billing_periods(
@@ -353,13 +353,13 @@ def billing_periods(
     check_date(anchor, "anchor")
     if isinstance(terms, bool) or not isinstance(terms, int) or not 1 <= terms <= MAX_TERMS:
         raise InvalidQuantity(f"terms must be a whole number from 1 to {MAX_TERMS}, got {terms!r}")
-    term = _member(Term, term, "term")
-    frequency = _member(BillingFrequency, frequency, "billing frequency")
+    term = enum_member(Term, term, "term")
+    frequency = enum_member(BillingFrequency, frequency, "billing frequency")
     step = frequency.months(term)
     return _tile(anchor, step, term.months // step * terms)
 
 
-def _member(kind: type[_E], value: object, what: str) -> _E:
+def enum_member(kind: type[_E], value: object, what: str) -> _E:
     """``value`` as a member of the enum ``kind`` (its value is accepted too)."""
     try:
         return kind(value)
@@ -372,5 +372,5 @@ def _tile(anchor: date, step: int, count: int) -> Iterator[Period]:
     start = anchor
     for k in range(1, count + 1):
         end = _add_months(anchor, k * step)
-        yield _period(start, end)
+        yield period_unchecked(start, end)
         start = end

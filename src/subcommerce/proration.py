@@ -47,14 +47,14 @@ from subcommerce.errors import (
     UnknownReference,
 )
 from subcommerce.money import (
-    _EXACT,
+    EXACT_CONTEXT,
     Money,
     RoundingMode,
-    _money_from_units,
     allocate_units,
+    money_from_units,
     round_ratio,
 )
-from subcommerce.periods import Period, _months_between, _period, check_date
+from subcommerce.periods import Period, check_date, months_between, period_unchecked
 
 __all__ = [
     "EXACT",
@@ -417,7 +417,7 @@ _NEGATIVE: Final = frozenset({LineKind.CREDIT, LineKind.REFUND})
 # Enum members bound once: attribute access on an enum class is slow on the hot path.
 _CREDIT: Final = LineKind.CREDIT
 _REFUND: Final = LineKind.REFUND
-_CHARGE: Final = LineKind.CHARGE
+CHARGE_KIND: Final = LineKind.CHARGE
 _ACTUAL: Final = DayCount.ACTUAL
 _THIRTY: Final = DayCount.THIRTY
 
@@ -494,7 +494,7 @@ def _check_price(unit_price: object) -> Money:
 def _denominator(period: Period, convention: ProrationConvention) -> int:
     if convention.day_count is _ACTUAL:
         return period.days
-    return 30 * max(_months_between(period.start, period.end), 1)
+    return 30 * max(months_between(period.start, period.end), 1)
 
 
 _SCALE: Final[tuple[int, ...]] = tuple(10**e for e in range(8))
@@ -541,13 +541,13 @@ def _units(
         places = convention.daily_rate_places
         rate_units = round_ratio(rate_num * 10**places, rate_den, mode)
         rate_num, rate_den = rate_units, 10**places
-        daily_rate = Decimal(rate_units).scaleb(-places, _EXACT)
+        daily_rate = Decimal(rate_units).scaleb(-places, EXACT_CONTEXT)
     unit_amount: Decimal | None = None
     unit_num, unit_den = rate_num * days, rate_den
     if convention.round_unit_amount:
         unit_units = round_ratio(unit_num * scale, unit_den, mode)
         unit_num, unit_den = unit_units, scale
-        unit_amount = Decimal(unit_units).scaleb(-exponent, _EXACT)
+        unit_amount = Decimal(unit_units).scaleb(-exponent, EXACT_CONTEXT)
     amount = round_ratio(unit_num * quantity * scale, unit_den, mode)
     return min(amount, whole), daily_rate, unit_amount
 
@@ -556,7 +556,7 @@ _new_line = object.__new__
 _set = object.__setattr__
 
 
-def _line(
+def explained_line(
     kind: LineKind,
     unit_price: Money,
     quantity: int,
@@ -590,7 +590,7 @@ def _line(
     _set(line, "unit_price", unit_price)
     _set(line, "service_period", period)
     _set(line, "span", span)
-    _set(line, "amount", _money_from_units(amount_units, unit_price.currency))
+    _set(line, "amount", money_from_units(amount_units, unit_price.currency))
     _set(line, "convention", convention)
     _set(line, "note", note)
     return line
@@ -605,7 +605,7 @@ def _span(period: Period, start: date | None, end: date | None) -> Period:
         raise InvalidPeriod(f"end {last.isoformat()} is not after start {first.isoformat()}")
     if first == period.start and last == period.end:
         return period
-    return _period(first, last)
+    return period_unchecked(first, last)
 
 
 def prorate(
@@ -626,7 +626,9 @@ def prorate(
     check_quantity(quantity)
     if convention.__class__ is not ProrationConvention:  # one comparison on the common path
         _check_convention(convention)
-    return _line(_CHARGE, unit_price, quantity, period, _span(period, start, end), convention)
+    return explained_line(
+        CHARGE_KIND, unit_price, quantity, period, _span(period, start, end), convention
+    )
 
 
 def split(
@@ -655,11 +657,11 @@ def split(
             boundaries.append(cut)
     boundaries.append(period.end)
     spans = [Period(a, b) for a, b in itertools.pairwise(boundaries)]
-    full = _line(LineKind.CHARGE, unit_price, quantity, period, period, convention)
+    full = explained_line(LineKind.CHARGE, unit_price, quantity, period, period, convention)
     shares = allocate_units(full.amount.minor_units(), [s.days for s in spans])
     note = f"share of the full-period {full.amount}, allocated by days"
     return tuple(
-        _line(LineKind.CHARGE, unit_price, quantity, period, s, convention, u, note)
+        explained_line(LineKind.CHARGE, unit_price, quantity, period, s, convention, u, note)
         for s, u in zip(spans, shares, strict=True)
     )
 
@@ -697,7 +699,7 @@ def credit_and_rebill(
             f"change date {change_date.isoformat()} is outside the charged span [{span})"
         )
     price, period, old = original.unit_price, original.service_period, original.quantity
-    credit = _line(
+    credit = explained_line(
         LineKind.CREDIT,
         price,
         old,
@@ -712,7 +714,9 @@ def credit_and_rebill(
         pieces.append((old, Period(span.start, change_date)))
     pieces.append((new_quantity, Period(change_date, span.end)))
     if conv.rebill is RebillMethod.INDEPENDENT:
-        rebills = tuple(_line(LineKind.REBILL, price, q, period, s, conv) for q, s in pieces)
+        rebills = tuple(
+            explained_line(LineKind.REBILL, price, q, period, s, conv) for q, s in pieces
+        )
     else:
         rebills = _allocated_rebills(original, pieces, change_date, new_quantity, conv)
     return Adjustment(
@@ -750,7 +754,7 @@ def _allocated_rebills(
     shares = allocate_units(total_units, weights)
     note = "allocated so that the change nets to the exact difference rounded once"
     return tuple(
-        _line(LineKind.REBILL, price, q, period, s, conv, u, note)
+        explained_line(LineKind.REBILL, price, q, period, s, conv, u, note)
         for (q, s), u in zip(pieces, shares, strict=True)
     )
 
@@ -778,18 +782,20 @@ def refund_unused(
         )
     price, quantity, period = original.unit_price, original.quantity, original.service_period
     charged = original.amount.minor_units()
-    unused = _period(from_date, span.end)
+    unused = period_unchecked(from_date, span.end)
     if conv.rebill is RebillMethod.INDEPENDENT:
-        alone = _line(LineKind.CHARGE, price, quantity, period, unused, conv).amount.minor_units()
+        alone = explained_line(
+            LineKind.CHARGE, price, quantity, period, unused, conv
+        ).amount.minor_units()
         refund = min(alone, charged)
         note = f"unused days prorated on their own, capped at the {original.amount} charged"
     else:
         used = 0
         if from_date > span.start:
-            used_span = _period(span.start, from_date)
-            used_line = _line(LineKind.CHARGE, price, quantity, period, used_span, conv)
+            used_span = period_unchecked(span.start, from_date)
+            used_line = explained_line(LineKind.CHARGE, price, quantity, period, used_span, conv)
             used = min(used_line.amount.minor_units(), charged)
         refund = charged - used
-        used_money = _money_from_units(used, price.currency)
+        used_money = money_from_units(used, price.currency)
         note = f"{original.amount} charged minus {used_money} used"
-    return _line(LineKind.REFUND, price, quantity, period, unused, conv, refund, note)
+    return explained_line(LineKind.REFUND, price, quantity, period, unused, conv, refund, note)

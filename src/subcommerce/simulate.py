@@ -64,10 +64,10 @@ from subcommerce.errors import (
     UnknownReference,
 )
 from subcommerce.events import Event
-from subcommerce.invoices import Invoice, Ledger, _Book, build_invoices
+from subcommerce.invoices import Book, Invoice, Ledger, build_invoices
 from subcommerce.lifecycle import advance
 from subcommerce.money import Currency, currency
-from subcommerce.orders import PlaceOrder, Quote, _apply, _quote_of, _run
+from subcommerce.orders import PlaceOrder, Quote, apply_step, quote_of, run_order
 from subcommerce.periods import check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import EXACT, ProrationConvention, proration_convention
@@ -251,7 +251,7 @@ class _Run:
         self.events: list[Event] = list(timeline.events)
         self.refused: list[Refusal] = list(timeline.refused)
         self.orders: list[Quote] = list(timeline.orders)
-        self.book = _Book(catalog, timeline.ledger, policy)
+        self.book = Book(catalog, timeline.ledger, policy)
 
     def next_day(self) -> date | None:
         """The next day after ``as_of`` on which a step, a charge or the lifecycle is due."""
@@ -278,20 +278,22 @@ class _Run:
         if isinstance(step, PlaceOrder):
             fork = self.book.fork()
             try:
-                run = _run(self.catalog, self.tenant, fork, step, self.policy, len(self.orders))
+                run = run_order(
+                    self.catalog, self.tenant, fork, step, self.policy, len(self.orders)
+                )
             except SubcommerceError as error:
                 self.refused.append(Refusal(index, step.as_of, step, error=str(error)))
                 return
             if run.reasons:
                 self.refused.append(Refusal(index, step.as_of, step, run.reasons))
                 return
-            self.orders.append(_quote_of(run, step, fork))
+            self.orders.append(quote_of(run, step, fork))
             self.tenant = run.tenant
             self.events.extend(run.events)
             self.book = fork
             return
         try:
-            outcome = _apply(self.book, self.tenant, step, self.policy)
+            outcome = apply_step(self.book, self.tenant, step, self.policy)
         except Refused as refused:
             self.refused.append(Refusal(index, step.as_of, step, refused.reasons))
             return
@@ -362,7 +364,7 @@ def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLI
     policy = _policy_of(scenario, policy)
     convention = scenario.convention
     outcome = advance(scenario.tenant, scenario.start, policy)
-    book = _Book(catalog, Ledger(scenario.currency, convention), policy)
+    book = Book(catalog, Ledger(scenario.currency, convention), policy)
     book.record_opening(outcome.tenant, scenario.start)
     return Timeline(
         scenario=scenario,

@@ -34,9 +34,9 @@ from subcommerce.periods import (
     BillingFrequency,
     Period,
     Term,
-    _period,
     add_months,
     check_date,
+    period_unchecked,
 )
 
 __all__ = [
@@ -247,7 +247,7 @@ class Subscription:
         months = self.term.months
         first = months * self.renewals
         # Both boundaries come from the anchor, the end a whole term (>= 1 month) after the start.
-        return _period(add_months(anchor, first), add_months(anchor, first + months))
+        return period_unchecked(add_months(anchor, first), add_months(anchor, first + months))
 
     @property
     def end(self) -> date:
@@ -375,7 +375,7 @@ class Tenant:
         """This tenant with ``subscription`` added at the end (it joins the organization)."""
         joined = expect(subscription, Subscription, "subscription")
         if subscription.organization != self.organization:
-            joined = _evolved(subscription, organization=self.organization)
+            joined = evolved(subscription, organization=self.organization)
         # Only the newcomer can break the tenant's checks, and only by its id.
         if joined.id in self._positions:
             raise InvalidTenant(f"subscription id {joined.id!r} appears twice")
@@ -420,7 +420,7 @@ class Tenant:
 # -- fast paths: the same values as attrs.evolve, for what the commands and lifecycle do often --
 
 
-def _evolved(subscription: Subscription, /, **changes: Any) -> Subscription:
+def evolved(subscription: Subscription, /, **changes: Any) -> Subscription:
     """``attrs.evolve(subscription, **changes)``: the same value, built and checked by the same
     ``__init__``, without evolve's per-call look-up of the 29 fields (several times slower)."""
     if type(subscription) is not Subscription:
@@ -460,7 +460,7 @@ def _unchecked(tenant: Tenant, **changes: Any) -> Tenant:
     return new
 
 
-def _dated(tenant: Tenant, as_of: date) -> Tenant:
+def dated(tenant: Tenant, as_of: date) -> Tenant:
     """``attrs.evolve(tenant, as_of=as_of)`` for an ``as_of`` the caller has checked already
     (the lifecycle dates the tenant on every command)."""
     return _unchecked(tenant, as_of=as_of)
