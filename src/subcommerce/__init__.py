@@ -15,466 +15,563 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from subcommerce.errors import (
-    CatalogInvalid,
-    ColumnOverflow,
-    ConversionError,
-    CurrencyMismatch,
-    DateOutOfRange,
-    DateOutsidePeriod,
-    DivisionByZero,
-    InexactAmount,
-    InvalidAccount,
-    InvalidAmount,
-    InvalidArgument,
-    InvalidChoice,
-    InvalidColumn,
-    InvalidCommand,
-    InvalidDate,
-    InvalidFormatSpec,
-    InvalidPeriod,
-    InvalidQuantity,
-    InvalidTenant,
-    MissingExtra,
-    MoneyArithmeticError,
-    Reason,
-    ReasonCode,
-    ReasonValues,
-    Refused,
-    SubcommerceError,
-    UnknownCurrency,
-    UnknownReference,
-    UnsupportedConvention,
-)
-from subcommerce.money import (
-    Currency,
-    Money,
-    RoundingMode,
-    allocate,
-    currency,
-    round_ratio,
-    to_decimal,
-)
-from subcommerce.periods import (
-    BillingFrequency,
-    Period,
-    Term,
-    add_months,
-    billing_periods,
-    check_date,
-    days_in_month,
-    period_containing,
-    period_index,
-)
-from subcommerce.proration import (
-    EXACT,
-    PC_LEGACY_ANNUAL,
-    PC_LEGACY_DAILY_RATE_2,
-    PC_LEGACY_DAILY_RATE_3,
-    PC_LEGACY_PER_LICENSE,
-    PC_NCE,
-    PRESETS,
-    Adjustment,
-    DayCount,
-    LineKind,
-    ProratedLine,
-    ProrationConvention,
-    RebillMethod,
-    check_quantity,
-    credit_and_rebill,
-    prorate,
-    proration_convention,
-    refund_unused,
-    split,
+__version__ = "0.1.0"
+
+#: The public face, in one table: each module and the names the package takes from it (a pair
+#: gives a module's name under another one). ``__all__`` and the loading of every name derive
+#: from it; the imports under TYPE_CHECKING show the same names to type checkers and IDEs
+#: (tests/test_public_face.py keeps the two equal).
+_PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
+    "subcommerce.errors": (
+        "CatalogInvalid",
+        "ColumnOverflow",
+        "ConversionError",
+        "CurrencyMismatch",
+        "DateOutOfRange",
+        "DateOutsidePeriod",
+        "DivisionByZero",
+        "InexactAmount",
+        "InvalidAccount",
+        "InvalidAmount",
+        "InvalidArgument",
+        "InvalidChoice",
+        "InvalidColumn",
+        "InvalidCommand",
+        "InvalidDate",
+        "InvalidFormatSpec",
+        "InvalidPeriod",
+        "InvalidQuantity",
+        "InvalidTenant",
+        "MissingExtra",
+        "MoneyArithmeticError",
+        "Reason",
+        "ReasonCode",
+        "ReasonValues",
+        "Refused",
+        "SubcommerceError",
+        "UnknownCurrency",
+        "UnknownReference",
+        "UnsupportedConvention",
+    ),
+    "subcommerce.money": (
+        "Currency",
+        "Money",
+        "RoundingMode",
+        "allocate",
+        "currency",
+        "round_ratio",
+        "to_decimal",
+    ),
+    "subcommerce.periods": (
+        "BillingFrequency",
+        "Period",
+        "Term",
+        "add_months",
+        "billing_periods",
+        "check_date",
+        "days_in_month",
+        "period_containing",
+        "period_index",
+    ),
+    "subcommerce.proration": (
+        "EXACT",
+        "PC_LEGACY_ANNUAL",
+        "PC_LEGACY_DAILY_RATE_2",
+        "PC_LEGACY_DAILY_RATE_3",
+        "PC_LEGACY_PER_LICENSE",
+        "PC_NCE",
+        "PRESETS",
+        "Adjustment",
+        "DayCount",
+        "LineKind",
+        "ProratedLine",
+        "ProrationConvention",
+        "RebillMethod",
+        "check_quantity",
+        "credit_and_rebill",
+        "prorate",
+        "proration_convention",
+        "refund_unused",
+        "split",
+    ),
+    "subcommerce._builtin": (
+        "BUILTIN_CATALOGS",
+        "builtin_catalog",
+        "default_catalog",
+        "parse_catalog",
+    ),
+    "subcommerce._convert": (
+        "check_catalog",
+        "dump_catalog",
+        "dump_scenario",
+        "from_data",
+        "load_catalog",
+        "load_scenario",
+        "to_data",
+    ),
+    "subcommerce._documents": (
+        "from_json",
+        "to_json",
+    ),
+    "subcommerce._schema": (
+        "SCHEMA_KINDS",
+        "schema",
+    ),
+    "subcommerce._scenario": (
+        "DEMO_SCENARIO",
+        "demo_scenario",
+        "parse_scenario",
+        "run_scenario",
+        "scenario_catalog",
+    ),
+    "subcommerce.addons": (
+        "ADDON_SUBSCRIPTIONS_FROM",
+        "AddonAvailability",
+        "AddonPurchase",
+        "Availability",
+        "KindRules",
+        "addon_availability",
+        "addon_kind_for_purchase",
+        "availability",
+        "cancelled_with",
+        "check_addon_purchase",
+        "explain",
+        "kind_rules",
+        "purchase_addon",
+    ),
+    "subcommerce.billing": (
+        "Action",
+        "BillingAccount",
+        "BillingAccountType",
+        "BillingProfile",
+        "InvoiceSection",
+        "MICROSOFT",
+        "PaymentMethod",
+        "ROLE_ACTIONS",
+        "Role",
+        "RoleAssignment",
+        "RoleScope",
+        "authorize",
+    ),
+    "subcommerce.catalog": (
+        "Addon",
+        "AddonKind",
+        "Capability",
+        "Catalog",
+        "DisplayName",
+        "Gender",
+        "LicenseUnit",
+        "Matrix",
+        "MatrixCell",
+        "Offer",
+        "Plan",
+        "Prices",
+        "merge_catalogs",
+    ),
+    "subcommerce.columnar": (
+        "ChargeColumns",
+        "PeriodColumns",
+        "check_columnar_convention",
+        "credit_and_rebill_nets",
+        "periods_containing",
+        "prorate_columns",
+        "prorate_to_period_end",
+        "round_ratios",
+    ),
+    "subcommerce.formatting": (
+        "format_amount",
+        "format_date",
+        "format_money",
+        "format_number",
+    ),
+    "subcommerce.commands": (
+        "AssignLicenses",
+        "CancelSubscription",
+        "ChangeBillingFrequency",
+        "ChangeLicenseQuantity",
+        "ChangeTerm",
+        "Command",
+        "CompleteCreditCheck",
+        "DeleteSubscription",
+        "ExtendTrial",
+        "GrantRole",
+        "PurchaseSubscription",
+        "Reactivate",
+        "SetPaymentMethod",
+        "SetRecurringBilling",
+        "StartTrial",
+        "UnassignLicenses",
+        ("apply_command", "apply"),
+        ("check_command", "check"),
+    ),
+    "subcommerce.events": (
+        "ChangeScheduled",
+        "CreditCheckCompleted",
+        "Event",
+        "LicensesAssigned",
+        "LicensesChanged",
+        "OverAssignmentEnded",
+        "OverAssignmentStarted",
+        "PaymentMethodSet",
+        "Reactivated",
+        "RecurringBillingChanged",
+        "Renewed",
+        "RoleGranted",
+        "ScheduledChangeDropped",
+        "StatusCause",
+        "StatusChanged",
+        "SubscriptionCancelled",
+        "SubscriptionPurchased",
+        "TrialConverted",
+        "TrialExtended",
+    ),
+    "subcommerce.invoices": (
+        "BILLED_STATUSES",
+        "EntryCause",
+        "Invoice",
+        "Ledger",
+        "LedgerEntry",
+        "PAYMENT_TERMS_DAYS",
+        "TAX_NOTE",
+        "build_invoices",
+        "open_ledger",
+        "period_price",
+        "statement_period",
+    ),
+    "subcommerce.lifecycle": (
+        "Outcome",
+        "advance",
+        "next_transition",
+        "status_since",
+        "trial_end",
+    ),
+    "subcommerce.orders": (
+        "AddAddon",
+        "CARD_CHARGE_DAYS",
+        "Cart",
+        "CartLine",
+        "ChangeLicenses",
+        "NewSubscription",
+        "PlaceOrder",
+        "PlacedOrder",
+        "Quote",
+        "QuoteChanged",
+        "QuoteLine",
+        "check_order",
+        "place_order",
+        "quote",
+    ),
+    "subcommerce.policy": (
+        "CancellationWindow",
+        "ADDON_CANCELLATION_FROM",
+        "CANCEL_2020",
+        "CANCEL_2024",
+        "CARD_CHARGE_CURRENT",
+        "CARD_CHARGE_SEED_004",
+        "ENTERPRISE_MULTI_YEAR",
+        "CardCharge",
+        "CardChargeRule",
+        "OnlineCancelCount",
+        "OnlineCancelRule",
+        "add_business_days",
+        "DEFAULT_POLICY",
+        "DurationRule",
+        "LifecycleDurations",
+        "Policy",
+        "TrialPolicy",
+        "VL_ENTERPRISE_AGREEMENT",
+    ),
+    "subcommerce.simulate": (
+        "CreditCheck",
+        "Refusal",
+        "Scenario",
+        "Step",
+        "Timeline",
+        ("begin_simulation", "begin"),
+        ("resume_simulation", "resume"),
+        ("simulate_scenario", "simulate"),
+    ),
+    "subcommerce.subscriptions": (
+        "InvoiceGroup",
+        "LicenseBlock",
+        "PurchaseChannel",
+        "ScheduledChange",
+        "Subscription",
+        "SubscriptionStatus",
+        "Tenant",
+    ),
+    "subcommerce.batch": (
+        ("compare_variants", "compare"),
+        "simulate_bag",
+        "simulate_many",
+    ),
+}
+#: The foundation, imported with the package; every other name is imported on first use.
+_FOUNDATION: tuple[str, ...] = (
+    "subcommerce.errors",
+    "subcommerce.money",
+    "subcommerce.periods",
+    "subcommerce.proration",
 )
 
 if TYPE_CHECKING:
-    from subcommerce._builtin import (
-        BUILTIN_CATALOGS,
-        builtin_catalog,
-        default_catalog,
-        parse_catalog,
-    )
-    from subcommerce._convert import (
-        check_catalog,
-        dump_catalog,
-        dump_scenario,
-        from_data,
-        load_catalog,
-        load_scenario,
-        to_data,
-    )
-    from subcommerce._documents import from_json, to_json
-    from subcommerce._scenario import (
-        DEMO_SCENARIO,
-        demo_scenario,
-        parse_scenario,
-        run_scenario,
-        scenario_catalog,
-    )
-    from subcommerce._schema import SCHEMA_KINDS, schema
-    from subcommerce.addons import (
-        ADDON_SUBSCRIPTIONS_FROM,
-        AddonAvailability,
-        AddonPurchase,
-        Availability,
-        KindRules,
-        addon_availability,
-        addon_kind_for_purchase,
-        availability,
-        cancelled_with,
-        check_addon_purchase,
-        explain,
-        kind_rules,
-        purchase_addon,
-    )
-    from subcommerce.batch import compare as compare_variants
-    from subcommerce.batch import simulate_bag, simulate_many
-    from subcommerce.billing import (
-        MICROSOFT,
-        ROLE_ACTIONS,
-        Action,
-        BillingAccount,
-        BillingAccountType,
-        BillingProfile,
-        InvoiceSection,
-        PaymentMethod,
-        Role,
-        RoleAssignment,
-        RoleScope,
-        authorize,
-    )
-    from subcommerce.catalog import (
-        Addon,
-        AddonKind,
-        Capability,
-        Catalog,
-        DisplayName,
-        Gender,
-        LicenseUnit,
-        Matrix,
-        MatrixCell,
-        Offer,
-        Plan,
-        Prices,
-        merge_catalogs,
-    )
-    from subcommerce.columnar import (
-        ChargeColumns,
-        PeriodColumns,
-        check_columnar_convention,
-        credit_and_rebill_nets,
-        periods_containing,
-        prorate_columns,
-        prorate_to_period_end,
-        round_ratios,
-    )
-    from subcommerce.commands import (
-        AssignLicenses,
-        CancelSubscription,
-        ChangeBillingFrequency,
-        ChangeLicenseQuantity,
-        ChangeTerm,
-        Command,
-        CompleteCreditCheck,
-        DeleteSubscription,
-        ExtendTrial,
-        GrantRole,
-        PurchaseSubscription,
-        Reactivate,
-        SetPaymentMethod,
-        SetRecurringBilling,
-        StartTrial,
-        UnassignLicenses,
-    )
-    from subcommerce.commands import (
-        apply as apply_command,
-    )
-    from subcommerce.commands import (
-        check as check_command,
-    )
-    from subcommerce.events import (
-        ChangeScheduled,
-        CreditCheckCompleted,
-        Event,
-        LicensesAssigned,
-        LicensesChanged,
-        OverAssignmentEnded,
-        OverAssignmentStarted,
-        PaymentMethodSet,
-        Reactivated,
-        RecurringBillingChanged,
-        Renewed,
-        RoleGranted,
-        ScheduledChangeDropped,
-        StatusCause,
-        StatusChanged,
-        SubscriptionCancelled,
-        SubscriptionPurchased,
-        TrialConverted,
-        TrialExtended,
-    )
-    from subcommerce.formatting import format_amount, format_date, format_money, format_number
-    from subcommerce.invoices import (
-        BILLED_STATUSES,
-        PAYMENT_TERMS_DAYS,
-        TAX_NOTE,
-        EntryCause,
-        Invoice,
-        Ledger,
-        LedgerEntry,
-        build_invoices,
-        open_ledger,
-        period_price,
-        statement_period,
-    )
-    from subcommerce.lifecycle import (
-        Outcome,
-        advance,
-        next_transition,
-        status_since,
-        trial_end,
-    )
-    from subcommerce.orders import (
-        CARD_CHARGE_DAYS,
-        AddAddon,
-        Cart,
-        CartLine,
-        ChangeLicenses,
-        NewSubscription,
-        PlacedOrder,
-        PlaceOrder,
-        Quote,
-        QuoteChanged,
-        QuoteLine,
-        check_order,
-        place_order,
-        quote,
-    )
-    from subcommerce.policy import (
-        ADDON_CANCELLATION_FROM,
-        CANCEL_2020,
-        CANCEL_2024,
-        CARD_CHARGE_CURRENT,
-        CARD_CHARGE_SEED_004,
-        DEFAULT_POLICY,
-        ENTERPRISE_MULTI_YEAR,
-        VL_ENTERPRISE_AGREEMENT,
-        CancellationWindow,
-        CardCharge,
-        CardChargeRule,
-        DurationRule,
-        LifecycleDurations,
-        OnlineCancelCount,
-        OnlineCancelRule,
-        Policy,
-        TrialPolicy,
-        add_business_days,
-    )
-    from subcommerce.simulate import (
-        CreditCheck,
-        Refusal,
-        Scenario,
-        Step,
-        Timeline,
-    )
-    from subcommerce.simulate import (
-        begin as begin_simulation,
-    )
-    from subcommerce.simulate import (
-        resume as resume_simulation,
-    )
-    from subcommerce.simulate import (
-        simulate as simulate_scenario,
-    )
-    from subcommerce.subscriptions import (
-        InvoiceGroup,
-        LicenseBlock,
-        PurchaseChannel,
-        ScheduledChange,
-        Subscription,
-        SubscriptionStatus,
-        Tenant,
-    )
+    from subcommerce._builtin import BUILTIN_CATALOGS as BUILTIN_CATALOGS
+    from subcommerce._builtin import builtin_catalog as builtin_catalog
+    from subcommerce._builtin import default_catalog as default_catalog
+    from subcommerce._builtin import parse_catalog as parse_catalog
+    from subcommerce._convert import check_catalog as check_catalog
+    from subcommerce._convert import dump_catalog as dump_catalog
+    from subcommerce._convert import dump_scenario as dump_scenario
+    from subcommerce._convert import from_data as from_data
+    from subcommerce._convert import load_catalog as load_catalog
+    from subcommerce._convert import load_scenario as load_scenario
+    from subcommerce._convert import to_data as to_data
+    from subcommerce._documents import from_json as from_json
+    from subcommerce._documents import to_json as to_json
+    from subcommerce._scenario import DEMO_SCENARIO as DEMO_SCENARIO
+    from subcommerce._scenario import demo_scenario as demo_scenario
+    from subcommerce._scenario import parse_scenario as parse_scenario
+    from subcommerce._scenario import run_scenario as run_scenario
+    from subcommerce._scenario import scenario_catalog as scenario_catalog
+    from subcommerce._schema import SCHEMA_KINDS as SCHEMA_KINDS
+    from subcommerce._schema import schema as schema
+    from subcommerce.addons import ADDON_SUBSCRIPTIONS_FROM as ADDON_SUBSCRIPTIONS_FROM
+    from subcommerce.addons import AddonAvailability as AddonAvailability
+    from subcommerce.addons import AddonPurchase as AddonPurchase
+    from subcommerce.addons import Availability as Availability
+    from subcommerce.addons import KindRules as KindRules
+    from subcommerce.addons import addon_availability as addon_availability
+    from subcommerce.addons import addon_kind_for_purchase as addon_kind_for_purchase
+    from subcommerce.addons import availability as availability
+    from subcommerce.addons import cancelled_with as cancelled_with
+    from subcommerce.addons import check_addon_purchase as check_addon_purchase
+    from subcommerce.addons import explain as explain
+    from subcommerce.addons import kind_rules as kind_rules
+    from subcommerce.addons import purchase_addon as purchase_addon
+    from subcommerce.batch import compare as _compare_variants
+    from subcommerce.batch import simulate_bag as simulate_bag
+    from subcommerce.batch import simulate_many as simulate_many
+    from subcommerce.billing import MICROSOFT as MICROSOFT
+    from subcommerce.billing import ROLE_ACTIONS as ROLE_ACTIONS
+    from subcommerce.billing import Action as Action
+    from subcommerce.billing import BillingAccount as BillingAccount
+    from subcommerce.billing import BillingAccountType as BillingAccountType
+    from subcommerce.billing import BillingProfile as BillingProfile
+    from subcommerce.billing import InvoiceSection as InvoiceSection
+    from subcommerce.billing import PaymentMethod as PaymentMethod
+    from subcommerce.billing import Role as Role
+    from subcommerce.billing import RoleAssignment as RoleAssignment
+    from subcommerce.billing import RoleScope as RoleScope
+    from subcommerce.billing import authorize as authorize
+    from subcommerce.catalog import Addon as Addon
+    from subcommerce.catalog import AddonKind as AddonKind
+    from subcommerce.catalog import Capability as Capability
+    from subcommerce.catalog import Catalog as Catalog
+    from subcommerce.catalog import DisplayName as DisplayName
+    from subcommerce.catalog import Gender as Gender
+    from subcommerce.catalog import LicenseUnit as LicenseUnit
+    from subcommerce.catalog import Matrix as Matrix
+    from subcommerce.catalog import MatrixCell as MatrixCell
+    from subcommerce.catalog import Offer as Offer
+    from subcommerce.catalog import Plan as Plan
+    from subcommerce.catalog import Prices as Prices
+    from subcommerce.catalog import merge_catalogs as merge_catalogs
+    from subcommerce.columnar import ChargeColumns as ChargeColumns
+    from subcommerce.columnar import PeriodColumns as PeriodColumns
+    from subcommerce.columnar import check_columnar_convention as check_columnar_convention
+    from subcommerce.columnar import credit_and_rebill_nets as credit_and_rebill_nets
+    from subcommerce.columnar import periods_containing as periods_containing
+    from subcommerce.columnar import prorate_columns as prorate_columns
+    from subcommerce.columnar import prorate_to_period_end as prorate_to_period_end
+    from subcommerce.columnar import round_ratios as round_ratios
+    from subcommerce.commands import AssignLicenses as AssignLicenses
+    from subcommerce.commands import CancelSubscription as CancelSubscription
+    from subcommerce.commands import ChangeBillingFrequency as ChangeBillingFrequency
+    from subcommerce.commands import ChangeLicenseQuantity as ChangeLicenseQuantity
+    from subcommerce.commands import ChangeTerm as ChangeTerm
+    from subcommerce.commands import Command as Command
+    from subcommerce.commands import CompleteCreditCheck as CompleteCreditCheck
+    from subcommerce.commands import DeleteSubscription as DeleteSubscription
+    from subcommerce.commands import ExtendTrial as ExtendTrial
+    from subcommerce.commands import GrantRole as GrantRole
+    from subcommerce.commands import PurchaseSubscription as PurchaseSubscription
+    from subcommerce.commands import Reactivate as Reactivate
+    from subcommerce.commands import SetPaymentMethod as SetPaymentMethod
+    from subcommerce.commands import SetRecurringBilling as SetRecurringBilling
+    from subcommerce.commands import StartTrial as StartTrial
+    from subcommerce.commands import UnassignLicenses as UnassignLicenses
+    from subcommerce.commands import apply as _apply_command
+    from subcommerce.commands import check as _check_command
+    from subcommerce.errors import CatalogInvalid as CatalogInvalid
+    from subcommerce.errors import ColumnOverflow as ColumnOverflow
+    from subcommerce.errors import ConversionError as ConversionError
+    from subcommerce.errors import CurrencyMismatch as CurrencyMismatch
+    from subcommerce.errors import DateOutOfRange as DateOutOfRange
+    from subcommerce.errors import DateOutsidePeriod as DateOutsidePeriod
+    from subcommerce.errors import DivisionByZero as DivisionByZero
+    from subcommerce.errors import InexactAmount as InexactAmount
+    from subcommerce.errors import InvalidAccount as InvalidAccount
+    from subcommerce.errors import InvalidAmount as InvalidAmount
+    from subcommerce.errors import InvalidArgument as InvalidArgument
+    from subcommerce.errors import InvalidChoice as InvalidChoice
+    from subcommerce.errors import InvalidColumn as InvalidColumn
+    from subcommerce.errors import InvalidCommand as InvalidCommand
+    from subcommerce.errors import InvalidDate as InvalidDate
+    from subcommerce.errors import InvalidFormatSpec as InvalidFormatSpec
+    from subcommerce.errors import InvalidPeriod as InvalidPeriod
+    from subcommerce.errors import InvalidQuantity as InvalidQuantity
+    from subcommerce.errors import InvalidTenant as InvalidTenant
+    from subcommerce.errors import MissingExtra as MissingExtra
+    from subcommerce.errors import MoneyArithmeticError as MoneyArithmeticError
+    from subcommerce.errors import Reason as Reason
+    from subcommerce.errors import ReasonCode as ReasonCode
+    from subcommerce.errors import ReasonValues as ReasonValues
+    from subcommerce.errors import Refused as Refused
+    from subcommerce.errors import SubcommerceError as SubcommerceError
+    from subcommerce.errors import UnknownCurrency as UnknownCurrency
+    from subcommerce.errors import UnknownReference as UnknownReference
+    from subcommerce.errors import UnsupportedConvention as UnsupportedConvention
+    from subcommerce.events import ChangeScheduled as ChangeScheduled
+    from subcommerce.events import CreditCheckCompleted as CreditCheckCompleted
+    from subcommerce.events import Event as Event
+    from subcommerce.events import LicensesAssigned as LicensesAssigned
+    from subcommerce.events import LicensesChanged as LicensesChanged
+    from subcommerce.events import OverAssignmentEnded as OverAssignmentEnded
+    from subcommerce.events import OverAssignmentStarted as OverAssignmentStarted
+    from subcommerce.events import PaymentMethodSet as PaymentMethodSet
+    from subcommerce.events import Reactivated as Reactivated
+    from subcommerce.events import RecurringBillingChanged as RecurringBillingChanged
+    from subcommerce.events import Renewed as Renewed
+    from subcommerce.events import RoleGranted as RoleGranted
+    from subcommerce.events import ScheduledChangeDropped as ScheduledChangeDropped
+    from subcommerce.events import StatusCause as StatusCause
+    from subcommerce.events import StatusChanged as StatusChanged
+    from subcommerce.events import SubscriptionCancelled as SubscriptionCancelled
+    from subcommerce.events import SubscriptionPurchased as SubscriptionPurchased
+    from subcommerce.events import TrialConverted as TrialConverted
+    from subcommerce.events import TrialExtended as TrialExtended
+    from subcommerce.formatting import format_amount as format_amount
+    from subcommerce.formatting import format_date as format_date
+    from subcommerce.formatting import format_money as format_money
+    from subcommerce.formatting import format_number as format_number
+    from subcommerce.invoices import BILLED_STATUSES as BILLED_STATUSES
+    from subcommerce.invoices import PAYMENT_TERMS_DAYS as PAYMENT_TERMS_DAYS
+    from subcommerce.invoices import TAX_NOTE as TAX_NOTE
+    from subcommerce.invoices import EntryCause as EntryCause
+    from subcommerce.invoices import Invoice as Invoice
+    from subcommerce.invoices import Ledger as Ledger
+    from subcommerce.invoices import LedgerEntry as LedgerEntry
+    from subcommerce.invoices import build_invoices as build_invoices
+    from subcommerce.invoices import open_ledger as open_ledger
+    from subcommerce.invoices import period_price as period_price
+    from subcommerce.invoices import statement_period as statement_period
+    from subcommerce.lifecycle import Outcome as Outcome
+    from subcommerce.lifecycle import advance as advance
+    from subcommerce.lifecycle import next_transition as next_transition
+    from subcommerce.lifecycle import status_since as status_since
+    from subcommerce.lifecycle import trial_end as trial_end
+    from subcommerce.money import Currency as Currency
+    from subcommerce.money import Money as Money
+    from subcommerce.money import RoundingMode as RoundingMode
+    from subcommerce.money import allocate as allocate
+    from subcommerce.money import currency as currency
+    from subcommerce.money import round_ratio as round_ratio
+    from subcommerce.money import to_decimal as to_decimal
+    from subcommerce.orders import CARD_CHARGE_DAYS as CARD_CHARGE_DAYS
+    from subcommerce.orders import AddAddon as AddAddon
+    from subcommerce.orders import Cart as Cart
+    from subcommerce.orders import CartLine as CartLine
+    from subcommerce.orders import ChangeLicenses as ChangeLicenses
+    from subcommerce.orders import NewSubscription as NewSubscription
+    from subcommerce.orders import PlacedOrder as PlacedOrder
+    from subcommerce.orders import PlaceOrder as PlaceOrder
+    from subcommerce.orders import Quote as Quote
+    from subcommerce.orders import QuoteChanged as QuoteChanged
+    from subcommerce.orders import QuoteLine as QuoteLine
+    from subcommerce.orders import check_order as check_order
+    from subcommerce.orders import place_order as place_order
+    from subcommerce.orders import quote as quote
+    from subcommerce.periods import BillingFrequency as BillingFrequency
+    from subcommerce.periods import Period as Period
+    from subcommerce.periods import Term as Term
+    from subcommerce.periods import add_months as add_months
+    from subcommerce.periods import billing_periods as billing_periods
+    from subcommerce.periods import check_date as check_date
+    from subcommerce.periods import days_in_month as days_in_month
+    from subcommerce.periods import period_containing as period_containing
+    from subcommerce.periods import period_index as period_index
+    from subcommerce.policy import ADDON_CANCELLATION_FROM as ADDON_CANCELLATION_FROM
+    from subcommerce.policy import CANCEL_2020 as CANCEL_2020
+    from subcommerce.policy import CANCEL_2024 as CANCEL_2024
+    from subcommerce.policy import CARD_CHARGE_CURRENT as CARD_CHARGE_CURRENT
+    from subcommerce.policy import CARD_CHARGE_SEED_004 as CARD_CHARGE_SEED_004
+    from subcommerce.policy import DEFAULT_POLICY as DEFAULT_POLICY
+    from subcommerce.policy import ENTERPRISE_MULTI_YEAR as ENTERPRISE_MULTI_YEAR
+    from subcommerce.policy import VL_ENTERPRISE_AGREEMENT as VL_ENTERPRISE_AGREEMENT
+    from subcommerce.policy import CancellationWindow as CancellationWindow
+    from subcommerce.policy import CardCharge as CardCharge
+    from subcommerce.policy import CardChargeRule as CardChargeRule
+    from subcommerce.policy import DurationRule as DurationRule
+    from subcommerce.policy import LifecycleDurations as LifecycleDurations
+    from subcommerce.policy import OnlineCancelCount as OnlineCancelCount
+    from subcommerce.policy import OnlineCancelRule as OnlineCancelRule
+    from subcommerce.policy import Policy as Policy
+    from subcommerce.policy import TrialPolicy as TrialPolicy
+    from subcommerce.policy import add_business_days as add_business_days
+    from subcommerce.proration import EXACT as EXACT
+    from subcommerce.proration import PC_LEGACY_ANNUAL as PC_LEGACY_ANNUAL
+    from subcommerce.proration import PC_LEGACY_DAILY_RATE_2 as PC_LEGACY_DAILY_RATE_2
+    from subcommerce.proration import PC_LEGACY_DAILY_RATE_3 as PC_LEGACY_DAILY_RATE_3
+    from subcommerce.proration import PC_LEGACY_PER_LICENSE as PC_LEGACY_PER_LICENSE
+    from subcommerce.proration import PC_NCE as PC_NCE
+    from subcommerce.proration import PRESETS as PRESETS
+    from subcommerce.proration import Adjustment as Adjustment
+    from subcommerce.proration import DayCount as DayCount
+    from subcommerce.proration import LineKind as LineKind
+    from subcommerce.proration import ProratedLine as ProratedLine
+    from subcommerce.proration import ProrationConvention as ProrationConvention
+    from subcommerce.proration import RebillMethod as RebillMethod
+    from subcommerce.proration import check_quantity as check_quantity
+    from subcommerce.proration import credit_and_rebill as credit_and_rebill
+    from subcommerce.proration import prorate as prorate
+    from subcommerce.proration import proration_convention as proration_convention
+    from subcommerce.proration import refund_unused as refund_unused
+    from subcommerce.proration import split as split
+    from subcommerce.simulate import CreditCheck as CreditCheck
+    from subcommerce.simulate import Refusal as Refusal
+    from subcommerce.simulate import Scenario as Scenario
+    from subcommerce.simulate import Step as Step
+    from subcommerce.simulate import Timeline as Timeline
+    from subcommerce.simulate import begin as _begin_simulation
+    from subcommerce.simulate import resume as _resume_simulation
+    from subcommerce.simulate import simulate as _simulate_scenario
+    from subcommerce.subscriptions import InvoiceGroup as InvoiceGroup
+    from subcommerce.subscriptions import LicenseBlock as LicenseBlock
+    from subcommerce.subscriptions import PurchaseChannel as PurchaseChannel
+    from subcommerce.subscriptions import ScheduledChange as ScheduledChange
+    from subcommerce.subscriptions import Subscription as Subscription
+    from subcommerce.subscriptions import SubscriptionStatus as SubscriptionStatus
+    from subcommerce.subscriptions import Tenant as Tenant
 
-__version__ = "0.1.0"
+    apply_command = _apply_command
+    check_command = _check_command
+    begin_simulation = _begin_simulation
+    resume_simulation = _resume_simulation
+    simulate_scenario = _simulate_scenario
+    compare_variants = _compare_variants
 
-# Names imported on first use: the module each comes from, and its name there.
+
+#: Where each public name comes from: (module, name there).
 _LAZY: dict[str, tuple[str, str]] = {
-    "BUILTIN_CATALOGS": ("subcommerce._builtin", "BUILTIN_CATALOGS"),
-    "builtin_catalog": ("subcommerce._builtin", "builtin_catalog"),
-    "default_catalog": ("subcommerce._builtin", "default_catalog"),
-    "parse_catalog": ("subcommerce._builtin", "parse_catalog"),
-    "check_catalog": ("subcommerce._convert", "check_catalog"),
-    "dump_catalog": ("subcommerce._convert", "dump_catalog"),
-    "dump_scenario": ("subcommerce._convert", "dump_scenario"),
-    "from_data": ("subcommerce._convert", "from_data"),
-    "load_catalog": ("subcommerce._convert", "load_catalog"),
-    "load_scenario": ("subcommerce._convert", "load_scenario"),
-    "to_data": ("subcommerce._convert", "to_data"),
-    "from_json": ("subcommerce._documents", "from_json"),
-    "to_json": ("subcommerce._documents", "to_json"),
-    "SCHEMA_KINDS": ("subcommerce._schema", "SCHEMA_KINDS"),
-    "schema": ("subcommerce._schema", "schema"),
-    "DEMO_SCENARIO": ("subcommerce._scenario", "DEMO_SCENARIO"),
-    "demo_scenario": ("subcommerce._scenario", "demo_scenario"),
-    "parse_scenario": ("subcommerce._scenario", "parse_scenario"),
-    "run_scenario": ("subcommerce._scenario", "run_scenario"),
-    "scenario_catalog": ("subcommerce._scenario", "scenario_catalog"),
-    "ADDON_SUBSCRIPTIONS_FROM": ("subcommerce.addons", "ADDON_SUBSCRIPTIONS_FROM"),
-    "AddonAvailability": ("subcommerce.addons", "AddonAvailability"),
-    "AddonPurchase": ("subcommerce.addons", "AddonPurchase"),
-    "Availability": ("subcommerce.addons", "Availability"),
-    "KindRules": ("subcommerce.addons", "KindRules"),
-    "addon_availability": ("subcommerce.addons", "addon_availability"),
-    "addon_kind_for_purchase": ("subcommerce.addons", "addon_kind_for_purchase"),
-    "availability": ("subcommerce.addons", "availability"),
-    "cancelled_with": ("subcommerce.addons", "cancelled_with"),
-    "check_addon_purchase": ("subcommerce.addons", "check_addon_purchase"),
-    "explain": ("subcommerce.addons", "explain"),
-    "kind_rules": ("subcommerce.addons", "kind_rules"),
-    "purchase_addon": ("subcommerce.addons", "purchase_addon"),
-    "Action": ("subcommerce.billing", "Action"),
-    "BillingAccount": ("subcommerce.billing", "BillingAccount"),
-    "BillingAccountType": ("subcommerce.billing", "BillingAccountType"),
-    "BillingProfile": ("subcommerce.billing", "BillingProfile"),
-    "InvoiceSection": ("subcommerce.billing", "InvoiceSection"),
-    "MICROSOFT": ("subcommerce.billing", "MICROSOFT"),
-    "PaymentMethod": ("subcommerce.billing", "PaymentMethod"),
-    "ROLE_ACTIONS": ("subcommerce.billing", "ROLE_ACTIONS"),
-    "Role": ("subcommerce.billing", "Role"),
-    "RoleAssignment": ("subcommerce.billing", "RoleAssignment"),
-    "RoleScope": ("subcommerce.billing", "RoleScope"),
-    "authorize": ("subcommerce.billing", "authorize"),
-    "Addon": ("subcommerce.catalog", "Addon"),
-    "AddonKind": ("subcommerce.catalog", "AddonKind"),
-    "Capability": ("subcommerce.catalog", "Capability"),
-    "Catalog": ("subcommerce.catalog", "Catalog"),
-    "DisplayName": ("subcommerce.catalog", "DisplayName"),
-    "Gender": ("subcommerce.catalog", "Gender"),
-    "LicenseUnit": ("subcommerce.catalog", "LicenseUnit"),
-    "Matrix": ("subcommerce.catalog", "Matrix"),
-    "MatrixCell": ("subcommerce.catalog", "MatrixCell"),
-    "Offer": ("subcommerce.catalog", "Offer"),
-    "Plan": ("subcommerce.catalog", "Plan"),
-    "Prices": ("subcommerce.catalog", "Prices"),
-    "merge_catalogs": ("subcommerce.catalog", "merge_catalogs"),
-    "ChargeColumns": ("subcommerce.columnar", "ChargeColumns"),
-    "PeriodColumns": ("subcommerce.columnar", "PeriodColumns"),
-    "check_columnar_convention": ("subcommerce.columnar", "check_columnar_convention"),
-    "credit_and_rebill_nets": ("subcommerce.columnar", "credit_and_rebill_nets"),
-    "periods_containing": ("subcommerce.columnar", "periods_containing"),
-    "prorate_columns": ("subcommerce.columnar", "prorate_columns"),
-    "prorate_to_period_end": ("subcommerce.columnar", "prorate_to_period_end"),
-    "round_ratios": ("subcommerce.columnar", "round_ratios"),
-    "format_amount": ("subcommerce.formatting", "format_amount"),
-    "format_date": ("subcommerce.formatting", "format_date"),
-    "format_money": ("subcommerce.formatting", "format_money"),
-    "format_number": ("subcommerce.formatting", "format_number"),
-    "AssignLicenses": ("subcommerce.commands", "AssignLicenses"),
-    "CancelSubscription": ("subcommerce.commands", "CancelSubscription"),
-    "ChangeBillingFrequency": ("subcommerce.commands", "ChangeBillingFrequency"),
-    "ChangeLicenseQuantity": ("subcommerce.commands", "ChangeLicenseQuantity"),
-    "ChangeTerm": ("subcommerce.commands", "ChangeTerm"),
-    "Command": ("subcommerce.commands", "Command"),
-    "CompleteCreditCheck": ("subcommerce.commands", "CompleteCreditCheck"),
-    "DeleteSubscription": ("subcommerce.commands", "DeleteSubscription"),
-    "ExtendTrial": ("subcommerce.commands", "ExtendTrial"),
-    "GrantRole": ("subcommerce.commands", "GrantRole"),
-    "PurchaseSubscription": ("subcommerce.commands", "PurchaseSubscription"),
-    "Reactivate": ("subcommerce.commands", "Reactivate"),
-    "SetPaymentMethod": ("subcommerce.commands", "SetPaymentMethod"),
-    "SetRecurringBilling": ("subcommerce.commands", "SetRecurringBilling"),
-    "StartTrial": ("subcommerce.commands", "StartTrial"),
-    "UnassignLicenses": ("subcommerce.commands", "UnassignLicenses"),
-    "apply_command": ("subcommerce.commands", "apply"),
-    "check_command": ("subcommerce.commands", "check"),
-    "ChangeScheduled": ("subcommerce.events", "ChangeScheduled"),
-    "CreditCheckCompleted": ("subcommerce.events", "CreditCheckCompleted"),
-    "Event": ("subcommerce.events", "Event"),
-    "LicensesAssigned": ("subcommerce.events", "LicensesAssigned"),
-    "LicensesChanged": ("subcommerce.events", "LicensesChanged"),
-    "OverAssignmentEnded": ("subcommerce.events", "OverAssignmentEnded"),
-    "OverAssignmentStarted": ("subcommerce.events", "OverAssignmentStarted"),
-    "PaymentMethodSet": ("subcommerce.events", "PaymentMethodSet"),
-    "Reactivated": ("subcommerce.events", "Reactivated"),
-    "RecurringBillingChanged": ("subcommerce.events", "RecurringBillingChanged"),
-    "Renewed": ("subcommerce.events", "Renewed"),
-    "RoleGranted": ("subcommerce.events", "RoleGranted"),
-    "ScheduledChangeDropped": ("subcommerce.events", "ScheduledChangeDropped"),
-    "StatusCause": ("subcommerce.events", "StatusCause"),
-    "StatusChanged": ("subcommerce.events", "StatusChanged"),
-    "SubscriptionCancelled": ("subcommerce.events", "SubscriptionCancelled"),
-    "SubscriptionPurchased": ("subcommerce.events", "SubscriptionPurchased"),
-    "TrialConverted": ("subcommerce.events", "TrialConverted"),
-    "TrialExtended": ("subcommerce.events", "TrialExtended"),
-    "BILLED_STATUSES": ("subcommerce.invoices", "BILLED_STATUSES"),
-    "EntryCause": ("subcommerce.invoices", "EntryCause"),
-    "Invoice": ("subcommerce.invoices", "Invoice"),
-    "Ledger": ("subcommerce.invoices", "Ledger"),
-    "LedgerEntry": ("subcommerce.invoices", "LedgerEntry"),
-    "PAYMENT_TERMS_DAYS": ("subcommerce.invoices", "PAYMENT_TERMS_DAYS"),
-    "TAX_NOTE": ("subcommerce.invoices", "TAX_NOTE"),
-    "build_invoices": ("subcommerce.invoices", "build_invoices"),
-    "open_ledger": ("subcommerce.invoices", "open_ledger"),
-    "period_price": ("subcommerce.invoices", "period_price"),
-    "statement_period": ("subcommerce.invoices", "statement_period"),
-    "Outcome": ("subcommerce.lifecycle", "Outcome"),
-    "advance": ("subcommerce.lifecycle", "advance"),
-    "next_transition": ("subcommerce.lifecycle", "next_transition"),
-    "status_since": ("subcommerce.lifecycle", "status_since"),
-    "trial_end": ("subcommerce.lifecycle", "trial_end"),
-    "AddAddon": ("subcommerce.orders", "AddAddon"),
-    "CARD_CHARGE_DAYS": ("subcommerce.orders", "CARD_CHARGE_DAYS"),
-    "Cart": ("subcommerce.orders", "Cart"),
-    "CartLine": ("subcommerce.orders", "CartLine"),
-    "ChangeLicenses": ("subcommerce.orders", "ChangeLicenses"),
-    "NewSubscription": ("subcommerce.orders", "NewSubscription"),
-    "PlaceOrder": ("subcommerce.orders", "PlaceOrder"),
-    "PlacedOrder": ("subcommerce.orders", "PlacedOrder"),
-    "Quote": ("subcommerce.orders", "Quote"),
-    "QuoteChanged": ("subcommerce.orders", "QuoteChanged"),
-    "QuoteLine": ("subcommerce.orders", "QuoteLine"),
-    "check_order": ("subcommerce.orders", "check_order"),
-    "place_order": ("subcommerce.orders", "place_order"),
-    "quote": ("subcommerce.orders", "quote"),
-    "CancellationWindow": ("subcommerce.policy", "CancellationWindow"),
-    "ADDON_CANCELLATION_FROM": ("subcommerce.policy", "ADDON_CANCELLATION_FROM"),
-    "CANCEL_2020": ("subcommerce.policy", "CANCEL_2020"),
-    "CANCEL_2024": ("subcommerce.policy", "CANCEL_2024"),
-    "CARD_CHARGE_CURRENT": ("subcommerce.policy", "CARD_CHARGE_CURRENT"),
-    "CARD_CHARGE_SEED_004": ("subcommerce.policy", "CARD_CHARGE_SEED_004"),
-    "ENTERPRISE_MULTI_YEAR": ("subcommerce.policy", "ENTERPRISE_MULTI_YEAR"),
-    "CardCharge": ("subcommerce.policy", "CardCharge"),
-    "CardChargeRule": ("subcommerce.policy", "CardChargeRule"),
-    "OnlineCancelCount": ("subcommerce.policy", "OnlineCancelCount"),
-    "OnlineCancelRule": ("subcommerce.policy", "OnlineCancelRule"),
-    "add_business_days": ("subcommerce.policy", "add_business_days"),
-    "DEFAULT_POLICY": ("subcommerce.policy", "DEFAULT_POLICY"),
-    "DurationRule": ("subcommerce.policy", "DurationRule"),
-    "LifecycleDurations": ("subcommerce.policy", "LifecycleDurations"),
-    "Policy": ("subcommerce.policy", "Policy"),
-    "TrialPolicy": ("subcommerce.policy", "TrialPolicy"),
-    "VL_ENTERPRISE_AGREEMENT": ("subcommerce.policy", "VL_ENTERPRISE_AGREEMENT"),
-    "CreditCheck": ("subcommerce.simulate", "CreditCheck"),
-    "Refusal": ("subcommerce.simulate", "Refusal"),
-    "Scenario": ("subcommerce.simulate", "Scenario"),
-    "Step": ("subcommerce.simulate", "Step"),
-    "Timeline": ("subcommerce.simulate", "Timeline"),
-    "begin_simulation": ("subcommerce.simulate", "begin"),
-    "resume_simulation": ("subcommerce.simulate", "resume"),
-    "simulate_scenario": ("subcommerce.simulate", "simulate"),
-    "InvoiceGroup": ("subcommerce.subscriptions", "InvoiceGroup"),
-    "LicenseBlock": ("subcommerce.subscriptions", "LicenseBlock"),
-    "PurchaseChannel": ("subcommerce.subscriptions", "PurchaseChannel"),
-    "ScheduledChange": ("subcommerce.subscriptions", "ScheduledChange"),
-    "Subscription": ("subcommerce.subscriptions", "Subscription"),
-    "SubscriptionStatus": ("subcommerce.subscriptions", "SubscriptionStatus"),
-    "Tenant": ("subcommerce.subscriptions", "Tenant"),
-    "compare_variants": ("subcommerce.batch", "compare"),
-    "simulate_bag": ("subcommerce.batch", "simulate_bag"),
-    "simulate_many": ("subcommerce.batch", "simulate_many"),
+    (entry if isinstance(entry, str) else entry[0]): (
+        module,
+        entry if isinstance(entry, str) else entry[1],
+    )
+    for module, entries in _PUBLIC.items()
+    for entry in entries
 }
+
+__all__ = sorted(["__version__", *_LAZY])
 
 
 def __getattr__(name: str) -> Any:
@@ -491,243 +588,8 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__all__ = [
-    "ADDON_CANCELLATION_FROM",
-    "ADDON_SUBSCRIPTIONS_FROM",
-    "Action",
-    "AddAddon",
-    "Addon",
-    "AddonAvailability",
-    "AddonKind",
-    "AddonPurchase",
-    "Adjustment",
-    "AssignLicenses",
-    "Availability",
-    "BILLED_STATUSES",
-    "BUILTIN_CATALOGS",
-    "BillingAccount",
-    "BillingAccountType",
-    "BillingFrequency",
-    "BillingProfile",
-    "CANCEL_2020",
-    "CANCEL_2024",
-    "CARD_CHARGE_CURRENT",
-    "CARD_CHARGE_DAYS",
-    "CARD_CHARGE_SEED_004",
-    "CancelSubscription",
-    "CancellationWindow",
-    "Capability",
-    "CardCharge",
-    "CardChargeRule",
-    "Cart",
-    "CartLine",
-    "Catalog",
-    "CatalogInvalid",
-    "ChangeBillingFrequency",
-    "ChangeLicenseQuantity",
-    "ChangeLicenses",
-    "ChangeScheduled",
-    "ChangeTerm",
-    "ChargeColumns",
-    "ColumnOverflow",
-    "Command",
-    "CompleteCreditCheck",
-    "ConversionError",
-    "CreditCheck",
-    "CreditCheckCompleted",
-    "Currency",
-    "CurrencyMismatch",
-    "DEFAULT_POLICY",
-    "DEMO_SCENARIO",
-    "DateOutOfRange",
-    "DateOutsidePeriod",
-    "DayCount",
-    "DeleteSubscription",
-    "DisplayName",
-    "DivisionByZero",
-    "DurationRule",
-    "ENTERPRISE_MULTI_YEAR",
-    "EXACT",
-    "EntryCause",
-    "Event",
-    "ExtendTrial",
-    "Gender",
-    "GrantRole",
-    "InexactAmount",
-    "InvalidAccount",
-    "InvalidAmount",
-    "InvalidArgument",
-    "InvalidChoice",
-    "InvalidColumn",
-    "InvalidCommand",
-    "InvalidDate",
-    "InvalidFormatSpec",
-    "InvalidPeriod",
-    "InvalidQuantity",
-    "InvalidTenant",
-    "Invoice",
-    "InvoiceGroup",
-    "InvoiceSection",
-    "KindRules",
-    "Ledger",
-    "LedgerEntry",
-    "LicenseBlock",
-    "LicenseUnit",
-    "LicensesAssigned",
-    "LicensesChanged",
-    "LifecycleDurations",
-    "LineKind",
-    "MICROSOFT",
-    "Matrix",
-    "MatrixCell",
-    "MissingExtra",
-    "Money",
-    "MoneyArithmeticError",
-    "NewSubscription",
-    "Offer",
-    "OnlineCancelCount",
-    "OnlineCancelRule",
-    "Outcome",
-    "OverAssignmentEnded",
-    "OverAssignmentStarted",
-    "PAYMENT_TERMS_DAYS",
-    "PC_LEGACY_ANNUAL",
-    "PC_LEGACY_DAILY_RATE_2",
-    "PC_LEGACY_DAILY_RATE_3",
-    "PC_LEGACY_PER_LICENSE",
-    "PC_NCE",
-    "PRESETS",
-    "PaymentMethod",
-    "PaymentMethodSet",
-    "Period",
-    "PeriodColumns",
-    "PlaceOrder",
-    "PlacedOrder",
-    "Plan",
-    "Policy",
-    "Prices",
-    "ProratedLine",
-    "ProrationConvention",
-    "PurchaseChannel",
-    "PurchaseSubscription",
-    "Quote",
-    "QuoteChanged",
-    "QuoteLine",
-    "ROLE_ACTIONS",
-    "Reactivate",
-    "Reactivated",
-    "Reason",
-    "ReasonCode",
-    "ReasonValues",
-    "RebillMethod",
-    "RecurringBillingChanged",
-    "Refusal",
-    "Refused",
-    "Renewed",
-    "Role",
-    "RoleAssignment",
-    "RoleGranted",
-    "RoleScope",
-    "RoundingMode",
-    "SCHEMA_KINDS",
-    "Scenario",
-    "ScheduledChange",
-    "ScheduledChangeDropped",
-    "SetPaymentMethod",
-    "SetRecurringBilling",
-    "StartTrial",
-    "StatusCause",
-    "StatusChanged",
-    "Step",
-    "SubcommerceError",
-    "Subscription",
-    "SubscriptionCancelled",
-    "SubscriptionPurchased",
-    "SubscriptionStatus",
-    "TAX_NOTE",
-    "Tenant",
-    "Term",
-    "Timeline",
-    "TrialConverted",
-    "TrialExtended",
-    "TrialPolicy",
-    "UnassignLicenses",
-    "UnknownCurrency",
-    "UnknownReference",
-    "UnsupportedConvention",
-    "VL_ENTERPRISE_AGREEMENT",
-    "__version__",
-    "add_business_days",
-    "add_months",
-    "addon_availability",
-    "addon_kind_for_purchase",
-    "advance",
-    "allocate",
-    "apply_command",
-    "authorize",
-    "availability",
-    "begin_simulation",
-    "billing_periods",
-    "build_invoices",
-    "builtin_catalog",
-    "cancelled_with",
-    "check_addon_purchase",
-    "check_catalog",
-    "check_columnar_convention",
-    "check_command",
-    "check_date",
-    "check_order",
-    "check_quantity",
-    "compare_variants",
-    "credit_and_rebill",
-    "credit_and_rebill_nets",
-    "currency",
-    "days_in_month",
-    "default_catalog",
-    "demo_scenario",
-    "dump_catalog",
-    "dump_scenario",
-    "explain",
-    "format_amount",
-    "format_date",
-    "format_money",
-    "format_number",
-    "from_data",
-    "from_json",
-    "kind_rules",
-    "load_catalog",
-    "load_scenario",
-    "merge_catalogs",
-    "next_transition",
-    "open_ledger",
-    "parse_catalog",
-    "parse_scenario",
-    "period_containing",
-    "period_index",
-    "period_price",
-    "periods_containing",
-    "place_order",
-    "prorate",
-    "prorate_columns",
-    "prorate_to_period_end",
-    "proration_convention",
-    "purchase_addon",
-    "quote",
-    "refund_unused",
-    "resume_simulation",
-    "round_ratio",
-    "round_ratios",
-    "run_scenario",
-    "scenario_catalog",
-    "schema",
-    "simulate_bag",
-    "simulate_many",
-    "simulate_scenario",
-    "split",
-    "statement_period",
-    "status_since",
-    "to_data",
-    "to_decimal",
-    "to_json",
-    "trial_end",
-]
+if not TYPE_CHECKING:  # the foundation is bound now (type checkers see the imports above)
+    for _name, (_module, _attribute) in _LAZY.items():
+        if _module in _FOUNDATION:
+            globals()[_name] = getattr(importlib.import_module(_module), _attribute)
+    del _name, _module, _attribute
