@@ -463,6 +463,98 @@ class _Known:
         self.whole: tuple[Money, int, Money] | None = None
 
 
+class _Calendar:
+    """When: what each subscription is billed through, and which is billed next (the scheduling
+    half of a :class:`Book`; what those periods cost and the entries posted are the book's).
+
+    ``billed`` maps a subscription id to the first day not billed yet; ``due`` is a heap of
+    (that day, id) pairs, one pushed for every value ``billed`` took (a pair is current while
+    ``billed`` still holds its day; stale ones are dropped when seen). ``quiet``: no period is
+    due before it (None: unknown). ``transition`` and ``due_for``: the first lifecycle transition
+    of the tenant ``due_for``, as :meth:`Book.next_due` found it.
+    """
+
+    __slots__ = ("billed", "due", "due_for", "quiet", "transition")
+
+    def __init__(self, billed: dict[str, date]) -> None:
+        self.billed = billed
+        self.due: list[tuple[date, str]] = [(day, sub_id) for sub_id, day in billed.items()]
+        heapq.heapify(self.due)
+        self.quiet: date | None = None
+        self.transition: date | None = None
+        self.due_for: Tenant | None = None
+
+    def copy(self) -> _Calendar:
+        """An independent copy (the tenant it looked at last is forgotten)."""
+        twin = _Calendar.__new__(_Calendar)
+        twin.billed = dict(self.billed)
+        twin.due = list(self.due)
+        twin.quiet = self.quiet
+        twin.transition = None
+        twin.due_for = None
+        return twin
+
+    def record(self, sub_id: str, through: date) -> None:
+        """``sub_id`` is billed up to ``through`` (exclusive)."""
+        self.billed[sub_id] = through
+        heapq.heappush(self.due, (through, sub_id))
+        self.quiet = None
+
+    def take_due(self, tenant: Tenant, day: date) -> list[Subscription]:
+        """The subscriptions of ``tenant`` billed only up to ``day`` or before, in tenant order,
+        taken off the heap (the caller puts each back, billed further or not)."""
+        due, billed = self.due, self.billed
+        found: dict[str, date] = {}
+        while due and due[0][0] <= day:
+            through, sub_id = heapq.heappop(due)
+            if billed.get(sub_id) == through:
+                found[sub_id] = through
+        subs = tenant.subscriptions
+        taken = []
+        for sub_id, through in found.items():
+            position = tenant.position(sub_id)
+            if position is None:
+                heapq.heappush(due, (through, sub_id))  # not in the tenant: never billed here
+            else:
+                taken.append((position, subs[position]))
+        taken.sort(key=lambda item: item[0])
+        return [sub for _, sub in taken]
+
+    def put_back(self, sub_id: str, through: date) -> None:
+        """``sub_id`` billed up to ``through``, after :meth:`take_due` (then :meth:`settle`)."""
+        self.billed[sub_id] = through
+        heapq.heappush(self.due, (through, sub_id))
+
+    def settle(self) -> None:
+        """Work out ``quiet`` again: the first day a period is due (stale pairs dropped)."""
+        due, billed = self.due, self.billed
+        while due and billed.get(due[0][1]) != due[0][0]:
+            heapq.heappop(due)
+        self.quiet = due[0][0] if due else None
+
+    def next_billed(self, tenant: Tenant, after: date) -> date | None:
+        """The first day after ``after`` on which a subscription of ``tenant`` that is billed
+        now needs its next billing period (from the heap; what it looks at goes back)."""
+        due, billed = self.due, self.billed
+        held = []
+        found = None
+        while due:
+            item = heapq.heappop(due)
+            through, sub_id = item
+            if billed.get(sub_id) != through:
+                continue  # stale
+            held.append(item)
+            if through <= after:
+                continue
+            position = tenant.position(sub_id)
+            if position is not None and tenant.subscriptions[position].status in BILLED_STATUSES:
+                found = through
+                break
+        for item in held:
+            heapq.heappush(due, item)
+        return found
+
+
 class Book:
     """A ledger being written: plain lists and dicts, frozen back into a :class:`Ledger`.
 
@@ -474,14 +566,12 @@ class Book:
 
     __slots__ = (
         "anchors",
-        "billed",
+        "calendar",
         "catalog",
         "code",
         "convention",
         "counts",
         "cursors",
-        "due",
-        "due_for",
         "entries",
         "first_starts",
         "groups",
@@ -491,9 +581,7 @@ class Book:
         "offers",
         "opening",
         "policy",
-        "quiet",
         "statements",
-        "transition",
         "unpriced",
     )
 
@@ -504,12 +592,7 @@ class Book:
         self.convention = ledger.convention
         self.entries = list(ledger.entries)
         self.opening = list(ledger.opening)
-        self.billed = dict(ledger.billed_through)
-        # (billed through, subscription id) for every value ``billed`` took, soonest first; an
-        # item is current while ``billed`` still holds its day (stale ones are dropped on sight).
-        self.due: list[tuple[date, str]] = [(day, sub_id) for sub_id, day in self.billed.items()]
-        heapq.heapify(self.due)
-        self.quiet: date | None = None  # bill charges nothing before this day (None: unknown)
+        self.calendar = _Calendar(dict(ledger.billed_through))
         self.unpriced = list(ledger.unpriced)
         self.anchors: dict[tuple[str, str], date] = {}
         self.statements: dict[tuple[str, str], Period] = {}
@@ -518,8 +601,6 @@ class Book:
         self.first_starts: tuple[Tenant, dict[tuple[str, str], date]] | None = None
         self.offer_prices: dict[int, tuple[Offer, Money | None]] = {}
         self.known: dict[int, _Known] = {}
-        self.transition: date | None = None
-        self.due_for: Tenant | None = None
         self.counts: dict[str, int] = {}
         # For each subscription, the period bill charges next: index k of the billing periods
         # counted from an anchor in steps of some months, and its first day (k follows from the
@@ -541,9 +622,7 @@ class Book:
         twin.convention = self.convention
         twin.entries = list(self.entries)
         twin.opening = list(self.opening)
-        twin.billed = dict(self.billed)
-        twin.due = list(self.due)
-        twin.quiet = self.quiet
+        twin.calendar = self.calendar.copy()
         twin.unpriced = list(self.unpriced)
         twin.anchors = dict(self.anchors)
         twin.statements = dict(self.statements)
@@ -552,8 +631,6 @@ class Book:
         twin.first_starts = None
         twin.offer_prices = self.offer_prices  # the same
         twin.known = self.known  # facts of subscription values (by identity): shared
-        twin.transition = None
-        twin.due_for = None
         twin.counts = dict(self.counts)
         twin.cursors = self.cursors  # a pure memo: shared
         twin.live = {k: list(v) for k, v in self.live.items()}
@@ -566,7 +643,7 @@ class Book:
             self.convention,
             tuple(self.entries),
             tuple(self.opening),
-            tuple(self.billed.items()),
+            tuple(self.calendar.billed.items()),
             tuple(self.unpriced),
         )
 
@@ -766,7 +843,7 @@ class Book:
         for sub in tenant.subscriptions:
             if sub.status not in BILLED_STATUSES or sub.quantity == 0 or sub.start > start:
                 continue
-            if sub.id in self.billed:
+            if sub.id in self.calendar.billed:
                 continue
             period = period_containing(sub.anchor, _months(sub), start)
             price = self._price(sub, period.start)
@@ -775,47 +852,21 @@ class Book:
             first = sub.start if sub.start > period.start else period.start
             line = prorate(price, sub.quantity, period, start=first, convention=self.convention)
             self._post(tenant, sub, EntryCause.OPENING, first, line, opening=True)
-            self._billed(sub.id, period.end)
-
-    def _billed(self, sub_id: str, through: date) -> None:
-        """Record that ``sub_id`` is billed up to ``through`` (exclusive)."""
-        self.billed[sub_id] = through
-        heapq.heappush(self.due, (through, sub_id))
-        self.quiet = None
-
-    def _billed_by(self, tenant: Tenant, day: date) -> list[Subscription]:
-        """The subscriptions of ``tenant`` billed only up to ``day`` or before, in tenant order
-        (taken off the heap: :meth:`bill` puts back those it does not bill)."""
-        due, billed = self.due, self.billed
-        found: dict[str, date] = {}
-        while due and due[0][0] <= day:
-            through, sub_id = heapq.heappop(due)
-            if billed.get(sub_id) == through:
-                found[sub_id] = through
-        subs = tenant.subscriptions
-        taken = []
-        for sub_id, through in found.items():
-            position = tenant.position(sub_id)
-            if position is None:
-                heapq.heappush(due, (through, sub_id))  # not in the tenant: never billed here
-            else:
-                taken.append((position, subs[position]))
-        taken.sort(key=lambda item: item[0])
-        return [sub for _, sub in taken]
+            self.calendar.record(sub.id, period.end)
 
     def bill(self, tenant: Tenant, day: date) -> None:
         """Charge every billing period that starts on or before ``day`` and is not charged yet."""
-        quiet = self.quiet
+        calendar = self.calendar
+        quiet = calendar.quiet
         if quiet is not None and day < quiet:
             return  # every subscription is billed past ``day``
-        billed = self.billed
+        billed = calendar.billed
         cursors = self.cursors
-        due = self.due
-        for sub in self._billed_by(tenant, day):
+        for sub in calendar.take_due(tenant, day):
             through = billed[sub.id]
             quantity = sub.quantity
             if sub.status not in BILLED_STATUSES or quantity == 0:
-                heapq.heappush(due, (through, sub.id))  # not billed now; perhaps later
+                calendar.put_back(sub.id, through)  # not billed now; perhaps later
                 continue
             known = self._known(sub)
             months = known.months
@@ -847,12 +898,9 @@ class Book:
                 if through > day:
                     break
                 start, end = end, add_months(anchor, (k + 1) * months)
-            billed[sub.id] = through
-            heapq.heappush(due, (through, sub.id))
+            calendar.put_back(sub.id, through)
             cursors[sub.id] = (anchor, months, k, through)
-        while due and billed.get(due[0][1]) != due[0][0]:
-            heapq.heappop(due)  # stale
-        self.quiet = due[0][0] if due else None
+        calendar.settle()
 
     def _whole(self, known: _Known, price: Money, period: Period) -> ProratedLine:
         """The charge of the whole ``period`` for the subscription's quantity: :meth:`charge`
@@ -893,33 +941,12 @@ class Book:
                 due = self._due(sub)
                 if due is not None and due > after and (best is None or due < best):
                     best = due
-        through = self._next_billed(tenant, after)
+        calendar = self.calendar
+        through = calendar.next_billed(tenant, after)
         if through is not None and (best is None or through < best):
             best = through
-        self.transition, self.due_for = soonest, tenant
+        calendar.transition, calendar.due_for = soonest, tenant
         return best
-
-    def _next_billed(self, tenant: Tenant, after: date) -> date | None:
-        """The first day after ``after`` on which a subscription of ``tenant`` that is billed
-        now needs its next billing period (from the heap; what it looks at goes back)."""
-        due, billed = self.due, self.billed
-        held = []
-        found = None
-        while due:
-            item = heapq.heappop(due)
-            through, sub_id = item
-            if billed.get(sub_id) != through:
-                continue  # stale
-            held.append(item)
-            if through <= after:
-                continue
-            position = tenant.position(sub_id)
-            if position is not None and tenant.subscriptions[position].status in BILLED_STATUSES:
-                found = through
-                break
-        for item in held:
-            heapq.heappush(due, item)
-        return found
 
     def _due(self, sub: Subscription) -> date | None:
         """``next_transition(sub)``, worked out once per subscription value."""
@@ -941,10 +968,11 @@ class Book:
         The lifecycle runs only when a transition is due by ``day`` (otherwise it would change
         nothing); the tenant's own as-of date then stays where it was.
         """
-        if self.due_for is not tenant:
+        calendar = self.calendar
+        if calendar.due_for is not tenant:
             self.next_due(tenant, day)
         events: tuple[Event, ...] = ()
-        if self.transition is not None and self.transition <= day:
+        if calendar.transition is not None and calendar.transition <= day:
             outcome = advance(tenant, day, self.policy)
             tenant, events = outcome.tenant, outcome.events
             if events:
@@ -994,7 +1022,7 @@ class Book:
             elif isinstance(event, TrialConverted) or (
                 isinstance(event, Reactivated) and event.as_new is None
             ):
-                self._billed(event.subscription_id, event.on)
+                self.calendar.record(event.subscription_id, event.on)
         return events if priced is None else tuple(priced)
 
     def _purchase(self, tenant: Tenant, sub: Subscription, on: date) -> None:
@@ -1008,7 +1036,7 @@ class Book:
             else:
                 line = self.charge(price, sub.quantity, period, on)
             self._post(tenant, sub, EntryCause.PURCHASE, on, line)
-        self._billed(sub.id, period.end)
+        self.calendar.record(sub.id, period.end)
 
     def live_at(self, subscription_id: str, on: date) -> LedgerEntry | None:
         """The charge not yet credited whose span holds ``on``, if any."""
@@ -1034,7 +1062,7 @@ class Book:
         original = self.live_at(sub.id, on)
         if original is None:
             # Nothing charged for the period (an unpriced one): charge what was added, if priced.
-            if event.after > event.before and sub.id in self.billed:
+            if event.after > event.before and sub.id in self.calendar.billed:
                 price = self._price(sub, on)
                 if price is not None:
                     period = period_containing(sub.anchor, _months(sub), on)
