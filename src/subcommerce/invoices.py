@@ -555,57 +555,17 @@ class _Calendar:
         return found
 
 
-class Book:
-    """A ledger being written: plain lists and dicts, frozen back into a :class:`Ledger`.
+class _Posted:
+    """What was posted: the entries (and the opening), the unpriced subscriptions, and the
+    indexes rebuilt from them (entries per subscription, the charges not yet credited)."""
 
-    Used by the orders and the simulation for one run; its derived indexes (live charges,
-    credited ids, counters) are rebuilt from the ledger, so a run resumed from a frozen ledger
-    continues exactly as one that never stopped. What it memoizes on the way (offers, facts of
-    subscription values, billing cursors) is a function of its inputs alone: it only saves work.
-    """
+    __slots__ = ("counts", "entries", "live", "opening", "unpriced")
 
-    __slots__ = (
-        "anchors",
-        "calendar",
-        "catalog",
-        "code",
-        "convention",
-        "counts",
-        "cursors",
-        "entries",
-        "first_starts",
-        "groups",
-        "known",
-        "live",
-        "offer_prices",
-        "offers",
-        "opening",
-        "policy",
-        "statements",
-        "unpriced",
-    )
-
-    def __init__(self, catalog: Catalog, ledger: Ledger, policy: Policy = DEFAULT_POLICY) -> None:
-        self.catalog = catalog
-        self.policy = policy
-        self.code = ledger.currency
-        self.convention = ledger.convention
+    def __init__(self, ledger: Ledger) -> None:
         self.entries = list(ledger.entries)
         self.opening = list(ledger.opening)
-        self.calendar = _Calendar(dict(ledger.billed_through))
         self.unpriced = list(ledger.unpriced)
-        self.anchors: dict[tuple[str, str], date] = {}
-        self.statements: dict[tuple[str, str], Period] = {}
-        self.offers: dict[tuple[str, Term, BillingFrequency], Offer] = {}
-        self.groups: dict[str, tuple[InvoiceGroup, tuple[str, str]]] = {}
-        self.first_starts: tuple[Tenant, dict[tuple[str, str], date]] | None = None
-        self.offer_prices: dict[int, tuple[Offer, Money | None]] = {}
-        self.known: dict[int, _Known] = {}
         self.counts: dict[str, int] = {}
-        # For each subscription, the period bill charges next: index k of the billing periods
-        # counted from an anchor in steps of some months, and its first day (k follows from the
-        # three: a pure memo, valid whenever they match).
-        self.cursors: dict[str, tuple[date, int, int, date]] = {}
         self.live: dict[str, list[LedgerEntry]] = {}
         credited = {e.credits for e in (*self.opening, *self.entries) if e.credits}
         for entry in (*self.opening, *self.entries):
@@ -613,27 +573,96 @@ class Book:
             if entry.kind in _CHARGES and entry.id not in credited:
                 self.live.setdefault(entry.subscription_id, []).append(entry)
 
-    def fork(self) -> Book:
-        """An independent copy (for a dry run that may be thrown away)."""
-        twin = Book.__new__(Book)
-        twin.catalog = self.catalog
-        twin.policy = self.policy
-        twin.code = self.code
-        twin.convention = self.convention
+    def copy(self) -> _Posted:
+        twin = _Posted.__new__(_Posted)
         twin.entries = list(self.entries)
         twin.opening = list(self.opening)
-        twin.calendar = self.calendar.copy()
         twin.unpriced = list(self.unpriced)
+        twin.counts = dict(self.counts)
+        twin.live = {k: list(v) for k, v in self.live.items()}
+        return twin
+
+
+class _Grouping:
+    """Where entries go: the invoice group of each subscription, each group's statement anchor
+    and the statement found last, and the first starts of the groups of the tenant seen last."""
+
+    __slots__ = ("anchors", "first_starts", "groups", "statements")
+
+    def __init__(self) -> None:
+        self.anchors: dict[tuple[str, str], date] = {}
+        self.statements: dict[tuple[str, str], Period] = {}
+        self.groups: dict[str, tuple[InvoiceGroup, tuple[str, str]]] = {}
+        self.first_starts: tuple[Tenant, dict[tuple[str, str], date]] | None = None
+
+    def copy(self) -> _Grouping:
+        twin = _Grouping()
         twin.anchors = dict(self.anchors)
         twin.statements = dict(self.statements)
-        twin.offers = self.offers  # derived from the catalog alone: shared
         twin.groups = dict(self.groups)
-        twin.first_starts = None
-        twin.offer_prices = self.offer_prices  # the same
-        twin.known = self.known  # facts of subscription values (by identity): shared
-        twin.counts = dict(self.counts)
-        twin.cursors = self.cursors  # a pure memo: shared
-        twin.live = {k: list(v) for k, v in self.live.items()}
+        return twin
+
+
+class _Facts:
+    """What the book worked out from its inputs alone (the catalog, its currency, convention and
+    policy, subscription values): a pure memo, shared by a book and its forks. The offers found
+    last per product, term and frequency; each offer's period price; the facts of subscription
+    values (by identity); and for each subscription the period billed next: index k of the
+    billing periods counted from an anchor in steps of some months, and its first day (k follows
+    from the three: valid whenever they match)."""
+
+    __slots__ = ("cursors", "known", "offer_prices", "offers")
+
+    def __init__(self) -> None:
+        self.offers: dict[tuple[str, Term, BillingFrequency], Offer] = {}
+        self.offer_prices: dict[int, tuple[Offer, Money | None]] = {}
+        self.known: dict[int, _Known] = {}
+        self.cursors: dict[str, tuple[date, int, int, date]] = {}
+
+
+class Book:
+    """A ledger being written: plain lists and dicts, frozen back into a :class:`Ledger`.
+
+    Used by the orders and the simulation for one run. The book prices what happens and posts
+    it; its parts keep the state: the calendar (:class:`_Calendar`: when each subscription is
+    billed through, what is due next), what was posted (:class:`_Posted`, whose indexes are
+    rebuilt from the ledger, so a run resumed from a frozen ledger continues exactly as one that
+    never stopped), where entries go (:class:`_Grouping`) and what it worked out from its inputs
+    alone (:class:`_Facts`, a memo that only saves work and that forks share).
+    """
+
+    __slots__ = (
+        "calendar",
+        "catalog",
+        "code",
+        "convention",
+        "facts",
+        "grouping",
+        "policy",
+        "posted",
+    )
+
+    def __init__(self, catalog: Catalog, ledger: Ledger, policy: Policy = DEFAULT_POLICY) -> None:
+        self.catalog = catalog
+        self.policy = policy
+        self.code = ledger.currency
+        self.convention = ledger.convention
+        self.calendar = _Calendar(dict(ledger.billed_through))
+        self.posted = _Posted(ledger)
+        self.grouping = _Grouping()
+        self.facts = _Facts()
+
+    def fork(self) -> Book:
+        """An independent copy (for a dry run that may be thrown away): what was posted, when
+        each subscription is billed through and the statements found are copied; the facts of
+        the inputs are shared."""
+        twin = Book.__new__(Book)
+        twin.catalog, twin.policy = self.catalog, self.policy
+        twin.code, twin.convention = self.code, self.convention
+        twin.calendar = self.calendar.copy()
+        twin.posted = self.posted.copy()
+        twin.grouping = self.grouping.copy()
+        twin.facts = self.facts
         return twin
 
     def freeze(self) -> Ledger:
@@ -641,10 +670,10 @@ class Book:
         return Ledger(
             self.code,
             self.convention,
-            tuple(self.entries),
-            tuple(self.opening),
+            tuple(self.posted.entries),
+            tuple(self.posted.opening),
             tuple(self.calendar.billed.items()),
-            tuple(self.unpriced),
+            tuple(self.posted.unpriced),
         )
 
     # -- posting --------------------------------------------------------------------------------
@@ -652,7 +681,7 @@ class Book:
     def statement(self, tenant: Tenant, group: InvoiceGroup, day: date) -> Period:
         """The statement period of ``group`` that holds ``day``."""
         key = (group.kind, group.id)
-        last = self.statements.get(key)
+        last = self.grouping.statements.get(key)
         if last is not None and last.start <= day < last.end:
             return last
         return self._statement(tenant, group, key, day)
@@ -664,21 +693,21 @@ class Book:
         if account_type is not None and account_type.has_profiles:
             period = statement_period(account_type, day, day)
         else:
-            anchor = self.anchors.get(key)
+            anchor = self.grouping.anchors.get(key)
             if anchor is None:
                 anchor = self._first_starts(tenant).get(key, day)
-                self.anchors[key] = anchor
+                self.grouping.anchors[key] = anchor
             period = statement_period(account_type, anchor, day)
-        self.statements[key] = period
+        self.grouping.statements[key] = period
         return period
 
     def _first_starts(self, tenant: Tenant) -> dict[tuple[str, str], date]:
         """The first start of the subscriptions of each invoice group of ``tenant`` (by group
         key), worked out in one pass per tenant value."""
-        known = self.first_starts
+        known = self.grouping.first_starts
         if known is not None and known[0] is tenant:
             return known[1]
-        keys = self.groups
+        keys = self.grouping.groups
         starts: dict[tuple[str, str], date] = {}
         for sub in tenant.subscriptions:
             if sub.id not in keys:
@@ -687,15 +716,15 @@ class Book:
             first = starts.get(key)
             if first is None or sub.start < first:
                 starts[key] = sub.start
-        self.first_starts = (tenant, starts)
+        self.grouping.first_starts = (tenant, starts)
         return starts
 
     def group_of(self, tenant: Tenant, sub: Subscription) -> InvoiceGroup:
         """``tenant.invoice_group(sub)``, looked up once per subscription (it never changes)."""
-        known = self.groups.get(sub.id)
+        known = self.grouping.groups.get(sub.id)
         if known is None:
             group = tenant.invoice_group(sub)
-            known = self.groups[sub.id] = (group, (group.kind, group.id))
+            known = self.grouping.groups[sub.id] = (group, (group.kind, group.id))
         return known[0]
 
     def _post(
@@ -710,10 +739,10 @@ class Book:
         opening: bool = False,
     ) -> LedgerEntry:
         sub_id = sub.id
-        known = self.groups.get(sub_id)
+        known = self.grouping.groups.get(sub_id)
         if known is None:
             self.group_of(tenant, sub)
-            known = self.groups[sub_id]
+            known = self.grouping.groups[sub_id]
         group, key = known
         if (
             cause in _UPFRONT
@@ -722,11 +751,11 @@ class Book:
         ):
             statement = period_unchecked(on, on + _ONE_DAY)  # MCA: the day's purchases and renewals
         else:
-            last = self.statements.get(key)
+            last = self.grouping.statements.get(key)
             if last is None or not last.start <= on < last.end:
                 last = self._statement(tenant, group, key, on)
             statement = last
-        counts = self.counts
+        counts = self.posted.counts
         number = counts[sub_id] = counts.get(sub_id, 0) + 1
         section = sub.invoice_section_id if group.kind == "billing_profile" else None
         entry = LedgerEntry(
@@ -741,19 +770,19 @@ class Book:
             credits,
             section,
         )
-        (self.opening if opening else self.entries).append(entry)
+        (self.posted.opening if opening else self.posted.entries).append(entry)
         if line.kind in _CHARGES:
-            live = self.live.get(sub_id)
+            live = self.posted.live.get(sub_id)
             if live is None:
-                self.live[sub_id] = [entry]
+                self.posted.live[sub_id] = [entry]
             else:
                 live.append(entry)
         return entry
 
     def _known(self, sub: Subscription) -> _Known:
-        known = self.known.get(id(sub))
+        known = self.facts.known.get(id(sub))
         if known is None or known.sub is not sub:
-            known = self.known[id(sub)] = _Known(sub)
+            known = self.facts.known[id(sub)] = _Known(sub)
         return known
 
     def period_of(self, sub: Subscription, on: date) -> Period:
@@ -805,24 +834,24 @@ class Book:
         """``catalog.offer(product_id, term, frequency, day)``, with the offer found last for the
         product, term and frequency kept at hand (the catalog's offers never overlap)."""
         key = (product_id, term, frequency)
-        offer = self.offers.get(key)
+        offer = self.facts.offers.get(key)
         if offer is not None and offer.is_valid_on(day):
             return offer
         offer = self.catalog.offer(product_id, term, frequency, day)
         if offer is not None:
-            self.offers[key] = offer
+            self.facts.offers[key] = offer
         return offer
 
     def offer_price(self, offer: Offer) -> Money | None:
         """``offer.period_price(code)``, computed once per offer."""
-        known = self.offer_prices.get(id(offer))
+        known = self.facts.offer_prices.get(id(offer))
         if known is None or known[0] is not offer:
-            known = self.offer_prices[id(offer)] = (offer, offer.period_price(self.code))
+            known = self.facts.offer_prices[id(offer)] = (offer, offer.period_price(self.code))
         return known[1]
 
     def _look_up(self, sub: Subscription, day: date, *, record: bool = True) -> Money | None:
         key = (sub.product_id, sub.term, sub.billing_frequency)
-        offer = self.offers.get(key)
+        offer = self.facts.offers.get(key)
         if offer is None or not offer.is_valid_on(day):
             offer = None
             if self.catalog.get(sub.product_id) is not None:
@@ -834,8 +863,8 @@ class Book:
         locked = sub.unit_price
         if locked is not None and locked.currency == self.code:
             return locked
-        if record and sub.id not in self.unpriced:
-            self.unpriced.append(sub.id)
+        if record and sub.id not in self.posted.unpriced:
+            self.posted.unpriced.append(sub.id)
         return None
 
     def record_opening(self, tenant: Tenant, start: date) -> None:
@@ -861,7 +890,7 @@ class Book:
         if quiet is not None and day < quiet:
             return  # every subscription is billed past ``day``
         billed = calendar.billed
-        cursors = self.cursors
+        cursors = self.facts.cursors
         for sub in calendar.take_due(tenant, day):
             through = billed[sub.id]
             quantity = sub.quantity
@@ -1040,14 +1069,14 @@ class Book:
 
     def live_at(self, subscription_id: str, on: date) -> LedgerEntry | None:
         """The charge not yet credited whose span holds ``on``, if any."""
-        for entry in self.live.get(subscription_id, ()):
+        for entry in self.posted.live.get(subscription_id, ()):
             span = entry.line.span
             if span.start <= on < span.end:
                 return entry
         return None
 
     def _credit(self, entry: LedgerEntry) -> None:
-        live = self.live[entry.subscription_id]
+        live = self.posted.live[entry.subscription_id]
         # By identity, from the end (the charge credited is most often a recent one): an entry
         # is in the list once at most, and no other entry equals it (ids are unique).
         for index in range(len(live) - 1, -1, -1):
@@ -1095,7 +1124,7 @@ class Book:
             return ()
         on = event.on
         posted: list[ProratedLine] = []
-        for entry in list(self.live.get(sub.id, ())):
+        for entry in list(self.posted.live.get(sub.id, ())):
             span = entry.line.span
             if span.end <= on:
                 continue

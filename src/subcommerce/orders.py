@@ -495,14 +495,14 @@ class _Engine:
         return f"order-{number}"
 
     def run(self) -> _Run:
-        start = len(self.book.entries)
+        start = len(self.book.posted.entries)
         lines = tuple(self._line(i, line) for i, line in enumerate(self.order.cart.lines))
         return _Run(
             self.order_id,
             lines,
             self.tenant,
             tuple(self.events),
-            tuple(self.book.entries[start:]),
+            tuple(self.book.posted.entries[start:]),
         )
 
     # -- one line -------------------------------------------------------------------------------
@@ -692,9 +692,9 @@ class _Engine:
                 sub = after.subscription(sub_id)
         self.unlicensed -= assigned
         self.tenant = after
-        start = len(self.book.entries)
+        start = len(self.book.posted.entries)
         self.events += self.book.post(after, events)
-        entries = tuple(self.book.entries[start:])
+        entries = tuple(self.book.posted.entries[start:])
         return self._priced(index, line, sub, before, entries, assigned)
 
     def _priced(
