@@ -53,9 +53,11 @@ from typing import Any, Final
 import attrs
 
 from subcommerce import tables
+from subcommerce._checks import expect, tuple_of
 from subcommerce.catalog import Catalog
-from subcommerce.errors import InvalidCommand, UnknownReference
+from subcommerce.errors import InvalidArgument, InvalidCommand, UnknownReference
 from subcommerce.money import Money
+from subcommerce.periods import check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.simulate import Scenario, Timeline, simulate
 from subcommerce.tables import Column, Table
@@ -98,6 +100,9 @@ Catalogs = Catalog | Iterable[Catalog] | Mapping[str, Catalog]
 
 _SCENARIO: Final = Column("scenario", "text")
 
+#: The most worker processes :func:`simulate_many` starts on this machine.
+MAX_WORKERS: Final = 256
+
 
 def summary_record(timeline: Timeline) -> dict[str, object]:
     """One timeline as a :data:`SUMMARY_COLUMNS` record."""
@@ -126,6 +131,7 @@ def summary_record(timeline: Timeline) -> dict[str, object]:
 
 
 def _columns(table: str) -> tuple[Column, ...]:
+    expect(table, str, "table")
     if table == "summary":
         return SUMMARY_COLUMNS
     if table not in tables.TIMELINE_TABLES:
@@ -145,7 +151,10 @@ def _records(timeline: Timeline, table: str) -> list[dict[str, object]]:
 def _catalog_index(catalogs: Catalogs) -> dict[str, Catalog]:
     if isinstance(catalogs, Catalog):
         return {catalogs.id: catalogs}
-    items = list(catalogs.values()) if isinstance(catalogs, Mapping) else list(catalogs)
+    if isinstance(catalogs, Mapping):
+        items = list(catalogs.values())
+    else:
+        items = list(tuple_of(catalogs, "catalogs"))
     index: dict[str, Catalog] = {}
     for catalog in items:
         if not isinstance(catalog, Catalog):
@@ -242,12 +251,23 @@ def simulate_many(
     called with the number of scenarios just finished (``tqdm(total=n).update`` fits). Scenarios
     are read lazily, so a generator of a million tenants is fine; rows come back in its order.
     """
-    if table not in BATCH_TABLES:
-        _columns(table)  # raises the error that names the tables
+    # Everything is checked here, before any executor or process is started.
+    columns = _columns(table)  # an unknown table raises the error that names the tables
+    if isinstance(scenarios, str | bytes | Mapping) or not isinstance(scenarios, Iterable):
+        raise InvalidArgument(f"scenarios must be an iterable of scenarios, got {scenarios!r:.80}")
+    if until is not None:
+        check_date(until, "until")
+    expect(policy, Policy, "policy")
     if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:
-        raise InvalidCommand(f"chunksize must be a positive int, got {chunksize!r}")
+        raise InvalidCommand(f"chunksize must be a positive int, got {chunksize!r:.80}")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)):
-        raise InvalidCommand(f"workers must be an int, got {workers!r}")
+        raise InvalidCommand(f"workers must be an int, got {workers!r:.80}")
+    if workers is not None and not 0 <= workers <= MAX_WORKERS:
+        raise InvalidCommand(f"workers must be from 0 to {MAX_WORKERS}, got {workers!r:.80}")
+    if executor is not None:
+        expect(executor, futures.Executor, "executor")
+    if progress is not None and not callable(progress):
+        raise InvalidArgument(f"progress must be callable, got {progress!r:.80}")
     job = _Job(_catalog_index(catalogs), until, policy, table)
     chunks = _chunks(scenarios, chunksize)
     records: list[dict[str, object]] = []
@@ -271,7 +291,7 @@ def simulate_many(
                 lambda c: pool.submit(_run_in_worker, c), chunks, 2 * workers
             ):
                 keep(done, rows)
-    return Table(table, _columns(table), records)
+    return Table(table, columns, records)
 
 
 def compare(
@@ -289,11 +309,20 @@ def compare(
     scenario names); or ``catalog``: one catalog for every convention. ``conventions``: preset
     names (the scenario's own by default). Rows are led by a ``variant`` column.
     """
+    expect(scenario, Scenario, "scenario")
+    if until is not None:
+        check_date(until, "until")
+    expect(policy, Policy, "policy")
     if catalogs is None:
         if catalog is None:
             raise InvalidCommand("compare needs catalogs (label -> catalog) or a catalog")
-        catalogs = {catalog.id: catalog}
-    wanted = (scenario.convention,) if conventions is None else tuple(conventions)
+        catalogs = {expect(catalog, Catalog, "catalog").id: catalog}
+    if not isinstance(catalogs, Mapping):
+        raise InvalidArgument(f"catalogs must be a mapping label -> catalog, got {catalogs!r:.80}")
+    for label, priced in catalogs.items():
+        expect(label, str, "a catalog label")
+        expect(priced, Catalog, f"catalog {label!r}")
+    wanted = (scenario.convention,) if conventions is None else tuple_of(conventions, "conventions")
     several = len(wanted) > 1
     records = []
     for label, priced in catalogs.items():
@@ -327,8 +356,14 @@ def simulate_bag(
     catalogs' currencies, 2 for USD). ``.compute()`` gives the frame ``simulate_many`` would
     give, in the bag's order.
     """
-    dask, dd = tables.require("simulate_bag()", "dask", "dask.dataframe")
+    dask, dd, db = tables.require("simulate_bag()", "dask", "dask.dataframe", "dask.bag")
+    expect(bag, db.Bag, "bag")
     columns = _columns(table)
+    if until is not None:
+        check_date(until, "until")
+    expect(policy, Policy, "policy")
+    if money_scale is not None:
+        tables.check_scale(money_scale)
     index = _catalog_index(catalogs)
     if money_scale is None:
         exponents = [c.exponent for catalog in index.values() for c in catalog.currencies]

@@ -528,10 +528,15 @@ class Catalog:
         rate = to_decimal(percent, what="percent")
         if not 0 <= rate <= 100:
             raise InvalidAmount(f"a discount of {rate}% is not between 0 and 100")
-        wanted = None if products is None else tuple(products)
+        wanted = None if products is None else tuple_of(products, "products")
         for product_id in wanted or ():
-            self.product(product_id)
+            self.product(expect(product_id, str, "a product id"))
+        if currency is not None and not isinstance(currency, Currency):
+            expect(currency, str, "currency")
         code = None if currency is None else Currency.of(str(currency)).code
+        mode = RoundingMode(mode) if isinstance(mode, str) else expect(mode, RoundingMode, "mode")
+        if id is not None:
+            expect(id, str, "id")
         factor = (100 - rate) / 100
 
         def discount(offer: Offer) -> Offer:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from subcommerce import tables
+from subcommerce._checks import expect
 from subcommerce.money import Money
 from subcommerce.tables import Table, require
 
@@ -186,7 +187,9 @@ def plot_timeline(timeline: Timeline, *, ax: Any = None) -> Any:
     pyplot, so nothing is shown and no global state changes; ``ax`` draws on an existing
     matplotlib axes instead.
     """
-    (figure_module,) = require("timeline.plot()", "matplotlib.figure")
+    figure_module, axes_module = require("timeline.plot()", "matplotlib.figure", "matplotlib.axes")
+    if ax is not None:
+        expect(ax, axes_module.Axes, "ax")
     if ax is None:
         figure = figure_module.Figure(figsize=(8, 4), layout="constrained")
         ax = figure.add_subplot()

@@ -45,7 +45,14 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from subcommerce.errors import InexactAmount, InvalidAmount, MissingExtra, UnknownReference
+from subcommerce._checks import expect
+from subcommerce.errors import (
+    InexactAmount,
+    InvalidAmount,
+    InvalidArgument,
+    MissingExtra,
+    UnknownReference,
+)
 from subcommerce.money import Money
 
 if TYPE_CHECKING:
@@ -193,6 +200,8 @@ class Table:
         ``money_scale``: the decimals of every money column (None: the fewest that hold every
         value exactly). A value with more decimals than that raises InexactAmount.
         """
+        if money_scale is not None:
+            check_scale(money_scale)
         pd, pa = require("to_pandas()", "pandas", "pyarrow")
         data: dict[str, Any] = {}
         for column in self.columns:
@@ -235,6 +244,19 @@ def _scale(value: Decimal) -> int:
 #: The digits an Arrow decimal column holds: 128-bit columns usually, 256-bit for wider amounts.
 _DECIMAL128_DIGITS: Final = 38
 _DECIMAL256_DIGITS: Final = 76
+
+
+def check_scale(money_scale: object) -> int:
+    """``money_scale`` if it is an int from 0 to 76 (what an Arrow decimal holds); else refused."""
+    if isinstance(money_scale, bool) or not isinstance(money_scale, int):
+        raise InvalidArgument(
+            f"money_scale must be an int, got {type(money_scale).__name__} {money_scale!r:.80}"
+        )
+    if not 0 <= money_scale <= _DECIMAL256_DIGITS:
+        raise InvalidAmount(
+            f"money_scale must be from 0 to {_DECIMAL256_DIGITS}, got {money_scale}"
+        )
+    return money_scale
 
 
 def _digits(value: Decimal) -> int:
@@ -451,6 +473,8 @@ def timeline_table(timeline: Timeline, table: str = "invoices", lang: str = "en"
     ``entries`` and ``invoices`` hold the invoices issued and then the statements still open, so
     that they add up to ``timeline.ledger.net``.
     """
+    expect(table, str, "table")
+    expect(lang, str, "lang")
     timeline_columns(table)  # an unknown table raises the error that names the tables
     if table == "entries":
         return entries_table((*timeline.invoices, *timeline.open_invoices))
