@@ -247,3 +247,12 @@ def test_an_internal_error_is_one_line_with_status_1(monkeypatch: pytest.MonkeyP
     assert code == 1
     assert err.startswith("internal error: KeyError: 'boom' (a bug in subcommerce 0.1.0")
     assert err.count("\n") == 1
+
+
+def test_a_path_with_a_nul_byte_is_bad_input_with_status_3() -> None:
+    # Found by the argument fuzz: open() refuses such a path with a ValueError, not an OSError.
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["simulate", "a\x00b.toml"], out=io.StringIO()) == EXIT_BAD_INPUT
+    assert err.getvalue().count("\n") == 1
+    assert "not a valid path" in err.getvalue()

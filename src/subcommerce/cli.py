@@ -347,6 +347,8 @@ def _read(path: str, what: str) -> bytes:
             return handle.read()
     except OSError as error:
         raise UnknownReference(f"cannot read the {what} file {path}: {error.strerror}") from None
+    except ValueError:  # a path the system cannot name (an embedded NUL byte)
+        raise UnknownReference(f"cannot read the {what} file {path!r}: not a valid path") from None
 
 
 def _scenario_from_file(path: str) -> Scenario:
