@@ -239,3 +239,14 @@ def test_a_policy_duration_is_at_most_ten_years_of_days() -> None:
     with pytest.raises(InvalidQuantity):
         add_business_days(date(2025, 1, 1), 10**40)  # would loop for ever
     assert add_business_days(date(2025, 1, 10), 0) == date(2025, 1, 10)
+
+
+def test_payment_method_of_a_value_that_only_looks_like_a_subscription_is_a_typed_refusal() -> None:
+    # Found by the typed-API fuzz under the thorough profile: a Reason has a payment_method
+    # field too, and slipped past a check that only caught a missing attribute.
+    from subcommerce import InvalidArgument, Reason, ReasonCode
+    from subcommerce.subscriptions import Tenant
+
+    impostor = Reason(ReasonCode.BELOW_ASSIGNED, subscription="standard")
+    with pytest.raises(InvalidArgument, match="subscription must be a Subscription, got Reason"):
+        Tenant("contoso.com").payment_method_of(impostor)  # type: ignore[arg-type]

@@ -391,10 +391,9 @@ class Tenant:
 
     def payment_method_of(self, subscription: Subscription) -> PaymentMethod | None:
         """How ``subscription`` pays: its own method (MOSA) or its billing profile's (MCA)."""
-        try:
-            method = subscription.payment_method
-        except AttributeError:
-            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
+        if subscription.__class__ is not Subscription:  # one comparison on the hot path
+            expect(subscription, Subscription, "subscription")
+        method = subscription.payment_method
         if method is not None:
             return method
         if self.account is None or subscription.billing_profile_id is None:
