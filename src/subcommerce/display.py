@@ -216,13 +216,8 @@ def plot_timeline(timeline: Timeline, *, ax: Any = None) -> Any:
     below = [Decimal(0)] * len(days)
     for subscription in subscriptions:
         heights = [totals[day].get(subscription, Decimal(0)) for day in days]
-        # Bar heights are pixels, not money: the exact amounts become floats only here.
-        bars = ax.bar(
-            positions,
-            [float(h) for h in heights],
-            bottom=[float(b) for b in below],
-            label=subscription,
-        )
+        # The exact amounts go to matplotlib as they are; it turns them into drawing coordinates.
+        bars = ax.bar(positions, heights, bottom=below, label=subscription)
         for patch, day in zip(bars, days, strict=True):
             if day in open_days:
                 patch.set_alpha(0.45)
