@@ -1,18 +1,16 @@
-"""Catalog benchmarks: availability for a large tenant, loading the default catalog, importing.
+"""Catalog benchmarks: availability for a large tenant, loading the default catalog.
 
 * availability of every add-on of the default catalog for a tenant with 50 subscriptions, 20 of
   them owned add-ons (target 100 us), against a plain dict-and-loop version of the same rules
   over the same data;
 * reading, loading and validating the default catalog from its TOML text (target 20 ms), against
-  ``tomllib`` reading the same text without building or checking anything;
-* ``python -c "import subcommerce"`` in a fresh interpreter (target 150 ms), against
-  ``python -c "import json"``.
+  ``tomllib`` reading the same text without building or checking anything.
+
+``import subcommerce`` itself is measured in bench_import.py.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -164,30 +162,6 @@ def check_load() -> None:
     assert catalog.plans == CATALOG.plans  # type: ignore[attr-defined]
 
 
-def _python(code: str) -> None:
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
-def subject_import() -> object:
-    _python("import subcommerce")
-    return None
-
-
-def reference_import() -> object:
-    _python("import json")
-    return None
-
-
-def check_import() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", "import subcommerce, sys; print(len(subcommerce.__all__))"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    assert int(out.stdout) > 0
-
-
 def benchmarks(smoke: bool) -> list[Benchmark]:
     return [
         Benchmark(
@@ -208,14 +182,5 @@ def benchmarks(smoke: bool) -> list[Benchmark]:
             target_us=20_000,
             reference=reference_load,
             reference_name="tomllib.loads only",
-        ),
-        Benchmark(
-            "catalog: python -c 'import subcommerce'",
-            subject_import,
-            target_us=150_000,
-            reference=reference_import,
-            reference_name="python -c 'import json'",
-            check=check_import,
-            note="wall time of a fresh interpreter, subprocess start included",
         ),
     ]

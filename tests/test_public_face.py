@@ -5,8 +5,11 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import pickle
 import subprocess
 import sys
+
+import pytest
 
 import subcommerce
 
@@ -47,14 +50,56 @@ def test_every_public_name_is_in_all_and_comes_from_its_module() -> None:
         assert getattr(subcommerce, name) is getattr(importlib.import_module(module), attribute)
 
 
-def test_importing_the_package_loads_the_foundation_and_not_the_edge() -> None:
-    code = (
-        "import sys, subcommerce; "
-        "print(sorted(m for m in sys.modules if m.startswith('subcommerce')))"
-    )
-    loaded = subprocess.run(
+def _fresh(code: str) -> str:
+    """What a fresh interpreter running ``code`` prints."""
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert "subcommerce.money" in loaded
-    assert "subcommerce._convert" not in loaded
-    assert "subcommerce.simulate" not in loaded
+
+
+def test_importing_the_package_loads_none_of_its_modules_nor_attrs_nor_typing() -> None:
+    loaded = _fresh("import sys, subcommerce; print(sorted(sys.modules))")
+    assert "'subcommerce'" in loaded
+    assert "'subcommerce." not in loaded
+    for kept_out in ("'attr'", "'attrs'", "'typing'", "'decimal'", "'cattrs'", "'babel'"):
+        assert kept_out not in loaded
+
+
+def test_the_first_name_asked_for_loads_its_module_and_not_the_engine() -> None:
+    code = (
+        "import sys, subcommerce; subcommerce.Money; "
+        "print(sorted(m for m in sys.modules if m.startswith('subcommerce')))"
+    )
+    loaded = _fresh(code)
+    assert "'subcommerce.money'" in loaded
+    assert "'subcommerce.simulate'" not in loaded
+    assert "'subcommerce._convert'" not in loaded
+
+
+def test_a_public_module_is_an_attribute_of_the_package_without_importing_it() -> None:
+    code = (
+        "import subcommerce; "
+        "print(subcommerce.money.Money is subcommerce.Money, "
+        "subcommerce.simulate.simulate is subcommerce.simulate_scenario)"
+    )
+    assert _fresh(code).split() == ["True", "True"]
+
+
+def test_no_public_module_shares_its_name_with_a_public_name() -> None:
+    assert subcommerce._MODULES
+    assert not subcommerce._MODULES & set(subcommerce._LAZY)
+
+
+def test_an_unknown_name_is_an_attribute_error_naming_it() -> None:
+    with pytest.raises(AttributeError, match="'no_such_name'"):
+        _ = subcommerce.no_such_name  # type: ignore[attr-defined]
+    # a module outside the table is imported by name, never guessed by an attribute lookup
+    assert _fresh("import subcommerce; print(hasattr(subcommerce, 'cli'))").strip() == "False"
+
+
+def test_a_pickled_value_unpickles_in_an_interpreter_that_imported_nothing() -> None:
+    from subcommerce import Money
+
+    payload = pickle.dumps(Money.of("12.34", "EUR"))
+    code = f"import pickle; print(repr(pickle.loads({payload!r})))"
+    assert _fresh(code).strip() == repr(Money.of("12.34", "EUR"))
