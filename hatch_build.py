@@ -1,9 +1,10 @@
 """Wheel build hook: compile the gettext catalogs (``.po``) into ``.mo`` files inside the wheel.
 
-Compiled catalogs are build output, never committed. A wheel carries them next to their
-``.po``; :mod:`subcommerce.messages` loads the ``.mo`` when it is there and otherwise (a source
-checkout, an editable install) compiles the ``.po`` in memory on first use, so both read the very
-same catalog.
+Compiled catalogs are build output, never committed. A wheel carries the ``.mo`` instead of the
+``.po`` (pyproject.toml excludes the ``.po`` from it); :mod:`subcommerce.messages` reads a ``.mo``
+only where no ``.po`` is beside it, and otherwise (a source checkout, an editable install)
+compiles the ``.po`` in memory on first use, so both read the very same catalog and a stale
+``.mo`` left in a checkout can never shadow an edited ``.po``.
 """
 
 from __future__ import annotations

@@ -105,6 +105,56 @@ def test_a_third_language_is_one_new_catalog_file_and_no_code(
             cached.cache_clear()
 
 
+def _stale_mo(lang: str) -> bytes:
+    """A compiled catalog of ``lang`` that says something its .po does not."""
+    catalog = _po(lang)
+    for message in catalog:
+        if message.context == "trial" and message.id and not message.pluralizable:
+            message.string = "STALE"
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def _with_locales(monkeypatch: pytest.MonkeyPatch, locales: Path) -> None:
+    monkeypatch.setattr(messages, "_locales_dir", lambda: locales)
+    for cached in (messages.languages, messages._translations):
+        cached.cache_clear()
+
+
+@pytest.fixture
+def _fresh_catalogs() -> Any:
+    yield
+    for cached in (messages.languages, messages._translations):
+        cached.cache_clear()
+
+
+@pytest.mark.usefixtures("_fresh_catalogs")
+def test_a_stale_mo_beside_the_po_never_shadows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A developer's build output left in a checkout is ignored: the .po is the catalog."""
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    (tmp_path / "locales" / "fr" / "LC_MESSAGES" / "subcommerce.mo").write_bytes(_stale_mo("fr"))
+    _with_locales(monkeypatch, tmp_path / "locales")
+    trial = Reason(ReasonCode.TRIAL, subscription="s1")
+    assert "STALE" not in messages.render(trial, "fr")
+    assert messages.render(trial, "fr").startswith("L'abonnement s1")
+
+
+@pytest.mark.usefixtures("_fresh_catalogs")
+def test_a_mo_alone_as_in_a_wheel_is_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    french = tmp_path / "locales" / "fr" / "LC_MESSAGES"
+    (french / "subcommerce.mo").write_bytes(_stale_mo("fr"))
+    (french / "subcommerce.po").unlink()
+    _with_locales(monkeypatch, tmp_path / "locales")
+    assert messages.languages() == ("en", "fr")
+    assert messages.render(Reason(ReasonCode.TRIAL, subscription="s1"), "fr") == "STALE"
+
+
 @pytest.mark.skipif(
     os.environ.get("SUBCOMMERCE_BUILD_TEST") != "1",
     reason="builds a wheel (slow): run with SUBCOMMERCE_BUILD_TEST=1",
@@ -122,3 +172,4 @@ def test_the_wheel_ships_every_compiled_catalog_and_no_stray_file(tmp_path: Path
         compiled = GNUTranslations(io.BytesIO(zipfile.ZipFile(wheel).read(mo)))
         assert compiled._catalog == messages.translations(lang)._catalog  # type: ignore[attr-defined]
     assert not any(n.startswith(("tools/", "tests/")) or n == "hatch_build.py" for n in names)
+    assert not any(n.endswith(".po") for n in names)  # else the .po, not the .mo, is read

@@ -610,11 +610,12 @@ def _language(lang: str) -> str:
 @functools.cache
 def _translations(language: str) -> GNUTranslations:
     folder = _locales_dir().joinpath(language, "LC_MESSAGES")
-    compiled = folder.joinpath(f"{DOMAIN}.mo")
-    if compiled.is_file():  # compiled at build time into the wheel
-        return GNUTranslations(io.BytesIO(compiled.read_bytes()))
-    # A source checkout or an editable install: compile the .po in memory, once.
-    with folder.joinpath(f"{DOMAIN}.po").open("rb") as handle:
+    source = folder.joinpath(f"{DOMAIN}.po")
+    if not source.is_file():  # a wheel: its build compiled the .po into a .mo, and left it out
+        return GNUTranslations(io.BytesIO(folder.joinpath(f"{DOMAIN}.mo").read_bytes()))
+    # A source checkout or an editable install: the .po is the catalog, compiled in memory once.
+    # A .mo beside it is someone's build output, perhaps older than the .po: never read.
+    with source.open("rb") as handle:
         catalog = read_po(handle, locale=language, domain=DOMAIN)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
