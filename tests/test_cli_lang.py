@@ -243,11 +243,50 @@ def test_a_refused_cart_line_is_said_with_its_reason_in_the_reader_s_language(
     tmp_path: Path,
 ) -> None:
     fewer = CART.replace("quantity = 15", "quantity = 10")
-    english = run("quote", cart_file(tmp_path, fewer))
+    english = run("quote", cart_file(tmp_path, fewer), status=EXIT_REFUSED)
     assert "line 1: Subscription standard already has 10 licenses" in english
-    french = run("quote", cart_file(tmp_path, fewer), "--lang", "fr")
+    french = run("quote", cart_file(tmp_path, fewer), "--lang", "fr", status=EXIT_REFUSED)
     assert "ligne 1 : L'abonnement standard a déjà 10 licences" in french
     assert english_words(french) == []
+
+
+#: A cart of two lines: the first refused (the subscription already has 10 licenses), the second
+#: priced (4 x Business Basic at 7.20 USD a month, a new subscription: a whole first month).
+HALF_REFUSED = CART.replace("quantity = 15", "quantity = 10").replace(
+    'as_of = 2025-01-15\nactor = "ana@contoso.com"\n',
+    'as_of = 2025-01-15\nactor = "ana@contoso.com"\npayment_method = "card"\n',
+) + (
+    '\n[[steps.cart]]\ntype = "new_subscription"\nsubscription_id = "basic"\n'
+    'product_id = "m365-business-basic"\nquantity = 4\nterm = "P1M"\n'
+    'billing_frequency = "monthly"\n'
+)
+
+
+def test_a_quote_with_a_refused_line_exits_refused_and_still_prices_the_others(
+    tmp_path: Path,
+) -> None:
+    text = run("quote", cart_file(tmp_path, HALF_REFUSED), status=EXIT_REFUSED)
+    assert "   1  standard      standard: total of 10 licenses" in text
+    assert "order-2  basic                4         28.80            28.80  2025-02-15" in text
+    assert "Total of the first charges of the lines not refused: 28.80 USD" in text
+    assert "line 1: Subscription standard already has 10 licenses" in text
+
+
+def test_a_quote_with_a_refused_line_in_french_prices_the_others_in_french(
+    tmp_path: Path,
+) -> None:
+    text = run("quote", cart_file(tmp_path, HALF_REFUSED), "--lang", "fr", status=EXIT_REFUSED)
+    assert "Total des premières facturations des lignes acceptées : 28,80\xa0$US" in text
+    assert "ligne 1 : L'abonnement standard a déjà 10 licences" in text
+    assert english_words(text) == []
+
+
+def test_a_quote_with_a_refused_line_exits_refused_in_json_too(tmp_path: Path) -> None:
+    data = json.loads(
+        run("quote", cart_file(tmp_path, HALF_REFUSED), "--json", status=EXIT_REFUSED)
+    )
+    assert [line["reasons"] != [] for line in data["quote"]["lines"]] == [True, False]
+    assert data["quote"]["total"] == {"amount": "28.80", "currency": "USD"}
 
 
 def test_quote_json_is_the_quote_as_plain_data(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ it, the output is English with ISO dates and amounts such as ``191.13 USD``, sta
 Exit statuses (also in the README): 0 done; 1 an internal error (a bug: one line on stderr, never
 a traceback); 2 a usage error (argparse's: an unknown command or option); 3 bad input (a file that
 cannot be read, is not UTF-8, or is not a valid scenario, cart or catalog, a bad ``--until``); 4 a
-scenario simulated whose steps were (some of them) refused: the output is printed in full, the
-refusals with their reasons.
+scenario simulated whose steps were (some of them) refused, or a quote some of whose lines are
+refused: the output is printed in full, the priced lines and the refusals with their reasons.
 """
 
 from __future__ import annotations
@@ -755,10 +755,11 @@ def _quote(path: str, out: TextIO, as_json: bool, say: _Say) -> int:
     before = attrs.evolve(scenario, steps=scenario.steps[:-1], until=None)
     timeline = simulate(before, order.as_of, catalog=catalog)
     review = quote(catalog, timeline.tenant, order, ledger=timeline.ledger)
+    status = EXIT_OK if review.ok else EXIT_REFUSED  # as `simulate` with refused steps
     if as_json:
         payload = {"quote": to_data(review)}
         out.write(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-        return 0
+        return status
     out.write(
         say._(
             "Price review of order {order} on {day} for {organization}, in {currency}.",
@@ -783,15 +784,23 @@ def _quote(path: str, out: TextIO, as_json: bool, say: _Say) -> int:
             ]
         )
     _table(rows, out)
-    if review.ok:
+    if any(line.ok for line in review.lines):  # the lines not refused are priced all the same
         out.write("\n")
         _price_review(say, [review], out)
+        total = say.money(review.total)
         out.write(
             "\n"
-            + say._("Total of the first charges: {total}", total=say.money(review.total))
+            + (
+                say._("Total of the first charges: {total}", total=total)
+                if review.ok
+                else say._(
+                    "Total of the first charges of the lines not refused: {total}", total=total
+                )
+            )
             + "\n"
         )
-        return 0
+    if review.ok:
+        return status
     out.write("\n" + say._("Refused, and why (nothing would change):") + "\n")
     for line in review.lines:
         for reason in line.reasons:
@@ -801,7 +810,7 @@ def _quote(path: str, out: TextIO, as_json: bool, say: _Say) -> int:
                 message=say.reason(reason, catalog),
             )
             out.write(f"  {which}\n")
-    return 0
+    return status
 
 
 _MARKS = {MatrixCell.AVAILABLE: "x", MatrixCell.INCLUDED: "i", MatrixCell.NONE: "."}
@@ -893,7 +902,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m subcommerce",
         description="Microsoft 365 commerce what-ifs: exact proration, catalogs, invoices.",
         epilog="exit status: 0 done, 1 internal error, 2 usage error, 3 bad input, "
-        "4 a scenario with refused steps",
+        "4 a scenario with refused steps or a quote with refused lines",
     )
     parser.add_argument("--version", action="version", version=f"subcommerce {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
