@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scenario_texts import CONTOSO, first_order
 from strategies_accounts import ADMIN, D0, codes, mca_tenant, mosa_tenant, purchase, run
 from strategies_orders import CATALOG_ID, scenarios, shop
 from strategies_orders import mosa_tenant as shop_mosa_tenant
@@ -668,25 +669,8 @@ until = 2025-01-31
 currency = "USD"
 catalog = "test-shop"
 credit_check = { business_days = 5 }
-
-[tenant]
-organization = "contoso.com"
-[tenant.account]
-id = "contoso"
-type = "mosa"
-roles = [{ principal = "admin@contoso.com", role = "global_admin" }]
-
-[[steps]]
-type = "place_order"
-as_of = 2025-01-10
-actor = "admin@contoso.com"
-payment_method = "invoice"
-[[steps.cart]]
-type = "new_subscription"
-subscription_id = "s1"
-product_id = "basic"
-quantity = 4
 """
+    text += CONTOSO + first_order("2025-01-10", "invoice", 4)
     scenario = parse_scenario(text)
     assert scenario.credit_check == CreditCheck(5)
     timeline = simulate(scenario, catalog=SHOP)

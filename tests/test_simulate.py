@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scenario_texts import CONTOSO, first_order
 from strategies_orders import ADMIN, CATALOG_ID, mosa_tenant, scenarios, shop
 from subcommerce._builtin import default_catalog
 from subcommerce._convert import dump_scenario, from_data, load_scenario, to_data
@@ -206,25 +207,9 @@ start = 2025-01-01
 until = 2025-02-28
 currency = "USD"
 catalog = "test-shop"
-
-[tenant]
-organization = "contoso.com"
-[tenant.account]
-id = "contoso"
-type = "mosa"
-roles = [{ principal = "admin@contoso.com", role = "global_admin" }]
-
-[[steps]]
-type = "place_order"
-as_of = 2025-01-01
-actor = "admin@contoso.com"
-payment_method = "card"
-[[steps.cart]]
-type = "new_subscription"
-product_id = "basic"
-quantity = 100
-subscription_id = "s1"
-
+"""
+    text += CONTOSO + first_order("2025-01-01", "card", 100)
+    text += """
 [[steps]]
 type = "change_license_quantity"
 as_of = 2025-01-15
