@@ -52,7 +52,7 @@ from subcommerce.errors import (
 )
 from subcommerce.formatting import format_amount, format_date, format_money, format_number
 from subcommerce.invoices import EntryCause, Invoice, LedgerEntry
-from subcommerce.messages import languages, translations
+from subcommerce.messages import languages, render_note, translations
 from subcommerce.money import Money, RoundingMode
 from subcommerce.orders import (
     AddAddon,
@@ -209,12 +209,27 @@ def _exact(say: _Say, line: ProratedLine) -> str:
     return number + ("…" if dots else "")
 
 
+def _decimal(say: _Say, value: Decimal) -> str:
+    """An exact decimal with all its places, as the reader's locale writes numbers."""
+    assert say.lang is not None
+    places = max(0, -int(value.as_tuple().exponent))
+    pattern = f"#,##0.{'0' * places}" if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=say.lang, decimal_quantization=False)
+
+
 def _explain(say: _Say, line: ProratedLine) -> str:
     """How a line's amount was reached, in the reader's language (the core's ``explain()`` is
-    English, for logs)."""
+    English, for logs): the same steps, and the engine's note said through messages.py."""
     if say.lang is None:
         return line.explain()
+    steps = []
+    if line.daily_rate is not None:
+        steps.append(say._("daily rate {rate}", rate=_decimal(say, line.daily_rate)))
+    if line.unit_amount is not None:
+        steps.append(say._("per license {amount}", amount=_decimal(say, line.unit_amount)))
     values = {
+        "detail": f" ({', '.join(steps)})" if steps else "",
+        "note": say._("; {note}", note=render_note(line.note, say.lang)) if line.note else "",
         "kind": _kind(say, line.kind),
         "quantity": say.number(line.quantity),
         "price": say.money(line.unit_price),
@@ -229,13 +244,13 @@ def _explain(say: _Say, line: ProratedLine) -> str:
     }
     if line.sign < 0:
         return say._(
-            "{kind}: -({quantity} x {price} x {days}/{period_days} days [{span} of {period}]) "
-            "= {exact} -> {amount} ({convention}, {mode})",
+            "{kind}: -({quantity} x {price} x {days}/{period_days} days [{span} of {period}])"
+            "{detail} = {exact} -> {amount} ({convention}, {mode}{note})",
             **values,
         )
     return say._(
-        "{kind}: {quantity} x {price} x {days}/{period_days} days [{span} of {period}] "
-        "= {exact} -> {amount} ({convention}, {mode})",
+        "{kind}: {quantity} x {price} x {days}/{period_days} days [{span} of {period}]"
+        "{detail} = {exact} -> {amount} ({convention}, {mode}{note})",
         **values,
     )
 

@@ -30,7 +30,10 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Mapping, Sequence
+import re
+import string
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from gettext import GNUTranslations
 from importlib import resources
@@ -46,15 +49,22 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
+from subcommerce import formatting
 from subcommerce.catalog import Catalog, Gender
-from subcommerce.errors import Reason, ReasonCode, UnknownReference
+from subcommerce.errors import Reason, ReasonCode, SubcommerceError, UnknownReference
+from subcommerce.money import Money
+from subcommerce.periods import Period
+from subcommerce.proration import LineKind
 
 __all__ = [
     "DOMAIN",
+    "LINE_NOTES",
     "TEMPLATES",
     "Template",
     "languages",
+    "line_note",
     "render",
+    "render_note",
     "template_for",
     "template_messages",
     "translations",
@@ -561,6 +571,26 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
             "invoice_section_reader": "Invoice section reader",
         },
         "recurring_billing": {"true": "on", "false": "off"},
+        # The kind of a prorated line, as a line's note names it (LINE_NOTES).
+        "kind": {"charge": "charge", "credit": "credit", "rebill": "rebill", "refund": "refund"},
+    }
+)
+
+#: The notes the engine writes on a prorated line (``proration.py``), by code: the English text,
+#: its values as fields (``full``, ``charged``, ``used``: amounts; ``kind``: a line kind; ``span``:
+#: a period). A line keeps its note as that English text, which is its wire form too;
+#: :func:`line_note` reads a note back as its code and values, so that :func:`render_note` says
+#: it in the reader's language (gettext context ``note:<code>``). tests/test_line_notes.py checks
+#: that every note the engine writes is one of these, value for value.
+LINE_NOTES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "share_of_full_period": "share of the full-period {full}, allocated by days",
+        "credit_of": "credit of the {kind} for {span}",
+        "rebill_nets_exactly": (
+            "allocated so that the change nets to the exact difference rounded once"
+        ),
+        "refund_capped": "unused days prorated on their own, capped at the {charged} charged",
+        "refund_charged_minus_used": "{charged} charged minus {used} used",
     }
 )
 
@@ -741,6 +771,98 @@ def _values(
     return out
 
 
+# -- the notes of prorated lines -----------------------------------------------------------------
+
+
+def _note_pattern(template: str) -> re.Pattern[str]:
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            parts.append(f"(?P<{field}>.+?)")
+    return re.compile("".join(parts))
+
+
+_NOTE_PATTERNS: Final = tuple((code, _note_pattern(t)) for code, t in LINE_NOTES.items())
+
+
+def _money_text(text: str) -> Money:
+    amount, _, code = text.rpartition(" ")
+    return Money.of(amount, code)
+
+
+def _period_text(text: str) -> Period:
+    start, _, end = text.partition("..")
+    return Period(date.fromisoformat(start), date.fromisoformat(end))
+
+
+_NOTE_VALUES: Final[Mapping[str, Callable[[str], object]]] = MappingProxyType(
+    {
+        "full": _money_text,
+        "charged": _money_text,
+        "used": _money_text,
+        "kind": LineKind,
+        "span": _period_text,
+    }
+)
+
+
+def line_note(note: str) -> tuple[str, dict[str, object]] | None:
+    """The code (of :data:`LINE_NOTES`) and the values of a note the engine wrote on a line.
+
+    None for any other text (a note a caller wrote itself through ``explained_line``).
+
+    >>> code, values = line_note("1625.81 USD charged minus 1000.00 USD used")
+    >>> code, values["charged"], values["used"]
+    ('refund_charged_minus_used', Money('1625.81', 'USD'), Money('1000.00', 'USD'))
+    >>> line_note("my own words") is None
+    True
+    """
+    if not isinstance(note, str):
+        raise UnknownReference(f"a line's note is a string, got {note!r}")
+    for code, pattern in _NOTE_PATTERNS:
+        found = pattern.fullmatch(note)
+        if found is None:
+            continue
+        try:
+            values = {k: _NOTE_VALUES[k](v) for k, v in found.groupdict().items()}
+        except (ValueError, SubcommerceError):  # the shape of ours, but not values we write
+            continue
+        if LINE_NOTES[code].format(**values) == note:  # read back exactly, or not ours
+            return code, values
+    return None
+
+
+def render_note(note: str, lang: str = "en") -> str:
+    """A prorated line's note in ``lang``: the engine's notes translated, with their amounts and
+    periods as the locale writes them; any other note as it was written.
+
+    >>> render_note("25.00 USD charged minus 10.00 USD used", "fr")
+    '25,00\\xa0$US facturés moins 10,00\\xa0$US utilisés'
+    >>> render_note("my own words", "fr")
+    'my own words'
+    """
+    found = line_note(note)
+    language = _language(lang)
+    if found is None:
+        return note
+    code, values = found
+    t = _translations(language)
+    locale = _locale(lang)
+    said: dict[str, str] = {}
+    for name, value in values.items():
+        if isinstance(value, Money):
+            said[name] = formatting.format_money(value, locale)
+        elif isinstance(value, Period):
+            said[name] = (
+                f"{formatting.format_date(value.start, locale, 'medium')} – "
+                f"{formatting.format_date(value.end, locale, 'medium')}"
+            )
+        else:
+            said[name] = _word(t, name, str(value))
+    return t.pgettext(f"note:{code}", LINE_NOTES[code]).format(**said)
+
+
 def template_messages() -> tuple[tuple[str, str, str | None], ...]:
     """Every (context, msgid, plural msgid) the reasons are said with: what a catalog translates.
 
@@ -757,6 +879,8 @@ def template_messages() -> tuple[tuple[str, str, str | None], ...]:
     for field, words in WORDS.items():
         for english in words.values():
             out.append((field, english, None))
+    for code, english in LINE_NOTES.items():
+        out.append((f"note:{code}", english, None))
     return tuple(dict.fromkeys(out))
 
 
