@@ -312,3 +312,64 @@ def test_an_mca_what_if_with_refusals_a_trial_and_a_refund_reads_as_french(
     assert "Action refusée à eve@fabrikam.com : modifier ou annuler un abonnement" in text
     assert "il ne reste que 30 licences libres" in text
     assert "remboursement (annulation)" in text
+
+
+def _error_of(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv, out=io.StringIO()) == EXIT_BAD_INPUT
+    return capsys.readouterr().err
+
+
+def test_a_file_that_cannot_be_read_is_said_in_french(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "nothere.toml")
+    err = _error_of(["simulate", missing, "--lang", "fr"], capsys)
+    assert err == (
+        f"erreur : impossible de lire le fichier de scénario {missing} : ce fichier n'existe pas\n"
+    )
+    err = _error_of(["catalog", "--file", str(tmp_path), "--lang", "fr"], capsys)
+    assert (
+        err
+        == f"erreur : impossible de lire le fichier de catalogue {tmp_path} : c'est un dossier\n"
+    )
+    assert _error_of(["simulate", missing], capsys) == (
+        f"error: cannot read the scenario file {missing}: no such file\n"
+    )
+
+
+def test_a_bad_until_is_said_in_french(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err = _error_of(
+        ["simulate", cart_file(tmp_path), "--until", "2025-13-01", "--lang", "fr"], capsys
+    )
+    assert err == "erreur : --until '2025-13-01' n'est pas une date ISO (AAAA-MM-JJ)\n"
+
+
+def test_a_cart_file_whose_last_step_is_not_an_order_is_said_in_french(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = CART + '\n[[steps]]\ntype = "assign_licenses"\nas_of = 2025-01-20\n'
+    text += 'actor = "ana@contoso.com"\nsubscription_id = "standard"\ncount = 1\n'
+    path = cart_file(tmp_path, text)
+    err = _error_of(["quote", path, "--lang", "fr"], capsys)
+    assert err == (
+        f"erreur : {path} : la dernière étape d'un fichier de panier est la commande à examiner "
+        "(type = 'place_order')\n"
+    )
+
+
+def test_a_catalog_s_problems_are_headed_in_french_each_with_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "catalog.toml"
+    path.write_text("[[plans]]\nid = 3\n", encoding="utf-8")
+    err = _error_of(["catalog", "--file", str(path), "--lang", "fr"], capsys)
+    assert err.startswith("erreur : le catalogue a 4 problèmes :\n- catalog.id: ")
+    assert "- catalog.plans[0].id: 3 is not a string\n" in err  # a fault's words: English still
+    one = tmp_path / "one.toml"
+    one.write_text(
+        'id = "c"\nname = { en = "C", fr = "C" }\n'
+        '[[plans]]\nid = 3\nname = { en = "P", fr = "P" }\n',
+        "utf-8",
+    )
+    err = _error_of(["catalog", "--file", str(one), "--lang", "fr"], capsys)
+    assert err == "erreur : le catalogue a 1 problème :\n- catalog.plans[0].id: 3 is not a string\n"

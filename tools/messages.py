@@ -26,8 +26,9 @@ from babel.messages.pofile import write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "src" / "subcommerce" / "cli.py"
-#: The gettext functions the command line calls: _(msgid), _n(singular, plural, n).
-KEYWORDS = {"_": None, "_n": (1, 2)}
+#: The gettext functions the command line calls: _(msgid), _n(singular, plural, n); and where it
+#: names a msgid said later: _BadInput(msgid, ...) and _said_later(msgid).
+KEYWORDS = {"_": None, "_n": (1, 2), "_BadInput": None, "_said_later": None}
 
 
 def template() -> Catalog:

@@ -23,6 +23,7 @@ refused: the output is printed in full, the priced lines and the refusals with t
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from collections.abc import Sequence
@@ -43,12 +44,10 @@ from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog, MatrixCell
 from subcommerce.commands import ChangeLicenseQuantity
 from subcommerce.errors import (
-    InvalidCommand,
-    InvalidDate,
+    CatalogInvalid,
     Reason,
     Refused,
     SubcommerceError,
-    UnknownReference,
 )
 from subcommerce.formatting import format_amount, format_date, format_money, format_number
 from subcommerce.invoices import EntryCause, Invoice, LedgerEntry
@@ -356,14 +355,54 @@ def _proration_demo(out: TextIO, as_json: bool, say: _Say) -> int:
 # -- scenarios ------------------------------------------------------------------------------------
 
 
+class _BadInput(SubcommerceError, ValueError):
+    """Bad input the command line itself found, its words a message of the catalogs: ``msgid``
+    and its ``values`` (those named in ``words`` are msgids too), said in the reader's language
+    when printed; ``str()`` is the English."""
+
+    def __init__(self, msgid: str, words: tuple[str, ...] = (), **values: str) -> None:
+        super().__init__(msgid.format(**values))
+        self.msgid, self.words, self.values = msgid, words, values
+
+    def said(self, say: _Say) -> str:
+        values = {k: say._(v) if k in self.words else v for k, v in self.values.items()}
+        return say._(self.msgid, **values)
+
+
+def _said_later(msgid: str) -> str:
+    """Marks a msgid for the catalogs (tools/messages.py) that is translated when printed."""
+    return msgid
+
+
+#: Why a file cannot be read, for the errors the reader can fix; any other, the system's words.
+_UNREADABLE = {
+    errno.ENOENT: _said_later("no such file"),
+    errno.EACCES: _said_later("permission denied"),
+    errno.EISDIR: _said_later("it is a directory"),
+}
+_FILE_KINDS = {"scenario": _said_later("scenario"), "catalog": _said_later("catalog")}
+
+
 def _read(path: str, what: str) -> bytes:
     try:
         with open(path, "rb") as handle:  # bytes: the parser says where UTF-8 breaks
             return handle.read()
     except OSError as error:
-        raise UnknownReference(f"cannot read the {what} file {path}: {error.strerror}") from None
+        known = _UNREADABLE.get(error.errno or 0)
+        raise _BadInput(
+            "cannot read the {what} file {path}: {why}",
+            ("what", "why") if known else ("what",),
+            what=_FILE_KINDS[what],
+            path=path,
+            why=known or str(error.strerror),
+        ) from None
     except ValueError:  # a path the system cannot name (an embedded NUL byte)
-        raise UnknownReference(f"cannot read the {what} file {path!r}: not a valid path") from None
+        raise _BadInput(
+            "cannot read the {what} file {path}: not a valid path",
+            ("what",),
+            what=_FILE_KINDS[what],
+            path=repr(path),
+        ) from None
 
 
 def _scenario_from_file(path: str) -> Scenario:
@@ -377,7 +416,7 @@ def _until(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidDate(f"--until {text!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise _BadInput("--until {text} is not an ISO date (YYYY-MM-DD)", text=repr(text)) from None
 
 
 def _run_scenario(
@@ -763,8 +802,9 @@ def _quote(path: str, out: TextIO, as_json: bool, say: _Say) -> int:
     scenario = _scenario_from_file(path)
     order = scenario.steps[-1] if scenario.steps else None
     if not isinstance(order, PlaceOrder):
-        raise InvalidCommand(
-            f"{path}: the last step of a cart file is the order to review (type = 'place_order')"
+        raise _BadInput(
+            "{path}: the last step of a cart file is the order to review (type = 'place_order')",
+            path=path,
         )
     catalog = scenario_catalog(scenario.catalog)
     before = attrs.evolve(scenario, steps=scenario.steps[:-1], until=None)
@@ -983,6 +1023,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             stream.write(json.dumps(schema(args.kind), indent=2, ensure_ascii=False) + "\n")
             return EXIT_OK
         return _catalog(stream, say, args.json, args.catalog_name, args.file)
+    except _BadInput as error:
+        sys.stderr.write(say._("error: {message}", message=error.said(say)) + "\n")
+        return EXIT_BAD_INPUT
+    except CatalogInvalid as invalid:
+        count = len(invalid.problems)
+        head = say._n("catalog has {n} problem:", "catalog has {n} problems:", count)
+        listed = "".join(f"\n- {problem}" for problem in invalid.problems)
+        sys.stderr.write(say._("error: {message}", message=head + listed) + "\n")
+        return EXIT_BAD_INPUT
     except Refused as refused:
         for reason in refused.reasons:
             sys.stderr.write(say._("error: {message}", message=say.reason(reason, None)) + "\n")
@@ -993,7 +1042,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         return EXIT_OK
     except RecursionError:
-        sys.stderr.write("error: the input is nested too deeply\n")
+        sys.stderr.write(say._("error: {message}", message=say._("the input is nested too deeply")))
+        sys.stderr.write("\n")
         return EXIT_BAD_INPUT
     except Exception as error:  # a bug: say so in one line, never a traceback
         sys.stderr.write(
