@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from strategies import billing_periods_of_a_month_or_year, conventions, quantities, unit_prices
 from subcommerce.cli import main
+from subcommerce.errors import InvalidArgument
 from subcommerce.messages import LINE_NOTES, line_note, render_note, translations
 from subcommerce.money import Money
 from subcommerce.periods import Period
@@ -74,6 +75,42 @@ def test_the_engine_writes_the_notes_of_the_table(convention: ProrationConventio
         assert codes == set(LINE_NOTES) - {"refund_capped"}
     else:
         assert codes == {"share_of_full_period", "credit_of", "refund_capped"}
+
+
+_NOTE_LIKE = st.sampled_from(list(LINE_NOTES.values()))
+
+
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.builds(  # a note's shape with any values in it: amounts, kinds and spans or not
+            lambda template, filler: template.format_map(
+                {"full": filler, "charged": filler, "used": filler, "kind": filler, "span": filler}
+            ),
+            _NOTE_LIKE,
+            st.one_of(
+                st.text(max_size=30),
+                st.sampled_from(["12.34 USD", "charge", "2025-01-01..2025-02-01", "1 EUR"]),
+            ),
+        ),
+    )
+)
+def test_any_text_is_read_as_a_note_of_the_engine_or_as_none_never_raising(text: str) -> None:
+    found = line_note(text)
+    if found is not None:
+        code, values = found
+        assert LINE_NOTES[code].format(**values) == text
+    said = render_note(text, "fr")
+    assert isinstance(said, str)
+    assert found is not None or said == text
+
+
+@pytest.mark.parametrize("bad", [None, 3, b"note", ["note"]])
+def test_a_note_that_is_not_a_string_is_an_invalid_argument(bad: object) -> None:
+    with pytest.raises(InvalidArgument, match="note is a string"):
+        line_note(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        render_note(bad, "fr")  # type: ignore[arg-type]
 
 
 def test_the_notes_are_read_back_as_typed_values() -> None:

@@ -51,7 +51,13 @@ from babel.units import format_unit
 
 from subcommerce import formatting
 from subcommerce.catalog import Catalog, Gender
-from subcommerce.errors import Reason, ReasonCode, SubcommerceError, UnknownReference
+from subcommerce.errors import (
+    InvalidArgument,
+    Reason,
+    ReasonCode,
+    SubcommerceError,
+    UnknownReference,
+)
 from subcommerce.money import Money
 from subcommerce.periods import Period
 from subcommerce.proration import LineKind
@@ -819,7 +825,7 @@ def line_note(note: str) -> tuple[str, dict[str, object]] | None:
     True
     """
     if not isinstance(note, str):
-        raise UnknownReference(f"a line's note is a string, got {note!r}")
+        raise InvalidArgument(f"a line's note is a string, got {note!r}")
     for code, pattern in _NOTE_PATTERNS:
         found = pattern.fullmatch(note)
         if found is None:
