@@ -1,0 +1,247 @@
+"""The run: one tenant, 5 subscriptions billed monthly, 3 years, 50 changes, beside its floor.
+
+The floor is throwaway hand-written code for exactly this tenant: periods by an integer
+``add_months``, amounts in integer minor units, tuples and dicts. It writes the same ledger
+entries as subcommerce (entry id, cause, day posted, statement, kind, quantity, unit price,
+service period, span, amount, the entry credited) and the same invoice totals, and ``check``
+proves them equal, entry for entry, for the annual and the month-to-month variant (on
+month-to-month terms the subscriptions renew every month; the ledger is the same).
+
+The memory of a kept timeline is measured as tracemalloc's traced memory that building the
+timeline adds and keeping it holds (garbage collected before and after), in KiB.
+"""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from datetime import date
+
+from _harness import Benchmark
+from bench_orders import (
+    BASE,
+    CHANGES,
+    END,
+    PRICES,
+    START,
+    SUBS,
+    three_years,
+    three_years_month_to_month,
+)
+from subcommerce.simulate import Timeline
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months``, the day clamped to the month's last."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = _MONTH_DAYS[month]
+    if month == 1 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        last = 29
+    return date(year, month + 1, min(day.day, last))
+
+
+def _half_even(numerator: int, denominator: int) -> int:
+    quotient, remainder = divmod(numerator, denominator)
+    twice = 2 * remainder
+    if twice > denominator or (twice == denominator and quotient & 1):
+        return quotient + 1
+    return quotient
+
+
+def floor() -> tuple[list[tuple[object, ...]], dict[tuple[str, date], int]]:
+    """Entries as tuples and invoice totals in cents, keyed by (subscription, issued on)."""
+    prices = [int(p.replace(".", "")) for p in PRICES]  # the literals have two places
+    quantities = list(BASE)
+    counts = [0] * len(SUBS)
+    charged: list[tuple[str, int, date, date, int]] = [("", 0, START, START, 0)] * len(SUBS)
+    entries: list[tuple[object, ...]] = []
+    totals: dict[tuple[str, date], int] = {}
+    changes = CHANGES
+    at = 0
+    k = 0
+    start = START
+    while start <= END:
+        end = add_months(START, k + 1)
+        days = (end - start).days
+        cause = "purchase" if k == 0 else "period"
+        for i, sub in enumerate(SUBS):
+            counts[i] += 1
+            eid = f"{sub}#{counts[i]}"
+            amount = prices[i] * quantities[i]
+            entries.append(
+                (
+                    eid,
+                    sub,
+                    cause,
+                    start,
+                    start,
+                    end,
+                    "charge",
+                    quantities[i],
+                    prices[i],
+                    start,
+                    end,
+                    start,
+                    end,
+                    amount,
+                    None,
+                )
+            )
+            charged[i] = (eid, quantities[i], start, end, amount)
+            totals[(sub, end)] = totals.get((sub, end), 0) + amount
+        while at < len(changes) and changes[at][0] < end:
+            day, i, new = changes[at]
+            at += 1
+            sub, price = SUBS[i], prices[i]
+            eid, old, s, e, original = charged[i]
+            counts[i] += 1
+            credit_id = f"{sub}#{counts[i]}"
+            entries.append(
+                (
+                    credit_id,
+                    sub,
+                    "license_change",
+                    day,
+                    start,
+                    end,
+                    "credit",
+                    old,
+                    price,
+                    start,
+                    end,
+                    s,
+                    e,
+                    -original,
+                    eid,
+                )
+            )
+            delta = new - old
+            net = _half_even(abs(delta) * price * (e - day).days, days)
+            net = -min(net, original) if delta < 0 else net
+            total = original + net
+            pieces = [(old, s, day), (new, day, e)] if day > s else [(new, day, e)]
+            weights = [q * (b - a).days for q, a, b in pieces]
+            weight_sum = sum(weights)
+            shares = [total * w // weight_sum for w in weights]
+            left = total - sum(shares)
+            order = sorted(
+                range(len(pieces)), key=lambda n: (-(total * weights[n] % weight_sum), n)
+            )
+            for n in order[:left]:
+                shares[n] += 1
+            for (q, a, b), share in zip(pieces, shares, strict=True):
+                counts[i] += 1
+                entries.append(
+                    (
+                        f"{sub}#{counts[i]}",
+                        sub,
+                        "license_change",
+                        day,
+                        start,
+                        end,
+                        "rebill",
+                        q,
+                        price,
+                        start,
+                        end,
+                        a,
+                        b,
+                        share,
+                        None,
+                    )
+                )
+            charged[i] = (f"{sub}#{counts[i]}", new, day, e, shares[-1])
+            quantities[i] = new
+            totals[(sub, end)] += net
+        k += 1
+        start = end
+    return entries, totals
+
+
+def _entries(timeline: Timeline) -> list[tuple[object, ...]]:
+    rows = []
+    for e in timeline.ledger.entries:
+        line = e.line
+        rows.append(
+            (
+                e.id,
+                e.subscription_id,
+                e.cause.value,
+                e.posted_on,
+                e.statement.start,
+                e.statement.end,
+                line.kind.value,
+                line.quantity,
+                line.unit_price.minor_units(),
+                line.service_period.start,
+                line.service_period.end,
+                line.span.start,
+                line.span.end,
+                line.amount.minor_units(),
+                e.credits,
+            )
+        )
+    return rows
+
+
+def _totals(timeline: Timeline) -> dict[tuple[str, date], int]:
+    totals: dict[tuple[str, date], int] = {}
+    for invoice in (*timeline.invoices, *timeline.open_invoices):
+        sub = invoice.lines[0].subscription_id
+        key = (sub, invoice.issued_on)
+        totals[key] = totals.get(key, 0) + invoice.total.minor_units()
+    return totals
+
+
+def check() -> None:
+    expected_entries, expected_totals = floor()
+    for timeline in (three_years(), three_years_month_to_month()):
+        assert timeline.refused == (), timeline.refused
+        assert _entries(timeline) == expected_entries
+        assert _totals(timeline) == expected_totals
+        assert len(timeline.invoices) + len(timeline.open_invoices) == 36 * len(SUBS)
+
+
+def kept_kib(build: object = three_years) -> float:
+    """KiB that building a timeline adds to traced memory and keeping it holds."""
+    build()  # type: ignore[operator]  # warm: imports, the catalog's memos
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    kept = build()  # type: ignore[operator]
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del kept
+    return (after - before) / 1024
+
+
+def benchmarks(smoke: bool = False) -> list[Benchmark]:
+    memory = {
+        "kept 3-year timeline (tracemalloc, target at most 100 KiB)": f"{kept_kib():.0f} KiB",
+        "the same, month to month": f"{kept_kib(three_years_month_to_month):.0f} KiB",
+    }
+    name = "add_months, integer minor units, tuples and dicts: the same entries and totals"
+    return [
+        Benchmark(
+            "run: one tenant, 5 annual subscriptions billed monthly, 3 years, 50 changes",
+            three_years,
+            target_us=1e9,
+            reference=floor,
+            reference_name=name,
+            check=check,
+            note="target: at most 8x the floor",
+            extra=memory,
+        ),
+        Benchmark(
+            "run: the same on month-to-month terms (a renewal every month)",
+            three_years_month_to_month,
+            target_us=1e9,
+            reference=floor,
+            reference_name=name,
+            note="target: at most 8x the floor",
+        ),
+    ]
