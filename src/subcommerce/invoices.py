@@ -57,6 +57,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
@@ -364,6 +365,7 @@ class Invoice:
 
 #: What an MCA bills upfront, on a one-day invoice of its own (``Policy.mca_upfront_invoices``).
 _UPFRONT: Final = frozenset({EntryCause.PURCHASE, EntryCause.PERIOD})
+_set_field: Final = object.__setattr__
 _ONE_DAY: Final = timedelta(days=1)
 
 
@@ -611,13 +613,25 @@ class _Facts:
     billing periods counted from an anchor in steps of some months, and its first day (k follows
     from the three: valid whenever they match)."""
 
-    __slots__ = ("cursors", "known", "offer_prices", "offers")
+    __slots__ = ("amounts", "cursors", "known", "offer_prices", "offers", "periods")
 
     def __init__(self) -> None:
         self.offers: dict[tuple[str, Term, BillingFrequency], Offer] = {}
         self.offer_prices: dict[int, tuple[Offer, Money | None]] = {}
         self.known: dict[int, _Known] = {}
         self.cursors: dict[str, tuple[date, int, int, date]] = {}
+        # One value for each equal Period and amount the book posts (keyed by value): a kept
+        # timeline holds each once, not once per entry.
+        self.periods: dict[tuple[date, date], Period] = {}
+        self.amounts: dict[Decimal, Money] = {}
+
+    def period(self, start: date, end: date) -> Period:
+        """``period_unchecked(start, end)``, one value per pair of days."""
+        key = (start, end)
+        period = self.periods.get(key)
+        if period is None:
+            period = self.periods[key] = period_unchecked(start, end)
+        return period
 
 
 class Book:
@@ -697,7 +711,9 @@ class Book:
             if anchor is None:
                 anchor = self._first_starts(tenant).get(key, day)
                 self.grouping.anchors[key] = anchor
-            period = statement_period(account_type, anchor, day)
+            # statement_period(account_type, anchor, day), both dates the engine's own
+            _, start, end = locate(anchor, 1, day)
+            period = self.facts.period(start, end)
         self.grouping.statements[key] = period
         return period
 
@@ -758,6 +774,7 @@ class Book:
         counts = self.posted.counts
         number = counts[sub_id] = counts.get(sub_id, 0) + 1
         section = sub.invoice_section_id if group.kind == "billing_profile" else None
+        self._share(line)
         entry = LedgerEntry(
             f"{sub_id}#{number}",
             sub_id,
@@ -779,6 +796,28 @@ class Book:
                 live.append(entry)
         return entry
 
+    def _share(self, line: ProratedLine) -> None:
+        """Point ``line`` (made by the book for this post, seen by no one yet) at the book's one
+        value of each of its periods and of its amount: equal values, held once."""
+        facts = self.facts
+        period = line.service_period
+        shared = facts.periods.setdefault((period.start, period.end), period)
+        if shared is not period:
+            _set_field(line, "service_period", shared)
+        span = line.span
+        if span is period:
+            if shared is not period:
+                _set_field(line, "span", shared)
+        else:
+            shared = facts.periods.setdefault((span.start, span.end), span)
+            if shared is not span:
+                _set_field(line, "span", shared)
+        amount = line.amount
+        if amount.currency is self.code:
+            known = facts.amounts.setdefault(amount.amount, amount)
+            if known is not amount:
+                _set_field(line, "amount", known)
+
     def _known(self, sub: Subscription) -> _Known:
         known = self.facts.known.get(id(sub))
         if known is None or known.sub is not sub:
@@ -796,7 +835,7 @@ class Book:
         if months is None:
             months = known.months = _months(sub)
         _, start, end = locate(sub.anchor, months, on)
-        period = known.period = period_unchecked(start, end)
+        period = known.period = self.facts.period(start, end)
         return period
 
     def _price(self, sub: Subscription, on: date) -> Money | None:
@@ -916,7 +955,7 @@ class Book:
             while True:  # the periods [anchor + k months, anchor + (k + 1) months) from through
                 price = self._known_price(known, through, record=True)
                 if price is not None:
-                    period = period_unchecked(start, end)
+                    period = self.facts.period(start, end)
                     if through == start:
                         line = self._whole(known, price, period)
                     else:
@@ -1222,6 +1261,9 @@ def build_invoices(
     open_: list[Invoice] = []
     methods: dict[InvoiceGroup, PaymentMethod | None] = {}
     by_order: dict[InvoiceGroup, PaymentMethod] = {}
+    # Equal totals and due days are one value each (a kept timeline holds them once).
+    totals: dict[int, Money] = {}
+    due: dict[date, date] = {}
     for key in sorted(grouped, key=lambda k: (grouped[k][0].statement.end, k[0], k[1], k[2])):
         lines = grouped[key]
         first = lines[0]
@@ -1232,16 +1274,23 @@ def build_invoices(
         # An MCA's one-day invoice of purchases and renewals may share its date with the
         # profile's monthly one (a purchase on the last day of a month): its id says which.
         one_day = group.kind == "billing_profile" and period.end - period.start == _ONE_DAY
+        minor = units[key]
+        total = totals.get(minor)
+        if total is None:
+            total = totals[minor] = Money.from_minor_units(minor, code)
+        due_on = due.get(end)
+        if due_on is None:
+            due_on = due[end] = end + _PAYMENT_TERMS
         invoice = Invoice(
             id=f"{group.id}/{end.isoformat()}" + ("/purchases" if one_day else ""),
             account_type=account_type,
             group=group,
             period=period,
             issued_on=end,
-            due_on=end + _PAYMENT_TERMS,
+            due_on=due_on,
             currency=code,
             lines=tuple(lines),
-            total=Money.from_minor_units(units[key], code),
+            total=total,
             payment_method=methods[group],
             issued=end <= until,
         )
