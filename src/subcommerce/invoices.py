@@ -366,6 +366,8 @@ class Invoice:
 #: What an MCA bills upfront, on a one-day invoice of its own (``Policy.mca_upfront_invoices``).
 _UPFRONT: Final = frozenset({EntryCause.PURCHASE, EntryCause.PERIOD})
 _set_field: Final = object.__setattr__
+_new_line: Final = object.__new__
+_UNSET: Final = object()
 _ONE_DAY: Final = timedelta(days=1)
 
 
@@ -613,7 +615,7 @@ class _Facts:
     billing periods counted from an anchor in steps of some months, and its first day (k follows
     from the three: valid whenever they match)."""
 
-    __slots__ = ("amounts", "cursors", "known", "offer_prices", "offers", "periods")
+    __slots__ = ("amounts", "cursors", "known", "offer_prices", "offers", "periods", "statements")
 
     def __init__(self) -> None:
         self.offers: dict[tuple[str, Term, BillingFrequency], Offer] = {}
@@ -624,6 +626,7 @@ class _Facts:
         # timeline holds each once, not once per entry.
         self.periods: dict[tuple[date, date], Period] = {}
         self.amounts: dict[Decimal, Money] = {}
+        self.statements: dict[date, Period] = {}  # per anchor: the MOSA statement found last
 
     def period(self, start: date, end: date) -> Period:
         """``period_unchecked(start, end)``, one value per pair of days."""
@@ -711,9 +714,14 @@ class Book:
             if anchor is None:
                 anchor = self._first_starts(tenant).get(key, day)
                 self.grouping.anchors[key] = anchor
-            # statement_period(account_type, anchor, day), both dates the engine's own
-            _, start, end = locate(anchor, 1, day)
-            period = self.facts.period(start, end)
+            # statement_period(account_type, anchor, day), both dates the engine's own; the
+            # groups of one anchor share their statements
+            statements = self.facts.statements
+            found = statements.get(anchor)
+            if found is None or not found.start <= day < found.end:
+                _, start, end = locate(anchor, 1, day)
+                found = statements[anchor] = self.facts.period(start, end)
+            period = found
         self.grouping.statements[key] = period
         return period
 
@@ -753,6 +761,7 @@ class Book:
         credits: str | None = None,
         *,
         opening: bool = False,
+        shared: bool = False,
     ) -> LedgerEntry:
         sub_id = sub.id
         known = self.grouping.groups.get(sub_id)
@@ -774,7 +783,8 @@ class Book:
         counts = self.posted.counts
         number = counts[sub_id] = counts.get(sub_id, 0) + 1
         section = sub.invoice_section_id if group.kind == "billing_profile" else None
-        self._share(line)
+        if not shared:
+            self._share(line)
         entry = LedgerEntry(
             f"{sub_id}#{number}",
             sub_id,
@@ -958,9 +968,10 @@ class Book:
                     period = self.facts.period(start, end)
                     if through == start:
                         line = self._whole(known, price, period)
+                        self._post(tenant, sub, _PERIOD, through, line, shared=True)
                     else:
                         line = self.charge(price, quantity, period, through)
-                    self._post(tenant, sub, _PERIOD, through, line)
+                        self._post(tenant, sub, _PERIOD, through, line)
                 through = end
                 k += 1
                 if through > day:
@@ -981,10 +992,20 @@ class Book:
         quantity = known.sub.quantity
         whole = known.whole
         if whole is not None and whole[0] is price:
-            return explained_line(
-                CHARGE_KIND, price, quantity, period, period, self.convention, whole[1]
-            )
+            # explained_line(CHARGE_KIND, price, quantity, period, period, convention, whole[1]),
+            # with the amount's one Money (no Decimal built again)
+            line = _new_line(ProratedLine)
+            _set_field(line, "kind", CHARGE_KIND)
+            _set_field(line, "quantity", quantity)
+            _set_field(line, "unit_price", price)
+            _set_field(line, "service_period", period)
+            _set_field(line, "span", period)
+            _set_field(line, "amount", whole[2])
+            _set_field(line, "convention", self.convention)
+            _set_field(line, "note", "")
+            return line
         line = self.charge(price, quantity, period, period.start)
+        self._share(line)
         known.whole = (price, line.amount.minor_units(), line.amount)
         return line
 
@@ -1236,20 +1257,30 @@ def build_invoices(
     scale = 10**code.exponent
     grouped: dict[tuple[str, str, date, date], list[LedgerEntry]] = {}
     units: dict[tuple[str, str, date, date], int] = {}  # each statement's total, in minor units
+    # Entries share their amounts, groups and statements (the book holds one of each): what is
+    # worked out from one of them is kept by identity for this call (the ledger keeps them alive).
+    minors: dict[int, int] = {}
+    keys: dict[tuple[int, int], tuple[str, str, date, date]] = {}
     for entry in ledger.entries:
         amount = entry.line.amount  # entry.amount, without the property call
-        if amount.currency is not code and amount.currency != code:
-            raise CurrencyMismatch(
-                f"entry {entry.id} is in {amount.currency.code}, the ledger in {code.code}"
-            )
-        # amount.minor_units(); an amount already in whole minor units needs no rounding.
-        numerator, denominator = amount.amount.as_integer_ratio()
-        minor, remainder = divmod(numerator * scale, denominator)
-        if remainder:
-            minor = amount.minor_units()
+        minor = minors.get(id(amount))
+        if minor is None:
+            if amount.currency is not code and amount.currency != code:
+                raise CurrencyMismatch(
+                    f"entry {entry.id} is in {amount.currency.code}, the ledger in {code.code}"
+                )
+            # amount.minor_units(); an amount already in whole minor units needs no rounding.
+            numerator, denominator = amount.amount.as_integer_ratio()
+            minor, remainder = divmod(numerator * scale, denominator)
+            if remainder:
+                minor = amount.minor_units()
+            minors[id(amount)] = minor
         group = entry.group
         statement = entry.statement
-        key = (group.kind, group.id, statement.start, statement.end)
+        held = (id(group), id(statement))
+        key = keys.get(held)
+        if key is None:
+            key = keys[held] = (group.kind, group.id, statement.start, statement.end)
         lines = grouped.get(key)
         if lines is None:
             grouped[key] = [entry]
@@ -1259,17 +1290,19 @@ def build_invoices(
             units[key] += minor
     issued: list[Invoice] = []
     open_: list[Invoice] = []
-    methods: dict[InvoiceGroup, PaymentMethod | None] = {}
+    methods: dict[tuple[str, str], PaymentMethod | None] = {}
     by_order: dict[InvoiceGroup, PaymentMethod] = {}
     # Equal totals and due days are one value each (a kept timeline holds them once).
     totals: dict[int, Money] = {}
     due: dict[date, date] = {}
-    for key in sorted(grouped, key=lambda k: (grouped[k][0].statement.end, k[0], k[1], k[2])):
+    for key in sorted(grouped, key=lambda k: (k[3], k[0], k[1], k[2])):  # by statement end
         lines = grouped[key]
         first = lines[0]
         group, period = first.group, first.statement
-        if group not in methods:
-            methods[group] = _payment_method(tenant, group, by_order)
+        group_key = (key[0], key[1])
+        method = methods.get(group_key, _UNSET)
+        if method is _UNSET:
+            method = methods[group_key] = _payment_method(tenant, group, by_order)
         end = period.end
         # An MCA's one-day invoice of purchases and renewals may share its date with the
         # profile's monthly one (a purchase on the last day of a month): its id says which.
@@ -1281,18 +1314,19 @@ def build_invoices(
         due_on = due.get(end)
         if due_on is None:
             due_on = due[end] = end + _PAYMENT_TERMS
+        done = end <= until
         invoice = Invoice(
-            id=f"{group.id}/{end.isoformat()}" + ("/purchases" if one_day else ""),
-            account_type=account_type,
-            group=group,
-            period=period,
-            issued_on=end,
-            due_on=due_on,
-            currency=code,
-            lines=tuple(lines),
-            total=total,
-            payment_method=methods[group],
-            issued=end <= until,
+            f"{group.id}/{end.isoformat()}" + ("/purchases" if one_day else ""),
+            account_type,
+            group,
+            period,
+            end,
+            due_on,
+            code,
+            tuple(lines),
+            total,
+            method,  # type: ignore[arg-type]
+            done,
         )
-        (issued if invoice.issued else open_).append(invoice)
+        (issued if done else open_).append(invoice)
     return tuple(issued), tuple(open_)
