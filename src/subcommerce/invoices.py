@@ -466,6 +466,24 @@ class _Known:
         self.due_known = False
         self.whole: tuple[Money, int, Money] | None = None
 
+    def inherit(self, prior: _Known) -> None:
+        """Take over what ``prior`` (an earlier value of the same subscription) worked out that
+        depends only on fields the two values share: a memo keyed by value, so that a renewal
+        or a license change does not work out the months, the price or the whole amount again.
+        """
+        old, new = prior.sub, self.sub
+        if old.term is not new.term or old.billing_frequency is not new.billing_frequency:
+            return
+        self.months = prior.months
+        if old.anchor == new.anchor:
+            self.period = prior.period
+            if old.renewals == new.renewals and old.start == new.start:
+                self.first = prior.first
+        if old.product_id == new.product_id and old.unit_price == new.unit_price:
+            self.day, self.price = prior.day, prior.price
+            if old.quantity == new.quantity:
+                self.whole = prior.whole
+
 
 class _Calendar:
     """When: what each subscription is billed through, and which is billed next (the scheduling
@@ -615,7 +633,16 @@ class _Facts:
     billing periods counted from an anchor in steps of some months, and its first day (k follows
     from the three: valid whenever they match)."""
 
-    __slots__ = ("amounts", "cursors", "known", "offer_prices", "offers", "periods", "statements")
+    __slots__ = (
+        "amounts",
+        "cursors",
+        "known",
+        "latest",
+        "offer_prices",
+        "offers",
+        "periods",
+        "statements",
+    )
 
     def __init__(self) -> None:
         self.offers: dict[tuple[str, Term, BillingFrequency], Offer] = {}
@@ -627,6 +654,7 @@ class _Facts:
         self.periods: dict[tuple[date, date], Period] = {}
         self.amounts: dict[Decimal, Money] = {}
         self.statements: dict[date, Period] = {}  # per anchor: the MOSA statement found last
+        self.latest: dict[str, _Known] = {}  # per subscription id: the facts of its latest value
 
     def period(self, start: date, end: date) -> Period:
         """``period_unchecked(start, end)``, one value per pair of days."""
@@ -829,9 +857,14 @@ class Book:
                 _set_field(line, "amount", known)
 
     def _known(self, sub: Subscription) -> _Known:
-        known = self.facts.known.get(id(sub))
+        facts = self.facts
+        known = facts.known.get(id(sub))
         if known is None or known.sub is not sub:
-            known = self.facts.known[id(sub)] = _Known(sub)
+            known = facts.known[id(sub)] = _Known(sub)
+            prior = facts.latest.get(sub.id)
+            if prior is not None:
+                known.inherit(prior)
+            facts.latest[sub.id] = known
         return known
 
     def period_of(self, sub: Subscription, on: date) -> Period:
