@@ -742,13 +742,13 @@ class Book:
             if anchor is None:
                 anchor = self._first_starts(tenant).get(key, day)
                 self.grouping.anchors[key] = anchor
-            # statement_period(account_type, anchor, day), both dates the engine's own; the
-            # groups of one anchor share their statements
+            # statement_period(account_type, anchor, day): the groups of one anchor share
+            # their statements (the one holding ``day`` is the same for all)
             statements = self.facts.statements
             found = statements.get(anchor)
             if found is None or not found.start <= day < found.end:
-                _, start, end = locate(anchor, 1, day)
-                found = statements[anchor] = self.facts.period(start, end)
+                fresh = statement_period(account_type, anchor, day)
+                found = statements[anchor] = self.facts.period(fresh.start, fresh.end)
             period = found
         self.grouping.statements[key] = period
         return period
