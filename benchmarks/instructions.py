@@ -1,0 +1,77 @@
+"""Instructions per call under callgrind: a stable second opinion on a shared, noisy machine.
+
+    python benchmarks/instructions.py             # the run, month to month, the floor
+    python benchmarks/instructions.py growth-100 growth-1000
+
+Each job is run under ``valgrind --tool=callgrind`` twice, once warmed up only and once with
+``N`` more calls; the difference divided by ``N`` is what one call costs, without the
+interpreter's start and the imports. Wall-clock ratios drift with the machine's load; these do
+not. Needs valgrind (Debian's package). Not part of the library: it starts processes.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+#: job -> (module, expression that does one call, calls to count)
+JOBS = {
+    "run": ("bench_orders", "bench_orders.three_years()", 3),
+    "run-month-to-month": ("bench_orders", "bench_orders.three_years_month_to_month()", 3),
+    "floor": ("bench_run", "bench_run.floor()", 20),
+    "growth-100": (
+        "bench_growth",
+        "simulate(bench_growth.scenario(100), catalog=bench_growth.CATALOG)",
+        2,
+    ),
+    "growth-1000": (
+        "bench_growth",
+        "simulate(bench_growth.scenario(1000), catalog=bench_growth.CATALOG)",
+        1,
+    ),
+}
+
+
+def _collected(module: str, call: str, count: int) -> int:
+    code = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import {module}; "
+        f"from subcommerce.simulate import simulate; {call}\n"
+        f"for _ in range({count}): {call}"
+    )
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            code,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise RuntimeError(done.stderr[-2000:])
+    return int(found.group(1))
+
+
+def per_call(job: str) -> float:
+    module, call, count = JOBS[job]
+    return (_collected(module, call, count) - _collected(module, call, 0)) / count
+
+
+def main(argv: list[str]) -> int:
+    jobs = argv or ["run", "run-month-to-month", "floor"]
+    for job in jobs:
+        print(f"{job}: {per_call(job) / 1e6:.1f} million instructions per call", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
