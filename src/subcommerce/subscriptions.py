@@ -486,15 +486,22 @@ def _replaced_one(tenant: Tenant, changed: Subscription) -> Tenant:
 
 
 def _due_after(memo: DueMemo | None, before: Subscription, after: Subscription) -> DueMemo | None:
-    """The lifecycle memo once ``before`` became ``after``: kept only when ``before`` was due
-    later than the memo's day (then the new day is the sooner of the two), else forgotten (the
-    lifecycle works it out again when asked)."""
+    """The lifecycle memo once ``before`` became ``after``.
+
+    When ``before`` was due later than the memo's day, the new day is the sooner of that day and
+    ``after``'s. When ``before`` was due first, the others are due on that day or later, so the
+    new day is ``after``'s if it is due on that day or sooner (a license change, which moves no
+    date); otherwise the memo is forgotten (the lifecycle works it out again when asked).
+    """
     if memo is None:
         return None
     policy, due, due_of = memo
     if due is not None:
         was = due_of(before)
         if was is not None and was <= due:
+            now = due_of(after)
+            if now is not None and now <= due:
+                return memo if now == due else (policy, now, due_of)
             return None
     now = due_of(after)
     if now is None or (due is not None and now >= due):
