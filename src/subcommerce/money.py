@@ -288,8 +288,18 @@ def _check_currency(instance: Money, attribute: attrs.Attribute[Currency], value
         raise UnknownCurrency(f"Money currency must be a Currency, got {value!r}")
 
 
+class _Units:
+    """The slot a Money built from whole minor units keeps them in (see :func:`money_from_units`).
+
+    Such a Money builds its Decimal ``amount`` only when something reads it; arithmetic between
+    two of them, and :meth:`Money.minor_units`, stay in integers.
+    """
+
+    __slots__ = ("_units",)
+
+
 @attrs.frozen(repr=False, order=False)
-class Money:
+class Money(_Units):
     """An exact amount of one currency.
 
     The amount may carry more decimals than the currency's minor unit (a unit price such as
@@ -304,6 +314,21 @@ class Money:
     amount: Decimal = attrs.field(validator=_check_amount)
     currency: Currency = attrs.field(validator=_check_currency)
 
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a slot that is not set: the amount of a Money built from minor units,
+        # built here once, exactly as Decimal(units).scaleb(-exponent) (the same digits and
+        # exponent as before it was lazy), and kept.
+        if name == "amount":
+            try:
+                units = self._units
+            except AttributeError:
+                pass
+            else:
+                amount = Decimal(units).scaleb(-self.currency.exponent, EXACT_CONTEXT)
+                _set_amount(self, amount)
+                return amount
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     @classmethod
     def of(cls, amount: object, currency_code: str | Currency) -> Money:
         """The one convenient way in: ``Money.of("36.00", "USD")``; floats are refused."""
@@ -312,8 +337,8 @@ class Money:
     @classmethod
     def zero(cls, currency_code: str | Currency) -> Money:
         """Zero in the currency, with its minor-unit decimals (0.00 USD, 0 JPY)."""
-        cur = currency(currency_code)
-        return money_unchecked(_MINOR_UNITS[cur.exponent] * 0, cur)
+        cur = currency_code if currency_code.__class__ is Currency else currency(currency_code)
+        return _from_units(0, cur)
 
     @classmethod
     def from_minor_units(cls, units: int, currency_code: str | Currency) -> Money:
@@ -336,12 +361,18 @@ class Money:
 
     def minor_units(self, mode: RoundingMode = RoundingMode.HALF_EVEN) -> int:
         """This amount as a whole number of minor units, rounded with ``mode``."""
+        if mode.__class__ is RoundingMode:
+            units = units_of(self)
+            if units is not None:  # already whole minor units: every mode gives them back
+                return units
         numerator, denominator = self.amount.as_integer_ratio()
         return round_ratio(numerator * _SCALES[self.currency.exponent], denominator, mode)
 
     @property
     def is_rounded(self) -> bool:
         """True when the amount has no more decimals than the currency's minor unit."""
+        if units_of(self) is not None:
+            return True
         # Exact and context-free: quantize would fail (or give NaN) past the ambient precision.
         return _SCALES[self.currency.exponent] % self.amount.as_integer_ratio()[1] == 0
 
@@ -358,6 +389,9 @@ class Money:
         if not isinstance(other, Money):
             raise MoneyArithmeticError(f"cannot add {other!r} to money ({self}); add Money")
         self._same(other, "add")
+        mine, theirs = units_of(self), units_of(other)
+        if mine is not None and theirs is not None:  # whole minor units: integers all the way
+            return _from_units(mine + theirs, self.currency)
         return money_unchecked(EXACT_CONTEXT.add(self.amount, other.amount), self.currency)
 
     def __radd__(self, other: object) -> Money:
@@ -370,12 +404,18 @@ class Money:
         if not isinstance(other, Money):
             raise MoneyArithmeticError(f"cannot subtract {other!r} from money ({self})")
         self._same(other, "subtract")
+        mine, theirs = units_of(self), units_of(other)
+        if mine is not None and theirs is not None:
+            return _from_units(mine - theirs, self.currency)
         return money_unchecked(EXACT_CONTEXT.subtract(self.amount, other.amount), self.currency)
 
     def __rsub__(self, other: object) -> Money:
         raise MoneyArithmeticError(f"cannot subtract money ({self}) from {other!r}")
 
     def __neg__(self) -> Money:
+        units = units_of(self)
+        if units is not None:
+            return _from_units(-units, self.currency)
         return money_unchecked(EXACT_CONTEXT.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
@@ -385,6 +425,10 @@ class Money:
         return money_unchecked(EXACT_CONTEXT.abs(self.amount), self.currency)
 
     def __mul__(self, factor: object) -> Money:
+        if factor.__class__ is int and factor:  # not 0: Decimal keeps the sign of -1.00 x 0
+            units = units_of(self)
+            if units is not None:
+                return _from_units(units * factor, self.currency)
         if isinstance(factor, Money):
             raise MoneyArithmeticError(f"cannot multiply money by money ({self} * {factor})")
         return money_unchecked(
@@ -483,20 +527,48 @@ class Money:
 
 
 _new_money = object.__new__
-_set = object.__setattr__
+# The slots' own setters: a frozen class refuses ``setattr``; these fill a new instance's slots
+# without looking each name up again (object.__setattr__ does, at every call).
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__
+_set_units = _Units.__dict__["_units"].__set__
+_get_units = _Units.__dict__["_units"].__get__
+
+
+def units_of(money: Money) -> int | None:
+    """The whole minor units a Money was built from (:func:`money_from_units`), else None.
+
+    None says nothing about the amount: a Money built from a Decimal may be whole minor units
+    too; ask :meth:`Money.minor_units` for the number.
+    """
+    try:
+        return _get_units(money)  # type: ignore[no-any-return]
+    except AttributeError:
+        return None
 
 
 def money_unchecked(amount: Decimal, cur: Currency) -> Money:
     """Build Money from an amount already known to be a finite Decimal (skips validation)."""
     money = _new_money(Money)
-    _set(money, "amount", amount)
-    _set(money, "currency", cur)
+    _set_amount(money, amount)
+    _set_currency(money, cur)
+    return money
+
+
+def _from_units(units: int, cur: Currency) -> Money:
+    money = _new_money(Money)
+    _set_units(money, units)
+    _set_currency(money, cur)
     return money
 
 
 def money_from_units(units: int, cur: Currency) -> Money:
-    """``units`` minor units of ``cur``, for callers that have already validated both."""
-    return money_unchecked(Decimal(units).scaleb(-cur.exponent, EXACT_CONTEXT), cur)
+    """``units`` minor units of ``cur``, for callers that have already validated both.
+
+    The Decimal amount is built when it is first read (the same Decimal as
+    ``Decimal(units).scaleb(-cur.exponent)``); until then the Money is an int and a currency.
+    """
+    return _from_units(units, cur)
 
 
 def _integer_weights(weights: Sequence[Exact]) -> list[int]:

@@ -284,14 +284,16 @@ class Period:
 
 
 _new_period = object.__new__
-_set = object.__setattr__
+# The slots' own setters (a frozen class refuses setattr; these skip the name look-up).
+_set_start = Period.__dict__["start"].__set__
+_set_end = Period.__dict__["end"].__set__
 
 
 def period_unchecked(start: date, end: date) -> Period:
     """A Period from boundaries already known to be dates with start < end (skips validation)."""
     period = _new_period(Period)
-    _set(period, "start", start)
-    _set(period, "end", end)
+    _set_start(period, start)
+    _set_end(period, end)
     return period
 
 
@@ -335,11 +337,17 @@ def period_containing(anchor: date, months_per_period: int, when: date) -> Perio
     >>> str(period_containing(date(2024, 1, 31), 1, date(2024, 3, 15)))
     '2024-02-29..2024-03-31'
     """
-    check_date(anchor, "anchor")
-    check_date(when)
-    _check_months(months_per_period)
+    if not (anchor.__class__ is date and MIN_DATE <= anchor <= MAX_DATE):  # common case inline
+        check_date(anchor, "anchor")
+    if not (when.__class__ is date and MIN_DATE <= when <= MAX_DATE):
+        check_date(when)
+    if not (months_per_period.__class__ is int and 1 <= months_per_period <= MAX_MONTHS):
+        _check_months(months_per_period)
     _, start, end = locate(anchor, months_per_period, when)
-    return period_unchecked(start, end)
+    period = _new_period(Period)
+    _set_start(period, start)
+    _set_end(period, end)
+    return period
 
 
 def billing_periods(
@@ -372,5 +380,8 @@ def _tile(anchor: date, step: int, count: int) -> Iterator[Period]:
     start = anchor
     for k in range(1, count + 1):
         end = _add_months(anchor, k * step)
-        yield period_unchecked(start, end)
+        period = _new_period(Period)
+        _set_start(period, start)
+        _set_end(period, end)
+        yield period
         start = end

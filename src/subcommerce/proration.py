@@ -54,7 +54,14 @@ from subcommerce.money import (
     money_from_units,
     round_ratio,
 )
-from subcommerce.periods import Period, check_date, months_between, period_unchecked
+from subcommerce.periods import (
+    MAX_DATE,
+    MIN_DATE,
+    Period,
+    check_date,
+    months_between,
+    period_unchecked,
+)
 
 __all__ = [
     "EXACT",
@@ -553,7 +560,16 @@ def _units(
 
 
 _new_line = object.__new__
-_set = object.__setattr__
+# The slots' own setters: a frozen line refuses setattr; these fill a new one's eight slots
+# without looking each name up (object.__setattr__ does, at every call).
+_set_kind = ProratedLine.__dict__["kind"].__set__
+_set_quantity = ProratedLine.__dict__["quantity"].__set__
+_set_unit_price = ProratedLine.__dict__["unit_price"].__set__
+_set_service_period = ProratedLine.__dict__["service_period"].__set__
+_set_span = ProratedLine.__dict__["span"].__set__
+_set_amount = ProratedLine.__dict__["amount"].__set__
+_set_convention = ProratedLine.__dict__["convention"].__set__
+_set_note = ProratedLine.__dict__["note"].__set__
 
 
 def explained_line(
@@ -571,28 +587,41 @@ def explained_line(
     ``amount_units`` (the magnitude, in minor units) overrides the computed amount; credits and
     refunds are made negative here.
     """
+    cur = unit_price.currency
     if amount_units is None:
         price_num, price_den = unit_price.amount.as_integer_ratio()
-        amount_units = _units(
-            price_num,
-            price_den,
-            quantity,
-            _counted_days(span, period, convention),
-            _denominator(period, convention),
-            unit_price.currency.exponent,
-            convention,
-        )[0]
+        if (
+            convention.day_count is _ACTUAL
+            and convention.daily_rate_places is None
+            and not convention.round_unit_amount
+        ):
+            # The default: price x quantity x days / actual days, rounded once.
+            amount_units = round_ratio(
+                price_num * quantity * (span.end - span.start).days * _SCALE[cur.exponent],
+                price_den * (period.end - period.start).days,
+                convention.mode,
+            )
+        else:
+            amount_units = _units(
+                price_num,
+                price_den,
+                quantity,
+                _counted_days(span, period, convention),
+                _denominator(period, convention),
+                cur.exponent,
+                convention,
+            )[0]
     if kind is _CREDIT or kind is _REFUND:
         amount_units = -amount_units
     line = _new_line(ProratedLine)
-    _set(line, "kind", kind)
-    _set(line, "quantity", quantity)
-    _set(line, "unit_price", unit_price)
-    _set(line, "service_period", period)
-    _set(line, "span", span)
-    _set(line, "amount", money_from_units(amount_units, unit_price.currency))
-    _set(line, "convention", convention)
-    _set(line, "note", note)
+    _set_kind(line, kind)
+    _set_quantity(line, quantity)
+    _set_unit_price(line, unit_price)
+    _set_service_period(line, period)
+    _set_span(line, span)
+    _set_amount(line, money_from_units(amount_units, cur))
+    _set_convention(line, convention)
+    _set_note(line, note)
     return line
 
 
@@ -622,13 +651,24 @@ def prorate(
     ``period`` is the actual service (billing) period the unit price is for; ``start`` and ``end``
     default to its ends.
     """
-    _check_price(unit_price)
-    check_quantity(quantity)
+    if unit_price.__class__ is not Money or unit_price.amount < 0:
+        _check_price(unit_price)
+    if not (quantity.__class__ is int and 1 <= quantity <= MAX_QUANTITY):
+        check_quantity(quantity)
     if convention.__class__ is not ProrationConvention:  # one comparison on the common path
         _check_convention(convention)
-    return explained_line(
-        CHARGE_KIND, unit_price, quantity, period, _span(period, start, end), convention
-    )
+    if (
+        end is None
+        and start is not None
+        and period.__class__ is Period
+        and start.__class__ is date
+        and period.start < start < period.end
+        and MIN_DATE <= start <= MAX_DATE
+    ):  # the common case, a charge from a day inside the period to its end, inline
+        span = period_unchecked(start, period.end)
+    else:
+        span = _span(period, start, end)
+    return explained_line(CHARGE_KIND, unit_price, quantity, period, span, convention)
 
 
 def split(
