@@ -117,6 +117,7 @@ CARD_CHARGE_DAYS: Final = 2
 _PAYMENT_TERMS: Final = timedelta(days=PAYMENT_TERMS_DAYS)
 
 _IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
+_INVOICE: Final = PaymentMethod.INVOICE
 
 
 # -- validators -------------------------------------------------------------------------------
@@ -720,7 +721,7 @@ class _Engine:
             charge_by: date | None = self.policy.card_charge.charged_on(
                 self.tenant.account_type, as_of, statement.end, statement.end + _PAYMENT_TERMS
             )
-        elif method is PaymentMethod.INVOICE:
+        elif method is _INVOICE:
             charge_by = statement.end
         else:
             charge_by = None

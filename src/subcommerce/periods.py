@@ -143,10 +143,14 @@ def add_months(anchor: date, months: int) -> date:
 
 def _add_months(anchor: date, months: int) -> date:
     """:func:`add_months` for arguments already checked (the hot path of period tiling)."""
-    year, month0 = divmod(anchor.year * 12 + anchor.month - 1 + months, 12)
+    total = anchor.year * 12 + anchor.month - 1 + months
+    year, month0 = total // 12, total % 12  # two operators: cheaper than a call to divmod
     day = anchor.day
     if day > 28:
-        last = 29 if month0 == 1 and _is_leap(year) else _DAYS[month0]
+        if month0 == 1:
+            last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+        else:
+            last = _DAYS[month0]
         if day > last:
             day = last
     try:
@@ -191,7 +195,7 @@ class BillingFrequency(Choice):
     def months(self, term: Term) -> int:
         """The length in months of one billing period of ``term``; refuses impossible pairs."""
         try:
-            months = term.months if self is BillingFrequency.ONCE else _FREQUENCY_MONTHS[self]
+            months = term.months if self is _ONCE else _FREQUENCY_MONTHS[self]
             whole = term.months
         except AttributeError:
             raise InvalidPeriod(f"expected a Term such as Term.P1Y, got {term!r}") from None
@@ -201,6 +205,7 @@ class BillingFrequency(Choice):
 
 
 _FREQUENCY_MONTHS: Final = {BillingFrequency.MONTHLY: 1, BillingFrequency.ANNUAL: 12}
+_ONCE: Final = BillingFrequency.ONCE  # read from the class, a member costs a metaclass call
 
 
 def check_boundary(value: object, what: str = "date") -> date:
@@ -304,7 +309,7 @@ def locate(anchor: date, months_per_period: int, when: date) -> tuple[int, date,
     month or before it and the end in a later month; only a start in ``when``'s own month can
     still be after ``when`` (a late anchor day), and then the period is the one before.
     """
-    k = months_between(anchor, when) // months_per_period
+    k = ((when.year - anchor.year) * 12 + when.month - anchor.month) // months_per_period
     start = _add_months(anchor, k * months_per_period)
     if start > when:
         return k - 1, _add_months(anchor, (k - 1) * months_per_period), start

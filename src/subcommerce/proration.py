@@ -424,6 +424,8 @@ _NEGATIVE: Final = frozenset({LineKind.CREDIT, LineKind.REFUND})
 # Enum members bound once: attribute access on an enum class is slow on the hot path.
 _CREDIT: Final = LineKind.CREDIT
 _REFUND: Final = LineKind.REFUND
+_REBILL: Final = LineKind.REBILL
+_INDEPENDENT: Final = RebillMethod.INDEPENDENT
 CHARGE_KIND: Final = LineKind.CHARGE
 _ACTUAL: Final = DayCount.ACTUAL
 _THIRTY: Final = DayCount.THIRTY
@@ -619,7 +621,7 @@ def explained_line(
     _set_unit_price(line, unit_price)
     _set_service_period(line, period)
     _set_span(line, span)
-    _set_amount(line, money_from_units(amount_units, cur))
+    _set_amount(line, money_from_units(amount_units, cur))  # an int until its Decimal is read
     _set_convention(line, convention)
     _set_note(line, note)
     return line
@@ -697,11 +699,11 @@ def split(
             boundaries.append(cut)
     boundaries.append(period.end)
     spans = [Period(a, b) for a, b in itertools.pairwise(boundaries)]
-    full = explained_line(LineKind.CHARGE, unit_price, quantity, period, period, convention)
+    full = explained_line(CHARGE_KIND, unit_price, quantity, period, period, convention)
     shares = allocate_units(full.amount.minor_units(), [s.days for s in spans])
     note = f"share of the full-period {full.amount}, allocated by days"
     return tuple(
-        explained_line(LineKind.CHARGE, unit_price, quantity, period, s, convention, u, note)
+        explained_line(CHARGE_KIND, unit_price, quantity, period, s, convention, u, note)
         for s, u in zip(spans, shares, strict=True)
     )
 
@@ -709,7 +711,7 @@ def split(
 def _check_original(original: object) -> ProratedLine:
     if not isinstance(original, ProratedLine):
         raise InvalidAmount(f"expected the original ProratedLine, got {type(original).__name__}")
-    if original.kind not in (LineKind.CHARGE, LineKind.REBILL) or original.amount.is_negative():
+    if original.kind not in (CHARGE_KIND, _REBILL) or original.amount.is_negative():
         raise InvalidAmount(f"only a charge or a rebill can be credited, not a {original.kind}")
     return original
 
@@ -740,7 +742,7 @@ def credit_and_rebill(
         )
     price, period, old = original.unit_price, original.service_period, original.quantity
     credit = explained_line(
-        LineKind.CREDIT,
+        _CREDIT,
         price,
         old,
         period,
@@ -753,10 +755,8 @@ def credit_and_rebill(
     if change_date > span.start:
         pieces.append((old, Period(span.start, change_date)))
     pieces.append((new_quantity, Period(change_date, span.end)))
-    if conv.rebill is RebillMethod.INDEPENDENT:
-        rebills = tuple(
-            explained_line(LineKind.REBILL, price, q, period, s, conv) for q, s in pieces
-        )
+    if conv.rebill is _INDEPENDENT:
+        rebills = tuple(explained_line(_REBILL, price, q, period, s, conv) for q, s in pieces)
     else:
         rebills = _allocated_rebills(original, pieces, change_date, new_quantity, conv)
     return Adjustment(
@@ -794,7 +794,7 @@ def _allocated_rebills(
     shares = allocate_units(total_units, weights)
     note = "allocated so that the change nets to the exact difference rounded once"
     return tuple(
-        explained_line(LineKind.REBILL, price, q, period, s, conv, u, note)
+        explained_line(_REBILL, price, q, period, s, conv, u, note)
         for (q, s), u in zip(pieces, shares, strict=True)
     )
 
@@ -823,9 +823,9 @@ def refund_unused(
     price, quantity, period = original.unit_price, original.quantity, original.service_period
     charged = original.amount.minor_units()
     unused = period_unchecked(from_date, span.end)
-    if conv.rebill is RebillMethod.INDEPENDENT:
+    if conv.rebill is _INDEPENDENT:
         alone = explained_line(
-            LineKind.CHARGE, price, quantity, period, unused, conv
+            CHARGE_KIND, price, quantity, period, unused, conv
         ).amount.minor_units()
         refund = min(alone, charged)
         note = f"unused days prorated on their own, capped at the {original.amount} charged"
@@ -833,9 +833,9 @@ def refund_unused(
         used = 0
         if from_date > span.start:
             used_span = period_unchecked(span.start, from_date)
-            used_line = explained_line(LineKind.CHARGE, price, quantity, period, used_span, conv)
+            used_line = explained_line(CHARGE_KIND, price, quantity, period, used_span, conv)
             used = min(used_line.amount.minor_units(), charged)
         refund = charged - used
         used_money = money_from_units(used, price.currency)
         note = f"{original.amount} charged minus {used_money} used"
-    return explained_line(LineKind.REFUND, price, quantity, period, unused, conv, refund, note)
+    return explained_line(_REFUND, price, quantity, period, unused, conv, refund, note)
