@@ -13,7 +13,7 @@ import pickle
 from decimal import Decimal, localcontext
 
 import attrs
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from subcommerce.money import (
@@ -70,6 +70,8 @@ def test_sums_and_differences_in_minor_units_equal_decimal_arithmetic(
     assert units_of(left + right) == a + b
 
 
+@example("USD", 0, -1)
+@example("USD", -5, 0)
 @given(st.sampled_from(CODES), units, factors)
 def test_negation_and_int_multiples_equal_decimal_arithmetic(
     code: str, value: int, factor: int
@@ -80,7 +82,7 @@ def test_negation_and_int_multiples_equal_decimal_arithmetic(
         negated = -decimal_of(value, cur) if value else decimal_of(0, cur)
         product = decimal_of(value, cur) * factor
     same(-ours, negated, cur)
-    same(ours * factor, product, cur)  # x 0 keeps Decimal's sign of zero: -1.00 x 0 is -0.00
+    same(ours * factor, product, cur)  # Decimal signs a zero product: 0.00 x -1 is -0.00
 
 
 @given(st.sampled_from(CODES), units, st.sampled_from(list(RoundingMode)))
@@ -97,12 +99,22 @@ def test_mixing_carried_units_with_a_decimal_money_gives_the_decimal_sum(
     code: str, a: int, b: int
 ) -> None:
     cur = currency(code)
-    plain = Money(decimal_of(b, cur), cur)  # built from a Decimal: no units carried
+    finer = Decimal(str(decimal_of(b, cur)) + ("0" if cur.exponent else ".0"))  # one more decimal
+    plain = Money(finer, cur)  # not written in minor units: it carries none
     assert units_of(plain) is None
     with localcontext(prec=60):
-        total = decimal_of(a, cur) + decimal_of(b, cur)
+        total = decimal_of(a, cur) + finer
     same(money_from_units(a, cur) + plain, total, cur)
     same(plain + money_from_units(a, cur), total, cur)
+
+
+def test_a_money_written_with_its_currency_decimals_carries_its_minor_units() -> None:
+    assert units_of(Money.of("36.00", "USD")) == 3600
+    assert units_of(Money.of("-0.05", "USD")) == -5
+    assert units_of(Money.of("500", "JPY")) == 500
+    for other in ("36", "36.000", "-0.00"):  # their sums keep other exponents, or a signed zero
+        assert units_of(Money.of(other, "USD")) is None
+    assert str(Money.of("-0.00", "USD") + Money.of("-0.00", "USD")) == "-0.00 USD"
 
 
 def test_a_money_with_more_decimals_than_its_currency_is_not_taken_for_minor_units() -> None:

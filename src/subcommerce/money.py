@@ -326,7 +326,15 @@ class Money(_Units):
     currency: Currency = attrs.field(validator=_check_currency)
 
     def __attrs_post_init__(self) -> None:
-        _set_units(self, None)  # built from a Decimal: no minor units carried
+        # Built from a Decimal (at the edge: a price, a parsed amount): it carries its minor
+        # units when it is written with exactly the currency's decimals (36.00 USD, not 36 or
+        # 36.000, whose sums keep other exponents), and is not a negative zero.
+        amount, exponent = self.amount, self.currency.exponent
+        sign, _, places = amount.as_tuple()
+        if places == -exponent and not (sign and not amount):
+            _set_units(self, int(amount.scaleb(exponent, EXACT_CONTEXT)))
+        else:
+            _set_units(self, None)
 
     @classmethod
     def of(cls, amount: object, currency_code: str | Currency) -> Money:
@@ -424,9 +432,9 @@ class Money(_Units):
         return money_unchecked(EXACT_CONTEXT.abs(self.amount), self.currency)
 
     def __mul__(self, factor: object) -> Money:
-        if factor.__class__ is int and factor:  # not 0: Decimal keeps the sign of -1.00 x 0
+        if factor.__class__ is int and factor:
             units = units_of(self)
-            if units is not None:
+            if units:  # no zero on either side: Decimal signs zeros (-1.00 x 0, 0.00 x -1: -0.00)
                 return _from_units(units * factor, self.currency)
         if factor.__class__ is int and -_LIMIT < factor < _LIMIT:  # what to_decimal would give
             return money_unchecked(

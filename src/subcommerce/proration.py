@@ -53,6 +53,7 @@ from subcommerce.money import (
     allocate_units,
     money_from_units,
     round_ratio,
+    units_of,
 )
 from subcommerce.periods import (
     MAX_DATE,
@@ -591,19 +592,22 @@ def explained_line(
     """
     cur = unit_price.currency
     if amount_units is None:
-        price_num, price_den = unit_price.amount.as_integer_ratio()
+        price_units = units_of(unit_price)
         if (
-            convention.day_count is _ACTUAL
+            price_units is not None
+            and convention.day_count is _ACTUAL
             and convention.daily_rate_places is None
             and not convention.round_unit_amount
         ):
-            # The default: price x quantity x days / actual days, rounded once.
+            # The default on a price in minor units: units x quantity x days / actual days,
+            # rounded once (the scale of the minor unit cancels out).
             amount_units = round_ratio(
-                price_num * quantity * (span.end - span.start).days * _SCALE[cur.exponent],
-                price_den * (period.end - period.start).days,
+                price_units * quantity * (span.end - span.start).days,
+                (period.end - period.start).days,
                 convention.mode,
             )
         else:
+            price_num, price_den = unit_price.amount.as_integer_ratio()
             amount_units = _units(
                 price_num,
                 price_den,
