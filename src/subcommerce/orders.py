@@ -479,6 +479,10 @@ class _Engine:
         self.unlicensed = order.unlicensed_users
         self.purchases = 0  # new subscriptions in this checkout so far
         self.orders: set[str] = {self.order_id}
+        # The orders the tenant's subscriptions came from, read once: during the run only this
+        # checkout's purchases add to them, and each of those is in ``self.orders``.
+        self.taken = {s.order_id for s in tenant.subscriptions if s.order_id is not None}
+        self.number = 1  # no ``order-<n>`` below it is free
 
     def _order_of_purchase(self) -> str:
         """The order a new subscription of this checkout goes on: under MCA the checkout's;
@@ -488,10 +492,10 @@ class _Engine:
             return self.order_id
         if self.order.order_id is not None:
             return f"{self.order_id}-{self.purchases}"
-        taken = {s.order_id for s in self.tenant.subscriptions if s.order_id is not None}
-        number = 1
+        taken, number = self.taken, self.number
         while f"order-{number}" in taken or f"order-{number}" in self.orders:
             number += 1
+        self.number = number
         self.orders.add(f"order-{number}")
         return f"order-{number}"
 
