@@ -567,7 +567,12 @@ def money_unchecked(amount: Decimal, cur: Currency) -> Money:
     return money
 
 
-def _from_units(units: int, cur: Currency) -> Money:
+def money_from_units(units: int, cur: Currency) -> Money:
+    """``units`` minor units of ``cur``, for callers that have already validated both.
+
+    The Money keeps ``units`` beside its Decimal amount (``Decimal(units).scaleb(-exponent)``),
+    so that arithmetic with other such Money stays in integers.
+    """
     money = _new_money(Money)
     _set_amount(money, Decimal(units).scaleb(-cur.exponent, EXACT_CONTEXT))
     _set_currency(money, cur)
@@ -575,13 +580,7 @@ def _from_units(units: int, cur: Currency) -> Money:
     return money
 
 
-def money_from_units(units: int, cur: Currency) -> Money:
-    """``units`` minor units of ``cur``, for callers that have already validated both.
-
-    The Money keeps ``units`` beside its Decimal amount (``Decimal(units).scaleb(-exponent)``),
-    so that arithmetic with other such Money stays in integers.
-    """
-    return _from_units(units, cur)
+_from_units = money_from_units
 
 
 def _integer_weights(weights: Sequence[Exact]) -> list[int]:

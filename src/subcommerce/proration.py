@@ -562,7 +562,9 @@ def _units(
     return min(amount, whole), daily_rate, unit_amount
 
 
-_new_line = object.__new__
+_new_line = _new_period = object.__new__
+_set_start = Period.__dict__["start"].__set__
+_set_end = Period.__dict__["end"].__set__
 # The slots' own setters: a frozen line refuses setattr; these fill a new one's eight slots
 # without looking each name up (object.__setattr__ does, at every call).
 _set_kind = ProratedLine.__dict__["kind"].__set__
@@ -671,7 +673,9 @@ def prorate(
         and period.start < start < period.end
         and MIN_DATE <= start <= MAX_DATE
     ):  # the common case, a charge from a day inside the period to its end, inline
-        span = period_unchecked(start, period.end)
+        span = _new_period(Period)
+        _set_start(span, start)
+        _set_end(span, period.end)
     else:
         span = _span(period, start, end)
     return explained_line(CHARGE_KIND, unit_price, quantity, period, span, convention)
