@@ -22,6 +22,7 @@ from subcommerce.money import (
     RoundingMode,
     currency,
     money_from_units,
+    sum_in_units,
     units_of,
 )
 
@@ -138,3 +139,21 @@ def test_zero_is_zero_minor_units_with_the_currency_decimals() -> None:
     assert repr(Money.zero("JPY")) == "Money('0', 'JPY')"
     assert repr(Money.zero(currency("KWD"))) == "Money('0.000', 'KWD')"
     assert units_of(Money.zero("USD")) == 0
+
+
+@given(st.sampled_from(CODES), st.lists(units, max_size=12))
+def test_a_sum_in_minor_units_is_the_sum_of_the_decimals(code: str, values: list[int]) -> None:
+    cur = currency(code)
+    total = decimal_of(0, cur)
+    with localcontext(prec=60):
+        for value in values:
+            total += decimal_of(value, cur)
+    ours = sum_in_units([money_from_units(v, cur) for v in values], cur)
+    assert ours is not None
+    same(ours, total, cur)
+
+
+def test_a_sum_in_minor_units_declines_what_carries_none_or_another_currency() -> None:
+    usd = currency("USD")
+    assert sum_in_units([money_from_units(1, usd), Money.of("0.125", "USD")], usd) is None
+    assert sum_in_units([money_from_units(1, currency("EUR"))], usd) is None

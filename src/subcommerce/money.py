@@ -558,6 +558,22 @@ def units_of(money: Money) -> int | None:
         return None
 
 
+def sum_in_units(amounts: Iterable[Money], cur: Currency) -> Money | None:
+    """The sum of ``amounts`` in ``cur`` as an integer sum of their minor units, or None when
+    one of them carries none or is in another currency (then sum their Decimals instead).
+
+    The same Money as adding their Decimals to ``Money.zero(cur)``: every one of them has exactly
+    the currency's decimals, and so has that sum.
+    """
+    total = 0
+    for money in amounts:
+        units = units_of(money)
+        if units is None or money.currency is not cur:
+            return None
+        total += units
+    return money_from_units(total, cur)
+
+
 def money_unchecked(amount: Decimal, cur: Currency) -> Money:
     """Build Money from an amount already known to be a finite Decimal (skips validation)."""
     money = _new_money(Money)

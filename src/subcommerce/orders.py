@@ -87,7 +87,7 @@ from subcommerce.errors import (
 from subcommerce.events import Event
 from subcommerce.invoices import PAYMENT_TERMS_DAYS, TAX_NOTE, Book, Ledger, LedgerEntry, sum_money
 from subcommerce.lifecycle import Outcome, advance
-from subcommerce.money import Currency, Money, currency
+from subcommerce.money import Currency, Money, currency, sum_in_units
 from subcommerce.periods import BillingFrequency, Period, Term, check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import EXACT, ProrationConvention
@@ -430,6 +430,12 @@ def _sale_reasons(product: Plan | Addon, on: date) -> list[Reason]:
     return []
 
 
+def _total(amounts: list[Money], code: Currency) -> Money:
+    """``sum_money(amounts, code)``, in integers when every amount carries its minor units."""
+    total = sum_in_units(amounts, code)
+    return sum_money(amounts, code) if total is None else total
+
+
 def apply_step(book: Book, tenant: Tenant, command: Command, policy: Policy) -> Outcome:
     """:func:`subcommerce.commands.apply`, with the tenant brought to the command's day by the
     book (which skips the lifecycle when nothing is due: the tenant of an order is already there).
@@ -740,7 +746,7 @@ class _Engine:
             quantity=sub.quantity,
             unit_price=price,
             first_charge=entries,
-            first_charge_total=sum_money([e.amount for e in entries], book.code),
+            first_charge_total=_total([e.line.amount for e in entries], book.code),
             recurring=recurring,
             first_period=period,
             next_charge_on=period.end,
@@ -808,7 +814,7 @@ def run_order(
 
 
 def quote_of(run: _Run, order: PlaceOrder, book: Book) -> Quote:
-    total = sum_money(
+    total = _total(
         [line.first_charge_total for line in run.lines if line.first_charge_total is not None],
         book.code,
     )
