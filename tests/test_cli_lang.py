@@ -144,6 +144,7 @@ NEUTRAL = (
     "Microsoft 365 Business Standard",
     "Microsoft Teams Phone Standard",
     "pc-legacy-per-license",
+    "pc-nce-seat-change",
     "small-business",
     "five-more",
     "teams-phone",

@@ -339,6 +339,7 @@ def test_every_preset_names_its_source_and_is_listed_under_its_name() -> None:
         "pc-legacy-daily-rate-3",
         "pc-legacy-per-license",
         "pc-nce",
+        "pc-nce-seat-change",
     }
     for name, convention in PRESETS.items():
         assert convention.name == name

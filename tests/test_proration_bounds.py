@@ -140,7 +140,7 @@ def test_proration_convention_turns_a_preset_name_into_the_preset() -> None:
     assert message(lambda: proration_convention("made-up"), UnknownReference) == (
         "unknown convention 'made-up'; expected a ProrationConvention or one of exact, "
         "pc-legacy-annual, pc-legacy-daily-rate-2, pc-legacy-daily-rate-3, "
-        "pc-legacy-per-license, pc-nce"
+        "pc-legacy-per-license, pc-nce, pc-nce-seat-change"
     )
     assert message(lambda: proration_convention(3), InvalidArgument) == (  # type: ignore[arg-type]
         "convention must be a ProrationConvention or a preset name, got 3"

@@ -49,6 +49,7 @@ from subcommerce import (
     Catalog,
     Prices,
     ProratedLine,
+    SeatChange,
     credit_and_rebill,
     demo_scenario,
     from_data,
@@ -56,6 +57,7 @@ from subcommerce import (
     place_order,
     prorate,
     quote,
+    refund_and_charge,
     run_scenario,
     to_data,
     to_json,
@@ -134,10 +136,18 @@ def _adjustments(draw: st.DrawFn) -> Adjustment:
     return credit_and_rebill(line, date.fromordinal(day), draw(quantities(500)))
 
 
+@st.composite
+def _seat_changes(draw: st.DrawFn) -> SeatChange:
+    line = draw(_lines())
+    day = draw(st.integers(line.span.start.toordinal(), line.span.end.toordinal() - 1))
+    return refund_and_charge(line, date.fromordinal(day), draw(quantities(500)))
+
+
 def _special() -> dict[Any, st.SearchStrategy[Any]]:
     return {
         ProratedLine: _lines(),
         Adjustment: _adjustments(),
+        SeatChange: _seat_changes(),
         subcommerce.Subscription: subscriptions(),
         subcommerce.Tenant: tenants(),
         subcommerce.BillingAccount: billing_accounts(),

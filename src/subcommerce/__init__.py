@@ -83,9 +83,11 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "PC_LEGACY_DAILY_RATE_3",
         "PC_LEGACY_PER_LICENSE",
         "PC_NCE",
+        "PC_NCE_SEAT_CHANGE",
         "PRESETS",
         "Adjustment",
         "DayCount",
+        "LedgerLayout",
         "LineKind",
         "ProratedLine",
         "ProrationConvention",
@@ -240,6 +242,12 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "open_ledger",
         "period_price",
         "statement_period",
+    ),
+    "subcommerce.layouts": (
+        "SeatChange",
+        "change_quantity",
+        "effective_unit_price",
+        "refund_and_charge",
     ),
     "subcommerce.lifecycle": (
         "Outcome",
@@ -460,6 +468,10 @@ if TYPE_CHECKING:
     from subcommerce.invoices import open_ledger as open_ledger
     from subcommerce.invoices import period_price as period_price
     from subcommerce.invoices import statement_period as statement_period
+    from subcommerce.layouts import SeatChange as SeatChange
+    from subcommerce.layouts import change_quantity as change_quantity
+    from subcommerce.layouts import effective_unit_price as effective_unit_price
+    from subcommerce.layouts import refund_and_charge as refund_and_charge
     from subcommerce.lifecycle import Outcome as Outcome
     from subcommerce.lifecycle import advance as advance
     from subcommerce.lifecycle import next_transition as next_transition
@@ -519,9 +531,11 @@ if TYPE_CHECKING:
     from subcommerce.proration import PC_LEGACY_DAILY_RATE_3 as PC_LEGACY_DAILY_RATE_3
     from subcommerce.proration import PC_LEGACY_PER_LICENSE as PC_LEGACY_PER_LICENSE
     from subcommerce.proration import PC_NCE as PC_NCE
+    from subcommerce.proration import PC_NCE_SEAT_CHANGE as PC_NCE_SEAT_CHANGE
     from subcommerce.proration import PRESETS as PRESETS
     from subcommerce.proration import Adjustment as Adjustment
     from subcommerce.proration import DayCount as DayCount
+    from subcommerce.proration import LedgerLayout as LedgerLayout
     from subcommerce.proration import LineKind as LineKind
     from subcommerce.proration import ProratedLine as ProratedLine
     from subcommerce.proration import ProrationConvention as ProrationConvention

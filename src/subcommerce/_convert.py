@@ -850,6 +850,14 @@ def _register_scenario_hooks(converter: cattrs.Converter) -> None:
         converter.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
         )
+    # A convention writes its layout only when it is not the default (legacy): what was written
+    # before there were layouts is written the same.
+    converter.register_unstructure_hook(
+        ProrationConvention,
+        make_dict_unstructure_fn(
+            ProrationConvention, converter, layout=override(omit_if_default=True)
+        ),
+    )
     # A convention is a preset's name or a table of its fields; a scenario writes a preset by name.
     convention_fields = make_dict_structure_fn(ProrationConvention, converter)
 

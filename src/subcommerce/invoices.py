@@ -16,7 +16,9 @@ How events become entries (billed in advance, as Microsoft bills a subscription)
   it (the catalog's list price on the term's first day; a price is locked for a whole term);
 * a license change (seed 004: the admin enters the new total) is a credit-and-rebill: the live
   charge of the period is credited in full and rebilled at the old quantity up to the change and
-  the new quantity from it (:func:`~subcommerce.proration.credit_and_rebill`);
+  the new quantity from it (:func:`~subcommerce.proration.credit_and_rebill`); under the
+  new-commerce layout the change refunds the remaining days of the old quantity and charges them
+  at the new one instead (:func:`~subcommerce.layouts.change_quantity`);
 * a cancellation that the rules refund (always under MOSA; under MCA within the 7-day window)
   refunds the unused days of every live charge (:func:`~subcommerce.proration.refund_unused`),
   never more than the charge.
@@ -75,6 +77,7 @@ from subcommerce.events import (
     SubscriptionPurchased,
     TrialConverted,
 )
+from subcommerce.layouts import change_quantity
 from subcommerce.lifecycle import Outcome, advance, first_transition, next_transition
 from subcommerce.money import EXACT_CONTEXT, Currency, Money, currency, money_unchecked
 from subcommerce.periods import (
@@ -95,7 +98,6 @@ from subcommerce.proration import (
     LineKind,
     ProratedLine,
     ProrationConvention,
-    credit_and_rebill,
     explained_line,
     prorate,
     refund_unused,
@@ -1194,11 +1196,12 @@ class Book:
                     )  # fmt: skip
                     self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
             return
-        adjustment = credit_and_rebill(original.line, on, event.after)
+        # The convention's layout: credit and rebill (legacy), or refund and charge (new commerce).
+        taken_back, *charged = change_quantity(original.line, on, event.after).lines
         self._credit(original)
-        self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, adjustment.credit, original.id)
-        for rebill in adjustment.rebills:
-            self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, rebill)
+        self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, taken_back, original.id)
+        for line in charged:
+            self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
 
     def _refundable(self, tenant: Tenant, sub: Subscription, event: SubscriptionCancelled) -> bool:
         if event.refund:

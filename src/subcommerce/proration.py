@@ -73,9 +73,11 @@ __all__ = [
     "PC_LEGACY_DAILY_RATE_3",
     "PC_LEGACY_PER_LICENSE",
     "PC_NCE",
+    "PC_NCE_SEAT_CHANGE",
     "PRESETS",
     "Adjustment",
     "DayCount",
+    "LedgerLayout",
     "LineKind",
     "ProratedLine",
     "ProrationConvention",
@@ -113,6 +115,19 @@ class RebillMethod(Choice):
 
     ALLOCATE = "allocate"
     INDEPENDENT = "independent"
+
+
+class LedgerLayout(Choice):
+    """How the ledger writes a quantity change in mid-period (:mod:`subcommerce.layouts`).
+
+    ``LEGACY`` (default): credit the period's charge in full, rebill the old quantity up to the
+    change and the new quantity from it (:func:`credit_and_rebill`, rounded by ``rebill``).
+    ``NEW_COMMERCE``: refund the remaining days of the old quantity and charge the remaining days
+    of the new one, each line prorated and rounded on its own, as new commerce bills a seat change.
+    """
+
+    LEGACY = "legacy"
+    NEW_COMMERCE = "new-commerce"
 
 
 #: The most licenses (units) one line, subscription or command may hold: ten million, above the
@@ -156,6 +171,10 @@ def _rebill(instance: object, attribute: attrs.Attribute[Any], value: object) ->
     _member_of(RebillMethod, attribute, value)
 
 
+def _layout(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _member_of(LedgerLayout, attribute, value)
+
+
 def _text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str):
         raise InvalidArgument(f"convention {attribute.name} must be a string, got {value!r}")
@@ -179,6 +198,8 @@ class ProrationConvention:
 
     Every step rounds with ``mode``. Under actual days the whole period costs P x Q (rounded
     once) whatever the steps, and no part of a period ever costs more than the whole of it.
+    ``layout`` says which lines the ledger writes for a quantity change in mid-period
+    (:class:`LedgerLayout`); ``rebill`` rounds the rebills of the legacy layout.
     """
 
     name: str = attrs.field(validator=_text)
@@ -188,6 +209,7 @@ class ProrationConvention:
     round_unit_amount: bool = attrs.field(default=False, validator=_flag)
     rebill: RebillMethod = attrs.field(default=RebillMethod.ALLOCATE, validator=_rebill)
     source: str = attrs.field(default="", validator=_text)
+    layout: LedgerLayout = attrs.field(default=LedgerLayout.LEGACY, validator=_layout)
 
     @property
     def rounds_once(self) -> bool:
@@ -257,6 +279,20 @@ PC_NCE: Final = ProrationConvention(
     + "modern-invoice-reconciliation-file: ROUNDDOWN(effective unit price, 2) x quantity",
 )
 
+#: New commerce seat changes, as "one-time and select recurring purchases" bill them: the charge
+#: stays, the change refunds the remaining days of the old quantity and charges the remaining
+#: days of the new one; (4/30) x 29 = 3.87 per license, half-up, so 1 -> 2 licenses on day 2 of a
+#: 30-day period writes -3.87 and +7.74 beside the 4.00 charged.
+PC_NCE_SEAT_CHANGE: Final = ProrationConvention(
+    name="pc-nce-seat-change",
+    mode=RoundingMode.HALF_UP,
+    round_unit_amount=True,
+    rebill=RebillMethod.INDEPENDENT,
+    source=_PC
+    + "common-billing-scenarios-onetime-recurring.md (2020): refund old, charge new quantity",
+    layout=LedgerLayout.NEW_COMMERCE,
+)
+
 PRESETS: Final = {
     c.name: c
     for c in (
@@ -266,6 +302,7 @@ PRESETS: Final = {
         PC_LEGACY_DAILY_RATE_3,
         PC_LEGACY_PER_LICENSE,
         PC_NCE,
+        PC_NCE_SEAT_CHANGE,
     )
 }
 

@@ -1,0 +1,201 @@
+"""Ledger layouts: which lines a quantity change in mid-period writes, under each layout.
+
+A convention's :class:`~subcommerce.proration.LedgerLayout` says how a change is written:
+
+* ``legacy`` (the default): the period's charge is credited in full and rebilled at the old
+  quantity up to the change and at the new quantity from it
+  (:func:`~subcommerce.proration.credit_and_rebill`: three lines, the rebills rounded by the
+  convention's ``rebill`` method);
+* ``new-commerce``: the charge stays; the change refunds the remaining days of the old quantity
+  and charges the remaining days of the new one (:func:`refund_and_charge`: two lines, each
+  prorated and rounded on its own by the convention, the refund never more than the charge).
+
+:func:`change_quantity` picks the one the convention names; the ledger calls it for every license
+change. :func:`effective_unit_price` is the prorated price per license that a reconciliation file
+prints beside a line, cut off at the cents rather than rounded.
+
+>>> from datetime import date
+>>> from subcommerce.money import Money
+>>> from subcommerce.periods import Period
+>>> from subcommerce.proration import PC_NCE_SEAT_CHANGE, prorate
+>>> service = Period(date(2019, 6, 10), date(2019, 7, 10))            # 30 days
+>>> bought = prorate(Money.of("4.00", "USD"), 1, service, convention=PC_NCE_SEAT_CHANGE)
+>>> [str(line.amount) for line in change_quantity(bought, date(2019, 6, 11), 2).lines]
+['-3.87 USD', '7.74 USD']
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from subcommerce.errors import DateOutsidePeriod, InvalidArgument, InvalidQuantity
+from subcommerce.money import EXACT_CONTEXT, Money, RoundingMode, round_ratio
+from subcommerce.periods import check_date, period_unchecked
+from subcommerce.proration import (
+    Adjustment,
+    LedgerLayout,
+    LineKind,
+    ProratedLine,
+    ProrationConvention,
+    check_quantity,
+    credit_and_rebill,
+    explained_line,
+)
+
+__all__ = [
+    "SeatChange",
+    "change_quantity",
+    "effective_unit_price",
+    "refund_and_charge",
+]
+
+
+def _check_line(instance: SeatChange, attribute: attrs.Attribute[int], value: int) -> None:
+    """Invariants of a seat change built from outside the engine (by hand or from plain data)."""
+    for name, kind in (("refund", LineKind.REFUND), ("charge", LineKind.CHARGE)):
+        line = getattr(instance, name)
+        if not isinstance(line, ProratedLine) or line.kind is not kind:
+            raise InvalidArgument(
+                f"a seat change's {name} must be a {kind.value} line, got {line!r}"
+            )
+    check_date(instance.change_date, "change date")
+    check_quantity(instance.old_quantity, "old quantity")
+    check_quantity(value, "new quantity")
+    refund, charge = instance.refund, instance.charge
+    if refund.span != charge.span or refund.span.start != instance.change_date:
+        raise DateOutsidePeriod(
+            f"a seat change refunds and charges the same days from {instance.change_date}, "
+            f"got {refund.span} and {charge.span}"
+        )
+    if (refund.quantity, charge.quantity) != (instance.old_quantity, value):
+        raise InvalidQuantity(
+            f"a seat change refunds {instance.old_quantity} and charges {value} licenses, got "
+            f"{refund.quantity} and {charge.quantity}"
+        )
+
+
+@attrs.frozen
+class SeatChange:
+    """The lines of a mid-period quantity change under the new-commerce layout.
+
+    ``refund``: the remaining days of the old quantity, taken back from the charge they were
+    paid by (never more than it). ``charge``: the same days at the new quantity. ``net`` is
+    what the change costs (negative for a decrease).
+    """
+
+    refund: ProratedLine
+    charge: ProratedLine
+    change_date: date
+    old_quantity: int
+    new_quantity: int = attrs.field(validator=_check_line)
+
+    @property
+    def lines(self) -> tuple[ProratedLine, ...]:
+        """The refund then the charge, in invoice order."""
+        return (self.refund, self.charge)
+
+    @property
+    def net(self) -> Money:
+        """Refund plus charge."""
+        return self.refund.amount + self.charge.amount
+
+
+def _convention(original: ProratedLine, convention: object) -> ProrationConvention:
+    if convention is None:
+        return original.convention
+    if convention.__class__ is not ProrationConvention:
+        hint = f" such as PRESETS[{convention!r}]" if isinstance(convention, str) else ""
+        raise InvalidArgument(
+            f"convention must be a ProrationConvention{hint}, got "
+            f"{type(convention).__name__} {convention!r}"
+        )
+    return convention
+
+
+def _check_original(original: object) -> ProratedLine:
+    if not isinstance(original, ProratedLine):
+        raise InvalidArgument(f"expected the original ProratedLine, got {type(original).__name__}")
+    if original.kind not in (LineKind.CHARGE, LineKind.REBILL) or original.amount.is_negative():
+        raise InvalidArgument(f"only a charge or a rebill can be changed, not a {original.kind}")
+    return original
+
+
+def refund_and_charge(
+    original: ProratedLine,
+    change_date: date,
+    new_quantity: int,
+    *,
+    convention: ProrationConvention | None = None,
+) -> SeatChange:
+    """Refund ``original``'s remaining days at its quantity; charge them at ``new_quantity``.
+
+    For ``original`` charging ``[s, e)``, both lines cover ``[change_date, e)`` of its service
+    period. Each is prorated and rounded on its own under the convention (the original's unless
+    one is given): the refund is what those days of the old quantity cost, capped at what
+    ``original`` charged, so a refund never exceeds its charge; the charge is what ``prorate``
+    charges for those days of the new quantity.
+    """
+    _check_original(original)
+    check_quantity(new_quantity, "new quantity")
+    conv = _convention(original, convention)
+    span = original.span
+    check_date(change_date, "change date")
+    if not span.start <= change_date < span.end:
+        raise DateOutsidePeriod(
+            f"change date {change_date.isoformat()} is outside the charged span [{span})"
+        )
+    price, period, old = original.unit_price, original.service_period, original.quantity
+    remaining = period_unchecked(change_date, span.end)
+    charged = original.amount.minor_units()
+    alone = explained_line(LineKind.CHARGE, price, old, period, remaining, conv)
+    refund = min(alone.amount.minor_units(), charged)
+    note = f"remaining days of the {original.kind.value} for {span}"
+    if refund < alone.amount.minor_units():
+        note += f", capped at the {original.amount} charged"
+    return SeatChange(
+        refund=explained_line(LineKind.REFUND, price, old, period, remaining, conv, refund, note),
+        charge=explained_line(LineKind.CHARGE, price, new_quantity, period, remaining, conv),
+        change_date=change_date,
+        old_quantity=old,
+        new_quantity=new_quantity,
+    )
+
+
+def change_quantity(
+    original: ProratedLine,
+    change_date: date,
+    new_quantity: int,
+    *,
+    convention: ProrationConvention | None = None,
+) -> Adjustment | SeatChange:
+    """The lines of changing ``original``'s quantity on ``change_date``, in the convention's
+    layout: :func:`~subcommerce.proration.credit_and_rebill` (legacy) or
+    :func:`refund_and_charge` (new commerce). The first line takes back (part of) ``original``;
+    the others are new charges.
+    """
+    _check_original(original)
+    conv = _convention(original, convention)
+    if conv.layout is LedgerLayout.NEW_COMMERCE:
+        return refund_and_charge(original, change_date, new_quantity, convention=conv)
+    return credit_and_rebill(original, change_date, new_quantity, convention=conv)
+
+
+def effective_unit_price(line: ProratedLine, places: int = 2) -> Decimal:
+    """The prorated price per license of ``line``, as a reconciliation file prints it beside
+    the line: unit price x days / period days, cut off (not rounded) at ``places`` decimals
+    (0 to 30), signed like the line.
+
+    It is shown, not billed: the line's amount comes from the convention, so the printed unit
+    price times the quantity need not give the amount (45.22 x 500 = 22,610.00 beside a line of
+    22,614.68; see docs/proration.md).
+    """
+    if not isinstance(line, ProratedLine):
+        raise InvalidArgument(f"expected a ProratedLine, got {type(line).__name__}")
+    if places.__class__ is not int or not 0 <= places <= 30:
+        raise InvalidQuantity(f"places must be a whole number from 0 to 30, got {places!r}")
+    exact = line.exact / line.quantity
+    units = round_ratio(abs(exact.numerator) * 10**places, exact.denominator, RoundingMode.DOWN)
+    return Decimal(line.sign * units).scaleb(-places, EXACT_CONTEXT)
