@@ -15,6 +15,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from layout_cases import LAYOUTS, in_layout
 from strategies_orders import scenarios
 from subcommerce import (
     PC_NCE,
@@ -29,6 +30,7 @@ from subcommerce import (
     EntryCause,
     InvalidQuantity,
     InvalidTenant,
+    LedgerLayout,
     NewSubscription,
     PaymentMethod,
     PlaceOrder,
@@ -160,12 +162,14 @@ def test_a_preset_is_written_by_name_and_read_back_as_the_preset() -> None:
     assert load_scenario(dump_scenario(scenario)).convention is PC_NCE
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(generated=scenarios(max_steps=6, max_days=90))
 def test_over_generated_scenarios_every_cancellation_event_equals_what_the_ledger_posted(
-    generated: tuple[Scenario, object],
+    layout: LedgerLayout, generated: tuple[Scenario, object]
 ) -> None:
     scenario, catalog = generated
+    scenario = in_layout(scenario, layout)
     timeline = simulate_scenario(scenario, catalog=catalog)
     for event in timeline.events:
         if isinstance(event, SubscriptionCancelled):
@@ -179,12 +183,14 @@ def test_over_generated_scenarios_every_cancellation_event_equals_what_the_ledge
             assert event.refund == posted
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(generated=scenarios(max_steps=6, max_days=60))
 def test_a_refused_command_or_order_changes_neither_the_tenant_nor_the_ledger(
-    generated: tuple[Scenario, object],
+    layout: LedgerLayout, generated: tuple[Scenario, object]
 ) -> None:
     scenario, catalog = generated
+    scenario = in_layout(scenario, layout)  # type: ignore[arg-type]
     timeline = begin(scenario, catalog=catalog)  # type: ignore[arg-type]
     for step in scenario.steps:
         timeline = resume(timeline, step.as_of, catalog=catalog)  # type: ignore[arg-type]

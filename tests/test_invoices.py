@@ -14,6 +14,7 @@ import attrs
 import pytest
 from hypothesis import given
 
+from layout_cases import LAYOUTS, in_layout
 from strategies_orders import (
     ADMIN,
     CATALOG_ID,
@@ -41,7 +42,7 @@ from subcommerce.money import Money
 from subcommerce.orders import Cart, NewSubscription, PlaceOrder
 from subcommerce.periods import BillingFrequency, Period, Term, add_months
 from subcommerce.policy import DEFAULT_POLICY
-from subcommerce.proration import LineKind
+from subcommerce.proration import LedgerLayout, LineKind
 from subcommerce.simulate import Scenario, Step, Timeline, simulate
 from subcommerce.subscriptions import Subscription, Tenant
 
@@ -337,12 +338,13 @@ def _units_by_kind(entries: tuple[LedgerEntry, ...]) -> dict[LineKind, int]:
     return totals
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @given(scenarios())
 def test_every_invoice_total_is_the_sum_of_its_lines_and_the_invoices_add_up_to_the_ledger(
-    generated: tuple[Scenario, Catalog],
+    layout: LedgerLayout, generated: tuple[Scenario, Catalog]
 ) -> None:
     scenario, catalog = generated
-    timeline = simulate(scenario, catalog=catalog)
+    timeline = simulate(in_layout(scenario, layout), catalog=catalog)
     every = (*timeline.invoices, *timeline.open_invoices)
     for invoice in every:
         by_kind = _units_by_kind(invoice.lines)
@@ -368,12 +370,13 @@ def test_every_invoice_total_is_the_sum_of_its_lines_and_the_invoices_add_up_to_
     assert minor_units(timeline.ledger.net) == charges - credits - refunds
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @given(scenarios())
 def test_credits_and_refunds_never_exceed_what_was_charged(
-    generated: tuple[Scenario, Catalog],
+    layout: LedgerLayout, generated: tuple[Scenario, Catalog]
 ) -> None:
     scenario, catalog = generated
-    ledger = simulate(scenario, catalog=catalog).ledger
+    ledger = simulate(in_layout(scenario, layout), catalog=catalog).ledger
     everything = (*ledger.opening, *ledger.entries)
     by_id = {e.id: e for e in everything}
     assert len(by_id) == len(everything)  # ids are unique
@@ -390,8 +393,11 @@ def test_credits_and_refunds_never_exceed_what_was_charged(
         assert 0 <= -minor_units(entry.amount) <= minor_units(original.amount)
         if entry.kind is LineKind.CREDIT:
             assert entry.amount == -original.amount  # a credit takes back the whole charge
-        else:
+            assert layout is LedgerLayout.LEGACY
+        elif layout is LedgerLayout.LEGACY:
             assert entry.cause is EntryCause.CANCELLATION
+        else:  # new commerce: a seat change refunds the remaining days too
+            assert entry.cause in (EntryCause.CANCELLATION, EntryCause.LICENSE_CHANGE)
         credited[entry.credits] += 1
     assert all(count == 1 for count in credited.values())  # nothing is credited twice
     paid: Counter[str] = Counter()
@@ -403,12 +409,13 @@ def test_credits_and_refunds_never_exceed_what_was_charged(
         assert back <= paid[subscription_id]
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @given(scenarios())
 def test_statements_follow_the_account_type_and_hold_the_day_each_entry_was_posted(
-    generated: tuple[Scenario, Catalog],
+    layout: LedgerLayout, generated: tuple[Scenario, Catalog]
 ) -> None:
     scenario, catalog = generated
-    timeline = simulate(scenario, catalog=catalog)
+    timeline = simulate(in_layout(scenario, layout), catalog=catalog)
     tenant = timeline.tenant
     mca = tenant.account is not None and tenant.account.type.has_profiles
     for invoice in (*timeline.invoices, *timeline.open_invoices):
@@ -434,18 +441,27 @@ def test_statements_follow_the_account_type_and_hold_the_day_each_entry_was_post
             assert entry.posted_on in period
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @given(scenarios())
 def test_charges_round_once_and_a_license_change_nets_the_exact_difference_rounded_once(
-    generated: tuple[Scenario, Catalog],
+    layout: LedgerLayout, generated: tuple[Scenario, Catalog]
 ) -> None:
+    """Legacy, with allocated rebills: a change nets its exact difference rounded once. New
+    commerce, for any convention that rounds once: the refund and the charge of a change are
+    each rounded on their own, so the change nets its exact difference within one minor unit
+    (exactly one only when both lines are ties rounded apart; see tests/test_layouts.py)."""
     scenario, catalog = generated
-    ledger = simulate(scenario, catalog=catalog).ledger
+    ledger = simulate(in_layout(scenario, layout), catalog=catalog).ledger
     scale = 10**ledger.currency.exponent
     entries = ledger.entries
     by_id = {e.id: e for e in (*ledger.opening, *entries)}
     for index, entry in enumerate(entries):
         units = minor_units(entry.amount)  # asserts the amount has no more decimals
         line = entry.line
+        if layout is LedgerLayout.NEW_COMMERCE:
+            if line.convention.rounds_once:
+                _nets_within_one_unit(entries, index, by_id, scale)
+            continue
         if not (line.convention.rounds_once and line.convention.rebill.value == "allocate"):
             continue
         if entry.kind is LineKind.CHARGE:
@@ -472,3 +488,32 @@ def test_charges_round_once_and_a_license_change_nets_the_exact_difference_round
             if delta < 0:
                 expected = -min(-expected, minor_units(original.amount))
             assert units + sum(minor_units(r.amount) for r in rebills) == expected
+
+
+def _nets_within_one_unit(
+    entries: tuple[LedgerEntry, ...], index: int, by_id: dict[str, LedgerEntry], scale: int
+) -> None:
+    entry = entries[index]
+    if entry.kind is LineKind.CHARGE:  # every charge is the proration of its own days
+        assert abs(Fraction(minor_units(entry.amount)) - entry.line.exact * scale) <= 1
+    if entry.kind is not LineKind.REFUND or entry.cause is not EntryCause.LICENSE_CHANGE:
+        return
+    charge = entries[index + 1]  # the change: the refund, then the charge of the same days
+    assert (charge.kind, charge.cause, charge.posted_on) == (
+        LineKind.CHARGE,
+        EntryCause.LICENSE_CHANGE,
+        entry.posted_on,
+    )
+    refund, new = entry.line, charge.line
+    assert refund.span == new.span
+    original = by_id[entry.credits or ""]
+    assert original.line.quantity == refund.quantity
+    exact = (
+        Fraction(new.unit_price.amount)
+        * (new.quantity - refund.quantity)
+        * new.days
+        / new.service_period.days
+        * scale
+    )
+    net = minor_units(entry.amount) + minor_units(charge.amount)
+    assert abs(net - exact) <= 1

@@ -57,6 +57,7 @@ from subcommerce.proration import (
     LineKind,
     ProratedLine,
     ProrationConvention,
+    credit_and_rebill,
     prorate,
     proration_convention,
 )
@@ -307,6 +308,22 @@ def test_effective_unit_price_refuses_what_is_not_a_line_or_a_number_of_places()
             effective_unit_price(line, places)  # type: ignore[arg-type]
 
 
+def test_a_refund_never_exceeds_the_charge_even_a_rebill_allocated_below_its_proration() -> None:
+    """A legacy rebill is an allocated piece: 1 license at 36.00 for January, 2 from Jan 6 nets
+    36 x 26/31 = 30.19..., so the rebill of 2 x 36 x 26/31 = 60.387... gets 60.38. Refunding
+    its days in the new-commerce way would be 60.39 on their own: the refund is capped at the
+    60.38 that was charged, and says so."""
+    january = Period(date(2025, 1, 1), date(2025, 2, 1))
+    price = Money.of("36.00", "USD")
+    rebill = credit_and_rebill(prorate(price, 1, january), date(2025, 1, 6), 2).rebills[-1]
+    assert rebill.amount == Money.of("60.38", "USD")
+    seat_change = refund_and_charge(rebill, date(2025, 1, 6), 3)
+    assert seat_change.refund.amount == Money.of("-60.38", "USD")
+    assert prorate(price, 2, january, start=date(2025, 1, 6)).amount == Money.of("60.39", "USD")
+    assert "capped at the 60.38 USD charged" in seat_change.refund.note
+    assert seat_change.charge.amount == Money.of("90.58", "USD")  # 3 x 36 x 26/31 = 90.580...
+
+
 # -- refusals -----------------------------------------------------------------------------------
 
 
@@ -496,6 +513,7 @@ def test_a_new_commerce_change_nets_the_exact_difference_within_one_minor_unit(
     convention = ProrationConvention(name="once", mode=mode, layout=LedgerLayout.NEW_COMMERCE)
     original = prorate(price, old, period, span.start, span.end, convention=convention)
     seat_change = change_quantity(original, change, new)
+    assert isinstance(seat_change, SeatChange)
     remaining = (span.end - change).days
     exact_net = in_units(price) * (new - old) * remaining / period.days
     error = in_units(seat_change.net) - exact_net

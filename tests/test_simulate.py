@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from layout_cases import LAYOUTS, in_layout
 from scenario_texts import CONTOSO, first_order
 from strategies_orders import ADMIN, CATALOG_ID, mosa_tenant, scenarios, shop
 from subcommerce._builtin import default_catalog
@@ -36,6 +37,7 @@ from subcommerce.invoices import EntryCause
 from subcommerce.money import Money
 from subcommerce.orders import Cart, NewSubscription, PlaceOrder
 from subcommerce.periods import Period
+from subcommerce.proration import LedgerLayout
 from subcommerce.simulate import Scenario, Timeline, begin, resume, simulate
 from subcommerce.subscriptions import Subscription, SubscriptionStatus, Tenant
 
@@ -241,11 +243,13 @@ def test_a_malformed_scenario_names_the_culprit() -> None:
 # -- properties ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @given(st.data(), scenarios())
 def test_simulating_to_d1_then_on_to_d2_equals_simulating_straight_to_d2(
-    data: st.DataObject, generated: tuple[Scenario, Catalog]
+    layout: LedgerLayout, data: st.DataObject, generated: tuple[Scenario, Catalog]
 ) -> None:
     scenario, catalog = generated
+    scenario = in_layout(scenario, layout)
     assert scenario.until is not None
     span = (scenario.until - scenario.start).days
     d1 = scenario.start + timedelta(days=data.draw(st.integers(-1, span)))
@@ -254,9 +258,13 @@ def test_simulating_to_d1_then_on_to_d2_equals_simulating_straight_to_d2(
     assert resume(first, scenario.until, catalog=catalog) == straight
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @given(scenarios())
-def test_a_refused_step_changes_no_invoice(generated: tuple[Scenario, Catalog]) -> None:
+def test_a_refused_step_changes_no_invoice(
+    layout: LedgerLayout, generated: tuple[Scenario, Catalog]
+) -> None:
     scenario, catalog = generated
+    scenario = in_layout(scenario, layout)
     timeline = simulate(scenario, catalog=catalog)
     refused = {r.index for r in timeline.refused}
     kept = tuple(step for i, step in enumerate(scenario.steps) if i not in refused)

@@ -24,6 +24,7 @@ from subcommerce.periods import BillingFrequency, Period, Term
 from subcommerce.proration import (
     PRESETS,
     DayCount,
+    LedgerLayout,
     ProrationConvention,
     RebillMethod,
 )
@@ -274,7 +275,7 @@ def preset_conventions() -> st.SearchStrategy[ProrationConvention]:
 def generated_conventions(
     day_counts: tuple[DayCount, ...] = tuple(DayCount),
 ) -> st.SearchStrategy[ProrationConvention]:
-    """Any combination of day count, mode, pre-rounding steps and rebill method."""
+    """Any combination of day count, mode, pre-rounding steps, rebill method and layout."""
     return st.builds(
         ProrationConvention,
         name=st.just("generated"),
@@ -284,6 +285,7 @@ def generated_conventions(
         round_unit_amount=st.booleans(),
         rebill=st.sampled_from(list(RebillMethod)),
         source=st.just("a generated convention"),
+        layout=st.sampled_from(list(LedgerLayout)),
     )
 
 
