@@ -14,6 +14,7 @@ Fractions and the reference rounding of tests/reference.py.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from strategies import (
 from strategies_orders import ADMIN, CATALOG_ID, mosa_tenant, shop
 from subcommerce import from_data, from_json, parse_scenario, to_data, to_json
 from subcommerce.billing import PaymentMethod
+from subcommerce.cli import main
 from subcommerce.commands import CancelSubscription, ChangeLicenseQuantity
 from subcommerce.errors import DateOutsidePeriod, InvalidArgument, InvalidQuantity
 from subcommerce.invoices import EntryCause
@@ -550,3 +552,21 @@ def test_thirty_day_months_and_every_preset_take_either_layout(layout: LedgerLay
     # 30-day months: Feb 15 - Mar 1 is 14 days of 30; 1 license more costs 14.00 either way.
     assert change.net == Money.of("14.00", "USD")
     assert len(change.lines) == (3 if layout is LedgerLayout.LEGACY else 2)
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+
+def test_the_proration_demo_shows_each_preset_s_layout_and_the_new_commerce_lines() -> None:
+    """The demo's change (100 -> 105 licenses at 36.00 on Jan 15 of a 31-day January) under
+    pc-nce-seat-change: 36 x 17/31 = 19.741... -> 19.74 per license (half-up), so the remaining
+    17 days of 100 licenses are refunded, -1974.00, and charged for 105, 2072.70: net 98.70."""
+    out = io.StringIO()
+    assert main(["demo", "--proration"], out=out) == 0
+    rows = {line.split()[0]: line.split() for line in out.getvalue().splitlines() if line}
+    assert rows["pc-nce-seat-change"][1:5] == ["new-commerce", "98.70", "-1974.00", "2072.70"]
+    assert rows["exact"][1:6] == ["legacy", "98.71", "-3600.00", "1625.81", "2072.90"]
+    assert rows["convention"][:2] == ["convention", "layout"]
+    out = io.StringIO()
+    assert main(["demo", "--proration", "--lang", "fr"], out=out) == 0
+    assert "convention              écritures" in out.getvalue()

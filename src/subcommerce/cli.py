@@ -51,6 +51,7 @@ from subcommerce.errors import (
 )
 from subcommerce.formatting import format_amount, format_date, format_money, format_number
 from subcommerce.invoices import EntryCause, Invoice, LedgerEntry
+from subcommerce.layouts import change_quantity
 from subcommerce.messages import languages, render_note, translations
 from subcommerce.money import Money, RoundingMode
 from subcommerce.orders import (
@@ -333,11 +334,12 @@ def _proration_demo(out: TextIO, as_json: bool, say: _Say) -> int:
     out.write(say._("The same change under each proration convention:") + "\n")
     # The conventions' sources cite English documents: shown to English readers, named otherwise.
     cited = say.lang is None or say.lang.startswith("en")
-    rows = [[say._("convention"), say._("net"), say._("lines")]]
+    rows = [[say._("convention"), say._("layout"), say._("net"), say._("lines")]]
     for convention in PRESETS.values():
-        adj = credit_and_rebill(original, change, 105, convention=convention)
+        adj = change_quantity(original, change, 105, convention=convention)
         row = [
             convention.name,
+            convention.layout.value,
             say.amount(adj.net),
             " ".join(say.amount(x.amount) for x in adj.lines),
         ]
