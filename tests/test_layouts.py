@@ -308,7 +308,9 @@ def test_the_effective_unit_price_is_cut_off_at_the_cents_while_the_line_is_roun
     6.7 x 5 = 33.5: "the remaining digits after the comma are cut off" of the unit price, while
     the amount comes from the full price. By hand: 51.93 x 27/31 = 45.2293... (cut: 45.22;
     rounded it would be 45.23), x 500 = 22,614.677... -> 22,614.68; 51.93 x 4/31 = 6.7006...,
-    x 5 = 33.5032... -> 33.50. The page gives no currency; EUR here."""
+    x 5 = 33.5032... -> 33.50. Beside them, the cycle fee of the next period, 51.93 x 5 = 259.65,
+    and the credit of the period's 495 licenses, -25,705.35 (the legacy layout: the page's
+    customer reduced 500 -> 5 on April 12). The page gives no currency; EUR here."""
     cycle = Period(date(2021, 3, 16), date(2021, 4, 16))
     price = Money.of("51.93", "EUR")
     before = prorate(price, 500, cycle, end=date(2021, 4, 12), convention=PC_LEGACY_ANNUAL)
@@ -325,6 +327,9 @@ def test_the_effective_unit_price_is_cut_off_at_the_cents_while_the_line_is_roun
     )
     assert effective_unit_price(before) * 500 != before.amount.amount  # printed, not billed
     assert prorate(price, 5, cycle, convention=PC_LEGACY_ANNUAL).amount == Money.of("259.65", "EUR")
+    cycle_fee = prorate(price, 495, cycle, convention=PC_LEGACY_ANNUAL)
+    credit = change_quantity(cycle_fee, date(2021, 4, 12), 5).lines[0]
+    assert (credit.kind, credit.amount) == (LineKind.CREDIT, Money.of("-25705.35", "EUR"))
 
 
 def test_the_effective_unit_price_of_a_refund_is_negative_and_can_take_more_decimals() -> None:
