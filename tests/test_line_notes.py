@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from strategies import billing_periods_of_a_month_or_year, conventions, quantities, unit_prices
 from subcommerce.cli import main
 from subcommerce.errors import InvalidArgument
+from subcommerce.layouts import refund_and_charge
 from subcommerce.messages import LINE_NOTES, line_note, render_note, translations
 from subcommerce.money import Money
 from subcommerce.periods import Period
@@ -44,6 +45,9 @@ def engine_lines(draw: st.DrawFn) -> list[ProratedLine]:
         new_quantity = draw(quantities(max_value=5_000))
         lines.extend(credit_and_rebill(charge, day, new_quantity).lines)
         lines.append(refund_unused(charge, day))
+        lines.extend(refund_and_charge(charge, day, new_quantity).lines)
+        rebill = credit_and_rebill(charge, day, new_quantity).rebills[-1]  # maybe capped
+        lines.extend(refund_and_charge(rebill, day, new_quantity).lines)
     return lines
 
 
@@ -69,12 +73,29 @@ def test_the_engine_writes_the_notes_of_the_table(convention: ProrationConventio
         *split(price, 100, january, [day], convention=convention),
         *credit_and_rebill(charge, day, 105).lines,
         refund_unused(charge, day),
+        *refund_and_charge(charge, day, 105).lines,
     ]
     codes = {found[0] for line in lines if (found := line_note(line.note)) is not None}
     if convention is EXACT:
-        assert codes == set(LINE_NOTES) - {"refund_capped"}
+        assert codes == set(LINE_NOTES) - {"refund_capped", "refund_remaining_capped"}
     else:
-        assert codes == {"share_of_full_period", "credit_of", "refund_capped"}
+        assert codes == {"share_of_full_period", "credit_of", "refund_capped", "refund_remaining"}
+    # A rebill allocated a cent below its own days (60.38 for 60.39) caps a refund of them.
+    one = prorate(price, 1, january, convention=EXACT)
+    rebill = credit_and_rebill(one, date(2025, 1, 6), 2).rebills[-1]
+    capped = refund_and_charge(rebill, date(2025, 1, 6), 3).refund
+    assert line_note(capped.note) == (
+        "refund_remaining_capped",
+        {
+            "kind": LineKind.REBILL,
+            "span": Period(date(2025, 1, 6), date(2025, 2, 1)),
+            "charged": Money.of("60.38", "USD"),
+        },
+    )
+    assert render_note(capped.note, "fr") == (
+        "jours restants de la ligne « refacturation » sur 6 janv. 2025 – 1 févr. 2025, "
+        "plafonnés aux 60,38\xa0$US facturés"
+    )
 
 
 _NOTE_LIKE = st.sampled_from(list(LINE_NOTES.values()))

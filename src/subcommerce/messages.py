@@ -597,6 +597,11 @@ LINE_NOTES: Final[Mapping[str, str]] = MappingProxyType(
         ),
         "refund_capped": "unused days prorated on their own, capped at the {charged} charged",
         "refund_charged_minus_used": "{charged} charged minus {used} used",
+        # The new-commerce layout's refund of a seat change (layouts.py).
+        "refund_remaining": "remaining days of the {kind} for {span}",
+        "refund_remaining_capped": (
+            "remaining days of the {kind} for {span}, capped at the {charged} charged"
+        ),
     }
 )
 
