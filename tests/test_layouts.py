@@ -17,6 +17,8 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 
 import attrs
 import pytest
@@ -36,7 +38,7 @@ from strategies_orders import ADMIN, CATALOG_ID, mosa_tenant, scenarios, shop
 from subcommerce import from_data, from_json, parse_scenario, to_data, to_json
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog
-from subcommerce.cli import main
+from subcommerce.cli import EXIT_REFUSED, main
 from subcommerce.commands import CancelSubscription, ChangeLicenseQuantity
 from subcommerce.errors import DateOutsidePeriod, InvalidArgument, InvalidQuantity
 from subcommerce.invoices import EntryCause
@@ -641,3 +643,26 @@ def test_the_layout_changes_only_how_the_ledger_writes_and_the_totals_by_roundin
             return [(e.id, e.kind, e.amount, e.line.span, e.line.quantity) for e in timeline.ledger]
 
         assert written(nce) == written(legacy)
+
+
+def test_the_demo_in_the_new_commerce_layout_refunds_and_charges_the_mid_month_change(
+    tmp_path: Path,
+) -> None:
+    """The embedded demo (10 licenses at 15.00 on Jan 1, 15 from Jan 15) with
+    `convention = "pc-nce-seat-change"`: 15 x 17/31 = 8.2258... -> 8.23 a license, so the 17
+    days left are refunded for 10 (-82.30) and charged for 15 (123.45); January's invoice is
+    150.00 - 82.30 + 123.45 = 191.15, where the legacy demo's is 191.13. Its March step is
+    refused (below the licenses assigned) in either layout."""
+    demo = resources.files("subcommerce").joinpath("data", "scenarios", "small-business.toml")
+    text = demo.read_text("utf-8")
+    path = tmp_path / "nce.toml"
+    path.write_text(text.replace('"exact"', '"pc-nce-seat-change"'), encoding="utf-8")
+    out = io.StringIO()
+    assert main(["simulate", str(path)], out=out) == EXIT_REFUSED  # March's step, as in the demo
+    printed = out.getvalue()
+    rows = [line.split() for line in printed.splitlines() if line.startswith("standard#")]
+    assert rows[1][1:6] == ["license", "change", "refund", "10", "15.00"]
+    assert rows[1][-2:] == ["17/31", "-82.30"]
+    assert rows[2][1:6] == ["license", "change", "charge", "15", "15.00"]
+    assert rows[2][-2:] == ["17/31", "123.45"]
+    assert "total 191.15 USD" in printed
