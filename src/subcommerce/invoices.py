@@ -57,10 +57,11 @@ Amounts exclude taxes.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -79,7 +80,15 @@ from subcommerce.events import (
 )
 from subcommerce.layouts import change_quantity
 from subcommerce.lifecycle import Outcome, advance, first_transition, next_transition
-from subcommerce.money import EXACT_CONTEXT, Currency, Money, currency, money_unchecked
+from subcommerce.money import (
+    EXACT_CONTEXT,
+    Currency,
+    Money,
+    currency,
+    money_from_units,
+    money_unchecked,
+    units_of,
+)
 from subcommerce.periods import (
     BillingFrequency,
     Period,
@@ -252,35 +261,42 @@ class Ledger:
         """The entries of one subscription, in the order they were posted."""
         return tuple(e for e in self.entries if e.subscription_id == subscription_id)
 
+    def _total(self, kinds: frozenset[LineKind]) -> Money:
+        kept = _ledger_entries(self, Ledger)
+        if kept.__class__ is EntryRows:  # the rows' sum, without building the entries
+            return kept.total(kinds)
+        return _amount_sum(self.entries, self.currency, kinds)
+
     @property
     def charges(self) -> Money:
         """Charges and rebills (positive)."""
-        return _amount_sum(self.entries, self.currency, _CHARGES)
+        return self._total(_CHARGES)
 
     @property
     def credits(self) -> Money:
         """Credits (negative)."""
-        return _amount_sum(self.entries, self.currency, _CREDITS)
+        return self._total(_CREDITS)
 
     @property
     def refunds(self) -> Money:
         """Refunds (negative)."""
-        return _amount_sum(self.entries, self.currency, _REFUNDS)
+        return self._total(_REFUNDS)
 
     @property
     def net(self) -> Money:
         """Charges minus credits and refunds: what the invoices of this ledger add up to."""
-        return _amount_sum(self.entries, self.currency, _ALL)
+        return self._total(_ALL)
 
     def __iter__(self) -> Iterator[LedgerEntry]:
         return iter(self.entries)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        kept = _ledger_entries(self, Ledger)
+        return len(kept) if kept.__class__ is EntryRows else len(self.entries)
 
     def __repr__(self) -> str:
         return (
-            f"<Ledger {self.currency.code} {self.convention.name}: {len(self.entries)} entries, "
+            f"<Ledger {self.currency.code} {self.convention.name}: {len(self)} entries, "
             f"net {self.net}>"
         )
 
@@ -360,6 +376,289 @@ class Invoice:
 
     def _repr_html_(self) -> str:
         return display.invoice_html(self)
+
+
+# -- the compact store of a kept ledger ---------------------------------------------------------
+#
+# A kept timeline holds hundreds of entries and invoices that are mostly the same few values
+# (a subscription's id, product, group and section, a price, a period). The book freezes its
+# entries into rows of small ints (an array) and references to one table of the values they
+# share; the frozen LedgerEntry and Invoice values are built when a caller reads them, once (a
+# store keeps what it built), equal field for field to the values it was given. An entry that
+# does not fit a row (not built by the book: another class, an amount in another currency or
+# not in whole minor units, an id not ``<subscription id>#<n>``) is kept as it is.
+
+_ROW: Final = 12  # ints per entry: who, n, cause, posted on, statement, kind, quantity, price,
+# service period, span, note, credited n (-1: none); who is -1 for an entry kept as it is
+_INT32: Final = 2**31
+_INT64: Final = 2**63
+_new_entry: Final = object.__new__
+_entry_setters: Final = tuple(
+    LedgerEntry.__dict__[f.name].__set__ for f in attrs.fields(LedgerEntry)
+)
+_line_setters: Final = tuple(
+    ProratedLine.__dict__[f.name].__set__ for f in attrs.fields(ProratedLine)
+)
+
+
+def _number(entry_id: object, sub_id: str) -> int:
+    """n when ``entry_id`` is exactly ``f"{sub_id}#{n}"`` for an int n >= 0 that fits, else -1."""
+    if entry_id.__class__ is not str:
+        return -1
+    head, sep, tail = entry_id.rpartition("#")
+    if not sep or head != sub_id or not tail.isdigit():
+        return -1
+    n = int(tail)
+    return n if n < _INT32 and str(n) == tail else -1
+
+
+class EntryRows:
+    """The entries of a kept ledger as rows (see above): ``len``, ``entry(i)`` and ``all()``."""
+
+    __slots__ = ("_all", "_built", "_money", "amounts", "code", "kept", "rows", "values")
+
+    def __init__(self, entries: Sequence[LedgerEntry], code: Currency) -> None:
+        self.code = code
+        values: list[object] = []
+        index: dict[int, int] = {}
+        who_index: dict[tuple[int, ...], int] = {}
+        kept: dict[int, LedgerEntry] = {}
+        flat: list[int] = []
+        amounts: list[int] = []
+
+        def ref(value: object) -> int:
+            at = index.get(id(value))
+            if at is None:
+                at = index[id(value)] = len(values)
+                values.append(value)
+            return at
+
+        for row, entry in enumerate(entries):
+            line = entry.line
+            if entry.__class__ is LedgerEntry and line.__class__ is ProratedLine:
+                amount = line.amount
+                units = units_of(amount) if amount.__class__ is Money else None
+                sub_id = entry.subscription_id
+                n = _number(entry.id, sub_id)
+                credits = entry.credits
+                credited = -1 if credits is None else _number(credits, sub_id)
+                quantity = line.quantity
+                posted = entry.posted_on
+                if (
+                    units is not None
+                    and amount.currency is code
+                    and -_INT64 <= units < _INT64
+                    and n >= 0
+                    and (credits is None or credited >= 0)
+                    and quantity.__class__ is int
+                    and -_INT32 <= quantity < _INT32
+                    and posted.__class__ is date
+                ):
+                    parts = (
+                        sub_id, entry.product_id, entry.group, entry.invoice_section_id,
+                        line.convention,
+                    )  # fmt: skip
+                    key = tuple(map(id, parts))
+                    who = who_index.get(key)
+                    if who is None:
+                        who = who_index[key] = len(values)
+                        values.append(parts)
+                    flat.extend(
+                        (
+                            who, n, ref(entry.cause), posted.toordinal(), ref(entry.statement),
+                            ref(line.kind), quantity, ref(line.unit_price),
+                            ref(line.service_period), ref(line.span), ref(line.note), credited,
+                        )
+                    )  # fmt: skip
+                    amounts.append(units)
+                    continue
+            kept[row] = entry
+            flat.extend((-1,) * _ROW)
+            amounts.append(0)
+        self.values = values
+        self.kept = kept
+        self.rows = array("i", flat)
+        self.amounts = array("q", amounts)
+        self._built: list[LedgerEntry | None] | None = None
+        self._all: tuple[LedgerEntry, ...] | None = None
+        self._money: dict[int, Money] = {}
+
+    @classmethod
+    def holding(cls, entries: tuple[LedgerEntry, ...], code: Currency) -> EntryRows:
+        """Rows that keep every one of ``entries`` as it is (a ledger built from outside)."""
+        rows = cls((), code)
+        rows.kept = dict(enumerate(entries))
+        rows.rows = array("i", (-1,)) * (len(entries) * _ROW)
+        rows.amounts = array("q", (0,)) * len(entries)
+        rows._all = entries
+        return rows
+
+    def __len__(self) -> int:
+        return len(self.amounts)
+
+    def entry(self, row: int) -> LedgerEntry:
+        """The entry of ``row``, built on the first read and kept."""
+        built = self._built
+        if built is None:
+            built = self._built = [None] * len(self.amounts)
+        entry = built[row]
+        if entry is None:
+            entry = built[row] = self._build(row)
+        return entry
+
+    def _build(self, row: int) -> LedgerEntry:
+        start = row * _ROW
+        who, n, cause, posted, statement, kind, quantity, price, service, span, note, credited = (
+            self.rows[start : start + _ROW]
+        )
+        if who < 0:
+            return self.kept[row]
+        values = self.values
+        who_parts = cast("tuple[str, str, InvoiceGroup, str | None, object]", values[who])
+        sub_id, product_id, group, section, convention = who_parts
+        line = _new_line(ProratedLine)
+        set_kind, set_quantity, set_price, set_service, set_span, set_amount, set_conv, set_note = (
+            _line_setters
+        )
+        set_kind(line, values[kind])
+        set_quantity(line, quantity)
+        set_price(line, values[price])
+        set_service(line, values[service])
+        set_span(line, values[span])
+        set_amount(line, self.money(self.amounts[row]))
+        set_conv(line, convention)
+        set_note(line, values[note])
+        entry = _new_entry(LedgerEntry)
+        set_id, set_sub, set_product, set_group, set_cause, set_posted, set_statement = (
+            _entry_setters[:7]
+        )
+        set_line, set_credits, set_section = _entry_setters[7:]
+        set_id(entry, f"{sub_id}#{n}")
+        set_sub(entry, sub_id)
+        set_product(entry, product_id)
+        set_group(entry, group)
+        set_cause(entry, values[cause])
+        set_posted(entry, date.fromordinal(posted))
+        set_statement(entry, values[statement])
+        set_line(entry, line)
+        set_credits(entry, None if credited < 0 else f"{sub_id}#{credited}")
+        set_section(entry, section)
+        return entry
+
+    def money(self, units: int) -> Money:
+        """``units`` minor units of the ledger's currency: one Money for each equal amount."""
+        found = self._money.get(units)
+        if found is None:
+            found = self._money[units] = money_from_units(units, self.code)
+        return found
+
+    def all(self) -> tuple[LedgerEntry, ...]:
+        """Every entry, in order (built once)."""
+        found = self._all
+        if found is None:
+            found = self._all = tuple(map(self.entry, range(len(self.amounts))))
+        return found
+
+    def total(self, kinds: frozenset[LineKind]) -> Money:
+        """``Money.total`` of the amounts of the entries of ``kinds``."""
+        if self.kept or self._all is not None:
+            return _amount_sum(self.all(), self.code, kinds)
+        rows, values, amounts = self.rows, self.values, self.amounts
+        total = 0
+        for row in range(len(amounts)):
+            if values[rows[row * _ROW + 5]] in kinds:
+                total += amounts[row]
+        return money_from_units(total, self.code)
+
+
+class InvoiceRows:
+    """Invoices kept as rows: the ledger rows of each invoice's lines, its total in minor units
+    and its payment method; the Invoice values are built when read, once."""
+
+    __slots__ = (
+        "_all", "account_type", "entries", "issued", "lines", "methods", "offsets", "totals",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        entries: EntryRows,
+        account_type: BillingAccountType,
+        issued: bool,
+        invoices: Sequence[tuple[list[int], int, PaymentMethod | None]],
+    ) -> None:
+        self.entries = entries
+        self.account_type = account_type
+        self.issued = issued
+        offsets, lines = [0], []
+        for rows, _, _ in invoices:
+            lines.extend(rows)
+            offsets.append(len(lines))
+        self.offsets = array("i", offsets)
+        self.lines = array("i", lines)
+        self.totals = tuple(total for _, total, _ in invoices)
+        self.methods = tuple(method for _, _, method in invoices)
+        self._all: tuple[Invoice, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self.totals)
+
+    def invoice(self, at: int) -> Invoice:
+        entries, offsets = self.entries, self.offsets
+        lines = tuple(map(entries.entry, self.lines[offsets[at] : offsets[at + 1]]))
+        first = lines[0]
+        group, period = first.group, first.statement
+        end = period.end
+        # An MCA's one-day invoice of purchases and renewals may share its date with the
+        # profile's monthly one (a purchase on the last day of a month): its id says which.
+        one_day = group.kind == "billing_profile" and end - period.start == _ONE_DAY
+        code = entries.code
+        return Invoice(
+            f"{group.id}/{end.isoformat()}" + ("/purchases" if one_day else ""),
+            self.account_type,
+            group,
+            period,
+            end,
+            end + _PAYMENT_TERMS,
+            code,
+            lines,
+            entries.money(self.totals[at]),
+            self.methods[at],
+            self.issued,
+        )
+
+    def all(self) -> tuple[Invoice, ...]:
+        """Every invoice, in order (built once)."""
+        found = self._all
+        if found is None:
+            found = self._all = tuple(map(self.invoice, range(len(self.totals))))
+        return found
+
+
+def read_lazily(cls: type, name: str, rows: type) -> Callable[[object, type], object]:
+    """Make field ``name`` of the attrs class ``cls`` hold either its value or a store of type
+    ``rows``; reading it gives the value (``store.all()``), so the class looks as it did (its
+    equality, hashing, pickling and conversion read the field). Returns what reads the field's
+    slot itself (the store, when it holds one)."""
+    slot = cls.__dict__[name]
+    get, put = slot.__get__, slot.__set__
+
+    def read(self: object) -> object:
+        value = get(self, cls)
+        return cast(Any, value).all() if value.__class__ is rows else value
+
+    setattr(cls, name, property(read, put, doc=f"{cls.__name__}.{name}"))
+    return get  # type: ignore[no-any-return]
+
+
+_ledger_entries: Final = read_lazily(Ledger, "entries", EntryRows)
+
+
+def entry_rows(ledger: Ledger) -> EntryRows:
+    """The ledger's entries as rows: those it keeps, or rows holding its entries as they are."""
+    kept = _ledger_entries(ledger, Ledger)
+    if kept.__class__ is EntryRows and kept.code is ledger.currency:
+        return kept
+    return EntryRows.holding(tuple(ledger.entries), ledger.currency)
 
 
 # -- statements ---------------------------------------------------------------------------------
@@ -713,11 +1012,11 @@ class Book:
         return twin
 
     def freeze(self) -> Ledger:
-        """The ledger as a frozen value."""
+        """The ledger as a frozen value (its entries kept as rows, built when read)."""
         return Ledger(
             self.code,
             self.convention,
-            tuple(self.posted.entries),
+            cast("tuple[LedgerEntry, ...]", EntryRows(self.posted.entries, self.code)),
             tuple(self.posted.opening),
             tuple(self.calendar.billed.items()),
             tuple(self.posted.unpriced),
@@ -1285,84 +1584,76 @@ def build_invoices(
     Every entry of the ledger is on exactly one of them, so the totals of both add up to
     :attr:`Ledger.net`. Invoices come in date order, then by invoice group.
     """
+    issued, open_ = invoice_rows(ledger, tenant, until)
+    return issued.all(), open_.all()
+
+
+def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRows, InvoiceRows]:
+    """:func:`build_invoices` as rows: the Invoice values are built when read."""
     expect(ledger, Ledger, "ledger")
     expect(tenant, Tenant, "tenant")
     check_date(until, "until")
     account_type = tenant.account_type or BillingAccountType.MOSA
     code = ledger.currency
     scale = 10**code.exponent
-    grouped: dict[tuple[str, str, date, date], list[LedgerEntry]] = {}
+    store = entry_rows(ledger)
+    rows, values, amounts, kept = store.rows, store.values, store.amounts, store.kept
+    grouped: dict[tuple[str, str, date, date], list[int]] = {}
     units: dict[tuple[str, str, date, date], int] = {}  # each statement's total, in minor units
+    firsts: dict[tuple[str, str, date, date], tuple[InvoiceGroup, Period]] = {}
     # Entries share their amounts, groups and statements (the book holds one of each): what is
     # worked out from one of them is kept by identity for this call (the ledger keeps them alive).
     minors: dict[int, int] = {}
     keys: dict[tuple[int, int], tuple[str, str, date, date]] = {}
-    for entry in ledger.entries:
-        amount = entry.line.amount  # entry.amount, without the property call
-        minor = minors.get(id(amount))
-        if minor is None:
-            if amount.currency is not code and amount.currency != code:
-                raise CurrencyMismatch(
-                    f"entry {entry.id} is in {amount.currency.code}, the ledger in {code.code}"
-                )
-            # amount.minor_units(); an amount already in whole minor units needs no rounding.
-            numerator, denominator = amount.amount.as_integer_ratio()
-            minor, remainder = divmod(numerator * scale, denominator)
-            if remainder:
-                minor = amount.minor_units()
-            minors[id(amount)] = minor
-        group = entry.group
-        statement = entry.statement
+    for row in range(len(amounts)):
+        who = rows[row * _ROW]
+        if who >= 0:  # a row: its group, statement and minor units
+            group: InvoiceGroup = values[who][2]  # type: ignore[index]
+            statement: Period = values[rows[row * _ROW + 4]]  # type: ignore[assignment]
+            minor = amounts[row]
+        else:
+            entry = kept[row]
+            amount = entry.line.amount  # entry.amount, without the property call
+            found = minors.get(id(amount))
+            if found is None:
+                if amount.currency is not code and amount.currency != code:
+                    raise CurrencyMismatch(
+                        f"entry {entry.id} is in {amount.currency.code}, the ledger in {code.code}"
+                    )
+                # amount.minor_units(); an amount already in whole minor units needs no rounding.
+                numerator, denominator = amount.amount.as_integer_ratio()
+                found, remainder = divmod(numerator * scale, denominator)
+                if remainder:
+                    found = amount.minor_units()
+                minors[id(amount)] = found
+            minor = found
+            group = entry.group
+            statement = entry.statement
         held = (id(group), id(statement))
         key = keys.get(held)
         if key is None:
             key = keys[held] = (group.kind, group.id, statement.start, statement.end)
         lines = grouped.get(key)
         if lines is None:
-            grouped[key] = [entry]
+            grouped[key] = [row]
             units[key] = minor
+            firsts[key] = (group, statement)
         else:
-            lines.append(entry)
+            lines.append(row)
             units[key] += minor
-    issued: list[Invoice] = []
-    open_: list[Invoice] = []
+    issued: list[tuple[list[int], int, PaymentMethod | None]] = []
+    open_: list[tuple[list[int], int, PaymentMethod | None]] = []
     methods: dict[tuple[str, str], PaymentMethod | None] = {}
     by_order: dict[InvoiceGroup, PaymentMethod] = {}
-    # Equal totals and due days are one value each (a kept timeline holds them once).
-    totals: dict[int, Money] = {}
-    due: dict[date, date] = {}
     for key in sorted(grouped, key=lambda k: (k[3], k[0], k[1], k[2])):  # by statement end
-        lines = grouped[key]
-        first = lines[0]
-        group, period = first.group, first.statement
+        group, period = firsts[key]
         group_key = (key[0], key[1])
         method = methods.get(group_key, _UNSET)
         if method is _UNSET:
             method = methods[group_key] = _payment_method(tenant, group, by_order)
-        end = period.end
-        # An MCA's one-day invoice of purchases and renewals may share its date with the
-        # profile's monthly one (a purchase on the last day of a month): its id says which.
-        one_day = group.kind == "billing_profile" and period.end - period.start == _ONE_DAY
-        minor = units[key]
-        total = totals.get(minor)
-        if total is None:
-            total = totals[minor] = Money.from_minor_units(minor, code)
-        due_on = due.get(end)
-        if due_on is None:
-            due_on = due[end] = end + _PAYMENT_TERMS
-        done = end <= until
-        invoice = Invoice(
-            f"{group.id}/{end.isoformat()}" + ("/purchases" if one_day else ""),
-            account_type,
-            group,
-            period,
-            end,
-            due_on,
-            code,
-            tuple(lines),
-            total,
-            method,  # type: ignore[arg-type]
-            done,
-        )
-        (issued if done else open_).append(invoice)
-    return tuple(issued), tuple(open_)
+        invoice = (grouped[key], units[key], cast("PaymentMethod | None", method))
+        (issued if period.end <= until else open_).append(invoice)
+    return (
+        InvoiceRows(store, account_type, True, issued),
+        InvoiceRows(store, account_type, False, open_),
+    )

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -64,7 +64,7 @@ from subcommerce.errors import (
     UnknownReference,
 )
 from subcommerce.events import Event
-from subcommerce.invoices import Book, Invoice, Ledger, build_invoices
+from subcommerce.invoices import Book, Invoice, InvoiceRows, Ledger, invoice_rows, read_lazily
 from subcommerce.lifecycle import advance
 from subcommerce.money import Currency, currency
 from subcommerce.orders import PlaceOrder, Quote, apply_step, quote_of, run_order
@@ -213,8 +213,8 @@ class Timeline:
     def __repr__(self) -> str:
         return (
             f"<Timeline {self.scenario.name!r} {self.scenario.start.isoformat()}.."
-            f"{self.as_of.isoformat()}: {len(self.invoices)} invoices, "
-            f"{len(self.open_invoices)} open, {len(self.ledger.entries)} entries, "
+            f"{self.as_of.isoformat()}: {len(_invoices(self, Timeline))} invoices, "  # type: ignore[arg-type]
+            f"{len(_open_invoices(self, Timeline))} open, {len(self.ledger)} entries, "  # type: ignore[arg-type]
             f"{len(self.events)} events, {len(self.refused)} refused, net {self.ledger.net}>"
         )
 
@@ -236,6 +236,12 @@ class Timeline:
 
     def _repr_html_(self) -> str:
         return display.timeline_html(self)
+
+
+# A timeline the run returns keeps its invoices as rows (see invoices.InvoiceRows): they are built
+# when read.
+_invoices: Final = read_lazily(Timeline, "invoices", InvoiceRows)
+_open_invoices: Final = read_lazily(Timeline, "open_invoices", InvoiceRows)
 
 
 class _Run:
@@ -319,7 +325,9 @@ class _Run:
 
     def timeline(self) -> Timeline:
         ledger = self.book.freeze()
-        invoices, open_invoices = build_invoices(ledger, self.tenant, self.as_of)
+        issued, still_open = invoice_rows(ledger, self.tenant, self.as_of)
+        invoices = cast("tuple[Invoice, ...]", issued)
+        open_invoices = cast("tuple[Invoice, ...]", still_open)
         return Timeline(
             scenario=self.scenario,
             catalog_id=self.catalog.id,
