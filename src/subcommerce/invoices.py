@@ -61,6 +61,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Final, cast
 
 import attrs
@@ -388,11 +389,15 @@ class Invoice:
 # does not fit a row (not built by the book: another class, an amount in another currency or
 # not in whole minor units, an id not ``<subscription id>#<n>``) is kept as it is.
 
-_ROW: Final = 12  # ints per entry: who, n, cause, posted on, statement, kind, quantity, price,
-# service period, span, note, credited n (-1: none); who is -1 for an entry kept as it is
+_INTS: Final = 5  # per entry: who, n, posted on (ordinal), quantity, credited n (-1: none)
+_REFS: Final = 7  # per entry: cause, statement, kind, unit price, service period, span, note
 _INT32: Final = 2**31
 _INT64: Final = 2**63
+_KEPT_INTS: Final = (-1,) * _INTS  # who is -1 for an entry kept as it is
+_KEPT_REFS: Final = (None,) * _REFS
 _new_entry: Final = object.__new__
+_entry_fields: Final = attrgetter(*(f.name for f in attrs.fields(LedgerEntry)))
+_line_fields: Final = attrgetter(*(f.name for f in attrs.fields(ProratedLine)))
 _entry_setters: Final = tuple(
     LedgerEntry.__dict__[f.name].__set__ for f in attrs.fields(LedgerEntry)
 )
@@ -413,71 +418,77 @@ def _number(entry_id: object, sub_id: str) -> int:
 
 
 class EntryRows:
-    """The entries of a kept ledger as rows (see above): ``len``, ``entry(i)`` and ``all()``."""
+    """The entries of a kept ledger as rows (see above): ``len``, ``entry(i)`` and ``all()``.
 
-    __slots__ = ("_all", "_built", "_money", "amounts", "code", "kept", "rows", "values")
+    Per entry: five small ints (``ints``: which subscription, n of its id, the day posted, the
+    quantity, n of the entry it credits), its amount in minor units (``amounts``) and seven
+    references to values shared with other entries (``refs``); ``whos`` holds each
+    subscription's id, product, group, section and convention once.
+    """
 
-    def __init__(self, entries: Sequence[LedgerEntry], code: Currency) -> None:
+    __slots__ = ("_all", "_built", "_money", "amounts", "code", "ints", "kept", "refs", "whos")
+
+    def __init__(
+        self, entries: Sequence[LedgerEntry], code: Currency, before: Sequence[LedgerEntry] = ()
+    ) -> None:
+        """Rows of ``entries``; ``before``: the entries numbered before them (the opening)."""
         self.code = code
-        values: list[object] = []
-        index: dict[int, int] = {}
-        who_index: dict[tuple[int, ...], int] = {}
+        whos: list[tuple[str, str, InvoiceGroup, str | None, ProrationConvention]] = []
+        who_of: dict[int, int] = {}  # id(subscription id) -> its place in whos
+        counts: dict[str, int] = {}
+        for entry in before:
+            counts[entry.subscription_id] = counts.get(entry.subscription_id, 0) + 1
         kept: dict[int, LedgerEntry] = {}
-        flat: list[int] = []
+        ints: list[int] = []
+        refs: list[object] = []
         amounts: list[int] = []
-
-        def ref(value: object) -> int:
-            at = index.get(id(value))
-            if at is None:
-                at = index[id(value)] = len(values)
-                values.append(value)
-            return at
-
         for row, entry in enumerate(entries):
-            line = entry.line
-            if entry.__class__ is LedgerEntry and line.__class__ is ProratedLine:
-                amount = line.amount
-                units = units_of(amount) if amount.__class__ is Money else None
-                sub_id = entry.subscription_id
-                n = _number(entry.id, sub_id)
-                credits = entry.credits
+            if entry.__class__ is LedgerEntry:
+                eid, sub_id, product, group, cause, posted, statement, line, credits, section = (
+                    _entry_fields(entry)
+                )
+                n = counts[sub_id] = counts.get(sub_id, 0) + 1
+                if eid.__class__ is not str or eid != f"{sub_id}#{n}":
+                    n = _number(eid, sub_id)
                 credited = -1 if credits is None else _number(credits, sub_id)
-                quantity = line.quantity
-                posted = entry.posted_on
-                if (
-                    units is not None
-                    and amount.currency is code
-                    and -_INT64 <= units < _INT64
-                    and n >= 0
-                    and (credits is None or credited >= 0)
-                    and quantity.__class__ is int
-                    and -_INT32 <= quantity < _INT32
-                    and posted.__class__ is date
-                ):
-                    parts = (
-                        sub_id, entry.product_id, entry.group, entry.invoice_section_id,
-                        line.convention,
-                    )  # fmt: skip
-                    key = tuple(map(id, parts))
-                    who = who_index.get(key)
-                    if who is None:
-                        who = who_index[key] = len(values)
-                        values.append(parts)
-                    flat.extend(
-                        (
-                            who, n, ref(entry.cause), posted.toordinal(), ref(entry.statement),
-                            ref(line.kind), quantity, ref(line.unit_price),
-                            ref(line.service_period), ref(line.span), ref(line.note), credited,
-                        )
-                    )  # fmt: skip
-                    amounts.append(units)
-                    continue
+                if line.__class__ is ProratedLine and n >= 0 and credited >= -(credits is None):
+                    kind, quantity, price, service, span, amount, convention, note = _line_fields(
+                        line
+                    )
+                    units = units_of(amount) if amount.__class__ is Money else None
+                    if (
+                        units is not None
+                        and amount.currency is code
+                        and -_INT64 <= units < _INT64
+                        and quantity.__class__ is int
+                        and -_INT32 <= quantity < _INT32
+                        and posted.__class__ is date
+                    ):
+                        who = who_of.get(id(sub_id))
+                        if who is not None:
+                            parts = whos[who]
+                            if not (
+                                parts[1] is product
+                                and parts[2] is group
+                                and parts[3] is section
+                                and parts[4] is convention
+                            ):
+                                who = None
+                        if who is None:
+                            who = who_of[id(sub_id)] = len(whos)
+                            whos.append((sub_id, product, group, section, convention))
+                        ints.extend((who, n, posted.toordinal(), quantity, credited))
+                        refs.extend((cause, statement, kind, price, service, span, note))
+                        amounts.append(units)
+                        continue
             kept[row] = entry
-            flat.extend((-1,) * _ROW)
+            ints.extend(_KEPT_INTS)
+            refs.extend(_KEPT_REFS)
             amounts.append(0)
-        self.values = values
+        self.whos = whos
         self.kept = kept
-        self.rows = array("i", flat)
+        self.ints = array("i", ints)
+        self.refs = refs
         self.amounts = array("q", amounts)
         self._built: list[LedgerEntry | None] | None = None
         self._all: tuple[LedgerEntry, ...] | None = None
@@ -488,7 +499,8 @@ class EntryRows:
         """Rows that keep every one of ``entries`` as it is (a ledger built from outside)."""
         rows = cls((), code)
         rows.kept = dict(enumerate(entries))
-        rows.rows = array("i", (-1,)) * (len(entries) * _ROW)
+        rows.ints = array("i", _KEPT_INTS) * len(entries)
+        rows.refs = [None] * (len(entries) * _REFS)
         rows.amounts = array("q", (0,)) * len(entries)
         rows._all = entries
         return rows
@@ -507,27 +519,25 @@ class EntryRows:
         return entry
 
     def _build(self, row: int) -> LedgerEntry:
-        start = row * _ROW
-        who, n, cause, posted, statement, kind, quantity, price, service, span, note, credited = (
-            self.rows[start : start + _ROW]
-        )
+        at = row * _INTS
+        who, n, posted, quantity, credited = self.ints[at : at + _INTS]
         if who < 0:
             return self.kept[row]
-        values = self.values
-        who_parts = cast("tuple[str, str, InvoiceGroup, str | None, object]", values[who])
-        sub_id, product_id, group, section, convention = who_parts
+        at = row * _REFS
+        cause, statement, kind, price, service, span, note = self.refs[at : at + _REFS]
+        sub_id, product_id, group, section, convention = self.whos[who]
         line = _new_line(ProratedLine)
         set_kind, set_quantity, set_price, set_service, set_span, set_amount, set_conv, set_note = (
             _line_setters
         )
-        set_kind(line, values[kind])
+        set_kind(line, kind)
         set_quantity(line, quantity)
-        set_price(line, values[price])
-        set_service(line, values[service])
-        set_span(line, values[span])
+        set_price(line, price)
+        set_service(line, service)
+        set_span(line, span)
         set_amount(line, self.money(self.amounts[row]))
         set_conv(line, convention)
-        set_note(line, values[note])
+        set_note(line, note)
         entry = _new_entry(LedgerEntry)
         set_id, set_sub, set_product, set_group, set_cause, set_posted, set_statement = (
             _entry_setters[:7]
@@ -537,9 +547,9 @@ class EntryRows:
         set_sub(entry, sub_id)
         set_product(entry, product_id)
         set_group(entry, group)
-        set_cause(entry, values[cause])
+        set_cause(entry, cause)
         set_posted(entry, date.fromordinal(posted))
-        set_statement(entry, values[statement])
+        set_statement(entry, statement)
         set_line(entry, line)
         set_credits(entry, None if credited < 0 else f"{sub_id}#{credited}")
         set_section(entry, section)
@@ -561,13 +571,12 @@ class EntryRows:
 
     def total(self, kinds: frozenset[LineKind]) -> Money:
         """``Money.total`` of the amounts of the entries of ``kinds``."""
-        if self.kept or self._all is not None:
+        if self.kept:
             return _amount_sum(self.all(), self.code, kinds)
-        rows, values, amounts = self.rows, self.values, self.amounts
         total = 0
-        for row in range(len(amounts)):
-            if values[rows[row * _ROW + 5]] in kinds:
-                total += amounts[row]
+        for kind, units in zip(self.refs[2::_REFS], self.amounts, strict=True):
+            if kind in kinds:
+                total += units
         return money_from_units(total, self.code)
 
 
@@ -1016,7 +1025,10 @@ class Book:
         return Ledger(
             self.code,
             self.convention,
-            cast("tuple[LedgerEntry, ...]", EntryRows(self.posted.entries, self.code)),
+            cast(
+                "tuple[LedgerEntry, ...]",
+                EntryRows(self.posted.entries, self.code, self.posted.opening),
+            ),
             tuple(self.posted.opening),
             tuple(self.calendar.billed.items()),
             tuple(self.posted.unpriced),
@@ -1597,20 +1609,37 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
     code = ledger.currency
     scale = 10**code.exponent
     store = entry_rows(ledger)
-    rows, values, amounts, kept = store.rows, store.values, store.amounts, store.kept
-    grouped: dict[tuple[str, str, date, date], list[int]] = {}
-    units: dict[tuple[str, str, date, date], int] = {}  # each statement's total, in minor units
-    firsts: dict[tuple[str, str, date, date], tuple[InvoiceGroup, Period]] = {}
-    # Entries share their amounts, groups and statements (the book holds one of each): what is
-    # worked out from one of them is kept by identity for this call (the ledger keeps them alive).
-    minors: dict[int, int] = {}
-    keys: dict[tuple[int, int], tuple[str, str, date, date]] = {}
-    for row in range(len(amounts)):
-        who = rows[row * _ROW]
+    ints, refs, whos, amounts, kept = store.ints, store.refs, store.whos, store.amounts, store.kept
+    # One invoice per group and statement (by value); rows are placed by (who or group,
+    # statement) held by identity, since entries share their groups and statements.
+    at_key: dict[tuple[str, str, date, date], int] = {}
+    at_held: dict[tuple[int, int], int] = {}
+    lines: list[list[int]] = []
+    totals: list[int] = []  # each statement's total, in minor units
+    firsts: list[tuple[InvoiceGroup, Period]] = []
+    order: list[tuple[date, str, str, date]] = []
+
+    def place(held: tuple[int, int], group: InvoiceGroup, statement: Period) -> int:
+        key = (group.kind, group.id, statement.start, statement.end)
+        at = at_key.get(key)
+        if at is None:
+            at = at_key[key] = len(lines)
+            lines.append([])
+            totals.append(0)
+            firsts.append((group, statement))
+            order.append((key[3], key[0], key[1], key[2]))  # by statement end
+        at_held[held] = at
+        return at
+
+    minors: dict[int, int] = {}  # minor units of the amounts of entries kept as they are
+    for row, (who, statement, minor) in enumerate(
+        zip(ints[::_INTS], refs[1::_REFS], amounts, strict=True)
+    ):
         if who >= 0:  # a row: its group, statement and minor units
-            group: InvoiceGroup = values[who][2]  # type: ignore[index]
-            statement: Period = values[rows[row * _ROW + 4]]  # type: ignore[assignment]
-            minor = amounts[row]
+            held = (who, id(statement))
+            at = at_held.get(held)
+            if at is None:
+                at = place(held, whos[who][2], cast(Period, statement))
         else:
             entry = kept[row]
             amount = entry.line.amount  # entry.amount, without the property call
@@ -1627,31 +1656,23 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
                     found = amount.minor_units()
                 minors[id(amount)] = found
             minor = found
-            group = entry.group
-            statement = entry.statement
-        held = (id(group), id(statement))
-        key = keys.get(held)
-        if key is None:
-            key = keys[held] = (group.kind, group.id, statement.start, statement.end)
-        lines = grouped.get(key)
-        if lines is None:
-            grouped[key] = [row]
-            units[key] = minor
-            firsts[key] = (group, statement)
-        else:
-            lines.append(row)
-            units[key] += minor
+            held = (~id(entry.group), id(entry.statement))
+            at = at_held.get(held)
+            if at is None:
+                at = place(held, entry.group, entry.statement)
+        lines[at].append(row)
+        totals[at] += minor
     issued: list[tuple[list[int], int, PaymentMethod | None]] = []
     open_: list[tuple[list[int], int, PaymentMethod | None]] = []
     methods: dict[tuple[str, str], PaymentMethod | None] = {}
     by_order: dict[InvoiceGroup, PaymentMethod] = {}
-    for key in sorted(grouped, key=lambda k: (k[3], k[0], k[1], k[2])):  # by statement end
-        group, period = firsts[key]
-        group_key = (key[0], key[1])
+    for at in sorted(range(len(lines)), key=order.__getitem__):
+        group, period = firsts[at]
+        group_key = (group.kind, group.id)
         method = methods.get(group_key, _UNSET)
         if method is _UNSET:
             method = methods[group_key] = _payment_method(tenant, group, by_order)
-        invoice = (grouped[key], units[key], cast("PaymentMethod | None", method))
+        invoice = (lines[at], totals[at], cast("PaymentMethod | None", method))
         (issued if period.end <= until else open_).append(invoice)
     return (
         InvoiceRows(store, account_type, True, issued),
