@@ -555,6 +555,14 @@ class EntryRows:
         set_section(entry, section)
         return entry
 
+    def where(self, row: int) -> tuple[InvoiceGroup, Period]:
+        """The group and statement of ``row``, without building its entry."""
+        who = self.ints[row * _INTS]
+        if who < 0:
+            entry = self.kept[row]
+            return entry.group, entry.statement
+        return self.whos[who][2], cast(Period, self.refs[row * _REFS + 1])
+
     def money(self, units: int) -> Money:
         """``units`` minor units of the ledger's currency: one Money for each equal amount."""
         found = self._money.get(units)
@@ -604,7 +612,11 @@ class InvoiceRows:
             offsets.append(len(lines))
         self.offsets = array("i", offsets)
         self.lines = array("i", lines)
-        self.totals = tuple(total for _, total, _ in invoices)
+        totals = [total for _, total, _ in invoices]
+        try:
+            self.totals: Sequence[int] = array("q", totals)
+        except OverflowError:  # pragma: no cover - more than 2**63 minor units on one invoice
+            self.totals = tuple(totals)
         self.methods = tuple(method for _, _, method in invoices)
         self._all: tuple[Invoice, ...] | None = None
 
@@ -612,10 +624,8 @@ class InvoiceRows:
         return len(self.totals)
 
     def invoice(self, at: int) -> Invoice:
-        entries, offsets = self.entries, self.offsets
-        lines = tuple(map(entries.entry, self.lines[offsets[at] : offsets[at + 1]]))
-        first = lines[0]
-        group, period = first.group, first.statement
+        entries = self.entries
+        group, period = entries.where(self.lines[self.offsets[at]])
         end = period.end
         # An MCA's one-day invoice of purchases and renewals may share its date with the
         # profile's monthly one (a purchase on the last day of a month): its id says which.
@@ -629,7 +639,7 @@ class InvoiceRows:
             end,
             end + _PAYMENT_TERMS,
             code,
-            lines,
+            cast("tuple[LedgerEntry, ...]", LineRows(self, at)),
             entries.money(self.totals[at]),
             self.methods[at],
             self.issued,
@@ -640,6 +650,29 @@ class InvoiceRows:
         found = self._all
         if found is None:
             found = self._all = tuple(map(self.invoice, range(len(self.totals))))
+        return found
+
+
+class LineRows:
+    """The lines of one invoice of :class:`InvoiceRows`, built when read, once."""
+
+    __slots__ = ("_all", "at", "invoices")
+
+    def __init__(self, invoices: InvoiceRows, at: int) -> None:
+        self.invoices = invoices
+        self.at = at
+        self._all: tuple[LedgerEntry, ...] | None = None
+
+    def __len__(self) -> int:
+        offsets = self.invoices.offsets
+        return offsets[self.at + 1] - offsets[self.at]
+
+    def all(self) -> tuple[LedgerEntry, ...]:
+        found = self._all
+        if found is None:
+            invoices, at = self.invoices, self.at
+            rows = invoices.lines[invoices.offsets[at] : invoices.offsets[at + 1]]
+            found = self._all = tuple(map(invoices.entries.entry, rows))
         return found
 
 
@@ -660,6 +693,7 @@ def read_lazily(cls: type, name: str, rows: type) -> Callable[[object, type], ob
 
 
 _ledger_entries: Final = read_lazily(Ledger, "entries", EntryRows)
+_invoice_lines: Final = read_lazily(Invoice, "lines", LineRows)
 
 
 def entry_rows(ledger: Ledger) -> EntryRows:
