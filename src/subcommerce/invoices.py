@@ -630,20 +630,26 @@ class InvoiceRows:
         # An MCA's one-day invoice of purchases and renewals may share its date with the
         # profile's monthly one (a purchase on the last day of a month): its id says which.
         one_day = group.kind == "billing_profile" and end - period.start == _ONE_DAY
-        code = entries.code
-        return Invoice(
-            f"{group.id}/{end.isoformat()}" + ("/purchases" if one_day else ""),
-            self.account_type,
-            group,
-            period,
-            end,
-            end + _PAYMENT_TERMS,
-            code,
-            cast("tuple[LedgerEntry, ...]", LineRows(self, at)),
-            entries.money(self.totals[at]),
-            self.methods[at],
-            self.issued,
+        # Invoice(id, account type, group, period, issued on, due on, currency, lines, total,
+        # payment method, issued), its slots filled directly (the values are the ones checked)
+        invoice = _new_entry(Invoice)
+        put_id, put_type, put_group, put_period, put_issued_on, put_due, put_currency = (
+            _invoice_setters[:7]
         )
+        put_lines, put_total, put_method, put_issued, put_taxes = _invoice_setters[7:]
+        put_id(invoice, f"{group.id}/{end.isoformat()}" + ("/purchases" if one_day else ""))
+        put_type(invoice, self.account_type)
+        put_group(invoice, group)
+        put_period(invoice, period)
+        put_issued_on(invoice, end)
+        put_due(invoice, end + _PAYMENT_TERMS)
+        put_currency(invoice, entries.code)
+        put_lines(invoice, LineRows(self, at))
+        put_total(invoice, entries.money(self.totals[at]))
+        put_method(invoice, self.methods[at])
+        put_issued(invoice, self.issued)
+        put_taxes(invoice, False)
+        return invoice
 
     def all(self) -> tuple[Invoice, ...]:
         """Every invoice, in order (built once)."""
@@ -693,7 +699,8 @@ def read_lazily(cls: type, name: str, rows: type) -> Callable[[object, type], ob
 
 
 _ledger_entries: Final = read_lazily(Ledger, "entries", EntryRows)
-_invoice_lines: Final = read_lazily(Invoice, "lines", LineRows)
+_invoice_setters: Final = tuple(Invoice.__dict__[f.name].__set__ for f in attrs.fields(Invoice))
+_invoice_lines: Final = read_lazily(Invoice, "lines", LineRows)  # the setters above: its slot
 
 
 def entry_rows(ledger: Ledger) -> EntryRows:
