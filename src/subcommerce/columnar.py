@@ -877,6 +877,9 @@ def credit_and_rebill_nets(
     period, span_start, span_end, convention=convention)``. With allocated rebills (the default)
     the net is the exact difference rounded once, a decrease never crediting more than was
     charged; with independent rebills, the rebill lines rounded on their own less the charge.
+    Like the scalar ``credit_and_rebill``, these are the nets of credit and rebill whatever the
+    convention's ``layout``: a change in the new-commerce layout (a refund and a charge rounded
+    on their own) is :func:`subcommerce.layouts.change_quantity`'s, which has no columnar form.
 
     >>> import numpy as np
     >>> january = np.datetime64("2025-01-01"), np.datetime64("2025-02-01")
