@@ -86,6 +86,11 @@ CODES = (
     "licenses_not_usable_yet",
     "addon_subscription_not_cancellable",
     "already_reactivated",
+    "plan_change_not_eligible",
+    "partial_plan_change_not_allowed",
+    "plan_change_quantity",
+    "plan_held_twice",
+    "licenses_over_assigned",
 )
 
 ENGLISH = frozenset(

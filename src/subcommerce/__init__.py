@@ -194,6 +194,7 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "CancelSubscription",
         "ChangeBillingFrequency",
         "ChangeLicenseQuantity",
+        "ChangePlan",
         "ChangeTerm",
         "Command",
         "CompleteCreditCheck",
@@ -218,6 +219,7 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "OverAssignmentEnded",
         "OverAssignmentStarted",
         "PaymentMethodSet",
+        "PlanChanged",
         "Reactivated",
         "RecurringBillingChanged",
         "Renewed",
@@ -262,6 +264,7 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "Cart",
         "CartLine",
         "ChangeLicenses",
+        "ChangePlanLine",
         "NewSubscription",
         "PlaceOrder",
         "PlacedOrder",
@@ -271,6 +274,12 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "check_order",
         "place_order",
         "quote",
+    ),
+    "subcommerce.plan_changes": (
+        "AddonFate",
+        "addon_fates",
+        "change_targets",
+        "prepare_plan_change",
     ),
     "subcommerce.policy": (
         "CancellationWindow",
@@ -391,6 +400,7 @@ if TYPE_CHECKING:
     from subcommerce.commands import CancelSubscription as CancelSubscription
     from subcommerce.commands import ChangeBillingFrequency as ChangeBillingFrequency
     from subcommerce.commands import ChangeLicenseQuantity as ChangeLicenseQuantity
+    from subcommerce.commands import ChangePlan as ChangePlan
     from subcommerce.commands import ChangeTerm as ChangeTerm
     from subcommerce.commands import Command as Command
     from subcommerce.commands import CompleteCreditCheck as CompleteCreditCheck
@@ -442,6 +452,7 @@ if TYPE_CHECKING:
     from subcommerce.events import OverAssignmentEnded as OverAssignmentEnded
     from subcommerce.events import OverAssignmentStarted as OverAssignmentStarted
     from subcommerce.events import PaymentMethodSet as PaymentMethodSet
+    from subcommerce.events import PlanChanged as PlanChanged
     from subcommerce.events import Reactivated as Reactivated
     from subcommerce.events import RecurringBillingChanged as RecurringBillingChanged
     from subcommerce.events import Renewed as Renewed
@@ -489,6 +500,7 @@ if TYPE_CHECKING:
     from subcommerce.orders import Cart as Cart
     from subcommerce.orders import CartLine as CartLine
     from subcommerce.orders import ChangeLicenses as ChangeLicenses
+    from subcommerce.orders import ChangePlanLine as ChangePlanLine
     from subcommerce.orders import NewSubscription as NewSubscription
     from subcommerce.orders import PlacedOrder as PlacedOrder
     from subcommerce.orders import PlaceOrder as PlaceOrder
@@ -507,6 +519,10 @@ if TYPE_CHECKING:
     from subcommerce.periods import days_in_month as days_in_month
     from subcommerce.periods import period_containing as period_containing
     from subcommerce.periods import period_index as period_index
+    from subcommerce.plan_changes import AddonFate as AddonFate
+    from subcommerce.plan_changes import addon_fates as addon_fates
+    from subcommerce.plan_changes import change_targets as change_targets
+    from subcommerce.plan_changes import prepare_plan_change as prepare_plan_change
     from subcommerce.policy import ADDON_CANCELLATION_FROM as ADDON_CANCELLATION_FROM
     from subcommerce.policy import CANCEL_2020 as CANCEL_2020
     from subcommerce.policy import CANCEL_2024 as CANCEL_2024

@@ -244,6 +244,8 @@ class Plan:
 
     ``grants`` lists the capabilities it includes; ``aliases`` older or other names it was sold
     under; ``sold_from`` / ``sold_until`` the half-open window it is sold in (None: no bound).
+    ``changes_to``: the plans a subscription of it may change to (upgrade paths, see
+    :mod:`subcommerce.plan_changes`); they must be other plans, and the paths must not loop.
     """
 
     id: str
@@ -255,6 +257,7 @@ class Plan:
     sold_until: date | None = None
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_ids)
     source: str = ""
+    changes_to: tuple[str, ...] = attrs.field(default=(), converter=_ids)
 
     def is_sold_on(self, day: date) -> bool:
         """True when the product can be bought on ``day``."""
@@ -618,6 +621,10 @@ class Catalog:
         """True when ``product_id`` is a plan of this catalog."""
         return self.get(product_id) is not None and product_id in self._plan_ids
 
+    def change_targets(self, plan_id: str) -> tuple[str, ...]:
+        """The plans a subscription of ``plan_id`` may change to, in catalog order of the path."""
+        return self.plan(plan_id).changes_to
+
     def exclusions(self, addon_id: str) -> frozenset[str]:
         """The add-ons ``addon_id`` cannot be combined with, declared on either side."""
         self.addon(addon_id)
@@ -803,8 +810,11 @@ def find_problems(catalog: Catalog) -> tuple[str, ...]:
         problems.extend(_offer_problems(product.offers, f"{path}.offers", declared))
         if isinstance(product, Addon):
             problems.extend(_addon_problems(product, path, plan_ids, addon_ids, capability_ids))
+        else:
+            problems.extend(_change_path_problems(product, path, plan_ids, addon_ids))
 
     problems.extend(_cycle_problems(catalog, root))
+    problems.extend(_change_cycle_problems(catalog, root))
     return tuple(problems)
 
 
@@ -896,6 +906,40 @@ def _addon_problems(
         isinstance(addon.max_instances, bool) or addon.max_instances < 1
     ):
         problems.append(f"{path}.max_instances: {addon.max_instances!r} is not at least 1")
+    return problems
+
+
+def _change_path_problems(
+    plan: Plan, path: str, plan_ids: set[str], addon_ids: set[str]
+) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for j, target in enumerate(plan.changes_to):
+        if target == plan.id:
+            problems.append(f"{path}.changes_to[{j}]: a plan cannot change to itself")
+        elif target not in plan_ids:
+            what = "an add-on, not a plan" if target in addon_ids else "names no plan"
+            problems.append(f"{path}.changes_to[{j}]: {target!r} {what}")
+        elif target in seen:
+            problems.append(f"{path}.changes_to[{j}]: {target!r} is listed twice")
+        seen.add(target)
+    return problems
+
+
+def _change_cycle_problems(catalog: Catalog, root: str) -> list[str]:
+    """Change paths that loop (A -> B -> A): a change of plan only goes up (same or more
+    data-related services), so a path that comes back is a fault of the data."""
+    index = {p.id: i for i, p in enumerate(catalog.plans)}
+    edges = {p.id: [t for t in p.changes_to if t in index and t != p.id] for p in catalog.plans}
+    problems = []
+    for component in _strongly_connected(list(index), edges):
+        if len(component) == 1:
+            continue
+        first = min(component, key=index.__getitem__)
+        cycle = _cycle_through(first, set(component), edges)
+        problems.append(
+            f"{root}.plans[{index[first]}].changes_to: change paths loop " + " -> ".join(cycle)
+        )
     return problems
 
 

@@ -42,7 +42,7 @@ from subcommerce._scenario import demo_scenario, parse_scenario, scenario_catalo
 from subcommerce._schema import SCHEMA_KINDS, schema
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog, MatrixCell
-from subcommerce.commands import ChangeLicenseQuantity
+from subcommerce.commands import ChangeLicenseQuantity, ChangePlan
 from subcommerce.errors import (
     CatalogInvalid,
     Reason,
@@ -57,6 +57,7 @@ from subcommerce.money import Money, RoundingMode
 from subcommerce.orders import (
     AddAddon,
     CartLine,
+    ChangePlanLine,
     NewSubscription,
     PlaceOrder,
     Quote,
@@ -180,6 +181,7 @@ def _cause(say: _Say, cause: EntryCause) -> str:
         EntryCause.PERIOD: say._("period"),
         EntryCause.LICENSE_CHANGE: say._("license change"),
         EntryCause.CANCELLATION: say._("cancellation"),
+        EntryCause.PLAN_CHANGE: say._("plan change"),
     }
     return words[cause]
 
@@ -487,6 +489,8 @@ def _line_text(say: _Say, line: CartLine, catalog: Catalog) -> str:
                 **values,
             )
         return say._("add {quantity} x {product} ({term}, billed {billed})", **values)
+    if isinstance(line, ChangePlanLine):
+        return _change_plan_text(say, line.subscription_id, line.product_id, line.quantity, catalog)
     return say._n(
         "{subscription}: total of {n} license",
         "{subscription}: total of {n} licenses",
@@ -495,10 +499,29 @@ def _line_text(say: _Say, line: CartLine, catalog: Catalog) -> str:
     )
 
 
+def _change_plan_text(
+    say: _Say, subscription: str, product: str, quantity: int | None, catalog: Catalog
+) -> str:
+    name = say.name(catalog, product)
+    if quantity is None:
+        return say._(
+            "{subscription}: change plan to {product}", subscription=subscription, product=name
+        )
+    return say._n(
+        "{subscription}: change {n} license to {product}",
+        "{subscription}: change {n} licenses to {product}",
+        quantity,
+        subscription=subscription,
+        product=name,
+    )
+
+
 def _step_text(say: _Say, step: Step, catalog: Catalog) -> str:
     if isinstance(step, PlaceOrder):
         parts = [_line_text(say, line, catalog) for line in step.cart.lines]
         return say._("order: {lines}", lines="; ".join(parts))
+    if isinstance(step, ChangePlan):
+        return _change_plan_text(say, step.subscription_id, step.product_id, step.quantity, catalog)
     if isinstance(step, ChangeLicenseQuantity):
         return say._n(
             "change license quantity: {subscription} to a total of {n} license",

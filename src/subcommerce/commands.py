@@ -31,14 +31,14 @@ matching :class:`~subcommerce.errors.SubcommerceError` at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
-from subcommerce._checks import expect
+from subcommerce._checks import expect, tuple_of
 from subcommerce.billing import (
     MICROSOFT,
     Action,
@@ -66,6 +66,7 @@ from subcommerce.events import (
     LicensesChanged,
     OverAssignmentEnded,
     PaymentMethodSet,
+    PlanChanged,
     Reactivated,
     RecurringBillingChanged,
     RoleGranted,
@@ -96,6 +97,7 @@ __all__ = [
     "CancelSubscription",
     "ChangeBillingFrequency",
     "ChangeLicenseQuantity",
+    "ChangePlan",
     "ChangeTerm",
     "Command",
     "CompleteCreditCheck",
@@ -378,6 +380,54 @@ class GrantRole:
         )
 
 
+def _subscription_ids(values: Iterable[str]) -> tuple[str, ...]:
+    ids = tuple_of(values, "subscription ids")
+    for value in ids:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidCommand(f"a subscription id must be a non-empty string, got {value!r}")
+    return ids
+
+
+@attrs.frozen(kw_only=True)
+class ChangePlan(_OnSubscription):
+    """Change a subscription to another plan (issue 12): all its licenses, or ``quantity`` of them.
+
+    A new subscription ``new_subscription_id`` (by default ``<subscription_id>/<product_id>``) of
+    ``product_id`` takes the licenses and the users assigned to them; with every license moved
+    (``quantity`` None or the whole count) the old one is cancelled, its billing stopped that day
+    with a prorated credit. ``term`` and ``billing_frequency``: the new subscription's (by default
+    the old one's). Whether the catalog allows the path and which traditional add-ons the new plan
+    keeps is the catalog's question (:mod:`subcommerce.plan_changes` fills ``addons_kept`` and
+    ``addons_included``); every other traditional add-on of the old subscription is cancelled
+    with it. ``unit_price``: the new subscription's price per license and billing period, if
+    known (an order sets it).
+    """
+
+    product_id: str = attrs.field(validator=check_text)
+    quantity: int | None = attrs.field(default=None, validator=_optional(int))
+    new_subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    term: Term | None = attrs.field(default=None, validator=_optional(Term))
+    billing_frequency: BillingFrequency | None = attrs.field(
+        default=None, validator=_optional(BillingFrequency)
+    )
+    addons_kept: tuple[str, ...] = attrs.field(default=(), converter=_subscription_ids)
+    addons_included: tuple[str, ...] = attrs.field(default=(), converter=_subscription_ids)
+    order_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    unit_price: Money | None = attrs.field(default=None, validator=_optional(Money))
+
+    def __attrs_post_init__(self) -> None:
+        count = self.quantity
+        if count is not None and (isinstance(count, bool) or count < 1):
+            raise InvalidQuantity(f"quantity must be None or a whole number >= 1, got {count!r}")
+        if self.term is not None and self.billing_frequency is not None:
+            _frequency_fits_term(self.term, self.billing_frequency)
+
+    @property
+    def successor_id(self) -> str:
+        """The id of the new subscription."""
+        return self.new_subscription_id or f"{self.subscription_id}/{self.product_id}"
+
+
 Command = (
     PurchaseSubscription
     | StartTrial
@@ -394,6 +444,7 @@ Command = (
     | ChangeTerm
     | SetPaymentMethod
     | GrantRole
+    | ChangePlan
 )
 
 
@@ -1296,6 +1347,184 @@ def _change_term(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> tuple[Tenan
     return _schedule(tenant, sub, ScheduledChange(term=cmd.term), cmd.as_of)
 
 
+# -- change of plan -----------------------------------------------------------------------------
+
+
+def partial_change_allowed(tenant: Tenant) -> bool:
+    """True when a change of plan may move some of the licenses only: MCA (and MPA) accounts,
+    where "you can ... move some users to a new plan by entering the number of licenses"
+    (upgrade-to-different-plan); a MOSA change moves every user."""
+    account = tenant.account
+    return account is not None and account.type.has_profiles
+
+
+def keeps_term_end(tenant: Tenant, sub: Subscription, term: Term) -> bool:
+    """True when the new subscription of a change of plan keeps the old one's term end: under
+    MCA and new commerce, on the same term (the new subscription takes the old one's "term,
+    billing frequency and end-date"); otherwise its term starts on the day of the change."""
+    return partial_change_allowed(tenant) and term is sub.term
+
+
+def _plan_change_parts(
+    tenant: Tenant, cmd: ChangePlan
+) -> tuple[Subscription, Term, BillingFrequency, int]:
+    sub = tenant.subscription(cmd.subscription_id)
+    if sub.is_addon:
+        raise InvalidCommand(f"{sub.id!r} is an add-on; only a plan's subscription changes plan")
+    _new_id(tenant, cmd.successor_id)
+    term = cmd.term or sub.term
+    frequency = cmd.billing_frequency or sub.billing_frequency
+    _frequency_fits_term(term, frequency)
+    moved = sub.quantity if cmd.quantity is None else cmd.quantity
+    return sub, term, frequency, moved
+
+
+def _plan_change_reasons(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> list[Reason]:
+    sub, _, _, moved = _plan_change_parts(tenant, cmd)
+    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
+    if not reasons:
+        reasons = _authorize(tenant, cmd.actor, Action.BUY, sub)
+    reasons += _status(sub, _Status.ACTIVE)
+    reasons += _channel(sub, prepaid=True)
+    if sub.credit_check_pending:
+        reasons.append(Reason(ReasonCode.CREDIT_CHECK_PENDING, subscription=sub.id))
+    if sub.over_assigned:
+        reasons.append(
+            Reason(ReasonCode.LICENSES_OVER_ASSIGNED, subscription=sub.id, count=sub.over_assigned)
+        )
+    if cmd.product_id == sub.product_id:
+        reasons.append(
+            Reason(ReasonCode.PLAN_CHANGE_NOT_ELIGIBLE, subscription=sub.id, product=cmd.product_id)
+        )
+    if moved > sub.quantity or sub.quantity == 0:
+        reasons.append(
+            Reason(
+                ReasonCode.PLAN_CHANGE_QUANTITY,
+                subscription=sub.id,
+                count=moved,
+                limit=sub.quantity,
+            )
+        )
+    elif moved < sub.quantity and not partial_change_allowed(tenant):
+        reasons.append(
+            Reason(
+                ReasonCode.PARTIAL_PLAN_CHANGE_NOT_ALLOWED,
+                subscription=sub.id,
+                account_type=tenant.account_type or "mosa",
+            )
+        )
+    if not partial_change_allowed(tenant):
+        twins = [
+            s.id
+            for s in tenant
+            if s.id != sub.id
+            and s.product_id == sub.product_id
+            and not s.is_addon
+            and s.status.is_active
+        ]
+        if twins:
+            reasons.append(
+                Reason(
+                    ReasonCode.PLAN_HELD_TWICE,
+                    subscription=sub.id,
+                    product=sub.product_id,
+                    subscriptions=twins,
+                )
+            )
+    reasons += _end_of_sale(cmd.product_id, policy)
+    return reasons
+
+
+def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenant, list[Event]]:
+    sub, term, frequency, moved = _plan_change_parts(tenant, cmd)
+    on = cmd.as_of
+    full = moved == sub.quantity
+    events: list[Event] = []
+    if sub.scheduled is not None:
+        # A mid-term change drops the changes scheduled for the renewal.
+        events.append(ScheduledChangeDropped(sub.id, on, sub.scheduled))
+    assigned = min(sub.assigned, moved)
+    new_id = cmd.successor_id
+    new = Subscription(
+        id=new_id,
+        product_id=cmd.product_id,
+        start=on,
+        quantity=moved,
+        term=term,
+        billing_frequency=frequency,
+        assigned=assigned,
+        channel=sub.channel,
+        unit=sub.unit,
+        term_anchor=sub.current_term.start if keeps_term_end(tenant, sub, term) else None,
+        blocks=(LicenseBlock(moved, on),),
+        status_since=on,
+        payment_method=sub.payment_method,
+        billing_profile_id=sub.billing_profile_id,
+        invoice_section_id=sub.invoice_section_id,
+        order_id=cmd.order_id or f"{new_id}/order",
+        unit_price=cmd.unit_price,
+        organization=tenant.organization,
+    )
+    moved_addons: list[str] = []
+    cancelled: list[str] = []
+    dropped: list[str] = []
+    if full:
+        for child in tenant.traditional_addons_of(sub.id):
+            if not child.status.is_active:
+                continue
+            if child.id in cmd.addons_included:
+                dropped.append(child.id)
+            elif child.id in cmd.addons_kept:
+                moved_addons.append(child.id)
+            else:
+                cancelled.append(child.id)
+    tenant = tenant.added(new)
+    tenant = tenant.replace(
+        *(evolved(tenant.subscription(c), parent_id=new_id) for c in moved_addons)
+    )
+    if full:
+        old = evolved(sub, recurring_billing=False, scheduled=None, assigned=0)
+    else:
+        old = evolved(
+            sub,
+            quantity=sub.quantity - moved,
+            blocks=_remove_newest(sub.license_blocks, moved),
+            assigned=sub.assigned - assigned,
+            scheduled=None,
+        )
+    tenant = tenant.replace(old)
+    events.append(
+        PlanChanged(
+            subscription_id=sub.id,
+            on=on,
+            new_subscription_id=new_id,
+            from_product=sub.product_id,
+            to_product=cmd.product_id,
+            quantity=moved,
+            assigned=assigned,
+            full=full,
+            term=term,
+            billing_frequency=frequency,
+            invoice_group=tenant.invoice_group(new),
+            unit_price=cmd.unit_price,
+            addons_moved=tuple(moved_addons),
+            addons_cancelled=tuple(cancelled),
+            addons_dropped=tuple(dropped),
+        )
+    )
+    if full:
+        tenant, changed = set_status(
+            tenant,
+            old,
+            _Status.DISABLED,
+            on,
+            StatusCause.PLAN_CHANGED,
+            child_cause=StatusCause.CANCELLED_WITH_PARENT,
+        )
+        events += changed
+    return tenant, events
+
+
 # -- payment methods and roles ------------------------------------------------------------------
 
 
@@ -1420,5 +1649,6 @@ _HANDLERS: Final[Mapping[type, _Handler]] = MappingProxyType(
         ChangeTerm: _Handler(_term_reasons, _change_term),
         SetPaymentMethod: _Handler(_payment_reasons, _set_payment),
         GrantRole: _Handler(_grant_reasons, _grant),
+        ChangePlan: _Handler(_plan_change_reasons, _change_plan),
     }
 )

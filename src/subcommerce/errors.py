@@ -206,6 +206,12 @@ class ReasonCode(enum.StrEnum):
     LICENSES_NOT_USABLE_YET = "licenses_not_usable_yet"
     ADDON_SUBSCRIPTION_NOT_CANCELLABLE = "addon_subscription_not_cancellable"
     ALREADY_REACTIVATED = "already_reactivated"
+    # Change of plan (issue 12, item 1).
+    PLAN_CHANGE_NOT_ELIGIBLE = "plan_change_not_eligible"
+    PARTIAL_PLAN_CHANGE_NOT_ALLOWED = "partial_plan_change_not_allowed"
+    PLAN_CHANGE_QUANTITY = "plan_change_quantity"
+    PLAN_HELD_TWICE = "plan_held_twice"
+    LICENSES_OVER_ASSIGNED = "licenses_over_assigned"
 
 
 def _text(name: str, value: object) -> str:

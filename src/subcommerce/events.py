@@ -28,6 +28,7 @@ __all__ = [
     "OverAssignmentEnded",
     "OverAssignmentStarted",
     "PaymentMethodSet",
+    "PlanChanged",
     "Reactivated",
     "RecurringBillingChanged",
     "Renewed",
@@ -55,6 +56,7 @@ class StatusCause(Choice):
     FOLLOWS_PARENT = "follows_parent"  # a traditional add-on follows its base
     REACTIVATED = "reactivated"
     DELETED = "deleted"  # deleted outright, skipping Expired and Disabled
+    PLAN_CHANGED = "plan_changed"  # its licenses moved to a subscription of another plan
 
 
 @attrs.frozen
@@ -227,6 +229,36 @@ class Reactivated:
 
 
 @attrs.frozen
+class PlanChanged:
+    """``quantity`` licenses of ``subscription_id`` moved to ``new_subscription_id``, a new
+    subscription of ``to_product`` (issue 12): all of them (``full``: the old one is cancelled)
+    or some (a partial change: the old one keeps the rest).
+
+    ``assigned``: the assigned licenses that moved with them. ``addons_moved``: the traditional
+    add-ons that now belong to the new subscription; ``addons_cancelled``: those the new plan does
+    not allow, cancelled with the change; ``addons_dropped``: those the new plan includes. The
+    ledger credits the unused days of what leaves the old subscription and charges the new one
+    from ``on`` (entries of cause ``plan_change``).
+    """
+
+    subscription_id: str
+    on: date
+    new_subscription_id: str
+    from_product: str
+    to_product: str
+    quantity: int
+    assigned: int
+    full: bool
+    term: Term
+    billing_frequency: BillingFrequency
+    invoice_group: InvoiceGroup
+    unit_price: Money | None = None
+    addons_moved: tuple[str, ...] = ()
+    addons_cancelled: tuple[str, ...] = ()
+    addons_dropped: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class PaymentMethodSet:
     """A payment method set on a subscription (MOSA) or a billing profile (MCA)."""
 
@@ -265,4 +297,5 @@ Event = (
     | Reactivated
     | PaymentMethodSet
     | RoleGranted
+    | PlanChanged
 )

@@ -74,6 +74,7 @@ from subcommerce.errors import CurrencyMismatch, InvalidArgument, UnknownReferen
 from subcommerce.events import (
     Event,
     LicensesChanged,
+    PlanChanged,
     Reactivated,
     SubscriptionCancelled,
     SubscriptionPurchased,
@@ -153,6 +154,7 @@ class EntryCause(Choice):
     PERIOD = "period"  # a billing period, charged in advance on its first day
     LICENSE_CHANGE = "license_change"  # a credit and its rebills
     CANCELLATION = "cancellation"  # the refund of unused days
+    PLAN_CHANGE = "plan_change"  # a change of plan: the old one's credit, the new one's charge
 
 
 _PERIOD: Final = EntryCause.PERIOD  # bound once: enum attribute access is slow on the hot path
@@ -1495,13 +1497,17 @@ class Book:
                     if priced is None:
                         priced = list(events)
                     priced[index] = attrs.evolve(event, refund=refund)
+            elif isinstance(event, PlanChanged):
+                self._plan_change(tenant, event)
             elif isinstance(event, TrialConverted) or (
                 isinstance(event, Reactivated) and event.as_new is None
             ):
                 self.calendar.record(event.subscription_id, event.on)
         return events if priced is None else tuple(priced)
 
-    def _purchase(self, tenant: Tenant, sub: Subscription, on: date) -> None:
+    def _purchase(
+        self, tenant: Tenant, sub: Subscription, on: date, cause: EntryCause = EntryCause.PURCHASE
+    ) -> None:
         if sub.quantity == 0:
             return
         period = self.period_of(sub, on)
@@ -1511,8 +1517,38 @@ class Book:
                 line = self._whole(self._known(sub), price, period)
             else:
                 line = self.charge(price, sub.quantity, period, on)
-            self._post(tenant, sub, EntryCause.PURCHASE, on, line)
+            self._post(tenant, sub, cause, on, line)
         self.calendar.record(sub.id, period.end)
+
+    def _plan_change(self, tenant: Tenant, event: PlanChanged) -> None:
+        """A change of plan: the old subscription's unused days are credited (all of them for a
+        full change, and for the add-ons cancelled or dropped with it; for a partial change, its
+        charge is changed to the licenses it keeps, in the convention's ledger layout), then the
+        new one is charged from the day of the change. Every entry says ``plan_change``."""
+        on = event.on
+        cause = EntryCause.PLAN_CHANGE
+        old = tenant.subscription(event.subscription_id)
+        gone = [old.id] if event.full else []
+        gone += [*event.addons_cancelled, *event.addons_dropped]
+        for sub_id in gone:
+            sub = tenant.subscription(sub_id)
+            for entry in list(self.posted.live.get(sub_id, ())):
+                span = entry.line.span
+                if span.end <= on:
+                    continue
+                refund = refund_unused(entry.line, on if on > span.start else span.start)
+                self._credit(entry)
+                self._post(tenant, sub, cause, on, refund, entry.id)
+        if not event.full:
+            original = self.live_at(old.id, on)
+            if original is not None:
+                # The licenses it keeps, in the convention's layout (as a license change).
+                taken_back, *charged = change_quantity(original.line, on, old.quantity).lines
+                self._credit(original)
+                self._post(tenant, old, cause, on, taken_back, original.id)
+                for line in charged:
+                    self._post(tenant, old, cause, on, line)
+        self._purchase(tenant, tenant.subscription(event.new_subscription_id), on, cause)
 
     def live_at(self, subscription_id: str, on: date) -> LedgerEntry | None:
         """The charge not yet credited whose span holds ``on``, if any."""

@@ -511,6 +511,54 @@ TEMPLATES: Final[Mapping[ReasonCode, tuple[Template, ...]]] = MappingProxyType(
                 _SUB + " was already reactivated as subscription {successor}",
             ),
         ),
+        _C.PLAN_CHANGE_NOT_ELIGIBLE: (
+            _t(
+                "plan_change_not_eligible:products",
+                "subscription product products",
+                _SUB + " cannot change to {product}; its plan changes only to {products}",
+            ),
+            _t(
+                "plan_change_not_eligible",
+                "subscription product",
+                _SUB + " cannot change to {product}: no change path leads there from its plan",
+            ),
+        ),
+        _C.PARTIAL_PLAN_CHANGE_NOT_ALLOWED: (
+            _t(
+                "partial_plan_change_not_allowed",
+                "subscription account_type",
+                _SUB + ": under {account_type} a change of plan moves every license; buy the new "
+                "plan and move some users to it instead",
+            ),
+        ),
+        _C.PLAN_CHANGE_QUANTITY: (
+            _t(
+                "plan_change_quantity",
+                "subscription count limit",
+                _SUB + " has {limit} license; {count} cannot move to another plan",
+                _SUB + " has {limit} licenses; {count} cannot move to another plan",
+                count="limit",
+            ),
+        ),
+        _C.PLAN_HELD_TWICE: (
+            _t(
+                "plan_held_twice",
+                "subscription product subscriptions",
+                _SUB + ": {product} is also held in {subscriptions}; move every user into one "
+                "subscription before changing plan",
+            ),
+        ),
+        _C.LICENSES_OVER_ASSIGNED: (
+            _t(
+                "licenses_over_assigned",
+                "subscription count",
+                _SUB + ": {count} user has no valid license; resolve the license conflict before "
+                "changing plan",
+                _SUB + ": {count} users have no valid license; resolve the license conflict "
+                "before changing plan",
+                count="count",
+            ),
+        ),
     }
 )
 

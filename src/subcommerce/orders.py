@@ -58,7 +58,7 @@ from typing import Any, Final
 
 import attrs
 
-from subcommerce import display, tables
+from subcommerce import display, plan_changes, tables
 from subcommerce._checks import expect, tuple_of
 from subcommerce.addons import AddonPurchase, addon_kind_for_purchase, check_addon_purchase
 from subcommerce.billing import BillingAccount, BillingProfile, PaymentMethod
@@ -66,6 +66,7 @@ from subcommerce.catalog import Addon, AddonKind, Catalog, Plan
 from subcommerce.commands import (
     AssignLicenses,
     ChangeLicenseQuantity,
+    ChangePlan,
     Command,
     PurchaseSubscription,
     apply_advanced,
@@ -99,6 +100,7 @@ __all__ = [
     "Cart",
     "CartLine",
     "ChangeLicenses",
+    "ChangePlanLine",
     "NewSubscription",
     "PlaceOrder",
     "PlacedOrder",
@@ -148,6 +150,24 @@ def _frequency(
 
 def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> None:
     check_date(value, attribute.name)
+
+
+def _optional_term(
+    instance: object, attribute: attrs.Attribute[Term | None], value: object
+) -> None:
+    if value is not None:
+        _term(instance, attribute, value)
+
+
+def _optional_frequency(
+    instance: ChangePlanLine, attribute: attrs.Attribute[BillingFrequency | None], value: object
+) -> None:
+    if value is None:
+        return
+    if not isinstance(value, BillingFrequency):
+        raise InvalidCommand(f"{attribute.name} must be a BillingFrequency, got {value!r}")
+    if instance.term is not None:
+        value.months(instance.term)  # InvalidPeriod for a term that cannot be billed so
 
 
 # -- the cart ---------------------------------------------------------------------------------
@@ -200,9 +220,33 @@ class ChangeLicenses:
     auto_assign: bool = attrs.field(default=False, validator=check_flag)
 
 
+def _count_or_none(instance: object, attribute: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None:
+        check_count(instance, attribute, value)  # type: ignore[arg-type]
+
+
+@attrs.frozen(kw_only=True)
+class ChangePlanLine:
+    """Change a subscription to another plan: all its licenses (``quantity`` None), or some of
+    them where the account allows it (MCA). See :class:`subcommerce.commands.ChangePlan`.
+
+    ``term`` / ``billing_frequency``: the new subscription's, by default the old one's.
+    ``new_subscription_id``: by default ``<subscription_id>/<product_id>``.
+    """
+
+    subscription_id: str = attrs.field(validator=check_text)
+    product_id: str = attrs.field(validator=check_text)
+    quantity: int | None = attrs.field(default=None, validator=_count_or_none)
+    term: Term | None = attrs.field(default=None, validator=_optional_term)
+    billing_frequency: BillingFrequency | None = attrs.field(
+        default=None, validator=_optional_frequency
+    )
+    new_subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+
+
 #: One line of a cart.
-CartLine = NewSubscription | AddAddon | ChangeLicenses
-_LINE_TYPES: Final = (NewSubscription, AddAddon, ChangeLicenses)
+CartLine = NewSubscription | AddAddon | ChangeLicenses | ChangePlanLine
+_LINE_TYPES: Final = (NewSubscription, AddAddon, ChangeLicenses, ChangePlanLine)
 
 
 def _lines(value: Iterable[CartLine]) -> tuple[CartLine, ...]:
@@ -527,6 +571,8 @@ class _Engine:
             sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
             reasons, purchase = self._addon(line, sub_id, self._order_of_purchase())
             return self._finish(index, line, sub_id, line.addon_id, reasons, purchase, 0)
+        if isinstance(line, ChangePlanLine):
+            return self._change_plan(index, line)
         sub = self.tenant.subscription(line.subscription_id)
         change = ChangeLicenseQuantity(
             actor=self.order.actor,
@@ -540,6 +586,36 @@ class _Engine:
             sale = _sale_reasons(product, self.order.as_of)
         sale += self._currency_reasons(sub)
         return self._finish(index, line, sub.id, sub.product_id, sale, change, sub.quantity)
+
+    def _change_plan(self, index: int, line: ChangePlanLine) -> QuoteLine:
+        """A change of plan: the catalog's reasons (path, sale, offer, price), then the command's;
+        the new subscription is an order of its own under MOSA, like any purchase."""
+        sub = self.tenant.subscription(line.subscription_id)
+        change = ChangePlan(
+            actor=self.order.actor,
+            as_of=self.order.as_of,
+            subscription_id=sub.id,
+            product_id=line.product_id,
+            quantity=line.quantity,
+            new_subscription_id=line.new_subscription_id,
+            term=line.term,
+            billing_frequency=line.billing_frequency,
+            order_id=self._order_of_purchase(),
+        )
+        reasons, change = plan_changes.prepare_plan_change(self.catalog, self.tenant, change)
+        if not reasons:
+            offer_reasons, price = self._offer_reasons(
+                self.catalog.plan(line.product_id),
+                line.term or sub.term,
+                line.billing_frequency or sub.billing_frequency,
+            )
+            reasons += offer_reasons
+            change = attrs.evolve(change, unit_price=price)
+        reasons += self._currency_reasons(sub)
+        moved = sub.quantity if line.quantity is None else line.quantity
+        return self._finish(
+            index, line, change.successor_id, line.product_id, reasons, change, moved
+        )
 
     def _currency_reasons(self, sub: Subscription) -> list[Reason]:
         """A change priced in a currency the subscription is not billed in is refused: it would
@@ -684,7 +760,7 @@ class _Engine:
         after, events = outcome.tenant, list(outcome.events)
         sub = after.subscription(sub_id)
         assigned = 0
-        if line.auto_assign and not sub.credit_check_pending:
+        if getattr(line, "auto_assign", False) and not sub.credit_check_pending:
             added = sub.quantity - before
             assigned = min(self.unlicensed, max(added, 0))
             if assigned:

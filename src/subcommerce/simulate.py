@@ -51,10 +51,10 @@ from typing import Any, Final, cast
 
 import attrs
 
-from subcommerce import display, tables
+from subcommerce import display, plan_changes, tables
 from subcommerce._checks import expect, tuple_of
 from subcommerce.catalog import Catalog
-from subcommerce.commands import Command
+from subcommerce.commands import ChangePlan, Command, check_advanced
 from subcommerce.errors import (
     DateOutsidePeriod,
     InvalidCommand,
@@ -299,7 +299,15 @@ class _Run:
             self.book = fork
             return
         try:
-            outcome = apply_step(self.book, self.tenant, step, self.policy)
+            command = step
+            if isinstance(step, ChangePlan):  # the catalog's questions first (plan_changes)
+                reasons, command = plan_changes.prepare_plan_change(self.catalog, self.tenant, step)
+                if reasons:
+                    day = self.book.advance(self.tenant, step.as_of).tenant
+                    reasons += check_advanced(day, command, self.policy)
+                    self.refused.append(Refusal(index, step.as_of, step, tuple(reasons)))
+                    return
+            outcome = apply_step(self.book, self.tenant, command, self.policy)
         except Refused as refused:
             self.refused.append(Refusal(index, step.as_of, step, refused.reasons))
             return
