@@ -154,7 +154,12 @@ def test_demo_runs_the_small_business_scenario_and_prints_its_invoices() -> None
     assert "17/31" in text
     assert "Invoice order-3/2025-03-10" in text  # the add-on's own order under MOSA
     assert "total 600.00 USD" in text
-    assert "Open statement order-1/2025-05-01" in text
+    # The change of plan on Mar 17: 15 x 15.00 x 15/31 = 108.870... -> 108.87 refunded, and
+    # Business Premium's own month from Mar 17: 15 x 26.40 = 396.00 (docs/scenarios.md).
+    assert "plan change refund" in text
+    assert "-108.87" in text
+    assert "Invoice order-4/2025-04-17" in text
+    assert "Open statement order-4/2025-05-17" in text
 
 
 def test_demo_shows_the_refused_request_with_its_reason() -> None:

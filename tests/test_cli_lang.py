@@ -205,7 +205,7 @@ def test_demo_in_english_formats_money_and_dates_for_the_locale() -> None:
     text = run("demo", "--lang", "en")
     assert "total $191.13" in text
     assert "billing period Jan 1, 2025 – Feb 1, 2025" in text
-    assert "Ledger: charges $1,616.13" in text
+    assert "Ledger: charges $2,183.13" in text
 
 
 def test_without_lang_the_output_stays_plain_for_scripts() -> None:

@@ -72,15 +72,19 @@ def test_the_demo_scenario_bills_the_small_business_as_worked_out_by_hand() -> N
         ("order-1/2025-02-01", "191.13 USD"),
         ("order-1/2025-03-01", "225.00 USD"),  # 15 x 15.00
         ("order-3/2025-03-10", "600.00 USD"),  # Teams Phone: 5 x 10.00 x 12 months
-        ("order-1/2025-04-01", "225.00 USD"),
+        # March, then the change of plan on Mar 17: 15 x 15.00 x 15/31 = 108.870... refunded.
+        ("order-1/2025-04-01", "116.13 USD"),
+        ("order-4/2025-04-17", "396.00 USD"),  # Premium: 15 x 26.40 from Mar 17
     ]
     assert [(i.id, str(i.total)) for i in timeline.open_invoices] == [
-        ("order-1/2025-05-01", "225.00 USD")
+        ("order-4/2025-05-17", "396.00 USD")
     ]
     (refusal,) = timeline.refused
     assert refusal.on == date(2025, 3, 3)
     assert [r.code for r in refusal.reasons] == [ReasonCode.BELOW_ASSIGNED]
-    assert timeline.tenant.subscription("standard").assigned == 12
+    # The 12 users moved with their licenses on the change of plan.
+    assert timeline.tenant.subscription("standard").assigned == 0
+    assert timeline.tenant.subscription("premium").assigned == 12
 
 
 def test_the_demo_scenario_is_on_the_default_catalog() -> None:
