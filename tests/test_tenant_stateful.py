@@ -2,8 +2,8 @@
 
 The machine buys base plans, add-ons and trials, changes and assigns licenses, cancels, deletes,
 toggles recurring billing, completes credit checks, extends trials, reactivates (under an MCA, as
-a new subscription) and lets days pass; credit checks also complete on their own two business
-days after the purchase. Every
+a new subscription), changes plan (all licenses, or some under an MCA) and lets days pass;
+credit checks also complete on their own two business days after the purchase. Every
 command goes through :func:`check` and :func:`apply`, which must agree. A reference model, written
 plainly below with dateutil and day-by-day stepping, predicts whether each command is accepted and
 what the licenses and statuses are afterwards.
@@ -44,6 +44,7 @@ from subcommerce.commands import (
     AssignLicenses,
     CancelSubscription,
     ChangeLicenseQuantity,
+    ChangePlan,
     Command,
     CompleteCreditCheck,
     DeleteSubscription,
@@ -334,7 +335,49 @@ class Model:
             return False
         return sub.channel is not PurchaseChannel.DIRECT or self.pays(sub)
 
+    def may_change_plan(self, sub: Ref, product: str, moved: int | None) -> bool:
+        """Upgrade-to-different-plan: an active plan bought directly, no pending credit check,
+        no users over its licenses; MOSA moves every license and refuses a plan held twice."""
+        count = sub.quantity if moved is None else moved
+        if not _changeable(sub) or sub.over or product == sub.product:
+            return False
+        if count > sub.quantity or (count < sub.quantity and not self.mca):
+            return False
+        twins = [
+            s
+            for s in self.subs.values()
+            if s is not sub and s.kind is None and s.product == sub.product
+            and s.status in ("active", "trial")
+        ]  # fmt: skip
+        return self.mca or not twins
+
     # -- effects --
+
+    def change_plan(self, sub: Ref, sid: str, product: str, moved: int | None, today: date) -> None:
+        count = sub.quantity if moved is None else moved
+        assigned = min(sub.assigned, count)
+        self.subs[sid] = Ref(
+            sid,
+            product,
+            count,
+            sub.months,
+            sub.term_start() if self.mca else today,  # MCA keeps the term end
+            today,
+            sub.unit,
+            sub.channel,
+            sub.pays,
+            assigned=assigned,
+            blocks=[(today, count)],
+            bought=today,
+        )
+        sub.scheduled = None
+        if count == sub.quantity:  # the old plan is cancelled, its add-ons with it
+            sub.assigned = 0
+            self.cancel(sub, today)
+            return
+        left = sub.assigned - assigned  # the users on the moved licenses go with them
+        self.change_quantity(sub, sub.quantity - count, False, today)
+        sub.assigned = left
 
     def change_quantity(self, sub: Ref, new: int, at_renewal: bool, today: date) -> None:
         if at_renewal:
@@ -765,6 +808,38 @@ class TenantMachine(RuleBasedStateMachine):
         )
         assert not self._run(command)
         assert ReasonCode.NOT_AUTHORIZED in {r.code for r in check(self.tenant, command)}
+
+    # -- change of plan (issue 12) --
+
+    @precondition(lambda self: any(s.kind is None for s in self.model.subs.values()))
+    @rule(
+        data=st.data(),
+        plan=st.sampled_from(["plan-up-a", "plan-up-b", None]),
+        part=st.sampled_from([None, None, "some", "all", "more"]),
+    )
+    def change_plan(self, data: st.DataObject, plan: str | None, part: str | None) -> None:
+        bases = sorted(s.id for s in self.model.subs.values() if s.kind is None)
+        liked = [b for b in bases if _changeable(self.model.subs[b])]
+        pool = liked if liked and data.draw(st.booleans(), label="preferred") else bases
+        sub = self.model.subs[data.draw(st.sampled_from(pool), label="subscription")]
+        product = plan or sub.product  # None: the plan it already has (refused)
+        moved = {
+            None: None,
+            "all": sub.quantity,
+            "more": sub.quantity + 1,
+            "some": max(1, sub.quantity - 1),
+        }[part]
+        sid = self._new_id()
+        command = ChangePlan(
+            actor=ADMIN,
+            as_of=self.today,
+            subscription_id=sub.id,
+            product_id=product,
+            quantity=moved,
+            new_subscription_id=sid,
+        )
+        if self._expect(command, self.model.may_change_plan(sub, product, moved)):
+            self.model.change_plan(sub, sid, product, moved, self.today)
 
     # -- time --
 
