@@ -215,7 +215,8 @@ def test_an_mca_moves_40_of_100_basic_licenses_to_standard_credited_and_charged_
     assert new.current_term == old.current_term
     assert new.current_term.end == date(2026, 1, 1)
     assert (old.quantity, new.quantity, old.status) == (60, 40, SubscriptionStatus.ACTIVE)
-    # The day's invoice (MCA bills a day's purchases on their own) shows the change, explained.
+    # The profile's monthly invoice carries the change, credit and charge together (as it carries
+    # license changes; "a new invoice that includes the credit ... within 30 days"), explained.
     day = [i for i in timeline.invoices if any(e in entries for e in i.lines)]
     assert [str(i.total) for i in day] == ["2487.45 USD"]  # 4783.56 - 2296.11
     assert all("plan_change" in e.explain() for e in entries)
@@ -597,3 +598,142 @@ def test_invoices_add_up_to_the_ledger_over_timelines_with_changes_of_plan(
         if entry.credits is not None:
             assert -entry.amount.amount <= by_id[entry.credits].amount.amount
     assert all(isinstance(e.amount.amount, Decimal) for e in timeline.ledger.entries)
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+CART = """\
+name = "forty-to-standard"
+catalog = "default"
+currency = "USD"
+start = 2025-01-01
+
+[tenant]
+organization = "contoso.com"
+
+[tenant.account]
+id = "contoso"
+type = "mca"
+roles = [{ principal = "ana@contoso.com", role = "billing_account_owner" }]
+
+[[tenant.account.profiles]]
+id = "contoso/profile-1"
+sections = [{ id = "contoso/section-1" }]
+payment_method = "card"
+
+[[steps]]
+type = "place_order"
+as_of = 2025-01-01
+actor = "ana@contoso.com"
+
+[[steps.cart]]
+type = "new_subscription"
+subscription_id = "basic"
+product_id = "m365-business-basic"
+quantity = 100
+term = "P1Y"
+billing_frequency = "annual"
+
+# The order to review: 40 of the 100 licenses move to Business Standard.
+[[steps]]
+type = "place_order"
+as_of = 2025-03-16
+actor = "ana@contoso.com"
+
+[[steps.cart]]
+type = "change_plan_line"
+subscription_id = "basic"
+product_id = "m365-business-standard"
+quantity = 40
+"""
+
+
+def test_the_cli_reviews_a_change_of_plan_in_english_and_in_french(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from subcommerce.cli import main
+
+    path = Path(str(tmp_path)) / "cart.toml"
+    path.write_text(CART, encoding="utf-8")
+    assert main(["quote", str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "basic: change 40 licenses to Microsoft 365 Business Standard  ok" in text
+    assert "Total of the first charges: 2487.45 USD" in text
+    assert "2026-01-01" in text  # the same term end
+    assert main(["quote", str(path), "--lang", "fr"]) == 0
+    text = capsys.readouterr().out
+    assert "basic : 40 licences passent à Microsoft 365 Business Standard" in text
+    assert "Total des premières facturations : 2\u202f487,45\xa0$US" in text
+
+
+def test_a_refused_change_of_plan_is_said_in_french_with_the_plans_names() -> None:
+    tenant = _buy(_tenant(), "s1", "m365-business-basic", 10, date(2025, 1, 1))
+    reasons, _ = prepare_plan_change(CATALOG, tenant, _change("s1", "m365-e3", date(2025, 2, 1)))
+    assert (
+        reasons[0]
+        .message("fr", CATALOG)
+        .startswith(
+            "L'abonnement s1 ne peut pas passer à Microsoft 365 E3 ; son plan ne peut passer qu'à "
+            "Microsoft 365 Business Standard, Microsoft 365 Business Premium"
+        )
+    )
+
+
+# -- more of the page's rules --------------------------------------------------------------------
+
+
+def test_a_trial_or_a_subscription_waiting_for_its_credit_check_cannot_change_plan() -> None:
+    from subcommerce import StartTrial
+
+    on = date(2025, 1, 1)
+    trial = StartTrial(actor=ANA, as_of=on, subscription_id="t1", product_id="m365-business-basic",
+                       payment_method=PaymentMethod.CARD)  # fmt: skip
+    tenant = apply_command(_tenant(), trial).tenant
+    assert _refused(tenant, _change("t1", "m365-business-standard", date(2025, 1, 5))) == {
+        ReasonCode.TRIAL
+    }
+    invoice = PurchaseSubscription(actor=ANA, as_of=on, subscription_id="s1",
+                                   product_id="m365-business-basic", quantity=5,
+                                   payment_method=PaymentMethod.INVOICE)  # fmt: skip
+    pending = apply_command(_tenant(), invoice).tenant
+    assert _refused(pending, _change("s1", "m365-business-standard", on)) == {
+        ReasonCode.CREDIT_CHECK_PENDING
+    }
+
+
+def test_a_change_drops_the_changes_scheduled_for_the_renewal() -> None:
+    from subcommerce import ChangeLicenseQuantity, ScheduledChangeDropped
+
+    on = date(2025, 1, 1)
+    tenant = _buy(_tenant(BillingAccountType.MCA), "s1", "m365-business-basic", 10, on)
+    later = ChangeLicenseQuantity(actor=ANA, as_of=on, subscription_id="s1", quantity=12,
+                                  at_renewal=True)  # fmt: skip
+    tenant = apply_command(tenant, later).tenant
+    outcome = apply_command(
+        tenant, _change("s1", "m365-business-standard", date(2025, 1, 9), quantity=3)
+    )
+    assert any(isinstance(e, ScheduledChangeDropped) for e in outcome.events)
+    assert outcome.tenant.subscription("s1").scheduled is None
+
+
+def test_a_standalone_addon_subscription_stays_as_it_is() -> None:
+    on = date(2025, 1, 1)
+    tenant = _buy(_tenant(), "s1", "basic", 5, on)
+    tenant = _buy(tenant, "a1", "legacy", 2, on, addon_kind=AddonKind.STANDALONE)
+    _, command = prepare_plan_change(ADDON_CATALOG, tenant, _change("s1", "standard", on))
+    after = apply_command(tenant, command).tenant
+    assert after.subscription("a1") == tenant.subscription("a1")
+
+
+def test_an_mca_change_to_another_term_starts_a_new_term_on_the_day() -> None:
+    on = date(2025, 1, 1)
+    tenant = _buy(_tenant(BillingAccountType.MCA), "s1", "m365-business-basic", 10, on)
+    change = _change("s1", "m365-business-standard", date(2025, 2, 10), term=Term.P1Y,
+                     billing_frequency=BillingFrequency.ANNUAL)  # fmt: skip
+    new = apply_command(tenant, change).tenant.subscription("s1/m365-business-standard")
+    assert (new.current_term.start, new.current_term.end) == (date(2025, 2, 10), date(2026, 2, 10))
+    same = apply_command(tenant, _change("s1", "m365-business-standard", date(2025, 1, 10)))
+    kept = same.tenant.subscription("s1/m365-business-standard").current_term
+    assert (kept.start, kept.end) == (date(2025, 1, 1), date(2025, 2, 1))  # P1M: the same end

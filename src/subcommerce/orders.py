@@ -612,10 +612,7 @@ class _Engine:
             reasons += offer_reasons
             change = attrs.evolve(change, unit_price=price)
         reasons += self._currency_reasons(sub)
-        moved = sub.quantity if line.quantity is None else line.quantity
-        return self._finish(
-            index, line, change.successor_id, line.product_id, reasons, change, moved
-        )
+        return self._finish(index, line, change.successor_id, line.product_id, reasons, change, 0)
 
     def _currency_reasons(self, sub: Subscription) -> list[Reason]:
         """A change priced in a currency the subscription is not billed in is refused: it would
