@@ -120,6 +120,17 @@ def test_the_embedded_catalog_lists_microsofts_upgrade_paths() -> None:
     assert CATALOG.change_targets("m365-e5") == ()
 
 
+def test_the_2015_catalog_changes_only_to_higher_versions_and_never_to_the_retired_e4() -> None:
+    from subcommerce import builtin_catalog
+
+    old = builtin_catalog("office365-2015")
+    assert old.change_targets("o365-2015-business-essentials")[0] == "o365-2015-business-premium"
+    assert old.change_targets("o365-2015-e1") == ("o365-2015-e3", "o365-2015-e5")
+    assert old.change_targets("o365-2015-e4") == ("o365-2015-e5",)
+    assert old.change_targets("o365-2015-e5") == ()
+    assert not any("o365-2015-e4" in p.changes_to for p in old.plans)
+
+
 def test_a_path_to_itself_to_an_addon_to_nothing_twice_or_in_a_loop_is_a_catalog_fault() -> None:
     plans = (
         Plan("a", _name("A"), changes_to=("a", "lockbox", "zzz", "b", "b")),
