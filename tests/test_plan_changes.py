@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from subcommerce import (
@@ -516,7 +516,9 @@ def test_a_change_moves_licenses_and_assignments_never_duplicating_or_losing_one
 ) -> None:
     tenant, command = case
     reasons, command = prepare_plan_change(ADDON_CATALOG, tenant, command)
-    if reasons or check_command(tenant, command):
+    refused = bool(reasons or check_command(tenant, command))
+    event("refused" if refused else "accepted")
+    if refused:
         return
     after = apply_command(tenant, command).tenant
     assert sum(s.quantity for s in _active(after)) == sum(s.quantity for s in _active(tenant))
@@ -531,7 +533,9 @@ def test_a_change_leaves_no_orphan_traditional_addon_nor_one_the_new_plan_exclud
 ) -> None:
     tenant, command = case
     reasons, command = prepare_plan_change(ADDON_CATALOG, tenant, command)
-    if reasons or check_command(tenant, command):
+    refused = bool(reasons or check_command(tenant, command))
+    event("refused" if refused else "accepted")
+    if refused:
         return
     after = apply_command(tenant, command).tenant
     for sub in after:
@@ -748,3 +752,58 @@ def test_an_mca_change_to_another_term_starts_a_new_term_on_the_day() -> None:
     same = apply_command(tenant, _change("s1", "m365-business-standard", date(2025, 1, 10)))
     kept = same.tenant.subscription("s1/m365-business-standard").current_term
     assert (kept.start, kept.end) == (date(2025, 1, 1), date(2025, 2, 1))  # P1M: the same end
+
+
+@st.composite
+def _reviews(draw: st.DrawFn) -> tuple[Tenant, object, PlaceOrder]:
+    kind = draw(st.sampled_from([BillingAccountType.MOSA, BillingAccountType.MCA]))
+    term = draw(st.sampled_from([Term.P1M, Term.P1Y]))
+    frequency = BillingFrequency.MONTHLY if term is Term.P1M else BillingFrequency.ANNUAL
+    quantity = draw(st.integers(1, 40))
+    line = NewSubscription(product_id="m365-business-basic", quantity=quantity, term=term,
+                           billing_frequency=frequency, subscription_id="s1")  # fmt: skip
+    mosa = kind is BillingAccountType.MOSA
+    buy = PlaceOrder(actor=ANA, as_of=date(2025, 1, 1), cart=Cart((line,)),
+                     payment_method=PaymentMethod.CARD if mosa else None)  # fmt: skip
+    tenant = _tenant(kind)
+    placed = place_order(CATALOG, tenant, quote(CATALOG, tenant, buy, currency="USD"))
+    day = date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 120)))
+    target = draw(st.sampled_from(["m365-business-standard", "m365-business-premium", "m365-e5"]))
+    moved = draw(st.none() | st.integers(1, quantity + 2))
+    change = ChangePlanLine(subscription_id="s1", product_id=target, quantity=moved)
+    return placed.tenant, placed.ledger, PlaceOrder(actor=ANA, as_of=day, cart=Cart((change,)))
+
+
+@given(_reviews())
+def test_the_price_review_of_a_change_of_plan_equals_the_order_placed_from_it(
+    case: tuple[Tenant, object, PlaceOrder],
+) -> None:
+    from subcommerce import Ledger
+
+    tenant, ledger, order = case
+    assert isinstance(ledger, Ledger)
+    review = quote(CATALOG, tenant, order, ledger=ledger)
+    event("refused" if not review.ok else "accepted")
+    if not review.ok:
+        with pytest.raises(Refused) as refused:
+            place_order(CATALOG, tenant, review, ledger=ledger)
+        assert refused.value.reasons == review.reasons
+        return
+    placed = place_order(CATALOG, tenant, review, ledger=ledger)  # QuoteChanged if not equal
+    assert placed.entries == tuple(e for line in review.lines for e in line.first_charge)
+    assert sum(e.amount.amount for e in placed.entries) == review.total.amount
+
+
+@given(_timelines())
+def test_a_refused_change_of_plan_in_a_timeline_changes_nothing(scenario: Scenario) -> None:
+    change = scenario.steps[1]
+    wrong = _change("s1", "m365-business-basic", change.as_of)  # a plan to itself
+    import attrs
+
+    with_wrong = attrs.evolve(scenario, steps=(scenario.steps[0], wrong, *scenario.steps[1:]))
+    plain = simulate_scenario(scenario, catalog=CATALOG)
+    refused = simulate_scenario(with_wrong, catalog=CATALOG)
+    assert [r.index for r in refused.refused][:1] == [1]
+    assert refused.ledger == plain.ledger
+    assert refused.tenant == plain.tenant
+    assert refused.invoices == plain.invoices
