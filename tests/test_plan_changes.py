@@ -72,7 +72,7 @@ def _name(text: str) -> DisplayName:
 
 
 def _tenant(kind: BillingAccountType = BillingAccountType.MOSA) -> Tenant:
-    method = PaymentMethod.CARD if kind is BillingAccountType.MCA else None
+    method = PaymentMethod.CARD if kind.has_profiles else None
     account = BillingAccount.sign_up(kind, "contoso", ANA, payment_method=method)
     return Tenant("contoso.com", account=account)
 
@@ -319,6 +319,20 @@ def test_mosa_refuses_a_partial_change_and_mca_allows_it() -> None:
         _refused(mosa, _change("s1", "m365-business-standard", date(2025, 2, 1), quantity=10))
         == set()
     )
+
+
+def test_an_mpa_account_new_commerce_through_a_partner_changes_part_and_keeps_the_term_end() -> (
+    None
+):
+    on = date(2025, 1, 1)
+    mpa = _buy(_tenant(BillingAccountType.MPA), "s1", "m365-business-basic", 10, on,
+               term=Term.P1Y, billing_frequency=BillingFrequency.ANNUAL)  # fmt: skip
+    outcome = apply_command(
+        mpa, _change("s1", "m365-business-standard", date(2025, 5, 2), quantity=3)
+    )
+    new = outcome.tenant.subscription("s1/m365-business-standard")
+    assert (new.quantity, new.current_term.end) == (3, date(2026, 1, 1))
+    assert outcome.tenant.subscription("s1").quantity == 7
 
 
 def test_a_change_is_refused_with_its_reasons() -> None:
