@@ -467,7 +467,7 @@ def test_the_addons_cancelled_with_a_change_are_credited_for_their_unused_days()
         PurchaseSubscription(actor=ANA, as_of=on, subscription_id=f"a{n}", product_id=p, quantity=1,
                              addon_kind=AddonKind.TRADITIONAL, parent_id="s1",
                              payment_method=PaymentMethod.CARD)
-        for n, p in enumerate(["phone-addon", "legacy"])
+        for n, p in enumerate(["phone-addon", "legacy", "archive"])
     ]  # fmt: skip
     change = _change("s1", "standard", date(2025, 1, 17))
     scenario = Scenario(name="addons", start=on, tenant=start, currency="USD", catalog="addons",
@@ -476,6 +476,8 @@ def test_the_addons_cancelled_with_a_change_are_credited_for_their_unused_days()
     assert timeline.refused == ()
     # 15 of January's 31 days unused from the 17th: 5 x 6.00 x 15/31 = 14.516... -> 14.52;
     # 3.00 x 15/31 = 1.451... -> 1.45; 1.00 x 15/31 = 0.483... -> 0.48; Standard 5 x 12.00 = 60.00.
+    # Archive moves to Standard and, under MOSA, starts Standard's new month with it: 2.00 x 15/31
+    # = 0.967... -> 0.97 refunded, 2.00 charged from the 17th.
     changed = [
         (e.subscription_id, str(e.amount))
         for e in timeline.ledger
@@ -485,8 +487,16 @@ def test_the_addons_cancelled_with_a_change_are_credited_for_their_unused_days()
         ("s1", "-14.52 USD"),
         ("a1", "-0.48 USD"),  # cancelled: Standard does not sell it
         ("a0", "-1.45 USD"),  # dropped: Standard includes it
+        ("a2", "-0.97 USD"),  # moved
         ("s1/standard", "60.00 USD"),
+        ("a2", "2.00 USD"),
     ]
+    archive = timeline.tenant.subscription("a2")
+    assert (archive.parent_id, archive.status, archive.anchor) == (
+        "s1/standard",
+        SubscriptionStatus.ACTIVE,
+        date(2025, 1, 17),
+    )
 
 
 # -- properties ------------------------------------------------------------------------------------
@@ -821,3 +831,45 @@ def test_a_refused_change_of_plan_in_a_timeline_changes_nothing(scenario: Scenar
     assert refused.ledger == plain.ledger
     assert refused.tenant == plain.tenant
     assert refused.invoices == plain.invoices
+
+
+@st.composite
+def _addon_timelines(draw: st.DrawFn) -> Scenario:
+    """A base with traditional add-ons changed to Standard (some moved, dropped, cancelled)."""
+    kind = draw(st.sampled_from([BillingAccountType.MOSA, BillingAccountType.MCA]))
+    on = date(2025, 1, 1)
+    mosa = kind is BillingAccountType.MOSA
+    method = PaymentMethod.CARD if mosa else None
+    quantity = draw(st.integers(1, 20))
+    line = NewSubscription(product_id="basic", quantity=quantity, subscription_id="s1")
+    steps: list[object] = [
+        PlaceOrder(actor=ANA, as_of=on, payment_method=method, cart=Cart((line,)))
+    ]
+    for n, product in enumerate(draw(st.lists(st.sampled_from(PRODUCTS), max_size=3))):
+        steps.append(
+            PurchaseSubscription(actor=ANA, as_of=on, subscription_id=f"a{n}", product_id=product,
+                                 quantity=draw(st.integers(1, quantity)),
+                                 addon_kind=AddonKind.TRADITIONAL, parent_id="s1",
+                                 payment_method=method)
+        )  # fmt: skip
+    day = on + timedelta(days=draw(st.integers(0, 90)))
+    steps.append(_change("s1", "standard", day))
+    return Scenario(name="addons", start=on, tenant=_tenant(kind), currency="USD",
+                    catalog="addons", steps=tuple(steps), until=date(2025, 9, 30))  # type: ignore[arg-type]  # fmt: skip
+
+
+@given(_addon_timelines())
+def test_invoices_add_up_to_the_ledger_when_traditional_addons_follow_a_change(
+    scenario: Scenario,
+) -> None:
+    timeline = simulate_scenario(scenario, catalog=ADDON_CATALOG)
+    assert timeline.refused == ()
+    every = (*timeline.invoices, *timeline.open_invoices)
+    assert sum(i.total.amount for i in every) == timeline.ledger.net.amount
+    by_id = {e.id: e for e in timeline.ledger.entries}
+    for entry in timeline.ledger.entries:
+        if entry.credits is not None:
+            assert -entry.amount.amount <= by_id[entry.credits].amount.amount
+    for sub in timeline.tenant:
+        if sub.is_traditional_addon and sub.status.is_active:
+            assert timeline.tenant.subscription(str(sub.parent_id)).status.is_active

@@ -1350,7 +1350,7 @@ def _change_term(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> tuple[Tenan
 # -- change of plan -----------------------------------------------------------------------------
 
 
-def partial_change_allowed(tenant: Tenant) -> bool:
+def _partial_change_allowed(tenant: Tenant) -> bool:
     """True when a change of plan may move some of the licenses only: MCA (and MPA) accounts,
     where "you can ... move some users to a new plan by entering the number of licenses"
     (upgrade-to-different-plan); a MOSA change moves every user."""
@@ -1358,11 +1358,26 @@ def partial_change_allowed(tenant: Tenant) -> bool:
     return account is not None and account.type.has_profiles
 
 
-def keeps_term_end(tenant: Tenant, sub: Subscription, term: Term) -> bool:
+def _keeps_term_end(tenant: Tenant, sub: Subscription, term: Term) -> bool:
     """True when the new subscription of a change of plan keeps the old one's term end: under
     MCA and new commerce, on the same term (the new subscription takes the old one's "term,
     billing frequency and end-date"); otherwise its term starts on the day of the change."""
-    return partial_change_allowed(tenant) and term is sub.term
+    return _partial_change_allowed(tenant) and term is sub.term
+
+
+def _follow(addon: Subscription, base: Subscription, kept_end: bool) -> Subscription:
+    """A traditional add-on moved to the new subscription of a change of plan: it runs on its
+    base's term, so it starts the new term with it unless the term end is kept."""
+    if kept_end:
+        return evolved(addon, parent_id=base.id)
+    return evolved(
+        addon,
+        parent_id=base.id,
+        term=base.term,
+        term_anchor=base.current_term.start,
+        renewals=0,
+        blocks=addon.license_blocks,
+    )
 
 
 def _plan_change_parts(
@@ -1405,7 +1420,7 @@ def _plan_change_reasons(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> lis
                 limit=sub.quantity,
             )
         )
-    elif moved < sub.quantity and not partial_change_allowed(tenant):
+    elif moved < sub.quantity and not _partial_change_allowed(tenant):
         reasons.append(
             Reason(
                 ReasonCode.PARTIAL_PLAN_CHANGE_NOT_ALLOWED,
@@ -1413,7 +1428,7 @@ def _plan_change_reasons(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> lis
                 account_type=tenant.account_type or "mosa",
             )
         )
-    if not partial_change_allowed(tenant):
+    if not _partial_change_allowed(tenant):
         twins = [
             s.id
             for s in tenant
@@ -1445,6 +1460,7 @@ def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenan
         events.append(ScheduledChangeDropped(sub.id, on, sub.scheduled))
     assigned = min(sub.assigned, moved)
     new_id = cmd.successor_id
+    kept_end = _keeps_term_end(tenant, sub, term)
     new = Subscription(
         id=new_id,
         product_id=cmd.product_id,
@@ -1455,7 +1471,7 @@ def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenan
         assigned=assigned,
         channel=sub.channel,
         unit=sub.unit,
-        term_anchor=sub.current_term.start if keeps_term_end(tenant, sub, term) else None,
+        term_anchor=sub.current_term.start if kept_end else None,
         blocks=(LicenseBlock(moved, on),),
         status_since=on,
         payment_method=sub.payment_method,
@@ -1479,9 +1495,7 @@ def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenan
             else:
                 cancelled.append(child.id)
     tenant = tenant.added(new)
-    tenant = tenant.replace(
-        *(evolved(tenant.subscription(c), parent_id=new_id) for c in moved_addons)
-    )
+    tenant = tenant.replace(*(_follow(tenant.subscription(c), new, kept_end) for c in moved_addons))
     if full:
         old = evolved(sub, recurring_billing=False, scheduled=None, assigned=0)
     else:
@@ -1510,6 +1524,7 @@ def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenan
             addons_moved=tuple(moved_addons),
             addons_cancelled=tuple(cancelled),
             addons_dropped=tuple(dropped),
+            addons_rebased=bool(moved_addons) and not kept_end,
         )
     )
     if full:

@@ -236,9 +236,11 @@ class PlanChanged:
 
     ``assigned``: the assigned licenses that moved with them. ``addons_moved``: the traditional
     add-ons that now belong to the new subscription; ``addons_cancelled``: those the new plan does
-    not allow, cancelled with the change; ``addons_dropped``: those the new plan includes. The
-    ledger credits the unused days of what leaves the old subscription and charges the new one
-    from ``on`` (entries of cause ``plan_change``).
+    not allow, cancelled with the change; ``addons_dropped``: those the new plan includes.
+    ``addons_rebased``: the new subscription starts a term of its own, and the moved add-ons
+    (which run on their base's term) start it with it. The ledger credits the unused days of
+    what leaves the old subscription and charges the new one from ``on`` (entries of cause
+    ``plan_change``).
     """
 
     subscription_id: str
@@ -256,6 +258,7 @@ class PlanChanged:
     addons_moved: tuple[str, ...] = ()
     addons_cancelled: tuple[str, ...] = ()
     addons_dropped: tuple[str, ...] = ()
+    addons_rebased: bool = False
 
 
 @attrs.frozen

@@ -1524,13 +1524,15 @@ class Book:
         """A change of plan: the old subscription's unused days are credited (all of them for a
         full change, and for the add-ons cancelled or dropped with it; for a partial change, its
         charge is changed to the licenses it keeps, in the convention's ledger layout), then the
-        new one is charged from the day of the change. Every entry says ``plan_change``."""
+        new one is charged from the day of the change (and the add-ons that moved, when they
+        start its new term with it). Every entry says ``plan_change``."""
         on = event.on
         cause = EntryCause.PLAN_CHANGE
         old = tenant.subscription(event.subscription_id)
         gone = [old.id] if event.full else []
         gone += [*event.addons_cancelled, *event.addons_dropped]
-        for sub_id in gone:
+        rebased = list(event.addons_moved) if event.addons_rebased else []
+        for sub_id in (*gone, *rebased):
             sub = tenant.subscription(sub_id)
             for entry in list(self.posted.live.get(sub_id, ())):
                 span = entry.line.span
@@ -1549,6 +1551,8 @@ class Book:
                 for line in charged:
                     self._post(tenant, old, cause, on, line)
         self._purchase(tenant, tenant.subscription(event.new_subscription_id), on, cause)
+        for sub_id in rebased:  # on the new subscription's term from today
+            self._purchase(tenant, tenant.subscription(sub_id), on, cause)
 
     def live_at(self, subscription_id: str, on: date) -> LedgerEntry | None:
         """The charge not yet credited whose span holds ``on``, if any."""
