@@ -233,6 +233,26 @@ def test_an_mca_moves_40_of_100_basic_licenses_to_standard_credited_and_charged_
     assert all("plan_change" in e.explain() for e in entries)
 
 
+def test_in_the_new_commerce_layout_a_partial_change_refunds_and_charges_the_days_left() -> None:
+    import attrs
+
+    tenant, buy = _mca_basic_100()
+    line = ChangePlanLine(subscription_id="s1", product_id="m365-business-standard", quantity=40)
+    change = PlaceOrder(actor=ANA, as_of=date(2025, 3, 16), cart=Cart((line,)))
+    scenario = _scenario(tenant, buy, change, until=date(2025, 4, 30))
+    scenario = attrs.evolve(scenario, convention="pc-nce-seat-change")
+    timeline = simulate_scenario(scenario, catalog=CATALOG)
+    entries = [e for e in timeline.ledger if e.cause is EntryCause.PLAN_CHANGE]
+    # pc-nce-seat-change rounds the unit amount first (half up): 72.00 x 291/365 = 57.4027...
+    # -> 57.40 a license; 150.00 x 291/365 = 119.589... -> 119.59.
+    assert [(e.subscription_id, e.kind.value, str(e.amount)) for e in entries] == [
+        ("s1", "refund", "-5740.00 USD"),  # the remaining days of the 100 licenses
+        ("s1", "charge", "3444.00 USD"),  # the remaining days of the 60 it keeps
+        ("s1/m365-business-standard", "charge", "4783.60 USD"),  # 40 x 119.59
+    ]
+    assert str(sum(e.amount.amount for e in entries)) == "2487.60"
+
+
 def test_the_price_review_of_a_change_equals_the_order_and_names_it_a_change_of_plan() -> None:
     tenant, buy = _mca_basic_100()
     placed = place_order(CATALOG, tenant, quote(CATALOG, tenant, buy, currency="USD"))
@@ -618,8 +638,11 @@ def _timelines(draw: st.DrawFn) -> Scenario:
     if draw(st.booleans()):
         later = day + timedelta(days=draw(st.integers(0, 90)))
         steps.append(_change("s1/m365-business-standard", "m365-business-premium", later))
+    # Both ledger layouts: legacy (credit and rebill) and new commerce (refund and charge).
+    convention = draw(st.sampled_from(["exact", "pc-nce-seat-change"]))
     return Scenario(name="generated", start=start, tenant=tenant, currency="USD",
-                    steps=tuple(steps), until=date(2026, 3, 31))  # type: ignore[arg-type]  # fmt: skip
+                    steps=tuple(steps), until=date(2026, 3, 31),  # type: ignore[arg-type]
+                    convention=convention)  # fmt: skip
 
 
 @given(_timelines())
