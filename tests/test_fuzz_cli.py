@@ -141,7 +141,7 @@ def check(code: int, err: str) -> None:
         assert err.strip(), "a refusal says why on stderr"
     if code == EXIT_BAD_INPUT:
         first, *rest = err.strip().splitlines()
-        assert first.startswith("error: ")
+        assert first.startswith(("error: ", "erreur : "))  # said in the reader's language
         assert all(re.match(r"- ", line) for line in rest), "one line, or a list of problems"
 
 

@@ -373,7 +373,9 @@ def test_adding_a_payment_method_during_a_trial_lets_it_convert() -> None:
 
 
 def test_a_trial_is_cancelled_by_turning_off_recurring_billing() -> None:
-    tenant = _trial(mosa_tenant(), payment_method=PaymentMethod.CARD)
+    # MCA: "To cancel a free trial, turn off recurring billing" (cancel-your-subscription); only
+    # MOSA's steps "cancel your trial or paid subscription" (issue 12: tests/test_midterm.py).
+    tenant = _trial(mca_tenant())
     assert codes(tenant, _cancel(sub="t1")) == {Code.TRIAL_CANCELLATION}
     tenant = run(tenant, _rb(False, sub="t1"))
     assert _statuses(tenant, D0 + timedelta(days=30)) == {"t1": Status.EXPIRED}

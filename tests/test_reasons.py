@@ -91,6 +91,15 @@ CODES = (
     "plan_change_quantity",
     "plan_held_twice",
     "licenses_over_assigned",
+    "billing_frequency_fixed",
+    "midterm_frequency_blocked",
+    "not_a_trial",
+    "alignment_not_available",
+    "alignment_other_profile",
+    "alignment_target_not_active",
+    "alignment_term_mismatch",
+    "alignment_out_of_reach",
+    "product_change_not_allowed",
 )
 
 ENGLISH = frozenset(

@@ -43,14 +43,18 @@ from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.commands import (
     AssignLicenses,
     CancelSubscription,
+    ChangeBillingFrequency,
     ChangeLicenseQuantity,
     ChangePlan,
+    ChangeTerm,
     Command,
     CompleteCreditCheck,
+    ConvertTrial,
     DeleteSubscription,
     ExtendTrial,
     PurchaseSubscription,
     Reactivate,
+    ScheduleProductChange,
     SetRecurringBilling,
     StartTrial,
     UnassignLicenses,
@@ -60,7 +64,7 @@ from subcommerce.commands import (
 from subcommerce.errors import Reason, ReasonCode, Refused
 from subcommerce.events import Event, StatusChanged
 from subcommerce.lifecycle import advance
-from subcommerce.periods import Term
+from subcommerce.periods import BillingFrequency, Term
 from subcommerce.subscriptions import PurchaseChannel, SubscriptionStatus, Tenant
 
 ADMIN = "admin"
@@ -73,7 +77,7 @@ _S = SubscriptionStatus
 #: The moves the documents allow: time (renew, expire, disable, delete; a suspended subscription
 #: expires at its term's end), cancelling (Disabled), deleting outright (Deleted), reactivating.
 EDGES = {
-    _S.TRIAL: {_S.ACTIVE, _S.EXPIRED},
+    _S.TRIAL: {_S.ACTIVE, _S.EXPIRED, _S.DELETED},  # deleted: a MOSA trial (issue 12)
     _S.ACTIVE: {_S.EXPIRED, _S.DISABLED, _S.DELETED},
     _S.EXPIRED: {_S.DISABLED, _S.DELETED, _S.ACTIVE},
     _S.DISABLED: {_S.DELETED, _S.ACTIVE},
@@ -125,6 +129,8 @@ class Ref:
     over_until: date | None = None
     bought: date | None = None
     reactivated_as: str | None = None
+    frequency: str = "monthly"  # issue 12: billing cycle changes
+    next_product: str | None = None  # issue 12: a product change scheduled for the renewal
 
     def credit_due(self) -> date | None:
         """Seed 004: a credit check "usually takes two business days" after the purchase."""
@@ -142,6 +148,14 @@ class Ref:
 
     def term_end(self) -> date:
         return self.anchor + relativedelta(months=self.months * (self.renewals + 1))
+
+    def window_start(self) -> date:
+        """The window opens with the term, or on the purchase day of a first term that began
+        before it (an aligned one, issue 12); a traditional add-on keeps its base's."""
+        start = self.term_start()
+        if self.bought is not None and self.bought > start and self.kind is None:
+            return self.bought
+        return start
 
     def grace_and_disabled(self) -> tuple[int, int]:
         if self.trial_end is not None and not self.paid:
@@ -185,6 +199,7 @@ class Model:
                 s.rb = sub.rb
             if status not in ("active", "trial"):
                 s.scheduled = None
+                s.next_product = None
             if status == "deleted":
                 s.rb = False
                 s.over = 0
@@ -197,6 +212,8 @@ class Model:
             sub.anchor, sub.renewals = anchor, 0
         quantity = sub.quantity if sub.scheduled is None else sub.scheduled
         sub.scheduled = None
+        if sub.next_product is not None:
+            sub.product, sub.next_product = sub.next_product, None
         if quantity < sub.assigned:
             if sub.unit is LicenseUnit.PER_USER:
                 sub.over += sub.assigned - quantity
@@ -283,6 +300,8 @@ class Model:
         return True
 
     def may_cancel(self, sub: Ref, support: bool, today: date) -> bool:
+        if sub.status == "trial":  # issue 12: MOSA "cancel your trial or paid subscription"
+            return not self.mca
         if sub.status != "active":
             return False
         if support:
@@ -295,11 +314,11 @@ class Model:
         ):
             return False
         if self.mca:
-            return window_open(sub.term_start(), today)
+            return window_open(sub.window_start(), today)
         return sub.quantity <= 25  # "reduce the number of licenses to 25 or fewer" (2024)
 
     def may_delete(self, sub: Ref, support: bool, today: date) -> bool:
-        if sub.status == "active":
+        if sub.status in ("active", "trial"):
             return self.may_cancel(sub, support, today)
         if sub.status not in ("expired", "disabled"):
             return False
@@ -369,6 +388,7 @@ class Model:
             assigned=assigned,
             blocks=[(today, count)],
             bought=today,
+            frequency=sub.frequency,  # issue 12: the new plan is billed as the old one was
         )
         sub.scheduled = None
         if count == sub.quantity:  # the old plan is cancelled, its add-ons with it
@@ -384,6 +404,7 @@ class Model:
             sub.scheduled = None if new == sub.quantity else new
             return
         sub.scheduled = None  # a mid-term change deletes every change scheduled for the renewal
+        sub.next_product = None
         if new > sub.quantity:
             sub.blocks.append((today, new - sub.quantity))
             sub.quantity = new
@@ -406,13 +427,15 @@ class Model:
 
     def cancel(self, sub: Ref, today: date) -> None:
         sub.rb = False
-        self.set_status(sub, "disabled", today)
+        # A cancelled trial takes an unconverted trial's way out (issue 12).
+        self.set_status(sub, "expired" if sub.status == "trial" else "disabled", today)
 
     def set_rb(self, sub: Ref, on: bool) -> None:
         for s in [sub, *(c for c in self.children(sub.id) if c.status != "deleted")]:
             s.rb = on
             if not on:
                 s.scheduled = None
+                s.next_product = None
 
     def delete(self, sub: Ref, today: date) -> None:
         sub.rb = False
@@ -446,6 +469,7 @@ class Model:
                 continue
             s.status, s.since, s.rb = "active", today, True
             s.anchor, s.renewals, s.scheduled, s.paid = today, 0, None, True
+            s.next_product = None
             s.months = sub.months
             s.blocks = [(today, s.quantity)]
 
@@ -867,6 +891,149 @@ class TenantMachine(RuleBasedStateMachine):
         if boundaries:
             pool = boundaries[:4] if data.draw(st.booleans(), label="nearest") else boundaries
             self.time_passes((data.draw(st.sampled_from(pool)) - self.today).days)
+
+    # -- issue 12: trials bought early, mid-term changes, product changes at renewal --
+
+    @precondition(lambda self: any(s.status == "trial" for s in self.model.subs.values()))
+    @rule(data=st.data(), quantity=st.integers(1, 40), term=st.sampled_from(list(MONTHS)),
+          pay=st.booleans())  # fmt: skip
+    def buy_trial_now(self, data: st.DataObject, quantity: int, term: Term, pay: bool) -> None:
+        sub = self.model.subs[self._pick(data, lambda s: s.status == "trial")]
+        method = self._mosa_payment(PaymentMethod.CARD) if pay else None
+        command = ConvertTrial(
+            actor=ADMIN,
+            as_of=self.today,
+            subscription_id=sub.id,
+            quantity=quantity,
+            term=term,
+            payment_method=method,
+        )
+        pays = method is not None or self.model.pays(sub)
+        expected = sub.status == "trial" and pays and quantity >= sub.assigned
+        if self._expect(command, expected):
+            sub.pays = sub.pays or method is not None
+            sub.status, sub.since, sub.paid, sub.rb = "active", self.today, True, True
+            sub.anchor, sub.renewals, sub.months = self.today, 0, MONTHS[term]
+            sub.quantity, sub.blocks, sub.scheduled = quantity, [(self.today, quantity)], None
+
+    @precondition(lambda self: self.model.subs)
+    @rule(data=st.data(), term=st.sampled_from([Term.P1Y, Term.P3Y]))
+    def change_term_mid_term(self, data: st.DataObject, term: Term) -> None:
+        sub = self.model.subs[self._pick(data, lambda s: s.status == "active" and s.months < 36)]
+        command = ChangeTerm(
+            actor=ADMIN, as_of=self.today, subscription_id=sub.id, term=term, immediately=True
+        )
+        expected = (
+            sub.status == "active"
+            and sub.channel not in ELSEWHERE
+            and sub.kind is not AddonKind.TRADITIONAL
+            and MONTHS[term] > sub.months
+        )
+        if self._expect(command, expected):
+            followers = [c for c in self.model.children(sub.id) if c.status == "active"]
+            for s in (sub, *followers):
+                s.months, s.anchor, s.renewals = MONTHS[term], self.today, 0
+                s.scheduled, s.next_product = None, None
+                s.blocks = [(self.today, s.quantity)]
+
+    @precondition(lambda self: self.model.subs)
+    @rule(data=st.data(), annual=st.booleans())
+    def change_billing_cycle(self, data: st.DataObject, annual: bool) -> None:
+        sub = self.model.subs[self._pick(data, lambda s: s.status == "active" and s.months > 1)]
+        frequency = (
+            BillingFrequency.ANNUAL if annual and sub.months > 1 else BillingFrequency.MONTHLY
+        )
+        command = ChangeBillingFrequency(
+            actor=ADMIN,
+            as_of=self.today,
+            subscription_id=sub.id,
+            billing_frequency=frequency,
+            at_next_cycle=True,
+        )
+        expected = (
+            sub.status == "active"
+            and sub.channel not in ELSEWHERE
+            and sub.kind is not AddonKind.TRADITIONAL
+            and not self.model.mca
+            and not (sub.months == 36 and self.today >= date(2025, 4, 1))
+            and frequency.value != sub.frequency
+        )
+        if self._expect(command, expected):
+            sub.frequency, sub.scheduled, sub.next_product = frequency.value, None, None
+
+    @precondition(lambda self: self.model.subs)
+    @rule(data=st.data(), product=st.sampled_from(["plan-P1M", "plan-P1Y", "plan-other"]))
+    def schedule_a_product_change(self, data: st.DataObject, product: str) -> None:
+        sub = self.model.subs[self._pick(data, lambda s: s.status == "active" and s.rb)]
+        command = ScheduleProductChange(
+            actor=ADMIN, as_of=self.today, subscription_id=sub.id, product_id=product
+        )
+        expected = (
+            sub.status == "active"
+            and sub.channel not in ELSEWHERE
+            and sub.rb
+            and sub.kind is not AddonKind.TRADITIONAL
+            and product != (sub.next_product or sub.product)
+        )
+        if self._expect(command, expected):
+            sub.next_product = None if product == sub.product else product
+
+    @precondition(
+        lambda self: self.model.mca and any(s.kind is None for s in self.model.subs.values())
+    )
+    @rule(data=st.data(), term=st.sampled_from(list(MONTHS)), quantity=st.integers(1, 30))
+    def buy_aligned_to_another(self, data: st.DataObject, term: Term, quantity: int) -> None:
+        # MCA: "Select a different renewal date" (TRY), coterminosity (ALIGN).
+        bases = sorted(s.id for s in self.model.subs.values() if s.kind is None)
+        target = self.model.subs[data.draw(st.sampled_from(bases), label="target")]
+        sid = self._new_id()
+        command = PurchaseSubscription(
+            actor=ADMIN,
+            as_of=self.today,
+            subscription_id=sid,
+            product_id=f"plan-{term.value}",
+            quantity=quantity,
+            term=term,
+            align_to=target.id,
+        )
+        accepted = self._run(command)
+        event(f"aligned purchase: {'accepted' if accepted else 'refused'}")
+        if target.status != "active" or (MONTHS[term] > 1 and target.months == 1):
+            assert not accepted, (command, target)
+        if self.model.profile_pays is None:
+            assert not accepted
+        if not accepted:
+            return
+        sub = self.tenant.subscription(sid)
+        # The first term ends on a renewal date of the target, within a full term of today.
+        dates = {target.anchor + relativedelta(months=target.months * j) for j in range(1, 60)}
+        assert sub.end in dates
+        assert self.today < sub.end
+        assert sub.end <= self.today + relativedelta(months=MONTHS[term])
+        assert sub.term_anchor is not None
+        self.model.subs[sid] = Ref(
+            sid,
+            command.product_id,
+            quantity,
+            MONTHS[term],
+            sub.term_anchor,
+            self.today,
+            LicenseUnit.PER_USER,
+            PurchaseChannel.DIRECT,
+            False,
+            renewals=sub.renewals,
+            blocks=[(self.today, quantity)],
+            credit_pending=self.model.profile_pays is PaymentMethod.INVOICE,
+            bought=self.today,
+        )
+
+    @invariant()
+    def products_and_frequencies_agree_with_the_model(self) -> None:
+        for sub in self.tenant:
+            ref = self.model.subs[sub.id]
+            pending = None if sub.scheduled is None else sub.scheduled.product_id
+            seen = (sub.product_id, sub.billing_frequency.value, pending)
+            assert seen == (ref.product, ref.frequency, ref.next_product), (sub.id, seen)
 
     # -- invariants --
 

@@ -144,6 +144,20 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "kind_rules",
         "purchase_addon",
     ),
+    "subcommerce.alignment": (
+        "ALIGNMENT_ACCOUNTS",
+        "AlignedTerm",
+        "aligned_term",
+        "alignment_reasons",
+    ),
+    "subcommerce.billing_plans": (
+        "BILLING_PLAN_DAYS",
+        "PC_BILLING_PLAN_MONTHS",
+        "BillingPlanProration",
+        "ProrationBasis",
+        "months_line",
+        "next_billing_cycle",
+    ),
     "subcommerce.billing": (
         "Action",
         "BillingAccount",
@@ -198,11 +212,13 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "ChangeTerm",
         "Command",
         "CompleteCreditCheck",
+        "ConvertTrial",
         "DeleteSubscription",
         "ExtendTrial",
         "GrantRole",
         "PurchaseSubscription",
         "Reactivate",
+        "ScheduleProductChange",
         "SetPaymentMethod",
         "SetRecurringBilling",
         "StartTrial",
@@ -211,6 +227,7 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         ("check_command", "check"),
     ),
     "subcommerce.events": (
+        "BillingFrequencyChanged",
         "ChangeScheduled",
         "CreditCheckCompleted",
         "Event",
@@ -220,6 +237,7 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "OverAssignmentStarted",
         "PaymentMethodSet",
         "PlanChanged",
+        "ProductChanged",
         "Reactivated",
         "RecurringBillingChanged",
         "Renewed",
@@ -229,6 +247,7 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "StatusChanged",
         "SubscriptionCancelled",
         "SubscriptionPurchased",
+        "TermChanged",
         "TrialConverted",
         "TrialExtended",
     ),
@@ -289,6 +308,7 @@ _PUBLIC: dict[str, tuple[str | tuple[str, str], ...]] = {
         "CARD_CHARGE_CURRENT",
         "CARD_CHARGE_SEED_004",
         "ENTERPRISE_MULTI_YEAR",
+        "TRIENNIAL_MIDTERM_FREQUENCY_UNTIL",
         "CardCharge",
         "CardChargeRule",
         "OnlineCancelCount",
@@ -360,6 +380,10 @@ if TYPE_CHECKING:
     from subcommerce.addons import explain as explain
     from subcommerce.addons import kind_rules as kind_rules
     from subcommerce.addons import purchase_addon as purchase_addon
+    from subcommerce.alignment import ALIGNMENT_ACCOUNTS as ALIGNMENT_ACCOUNTS
+    from subcommerce.alignment import AlignedTerm as AlignedTerm
+    from subcommerce.alignment import aligned_term as aligned_term
+    from subcommerce.alignment import alignment_reasons as alignment_reasons
     from subcommerce.batch import compare as _compare_variants
     from subcommerce.batch import simulate_bag as simulate_bag
     from subcommerce.batch import simulate_many as simulate_many
@@ -375,6 +399,12 @@ if TYPE_CHECKING:
     from subcommerce.billing import RoleAssignment as RoleAssignment
     from subcommerce.billing import RoleScope as RoleScope
     from subcommerce.billing import authorize as authorize
+    from subcommerce.billing_plans import BILLING_PLAN_DAYS as BILLING_PLAN_DAYS
+    from subcommerce.billing_plans import PC_BILLING_PLAN_MONTHS as PC_BILLING_PLAN_MONTHS
+    from subcommerce.billing_plans import BillingPlanProration as BillingPlanProration
+    from subcommerce.billing_plans import ProrationBasis as ProrationBasis
+    from subcommerce.billing_plans import months_line as months_line
+    from subcommerce.billing_plans import next_billing_cycle as next_billing_cycle
     from subcommerce.catalog import Addon as Addon
     from subcommerce.catalog import AddonKind as AddonKind
     from subcommerce.catalog import Capability as Capability
@@ -404,11 +434,13 @@ if TYPE_CHECKING:
     from subcommerce.commands import ChangeTerm as ChangeTerm
     from subcommerce.commands import Command as Command
     from subcommerce.commands import CompleteCreditCheck as CompleteCreditCheck
+    from subcommerce.commands import ConvertTrial as ConvertTrial
     from subcommerce.commands import DeleteSubscription as DeleteSubscription
     from subcommerce.commands import ExtendTrial as ExtendTrial
     from subcommerce.commands import GrantRole as GrantRole
     from subcommerce.commands import PurchaseSubscription as PurchaseSubscription
     from subcommerce.commands import Reactivate as Reactivate
+    from subcommerce.commands import ScheduleProductChange as ScheduleProductChange
     from subcommerce.commands import SetPaymentMethod as SetPaymentMethod
     from subcommerce.commands import SetRecurringBilling as SetRecurringBilling
     from subcommerce.commands import StartTrial as StartTrial
@@ -444,6 +476,7 @@ if TYPE_CHECKING:
     from subcommerce.errors import UnknownCurrency as UnknownCurrency
     from subcommerce.errors import UnknownReference as UnknownReference
     from subcommerce.errors import UnsupportedConvention as UnsupportedConvention
+    from subcommerce.events import BillingFrequencyChanged as BillingFrequencyChanged
     from subcommerce.events import ChangeScheduled as ChangeScheduled
     from subcommerce.events import CreditCheckCompleted as CreditCheckCompleted
     from subcommerce.events import Event as Event
@@ -453,6 +486,7 @@ if TYPE_CHECKING:
     from subcommerce.events import OverAssignmentStarted as OverAssignmentStarted
     from subcommerce.events import PaymentMethodSet as PaymentMethodSet
     from subcommerce.events import PlanChanged as PlanChanged
+    from subcommerce.events import ProductChanged as ProductChanged
     from subcommerce.events import Reactivated as Reactivated
     from subcommerce.events import RecurringBillingChanged as RecurringBillingChanged
     from subcommerce.events import Renewed as Renewed
@@ -462,6 +496,7 @@ if TYPE_CHECKING:
     from subcommerce.events import StatusChanged as StatusChanged
     from subcommerce.events import SubscriptionCancelled as SubscriptionCancelled
     from subcommerce.events import SubscriptionPurchased as SubscriptionPurchased
+    from subcommerce.events import TermChanged as TermChanged
     from subcommerce.events import TrialConverted as TrialConverted
     from subcommerce.events import TrialExtended as TrialExtended
     from subcommerce.formatting import format_amount as format_amount
@@ -530,6 +565,9 @@ if TYPE_CHECKING:
     from subcommerce.policy import CARD_CHARGE_SEED_004 as CARD_CHARGE_SEED_004
     from subcommerce.policy import DEFAULT_POLICY as DEFAULT_POLICY
     from subcommerce.policy import ENTERPRISE_MULTI_YEAR as ENTERPRISE_MULTI_YEAR
+    from subcommerce.policy import (
+        TRIENNIAL_MIDTERM_FREQUENCY_UNTIL as TRIENNIAL_MIDTERM_FREQUENCY_UNTIL,
+    )
     from subcommerce.policy import VL_ENTERPRISE_AGREEMENT as VL_ENTERPRISE_AGREEMENT
     from subcommerce.policy import CancellationWindow as CancellationWindow
     from subcommerce.policy import CardCharge as CardCharge

@@ -182,6 +182,7 @@ def _cause(say: _Say, cause: EntryCause) -> str:
         EntryCause.LICENSE_CHANGE: say._("license change"),
         EntryCause.CANCELLATION: say._("cancellation"),
         EntryCause.PLAN_CHANGE: say._("plan change"),
+        EntryCause.TERM_CHANGE: say._("term change"),
     }
     return words[cause]
 
@@ -543,6 +544,8 @@ def _step_text(say: _Say, step: Step, catalog: Catalog) -> str:
         "ChangeTerm": say._("change term"),
         "SetPaymentMethod": say._("set payment method"),
         "GrantRole": say._("grant role"),
+        "ConvertTrial": say._("buy trial now"),
+        "ScheduleProductChange": say._("change product at renewal"),
     }
     kind = type(step).__name__
     name = words.get(kind, kind)

@@ -39,9 +39,11 @@ from typing import Any, Final
 import attrs
 
 from subcommerce._checks import expect, tuple_of
+from subcommerce.alignment import aligned_term, alignment_reasons, window_start
 from subcommerce.billing import (
     MICROSOFT,
     Action,
+    BillingAccountType,
     BillingProfile,
     PaymentMethod,
     Role,
@@ -49,6 +51,7 @@ from subcommerce.billing import (
     RoleScope,
     authorize,
 )
+from subcommerce.billing_plans import next_billing_cycle
 from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.errors import (
     InvalidCommand,
@@ -59,6 +62,7 @@ from subcommerce.errors import (
     UnknownReference,
 )
 from subcommerce.events import (
+    BillingFrequencyChanged,
     ChangeScheduled,
     CreditCheckCompleted,
     Event,
@@ -75,10 +79,12 @@ from subcommerce.events import (
     StatusChanged,
     SubscriptionCancelled,
     SubscriptionPurchased,
+    TermChanged,
+    TrialConverted,
     TrialExtended,
 )
 from subcommerce.lifecycle import Outcome, advance, follows_parent, set_status, trial_end
-from subcommerce.money import Money
+from subcommerce.money import Money, money_from_units
 from subcommerce.periods import BillingFrequency, Term, check_date, period_containing
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import ProratedLine, prorate, refund_unused
@@ -101,11 +107,13 @@ __all__ = [
     "ChangeTerm",
     "Command",
     "CompleteCreditCheck",
+    "ConvertTrial",
     "DeleteSubscription",
     "ExtendTrial",
     "GrantRole",
     "PurchaseSubscription",
     "Reactivate",
+    "ScheduleProductChange",
     "SetPaymentMethod",
     "SetRecurringBilling",
     "StartTrial",
@@ -139,6 +147,13 @@ def _day(instance: object, attribute: attrs.Attribute[date], value: object) -> N
 def check_count(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidQuantity(f"{attribute.name} must be a whole number >= 1, got {value!r}")
+
+
+def _optional_count(
+    instance: object, attribute: attrs.Attribute[int | None], value: object
+) -> None:
+    if value is not None:
+        check_count(instance, attribute, value)  # type: ignore[arg-type]
 
 
 def check_flag(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
@@ -187,7 +202,9 @@ class PurchaseSubscription(_OnSubscription):
     The command carries what the purchase needs; whether the catalog offers the product to this
     tenant is the orders layer's question. Under MCA the payment method is the billing profile's
     (default profile and section when none is named); under MOSA it is the purchase's own.
-    ``order_id`` defaults to ``<subscription_id>/order``.
+    ``order_id`` defaults to ``<subscription_id>/order``. ``align_to``: another active
+    subscription on the same billing profile (MCA) whose renewal date the new one takes: its first
+    term is prorated to it (:mod:`subcommerce.alignment`).
     """
 
     product_id: str = attrs.field(validator=check_text)
@@ -211,9 +228,15 @@ class PurchaseSubscription(_OnSubscription):
     invoice_section_id: str | None = attrs.field(default=None, validator=_text_or_none)
     order_id: str | None = attrs.field(default=None, validator=_text_or_none)
     unit_price: Money | None = attrs.field(default=None, validator=_optional(Money))
+    align_to: str | None = attrs.field(default=None, validator=_text_or_none)
 
     def __attrs_post_init__(self) -> None:
         _frequency_fits_term(self.term, self.billing_frequency)
+        if self.addon_kind is AddonKind.TRADITIONAL and self.align_to is not None:
+            raise InvalidCommand(
+                f"traditional add-on {self.subscription_id!r} runs on its base's term and cannot "
+                "align to another subscription"
+            )
         if self.addon_kind is AddonKind.TRADITIONAL and self.parent_id is None:
             raise InvalidCommand(
                 f"traditional add-on {self.subscription_id!r} must name its base subscription"
@@ -228,7 +251,10 @@ class PurchaseSubscription(_OnSubscription):
 class StartTrial(_OnSubscription):
     """Start a free trial of ``product_id``: fixed licenses, converts at the end if it can.
 
-    ``term`` and ``billing_frequency`` are what the trial converts to.
+    ``term`` and ``billing_frequency`` are what the trial converts to. ``align_to`` (MCA): the
+    paid term takes the renewal date of that subscription when the trial converts ("To match the
+    renewal date with another subscription paid by the billing profile, select Select a
+    different renewal date"); if it is no longer active then, the trial converts on its own.
     """
 
     product_id: str = attrs.field(validator=check_text)
@@ -246,6 +272,7 @@ class StartTrial(_OnSubscription):
     invoice_section_id: str | None = attrs.field(default=None, validator=_text_or_none)
     order_id: str | None = attrs.field(default=None, validator=_text_or_none)
     unit_price: Money | None = attrs.field(default=None, validator=_optional(Money))
+    align_to: str | None = attrs.field(default=None, validator=_text_or_none)
 
     def __attrs_post_init__(self) -> None:
         _frequency_fits_term(self.term, self.billing_frequency)
@@ -334,16 +361,81 @@ class Reactivate(_OnSubscription):
 
 @attrs.frozen(kw_only=True)
 class ChangeBillingFrequency(_OnSubscription):
-    """Bill the subscription at another frequency from its next renewal."""
+    """Bill the subscription at another frequency from its next renewal.
+
+    ``at_next_cycle``: from its next billing cycle instead, mid-term (Partner Center's "billing
+    cycle changes"); the first period of the new frequency is priced by
+    ``Policy.billing_plan_proration`` (by whole months by default). Refused under an MCA, whose
+    billing frequency is chosen only when buying, changing plan or renewing. A price locked in at
+    purchase (``unit_price``) is restated per period of the new frequency; one that cannot be
+    said exactly so (a year's price over 12 months, say) is dropped and the catalog prices it.
+    Known gap: the refund that :func:`apply` alone puts on a cancellation between the change and
+    the day it takes effect is priced on the new frequency; a ledger (a scenario, an order)
+    refunds what was charged.
+    """
 
     billing_frequency: BillingFrequency = attrs.field(validator=check_one_of(BillingFrequency))
+    at_next_cycle: bool = attrs.field(default=False, validator=check_flag)
 
 
 @attrs.frozen(kw_only=True)
 class ChangeTerm(_OnSubscription):
-    """Move the subscription to a longer term from its next renewal."""
+    """Move the subscription to a longer term from its next renewal.
+
+    ``immediately``: mid-term instead: the new term starts on the as-of date and the unused part
+    of what the old term charged is credited; ``billing_frequency`` (only then) bills the new
+    term at another frequency. Traditional add-ons move to the new term with their base.
+    """
 
     term: Term = attrs.field(validator=check_one_of(Term))
+    immediately: bool = attrs.field(default=False, validator=check_flag)
+    billing_frequency: BillingFrequency | None = attrs.field(
+        default=None, validator=_optional(BillingFrequency)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.billing_frequency is not None:
+            if not self.immediately:
+                raise InvalidCommand(
+                    "a term change at the renewal keeps the billing frequency; schedule the "
+                    "frequency with ChangeBillingFrequency"
+                )
+            _frequency_fits_term(self.term, self.billing_frequency)
+
+
+@attrs.frozen(kw_only=True)
+class ConvertTrial(_OnSubscription):
+    """Buy a trial before it ends: the paid term starts on the as-of date, the trial ends then.
+
+    "Start a paid subscription now ... enter the number of licenses that you want, select a
+    subscription length and billing frequency" (MCA); "Buy paid subscription now ... choose a
+    monthly or annual commitment" (MOSA). None keeps the trial's own: its licenses, the term and
+    billing frequency it was to convert to. The trial's data stays (its id, its assignments).
+    ``payment_method``: MOSA only (under an MCA the billing profile pays). ``align_to``: take the
+    renewal date of another active subscription on the same billing profile.
+    """
+
+    quantity: int | None = attrs.field(default=None, validator=_optional_count)
+    term: Term | None = attrs.field(default=None, validator=_optional(Term))
+    billing_frequency: BillingFrequency | None = attrs.field(
+        default=None, validator=_optional(BillingFrequency)
+    )
+    payment_method: PaymentMethod | None = attrs.field(
+        default=None, validator=_optional(PaymentMethod)
+    )
+    align_to: str | None = attrs.field(default=None, validator=_text_or_none)
+
+    def __attrs_post_init__(self) -> None:
+        if self.term is not None and self.billing_frequency is not None:
+            _frequency_fits_term(self.term, self.billing_frequency)
+
+
+@attrs.frozen(kw_only=True)
+class ScheduleProductChange(_OnSubscription):
+    """Move the subscription to ``product_id`` at its next renewal (beside the quantity, term and
+    billing frequency that can be scheduled): the renewal starts the new product's term."""
+
+    product_id: str = attrs.field(validator=check_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -445,6 +537,8 @@ Command = (
     | SetPaymentMethod
     | GrantRole
     | ChangePlan
+    | ConvertTrial
+    | ScheduleProductChange
 )
 
 
@@ -670,7 +764,31 @@ def _purchase_reasons(tenant: Tenant, cmd: PurchaseSubscription, policy: Policy)
         reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, subscription=cmd.subscription_id))
     if parent is not None:
         reasons += _status(parent, _Status.ACTIVE)
+    if cmd.align_to is not None:
+        profile = _placement(
+            tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
+        )[0]
+        reasons += alignment_reasons(
+            tenant,
+            cmd.subscription_id,
+            cmd.align_to,
+            cmd.term,
+            profile,
+            cmd.as_of,
+            policy.alignment_accounts,
+        )
     return reasons
+
+
+def _aligned(tenant: Tenant, target_id: str | None, term: Term, on: date) -> tuple[date, int]:
+    """The term anchor and renewals of a subscription of ``term`` from ``on``, aligned to
+    ``target_id`` when it is given (its reasons are checked first)."""
+    if target_id is None:
+        return on, 0
+    aligned = aligned_term(tenant.subscription(target_id), term, on)
+    if aligned is None:  # pragma: no cover - alignment_reasons refuses it first
+        raise InvalidCommand(f"no renewal date of {target_id!r} to align to")
+    return aligned.term_anchor, aligned.renewals
 
 
 def _purchase(
@@ -694,8 +812,11 @@ def _purchase(
         term_anchor=(
             parent.current_term.start
             if parent is not None and cmd.addon_kind is AddonKind.TRADITIONAL
+            else _aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)[0]
+            if cmd.align_to is not None
             else None
         ),
+        renewals=_aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)[1],
         blocks=(LicenseBlock(cmd.quantity, cmd.as_of),),
         status_since=cmd.as_of,
         credit_check_pending=(
@@ -729,6 +850,19 @@ def _trial_reasons(tenant: Tenant, cmd: StartTrial, policy: Policy) -> list[Reas
     reasons, _ = _buying(tenant, cmd, policy)
     if any(s.product_id == cmd.product_id and s.trial_end is not None for s in tenant):
         reasons.append(Reason(ReasonCode.TRIAL_ALREADY_USED, product=cmd.product_id))
+    if cmd.align_to is not None:
+        profile = _placement(
+            tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
+        )[0]
+        reasons += alignment_reasons(
+            tenant,
+            cmd.subscription_id,
+            cmd.align_to,
+            cmd.term,
+            profile,
+            cmd.as_of + timedelta(days=policy.trial.days),
+            policy.trial_alignment_accounts,
+        )
     return reasons
 
 
@@ -755,6 +889,7 @@ def _start_trial(tenant: Tenant, cmd: StartTrial, policy: Policy) -> tuple[Tenan
         order_id=cmd.order_id or f"{cmd.subscription_id}/order",
         unit_price=cmd.unit_price,
         organization=tenant.organization,
+        renewal_aligned_to=cmd.align_to,
     )
     tenant = tenant.added(sub)
     event = SubscriptionPurchased(
@@ -926,7 +1061,7 @@ def _unassign(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> tuple[Te
 
 
 def _in_window(sub: Subscription, on: date, policy: Policy) -> bool:
-    return policy.window.covers(sub.current_term.start, on)
+    return policy.window.covers(window_start(sub), on)
 
 
 def _cancel_reasons(
@@ -937,7 +1072,8 @@ def _cancel_reasons(
     action = Action.SUPPORT_CANCEL if support else Action.CHANGE_SUBSCRIPTION
     reasons = _authorize(tenant, cmd.actor, action, sub)
     if sub.status is _Status.TRIAL:
-        reasons.append(Reason(ReasonCode.TRIAL_CANCELLATION, subscription=sub.id))
+        if not _trial_cancellable(tenant, policy):
+            reasons.append(Reason(ReasonCode.TRIAL_CANCELLATION, subscription=sub.id))
     else:
         reasons += _status(sub, _Status.ACTIVE)
     if support:
@@ -959,7 +1095,7 @@ def _cancel_reasons(
     reasons += _channel(sub)
     if policy.window_applies(tenant.account_type):
         if sub.status is _Status.ACTIVE and not _in_window(sub, cmd.as_of, policy):
-            start = sub.current_term.start
+            start = window_start(sub)
             reasons.append(
                 Reason(
                     ReasonCode.OUTSIDE_CANCELLATION_WINDOW,
@@ -998,6 +1134,12 @@ def _cancel(
     sub = tenant.subscription(cmd.subscription_id)
     on = cmd.as_of
     refunds = not policy.window_applies(tenant.account_type) or _in_window(sub, on, policy)
+    if sub.status is _Status.TRIAL:
+        # Nothing was charged; a cancelled trial takes an unconverted trial's way out: Expired,
+        # its data deleted after the trial's grace (docs/rules.md, issue 12).
+        refunds = False
+        if status is _Status.DISABLED:
+            status = _Status.EXPIRED
     children = [c for c in tenant.traditional_addons_of(sub.id) if c.status.is_active]
     events: list[Event] = []
     for s in (sub, *children):
@@ -1282,6 +1424,8 @@ def _renewal_change_reasons(
 
 
 def _frequency_reasons(tenant: Tenant, cmd: ChangeBillingFrequency, policy: Policy) -> list[Reason]:
+    if cmd.at_next_cycle:
+        return _cycle_reasons(tenant, cmd, policy)
     sub = tenant.subscription(cmd.subscription_id)
     pending = sub.scheduled or ScheduledChange()
     _frequency_fits_term(pending.term or sub.term, cmd.billing_frequency)
@@ -1306,6 +1450,8 @@ def _schedule(
         merged = attrs.evolve(merged, term=None)
     if merged.billing_frequency is sub.billing_frequency:
         merged = attrs.evolve(merged, billing_frequency=None)
+    if merged.product_id == sub.product_id:
+        merged = attrs.evolve(merged, product_id=None)
     kept = None if merged == ScheduledChange() else merged
     return tenant.replace(evolved(sub, scheduled=kept)), [ChangeScheduled(sub.id, on, merged)]
 
@@ -1313,6 +1459,8 @@ def _schedule(
 def _change_frequency(
     tenant: Tenant, cmd: ChangeBillingFrequency, policy: Policy
 ) -> tuple[Tenant, list[Event]]:
+    if cmd.at_next_cycle:
+        return _change_cycle(tenant, cmd, policy)
     sub = tenant.subscription(cmd.subscription_id)
     return _schedule(
         tenant, sub, ScheduledChange(billing_frequency=cmd.billing_frequency), cmd.as_of
@@ -1320,6 +1468,8 @@ def _change_frequency(
 
 
 def _term_reasons(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> list[Reason]:
+    if cmd.immediately:
+        return _term_now_reasons(tenant, cmd, policy)
     sub = tenant.subscription(cmd.subscription_id)
     pending = sub.scheduled or ScheduledChange()
     _frequency_fits_term(cmd.term, pending.billing_frequency or sub.billing_frequency)
@@ -1343,6 +1493,8 @@ def _term_reasons(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> list[Reaso
 
 
 def _change_term(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> tuple[Tenant, list[Event]]:
+    if cmd.immediately:
+        return _change_term_now(tenant, cmd, policy)
     sub = tenant.subscription(cmd.subscription_id)
     return _schedule(tenant, sub, ScheduledChange(term=cmd.term), cmd.as_of)
 
@@ -1540,6 +1692,252 @@ def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenan
     return tenant, events
 
 
+def _product_reasons(tenant: Tenant, cmd: ScheduleProductChange, policy: Policy) -> list[Reason]:
+    """The commands' half of a product change at renewal; the catalog's half (is it a product
+    this one may move to?) is :func:`subcommerce.billing_plans.product_change_reasons`."""
+    sub = tenant.subscription(cmd.subscription_id)
+    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, Action.CHANGE_SUBSCRIPTION)
+    if follows_parent(tenant, sub):
+        reasons.append(
+            Reason(ReasonCode.MANAGED_WITH_PARENT, subscription=sub.id, parent=sub.parent_id)
+        )
+    pending = (sub.scheduled or ScheduledChange()).product_id or sub.product_id
+    if cmd.product_id == pending:
+        reasons.append(Reason(ReasonCode.NO_CHANGE, subscription=sub.id, product=cmd.product_id))
+    return reasons + _end_of_sale(cmd.product_id, policy)
+
+
+def _change_product(
+    tenant: Tenant, cmd: ScheduleProductChange, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    sub = tenant.subscription(cmd.subscription_id)
+    return _schedule(tenant, sub, ScheduledChange(product_id=cmd.product_id), cmd.as_of)
+
+
+# -- mid-term changes of the billing plan (issue 12) -------------------------------------------
+
+
+def _mid_term_common(tenant: Tenant, sub: Subscription, actor: str, action: Action) -> list[Reason]:
+    reasons = _authorize(tenant, actor, action, sub)
+    reasons += _status(sub, _Status.ACTIVE)
+    reasons += _channel(sub)
+    if follows_parent(tenant, sub):
+        reasons.append(
+            Reason(ReasonCode.MANAGED_WITH_PARENT, subscription=sub.id, parent=sub.parent_id)
+        )
+    return reasons
+
+
+def _term_now_reasons(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    frequency = cmd.billing_frequency or sub.billing_frequency
+    _frequency_fits_term(cmd.term, frequency)
+    reasons = _mid_term_common(tenant, sub, cmd.actor, Action.CHANGE_SUBSCRIPTION)
+    if frequency is not sub.billing_frequency:
+        for reason in _authorize(tenant, cmd.actor, Action.CHANGE_BILLING_FREQUENCY, sub):
+            if reason not in reasons:
+                reasons.append(reason)
+    if cmd.term is sub.term:
+        reasons.append(Reason(ReasonCode.NO_CHANGE, subscription=sub.id, term=cmd.term))
+    elif cmd.term.months < sub.term.months:
+        reasons.append(
+            Reason(
+                ReasonCode.TERM_NOT_LONGER,
+                subscription=sub.id,
+                term=sub.term,
+                to_term=cmd.term,
+            )
+        )
+    return reasons
+
+
+def _rescaled(price: Money | None, before: int, after: int) -> Money | None:
+    """A locked price per billing period of ``before`` months, per period of ``after`` months
+    (None when it cannot be said exactly in decimals: the catalog prices it then)."""
+    if price is None or before == after:
+        return price
+    numerator, denominator = price.amount.as_integer_ratio()
+    numerator, denominator = numerator * after, denominator * before
+    exponent = price.currency.exponent
+    scaled, rest = divmod(numerator * 10**exponent, denominator)
+    return None if rest else money_from_units(scaled, price.currency)
+
+
+def _restarted(
+    sub: Subscription, on: date, term: Term, frequency: BillingFrequency
+) -> Subscription:
+    """``sub`` on a new ``term`` from ``on``: a fresh term (and license window), nothing pending."""
+    before = sub.billing_frequency.months(sub.term)
+    return evolved(
+        sub,
+        term=term,
+        billing_frequency=frequency,
+        term_anchor=on,
+        renewals=0,
+        blocks=(LicenseBlock(sub.quantity, on),) if sub.quantity else (),
+        scheduled=None,
+        billing_cycle_change=None,
+        unit_price=_rescaled(sub.unit_price, before, frequency.months(term)),
+    )
+
+
+def _change_term_now(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> tuple[Tenant, list[Event]]:
+    """ "Move to a longer term duration mid-term": the new term from today; the book credits what
+    the old term charged for the days after today, then bills the new term."""
+    sub = tenant.subscription(cmd.subscription_id)
+    on = cmd.as_of
+    frequency = cmd.billing_frequency or sub.billing_frequency
+    events: list[Event] = []
+    followers = [c for c in tenant.traditional_addons_of(sub.id) if c.status is _Status.ACTIVE]
+    for s, billed in ((sub, frequency), *((c, c.billing_frequency) for c in followers)):
+        if s.scheduled is not None:
+            # "If you make a mid-term (immediate) change before your renewal date, all scheduled
+            # changes that were previously scheduled to occur at renewal are deleted."
+            events.append(ScheduledChangeDropped(s.id, on, s.scheduled))
+        changed = _restarted(s, on, cmd.term, billed)
+        events.append(TermChanged(s.id, on, s.term, cmd.term, changed.current_term, billed))
+        tenant = tenant.replace(changed)
+    return tenant, events
+
+
+def _cycle_reasons(tenant: Tenant, cmd: ChangeBillingFrequency, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    _frequency_fits_term(sub.term, cmd.billing_frequency)
+    reasons = _mid_term_common(tenant, sub, cmd.actor, Action.CHANGE_BILLING_FREQUENCY)
+    account_type = tenant.account_type
+    if account_type is not None and account_type in policy.frequency_fixed_accounts:
+        reasons.append(
+            Reason(
+                ReasonCode.BILLING_FREQUENCY_FIXED,
+                subscription=sub.id,
+                account_type=account_type.value,
+            )
+        )
+    until = policy.triennial_midterm_frequency_until
+    if sub.term is Term.P3Y and until is not None and cmd.as_of >= until:
+        reasons.append(
+            Reason(ReasonCode.MIDTERM_FREQUENCY_BLOCKED, subscription=sub.id, term=sub.term,
+                   on=until)
+        )  # fmt: skip
+    if cmd.billing_frequency is sub.billing_frequency:
+        reasons.append(
+            Reason(
+                ReasonCode.NO_CHANGE, subscription=sub.id, billing_frequency=cmd.billing_frequency
+            )
+        )
+    return reasons
+
+
+def _change_cycle(
+    tenant: Tenant, cmd: ChangeBillingFrequency, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    """ "The changes take effect at your next billing cycle": what is charged until then stands,
+    and the book bills the new frequency from that day."""
+    sub = tenant.subscription(cmd.subscription_id)
+    on = cmd.as_of
+    effective = next_billing_cycle(sub, on)
+    events: list[Event] = []
+    if sub.scheduled is not None:
+        events.append(ScheduledChangeDropped(sub.id, on, sub.scheduled))
+    before = sub.billing_frequency.months(sub.term)
+    changed = evolved(
+        sub,
+        billing_frequency=cmd.billing_frequency,
+        scheduled=None,
+        billing_cycle_change=effective,
+        unit_price=_rescaled(sub.unit_price, before, cmd.billing_frequency.months(sub.term)),
+    )
+    events.append(
+        BillingFrequencyChanged(sub.id, on, sub.billing_frequency, cmd.billing_frequency, effective)
+    )
+    return tenant.replace(changed), events
+
+
+# -- trials bought early (issue 12) ------------------------------------------------------------
+
+
+def _trial_cancellable(tenant: Tenant, policy: Policy) -> bool:
+    """True where a trial may be cancelled (MOSA: "cancel your trial or paid subscription")."""
+    account_type = tenant.account_type
+    kind = BillingAccountType.MOSA if account_type is None else account_type
+    return kind in policy.trial_cancellation_accounts
+
+
+def _conversion(sub: Subscription, cmd: ConvertTrial) -> tuple[int, Term, BillingFrequency]:
+    """The licenses, term and billing frequency a trial converts to (the trial's own if not
+    named; the trial's frequency must fit a term named alone)."""
+    term = cmd.term or sub.term
+    frequency = cmd.billing_frequency or sub.billing_frequency
+    _frequency_fits_term(term, frequency)
+    return cmd.quantity or sub.quantity, term, frequency
+
+
+def _convert_reasons(tenant: Tenant, cmd: ConvertTrial, policy: Policy) -> list[Reason]:
+    sub = tenant.subscription(cmd.subscription_id)
+    account = tenant.account
+    if cmd.payment_method is not None and account is not None and account.type.has_profiles:
+        raise InvalidCommand(
+            "under an MCA the payment method belongs to the billing profile; set it there"
+        )
+    reasons = list(
+        authorize(
+            account,
+            cmd.actor,
+            Action.BUY,
+            billing_profile_id=sub.billing_profile_id,
+            invoice_section_id=sub.invoice_section_id,
+        )
+    )
+    if sub.status is _Status.DELETED:
+        return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id)]
+    if sub.status is not _Status.TRIAL:
+        return [*reasons, Reason(ReasonCode.NOT_A_TRIAL, subscription=sub.id, status=sub.status)]
+    quantity, term, _ = _conversion(sub, cmd)
+    reasons += _end_of_sale(sub.product_id, policy)
+    if cmd.payment_method is None and tenant.payment_method_of(sub) is None:
+        reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, subscription=sub.id))
+    if sub.unit is LicenseUnit.PER_USER and quantity < sub.assigned:
+        reasons.append(Reason(ReasonCode.BELOW_ASSIGNED, subscription=sub.id, count=sub.assigned))
+    if cmd.align_to is not None:
+        reasons += alignment_reasons(
+            tenant,
+            sub.id,
+            cmd.align_to,
+            term,
+            sub.billing_profile_id,
+            cmd.as_of,
+            policy.trial_alignment_accounts,
+        )
+    return reasons
+
+
+def _convert(tenant: Tenant, cmd: ConvertTrial, policy: Policy) -> tuple[Tenant, list[Event]]:
+    """The trial becomes the paid subscription today: same id, same users, a new paid term."""
+    sub = tenant.subscription(cmd.subscription_id)
+    on = cmd.as_of
+    quantity, term, frequency = _conversion(sub, cmd)
+    anchor, renewals = _aligned(tenant, cmd.align_to, term, on)
+    paid = evolved(
+        sub,
+        status=_Status.ACTIVE,
+        status_since=on,
+        quantity=quantity,
+        term=term,
+        billing_frequency=frequency,
+        term_anchor=anchor,
+        renewals=renewals,
+        blocks=(LicenseBlock(quantity, on),),
+        recurring_billing=True,
+        scheduled=None,
+        payment_method=cmd.payment_method or sub.payment_method,
+    )
+    events: list[Event] = [
+        StatusChanged(sub.id, on, sub.status, _Status.ACTIVE, StatusCause.TRIAL_CONVERTED),
+        TrialConverted(sub.id, on, quantity, paid.current_term, frequency),
+    ]
+    return tenant.replace(paid), events
+
+
 # -- payment methods and roles ------------------------------------------------------------------
 
 
@@ -1665,5 +2063,7 @@ _HANDLERS: Final[Mapping[type, _Handler]] = MappingProxyType(
         SetPaymentMethod: _Handler(_payment_reasons, _set_payment),
         GrantRole: _Handler(_grant_reasons, _grant),
         ChangePlan: _Handler(_plan_change_reasons, _change_plan),
+        ConvertTrial: _Handler(_convert_reasons, _convert),
+        ScheduleProductChange: _Handler(_product_reasons, _change_product),
     }
 )

@@ -212,6 +212,16 @@ class ReasonCode(enum.StrEnum):
     PLAN_CHANGE_QUANTITY = "plan_change_quantity"
     PLAN_HELD_TWICE = "plan_held_twice"
     LICENSES_OVER_ASSIGNED = "licenses_over_assigned"
+    # Mid-term changes, trials bought early and aligned renewals (issue 12).
+    BILLING_FREQUENCY_FIXED = "billing_frequency_fixed"
+    MIDTERM_FREQUENCY_BLOCKED = "midterm_frequency_blocked"
+    NOT_A_TRIAL = "not_a_trial"
+    ALIGNMENT_NOT_AVAILABLE = "alignment_not_available"
+    ALIGNMENT_OTHER_PROFILE = "alignment_other_profile"
+    ALIGNMENT_TARGET_NOT_ACTIVE = "alignment_target_not_active"
+    ALIGNMENT_TERM_MISMATCH = "alignment_term_mismatch"
+    ALIGNMENT_OUT_OF_REACH = "alignment_out_of_reach"
+    PRODUCT_CHANGE_NOT_ALLOWED = "product_change_not_allowed"
 
 
 def _text(name: str, value: object) -> str:

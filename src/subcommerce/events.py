@@ -20,6 +20,7 @@ from subcommerce.proration import ProratedLine
 from subcommerce.subscriptions import InvoiceGroup, ScheduledChange, SubscriptionStatus
 
 __all__ = [
+    "BillingFrequencyChanged",
     "ChangeScheduled",
     "CreditCheckCompleted",
     "Event",
@@ -29,6 +30,7 @@ __all__ = [
     "OverAssignmentStarted",
     "PaymentMethodSet",
     "PlanChanged",
+    "ProductChanged",
     "Reactivated",
     "RecurringBillingChanged",
     "Renewed",
@@ -38,6 +40,7 @@ __all__ = [
     "StatusChanged",
     "SubscriptionCancelled",
     "SubscriptionPurchased",
+    "TermChanged",
     "TrialConverted",
     "TrialExtended",
 ]
@@ -262,6 +265,41 @@ class PlanChanged:
 
 
 @attrs.frozen
+class TermChanged:
+    """A longer term bought mid-term: it starts on ``on`` (``term_period``, billed at
+    ``billing_frequency``); the unused part of what the old term charged is credited."""
+
+    subscription_id: str
+    on: date
+    before: Term
+    after: Term
+    term_period: Period
+    billing_frequency: BillingFrequency
+
+
+@attrs.frozen
+class BillingFrequencyChanged:
+    """The billing frequency changed from ``before`` to ``after``, effective at the next billing
+    cycle (``effective``); what is charged until then stands."""
+
+    subscription_id: str
+    on: date
+    before: BillingFrequency
+    after: BillingFrequency
+    effective: date
+
+
+@attrs.frozen
+class ProductChanged:
+    """The renewal moved the subscription to another product (a change scheduled for it)."""
+
+    subscription_id: str
+    on: date
+    before: str
+    after: str
+
+
+@attrs.frozen
 class PaymentMethodSet:
     """A payment method set on a subscription (MOSA) or a billing profile (MCA)."""
 
@@ -301,4 +339,7 @@ Event = (
     | PaymentMethodSet
     | RoleGranted
     | PlanChanged
+    | TermChanged
+    | BillingFrequencyChanged
+    | ProductChanged
 )

@@ -68,7 +68,9 @@ import attrs
 
 from subcommerce import display, tables
 from subcommerce._checks import Choice, expect, tuple_of
+from subcommerce.alignment import window_start
 from subcommerce.billing import BillingAccountType, PaymentMethod
+from subcommerce.billing_plans import first_period_line
 from subcommerce.catalog import Catalog, Offer
 from subcommerce.errors import CurrencyMismatch, InvalidArgument, UnknownReference
 from subcommerce.events import (
@@ -78,6 +80,7 @@ from subcommerce.events import (
     Reactivated,
     SubscriptionCancelled,
     SubscriptionPurchased,
+    TermChanged,
     TrialConverted,
 )
 from subcommerce.layouts import change_quantity
@@ -155,6 +158,7 @@ class EntryCause(Choice):
     LICENSE_CHANGE = "license_change"  # a credit and its rebills
     CANCELLATION = "cancellation"  # the refund of unused days
     PLAN_CHANGE = "plan_change"  # a change of plan: the old one's credit, the new one's charge
+    TERM_CHANGE = "term_change"  # the credit of unused days when a longer term starts mid-term
 
 
 _PERIOD: Final = EntryCause.PERIOD  # bound once: enum attribute access is slow on the hot path
@@ -1358,6 +1362,16 @@ class Book:
                     if through == start:
                         line = self._whole(known, price, period)
                         self._post(tenant, sub, _PERIOD, through, line, shared=True)
+                    elif through == sub.billing_cycle_change:
+                        line = first_period_line(
+                            price,
+                            quantity,
+                            period,
+                            through,
+                            self.convention,
+                            self.policy.billing_plan_proration,
+                        )
+                        self._post(tenant, sub, _PERIOD, through, line)
                     else:
                         line = self.charge(price, quantity, period, through)
                         self._post(tenant, sub, _PERIOD, through, line)
@@ -1503,6 +1517,8 @@ class Book:
                 isinstance(event, Reactivated) and event.as_new is None
             ):
                 self.calendar.record(event.subscription_id, event.on)
+            elif isinstance(event, TermChanged):
+                self._new_term(tenant, event)
         return events if priced is None else tuple(priced)
 
     def _purchase(
@@ -1603,14 +1619,19 @@ class Book:
         policy = self.policy
         if not policy.window_applies(tenant.account_type):
             return True
-        return policy.window.covers(sub.current_term.start, event.on)
+        return policy.window.covers(window_start(sub), event.on)
 
     def _cancel(self, tenant: Tenant, event: SubscriptionCancelled) -> tuple[ProratedLine, ...]:
         """Refund the unused part of every live charge; the refund lines posted."""
         sub = tenant.subscription(event.subscription_id)
         if not self._refundable(tenant, sub, event):
             return ()
-        on = event.on
+        return self._refund_from(tenant, sub, event.on, EntryCause.CANCELLATION)
+
+    def _refund_from(
+        self, tenant: Tenant, sub: Subscription, on: date, cause: EntryCause
+    ) -> tuple[ProratedLine, ...]:
+        """Refund every live charge of ``sub`` for its days from ``on``; the lines posted."""
         posted: list[ProratedLine] = []
         for entry in list(self.posted.live.get(sub.id, ())):
             span = entry.line.span
@@ -1618,9 +1639,17 @@ class Book:
                 continue
             refund = refund_unused(entry.line, on if on > span.start else span.start)
             self._credit(entry)
-            self._post(tenant, sub, EntryCause.CANCELLATION, on, refund, entry.id)
+            self._post(tenant, sub, cause, on, refund, entry.id)
             posted.append(refund)
         return tuple(posted)
+
+    def _new_term(self, tenant: Tenant, event: TermChanged) -> None:
+        """A longer term from ``event.on``: credit what the old term charged for the days from
+        then (never more than was charged), and bill the new term from that day."""
+        sub = tenant.subscription(event.subscription_id)
+        self._refund_from(tenant, sub, event.on, EntryCause.TERM_CHANGE)
+        if sub.id in self.calendar.billed:
+            self.calendar.record(sub.id, event.on)
 
 
 def open_ledger(

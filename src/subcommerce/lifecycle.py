@@ -41,6 +41,7 @@ from typing import Final
 import attrs
 
 from subcommerce._checks import expect
+from subcommerce.alignment import aligned_term
 from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.errors import DateOutsidePeriod
 from subcommerce.events import (
@@ -48,6 +49,7 @@ from subcommerce.events import (
     Event,
     OverAssignmentEnded,
     OverAssignmentStarted,
+    ProductChanged,
     Renewed,
     StatusCause,
     StatusChanged,
@@ -450,12 +452,15 @@ def _end_trial(
         return _set_status(
             work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TRIAL_ENDED
         )
+    anchor, renewals = on, 0
+    if sub.renewal_aligned_to is not None:
+        anchor, renewals = _aligned_start(tenant, work, sub, on)
     paid = evolved(
         sub,
         status=_Status.ACTIVE,
         status_since=on,
-        term_anchor=on,
-        renewals=0,
+        term_anchor=anchor,
+        renewals=renewals,
         blocks=(LicenseBlock(sub.quantity, on),) if sub.quantity else (),
     )
     work[position] = paid
@@ -463,6 +468,20 @@ def _end_trial(
         StatusChanged(sub.id, on, sub.status, _Status.ACTIVE, StatusCause.TRIAL_CONVERTED),
         TrialConverted(sub.id, on, sub.quantity, paid.current_term, paid.billing_frequency),
     ]
+
+
+def _aligned_start(
+    tenant: Tenant, work: list[Subscription], sub: Subscription, on: date
+) -> tuple[date, int]:
+    """The anchor and renewals of a trial converting on ``on`` to the renewal date it asked for
+    (its own calendar from ``on`` if the target is no longer active or renews out of reach)."""
+    position = tenant.position(str(sub.renewal_aligned_to))
+    if position is not None:
+        target = work[position]
+        aligned = aligned_term(target, sub.term, on)
+        if target.status is _Status.ACTIVE and aligned is not None:
+            return aligned.term_anchor, aligned.renewals
+    return on, 0
 
 
 def _renew(
@@ -520,6 +539,10 @@ def _renewed(
     renewed: list[Event] = [
         Renewed(sub.id, on, moved.current_term, sub.quantity, quantity, term, frequency)
     ]
+    if change.product_id is not None and change.product_id != sub.product_id:
+        # A product change scheduled for the renewal: the new term is the new product's.
+        moved = evolved(moved, product_id=change.product_id)
+        renewed.append(ProductChanged(sub.id, on, sub.product_id, change.product_id))
     return moved, renewed + events
 
 

@@ -559,6 +559,76 @@ TEMPLATES: Final[Mapping[ReasonCode, tuple[Template, ...]]] = MappingProxyType(
                 count="count",
             ),
         ),
+        _C.BILLING_FREQUENCY_FIXED: (
+            _t(
+                "billing_frequency_fixed",
+                "subscription account_type",
+                _SUB + ": under {account_type} the billing frequency is chosen only when buying, "
+                "changing plan or renewing",
+            ),
+        ),
+        _C.MIDTERM_FREQUENCY_BLOCKED: (
+            _t(
+                "midterm_frequency_blocked",
+                "subscription term on",
+                _SUB + ": from {on} the billing frequency of a term of {term} changes only at the "
+                "renewal",
+            ),
+        ),
+        _C.NOT_A_TRIAL: (
+            _t(
+                "not_a_trial",
+                "subscription status",
+                _SUB + " is not a trial ({status}); there is no trial to buy",
+            ),
+        ),
+        _C.ALIGNMENT_NOT_AVAILABLE: (
+            _t(
+                "alignment_not_available",
+                "subscription account_type",
+                _SUB + ": under {account_type} it cannot take another subscription's renewal date",
+            ),
+        ),
+        _C.ALIGNMENT_OTHER_PROFILE: (
+            _t(
+                "alignment_other_profile",
+                "subscription subscriptions billing_profile",
+                _SUB + " cannot take the renewal date of {subscriptions}: it is billed on another "
+                "billing profile than {billing_profile}",
+            ),
+        ),
+        _C.ALIGNMENT_TARGET_NOT_ACTIVE: (
+            _t(
+                "alignment_target_not_active",
+                "subscription subscriptions status",
+                _SUB + " cannot take the renewal date of {subscriptions}, which is not active "
+                "({status})",
+            ),
+        ),
+        _C.ALIGNMENT_TERM_MISMATCH: (
+            _t(
+                "alignment_term_mismatch",
+                "subscription subscriptions term base_term",
+                _SUB + ": a term of {term} cannot take the renewal date of {subscriptions}, on a "
+                "term of {base_term}",
+            ),
+        ),
+        _C.ALIGNMENT_OUT_OF_REACH: (
+            _t(
+                "alignment_out_of_reach",
+                "subscription subscriptions term on",
+                _SUB + ": no renewal date of {subscriptions} falls within a first term of {term} "
+                "(the next one is {on})",
+            ),
+        ),
+        _C.PRODUCT_CHANGE_NOT_ALLOWED: (
+            _t(
+                "product_change_not_allowed",
+                "subscription product",
+                _SUB + " cannot move to {product} at its renewal: it is not the same kind of "
+                "product",
+            ),
+        ),
     }
 )
 
@@ -650,6 +720,8 @@ LINE_NOTES: Final[Mapping[str, str]] = MappingProxyType(
         "refund_remaining_capped": (
             "remaining days of the {kind} for {span}, capped at the {charged} charged"
         ),
+        # billing_plans.months_line: the first period after a billing-frequency change (issue 12)
+        "months_of_period": "{left} of {total} months ({proration})",
     }
 )
 
@@ -855,6 +927,13 @@ def _period_text(text: str) -> Period:
     return Period(date.fromisoformat(start), date.fromisoformat(end))
 
 
+def _months_count(text: str) -> int:
+    """A number of months a note counts: the digits of 0 to 1,200 (a term is 36 at most)."""
+    if not text.isascii() or not text.isdigit() or int(text) > 1_200:
+        raise ValueError(f"not a count of months: {text!r}")
+    return int(text)
+
+
 _NOTE_VALUES: Final[Mapping[str, Callable[[str], object]]] = MappingProxyType(
     {
         "full": _money_text,
@@ -862,6 +941,9 @@ _NOTE_VALUES: Final[Mapping[str, Callable[[str], object]]] = MappingProxyType(
         "used": _money_text,
         "kind": LineKind,
         "span": _period_text,
+        "left": _months_count,
+        "total": _months_count,
+        "proration": str,
     }
 )
 
@@ -917,8 +999,12 @@ def render_note(note: str, lang: str = "en") -> str:
                 f"{formatting.format_date(value.start, locale, 'medium')} – "
                 f"{formatting.format_date(value.end, locale, 'medium')}"
             )
-        else:
+        elif isinstance(value, int):
+            said[name] = format_decimal(value, locale=locale)
+        elif name in WORDS:
             said[name] = _word(t, name, str(value))
+        else:
+            said[name] = str(value)  # a name, such as a convention's
     return t.pgettext(f"note:{code}", LINE_NOTES[code]).format(**said)
 
 

@@ -62,13 +62,18 @@ from subcommerce import display, plan_changes, tables
 from subcommerce._checks import expect, tuple_of
 from subcommerce.addons import AddonPurchase, addon_kind_for_purchase, check_addon_purchase
 from subcommerce.billing import BillingAccount, BillingProfile, PaymentMethod
+from subcommerce.billing_plans import offer_reasons, product_change_reasons
 from subcommerce.catalog import Addon, AddonKind, Catalog, Plan
 from subcommerce.commands import (
     AssignLicenses,
+    ChangeBillingFrequency,
     ChangeLicenseQuantity,
     ChangePlan,
+    ChangeTerm,
     Command,
+    ConvertTrial,
     PurchaseSubscription,
+    ScheduleProductChange,
     apply_advanced,
     check_advanced,
     check_count,
@@ -179,7 +184,9 @@ class NewSubscription:
 
     ``auto_assign``: give the new licenses to users who have none (as many as the order's
     ``unlicensed_users``). ``subscription_id``: the new subscription's id; by default
-    ``<order id>/<line number>``.
+    ``<order id>/<line number>``. ``align_to``: under an MCA, another active subscription on the
+    same billing profile whose renewal date the first term ends on ("Select a different renewal
+    date"; :mod:`subcommerce.alignment`).
     """
 
     product_id: str = attrs.field(validator=check_text)
@@ -190,6 +197,7 @@ class NewSubscription:
     )
     auto_assign: bool = attrs.field(default=False, validator=check_flag)
     subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    align_to: str | None = attrs.field(default=None, validator=_text_or_none)
 
 
 @attrs.frozen(kw_only=True)
@@ -483,8 +491,36 @@ def _total(amounts: list[Money], code: Currency) -> Money:
 def apply_step(book: Book, tenant: Tenant, command: Command, policy: Policy) -> Outcome:
     """:func:`subcommerce.commands.apply`, with the tenant brought to the command's day by the
     book (which skips the lifecycle when nothing is due: the tenant of an order is already there).
+
+    A product change scheduled for the renewal also asks the book's catalog whether the product is
+    one the subscription may move to.
     """
-    return apply_advanced(book.advance(tenant, command.as_of), command, policy)
+    advanced = book.advance(tenant, command.as_of)
+    refused = _plan_reasons(book.catalog, advanced.tenant, command)
+    if refused:
+        raise Refused((*check_advanced(advanced.tenant, command, policy), *refused))
+    return apply_advanced(advanced, command, policy)
+
+
+def _plan_reasons(catalog: Catalog, tenant: Tenant, command: Command) -> list[Reason]:
+    """The catalog's reasons against the billing plan or product a change moves a subscription
+    to (issue 12): the commands know no catalog."""
+    if isinstance(command, ScheduleProductChange):
+        sub = tenant.subscription(command.subscription_id)
+        return product_change_reasons(catalog, sub, command.product_id)
+    if isinstance(command, ConvertTrial):
+        sub = tenant.subscription(command.subscription_id)
+        term = command.term or sub.term
+        frequency = command.billing_frequency or sub.billing_frequency
+    elif isinstance(command, ChangeTerm) and command.immediately:
+        sub = tenant.subscription(command.subscription_id)
+        term, frequency = command.term, command.billing_frequency or sub.billing_frequency
+    elif isinstance(command, ChangeBillingFrequency) and command.at_next_cycle:
+        sub = tenant.subscription(command.subscription_id)
+        term, frequency = sub.term, command.billing_frequency
+    else:
+        return []
+    return offer_reasons(catalog, sub.product_id, term, frequency, command.as_of)
 
 
 def _check(book: Book, tenant: Tenant, command: Command, policy: Policy) -> tuple[Reason, ...]:
@@ -656,6 +692,7 @@ class _Engine:
             unit_price=price,
             addon_kind=addon_kind,
             parent_id=parent_id,
+            align_to=line.align_to if isinstance(line, NewSubscription) else None,
         )
 
     def _offer_reasons(

@@ -33,7 +33,9 @@ from typing import Final
 import attrs
 
 from subcommerce._checks import Choice
+from subcommerce.alignment import ALIGNMENT_ACCOUNTS
 from subcommerce.billing import BillingAccountType, PaymentMethod
+from subcommerce.billing_plans import PC_BILLING_PLAN_MONTHS, BillingPlanProration
 from subcommerce.errors import InvalidArgument, InvalidQuantity
 from subcommerce.periods import Term, check_boundary, check_date
 from subcommerce.proration import EXACT, ProrationConvention
@@ -48,6 +50,7 @@ __all__ = [
     "CARD_CHARGE_SEED_004",
     "DEFAULT_POLICY",
     "ENTERPRISE_MULTI_YEAR",
+    "TRIENNIAL_MIDTERM_FREQUENCY_UNTIL",
     "VL_ENTERPRISE_AGREEMENT",
     "CancellationWindow",
     "CardCharge",
@@ -255,6 +258,12 @@ CARD_CHARGE_SEED_004: Final = CardCharge(
 ADDON_CANCELLATION_FROM: Final = date(2021, 4, 2)
 
 
+#: "Midterm billing frequency changes for triennial offers will be blocked starting April 1,
+#: 2025" (Partner Center, Manage term duration and billing frequency): from that day a three-year
+#: term changes its billing frequency only at the renewal.
+TRIENNIAL_MIDTERM_FREQUENCY_UNTIL: Final = date(2025, 4, 1)
+
+
 #: The most business days counted at once: ten years of them (a loop runs once per day).
 _MAX_BUSINESS_DAYS: Final = 2_610
 
@@ -322,7 +331,19 @@ class Policy:
     * ``not_reactivatable``: (channel, status) pairs that cannot be reactivated (new commerce
       through a CSP: an Expired subscription cannot come back);
     * ``end_of_sale``: product ids no longer sold (no purchase, no added licenses);
-    * ``proration``: the convention that prices refunds.
+    * ``proration``: the convention that prices refunds;
+    * ``billing_plan_proration``: how the first period after a billing-frequency change is
+      priced (:data:`~subcommerce.billing_plans.PC_BILLING_PLAN_MONTHS`: by whole months);
+    * ``frequency_fixed_accounts``: the account types whose billing frequency is chosen only when
+      buying, changing plan or renewing (MCA): a billing cycle change mid-term is refused;
+    * ``triennial_midterm_frequency_until``: from this day a three-year term changes its billing
+      frequency only at its renewal (None: never blocked);
+    * ``trial_cancellation_accounts``: the account types whose trials can be cancelled (MOSA: "the
+      steps to cancel your trial or paid subscription"); elsewhere recurring billing is turned off;
+    * ``alignment_accounts``: the account types whose purchases may take another subscription's
+      renewal date (those billed per billing profile); ``trial_alignment_accounts``: those whose
+      trials may (MCA: the admin center's trial checkout; Partner Center's coterminosity says
+      "Trial subscriptions are also excluded").
     """
 
     default_durations: LifecycleDurations = LifecycleDurations(30, 90)
@@ -346,6 +367,14 @@ class Policy:
     addon_cancellation_from: date | None = ADDON_CANCELLATION_FROM
     reactivation_creates_new: frozenset[BillingAccountType] = frozenset({BillingAccountType.MCA})
     mca_upfront_invoices: bool = True
+    billing_plan_proration: BillingPlanProration = PC_BILLING_PLAN_MONTHS
+    frequency_fixed_accounts: frozenset[BillingAccountType] = frozenset({BillingAccountType.MCA})
+    triennial_midterm_frequency_until: date | None = TRIENNIAL_MIDTERM_FREQUENCY_UNTIL
+    trial_cancellation_accounts: frozenset[BillingAccountType] = frozenset(
+        {BillingAccountType.MOSA}
+    )
+    alignment_accounts: frozenset[BillingAccountType] = ALIGNMENT_ACCOUNTS
+    trial_alignment_accounts: frozenset[BillingAccountType] = frozenset({BillingAccountType.MCA})
 
     def __attrs_post_init__(self) -> None:
         days = self.credit_check_business_days

@@ -128,6 +128,8 @@ class ScheduledChange:
     quantity: int | None = None
     term: Term | None = None
     billing_frequency: BillingFrequency | None = None
+    #: The product the renewal moves the subscription to (issue 12).
+    product_id: str | None = None
 
     def merged(self, other: ScheduledChange) -> ScheduledChange:
         """This change with every field that ``other`` sets replaced by ``other``'s."""
@@ -139,6 +141,7 @@ class ScheduledChange:
                 if other.billing_frequency is None
                 else other.billing_frequency
             ),
+            product_id=self.product_id if other.product_id is None else other.product_id,
         )
 
 
@@ -166,6 +169,11 @@ class Subscription:
     * ``unit_price``: the price per license per billing period locked in at purchase, if known;
       it prices refunds.
     * ``reactivated_as``: the new subscription an MCA reactivation of this one created.
+    * ``renewal_aligned_to``: a trial whose paid term is to take the renewal date of that
+      subscription when it converts (MCA, "Select a different renewal date"; issue 12).
+    * ``billing_cycle_change``: the day a billing cycle change took effect (issue 12): the
+      period of the new frequency that starts inside one of its periods on that day is priced by
+      ``Policy.billing_plan_proration``.
     """
 
     id: str
@@ -198,6 +206,8 @@ class Subscription:
     over_assigned: int = attrs.field(default=0, validator=_positive_or_zero)
     over_assigned_until: date | None = attrs.field(default=None, validator=_a_date_or_none)
     reactivated_as: str | None = None
+    billing_cycle_change: date | None = attrs.field(default=None, validator=_a_date_or_none)
+    renewal_aligned_to: str | None = None
 
     def __attrs_post_init__(self) -> None:
         total = 0
