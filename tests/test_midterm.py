@@ -907,6 +907,30 @@ def test_a_product_change_at_renewal_is_refused_to_another_kind_or_with_recurrin
     assert codes(off, attrs.evolve(to_addon, product_id="standard")) == {Code.RECURRING_BILLING_OFF}
 
 
+def test_a_product_change_at_renewal_follows_the_catalogs_change_paths() -> None:
+    # The default catalog's paths: Business Basic changes to Standard, Premium, Office 365 E1, E3
+    # and E5, not to Microsoft 365 E5.
+    catalog = default_catalog()
+    tenant = mosa_tenant()
+    buy = _buy(tenant, "s1", date(2025, 3, 1), product_id="m365-business-basic")
+    off_path = ScheduleProductChange(
+        actor=ADMIN, as_of=date(2025, 3, 5), subscription_id="s1", product_id="m365-e5"
+    )
+    on_path = attrs.evolve(off_path, product_id="m365-business-standard")
+    scenario = Scenario(
+        name="paths",
+        start=date(2025, 3, 1),
+        tenant=tenant,
+        currency="USD",
+        steps=(buy, off_path, on_path),
+    )
+    timeline = simulate(scenario, date(2025, 4, 2), catalog=catalog)
+    assert [(r.code, r.product) for f in timeline.refused for r in f.reasons] == [
+        (Code.PLAN_CHANGE_NOT_ELIGIBLE, "m365-e5")
+    ]
+    assert timeline.tenant.subscription("s1").product_id == "m365-business-standard"
+
+
 def test_a_mid_term_change_deletes_a_product_change_scheduled_for_the_renewal() -> None:
     tenant = run(mosa_tenant(), _buy(mosa_tenant(), "s1", date(2025, 3, 1), product_id="basic"))
     tenant = run(

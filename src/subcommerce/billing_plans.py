@@ -34,7 +34,7 @@ from typing import Final
 import attrs
 
 from subcommerce._checks import Choice, expect
-from subcommerce.catalog import Addon, Catalog
+from subcommerce.catalog import Addon, Catalog, Plan
 from subcommerce.errors import InvalidArgument, Reason, ReasonCode
 from subcommerce.money import Money, round_ratio
 from subcommerce.periods import (
@@ -176,11 +176,9 @@ def product_change_reasons(
     """The catalog's reasons against moving ``subscription`` to ``product_id`` at its renewal.
 
     The new product must be in the catalog and of the same kind (a plan for a plan, an add-on for
-    an add-on). TODO(issue 12, change-plan): once the catalog holds the eligible upgrade and
-    change paths (Business Basic -> Standard -> Premium, Office 365 E1 -> E3 -> E5, Microsoft 365
-    E3 -> E5 and the cross-family moves; the change-plan branch names them ``Plan.changes_to``
-    and ``Catalog.change_targets(plan_id)``), refuse a plan the current one cannot change to,
-    with that branch's ``plan_change_not_eligible``.
+    an add-on), and a plan that declares change paths (``Plan.changes_to``: Business Basic ->
+    Standard -> Premium, Office 365 E1 -> E3 -> E5, Microsoft 365 E3 -> E5 and the cross-family
+    moves) moves only to one of them (``plan_change_not_eligible``, as a change of plan is).
     """
     current = catalog.get(subscription.product_id)
     wanted = catalog.product(product_id)  # UnknownReference for a product the catalog lacks
@@ -190,6 +188,17 @@ def product_change_reasons(
                 ReasonCode.PRODUCT_CHANGE_NOT_ALLOWED,
                 subscription=subscription.id,
                 product=product_id,
+            )
+        ]
+    if isinstance(current, Plan) and current.changes_to and product_id not in current.changes_to:
+        # The catalog's change paths (issue 12, change of plan): a plan that declares them
+        # moves, at its renewal too, only to one of them.
+        return [
+            Reason(
+                ReasonCode.PLAN_CHANGE_NOT_ELIGIBLE,
+                subscription=subscription.id,
+                product=product_id,
+                products=current.changes_to,
             )
         ]
     return []
