@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -56,10 +57,12 @@ from subcommerce import (
     availability,
     check_command,
     default_catalog,
+    from_data,
     place_order,
     prepare_plan_change,
     quote,
     simulate_scenario,
+    to_data,
 )
 from subcommerce.catalog import Capability, Catalog, Offer, Prices
 
@@ -896,3 +899,61 @@ def test_invoices_add_up_to_the_ledger_when_traditional_addons_follow_a_change(
     for sub in timeline.tenant:
         if sub.is_traditional_addon and sub.status.is_active:
             assert timeline.tenant.subscription(str(sub.parent_id)).status.is_active
+
+
+# -- a change of plan that takes another subscription's renewal date (issue 12, item 5) -----------
+
+
+def _target_and_basic() -> Tenant:
+    """An MCA tenant: "t" (5 Basic, a year from 2024-07-01, renewing on 2025-07-01) and "s1"
+    (10 Basic, a year from 2025-01-01), both billed monthly on the same profile."""
+    yearly = {"term": Term.P1Y, "billing_frequency": BillingFrequency.MONTHLY}
+    tenant = _buy(_tenant(BillingAccountType.MCA), "t", "m365-business-basic", 5,
+                  date(2024, 7, 1), **yearly)  # fmt: skip
+    return _buy(tenant, "s1", "m365-business-basic", 10, date(2025, 1, 1), **yearly)
+
+
+def test_an_mca_change_of_plan_can_take_another_subscriptions_renewal_date() -> None:
+    """The target was bought on 2024-07-01 for a year, so it renews on 2025-07-01: the new
+    Standard subscription's first term ends that day, not a year after the change, and the
+    licenses moved are the ones asked for."""
+    tenant = _target_and_basic()
+    change = _change("s1", "m365-business-standard", date(2025, 3, 16), quantity=4, align_to="t")
+    assert _refused(tenant, change) == set()
+    outcome = apply_command(tenant, change)
+    new = outcome.tenant.subscription("s1/m365-business-standard")
+    assert (new.quantity, new.current_term.end) == (4, date(2025, 7, 1))
+    assert outcome.tenant.subscription("t").current_term.end == date(2025, 7, 1)
+    # Without align_to the same partial change keeps the old term's end (2026-01-01).
+    plain = apply_command(tenant, _change("s1", "m365-business-standard", date(2025, 3, 16),
+                                          quantity=4)).tenant  # fmt: skip
+    assert plain.subscription("s1/m365-business-standard").current_term.end == date(2026, 1, 1)
+
+
+def test_an_aligned_change_of_plan_is_refused_under_mosa_and_changes_nothing() -> None:
+    on = date(2025, 1, 1)
+    tenant = _buy(_buy(_tenant(), "t", "m365-business-basic", 5, date(2024, 7, 1)),
+                  "s1", "m365-business-basic", 10, on)  # fmt: skip
+    change = _change("s1", "m365-business-standard", date(2025, 3, 16), align_to="t")
+    assert ReasonCode.ALIGNMENT_NOT_AVAILABLE in _refused(tenant, change)
+
+
+def test_a_cart_line_changing_plan_carries_its_alignment_into_the_order() -> None:
+    """Two annual subscriptions bought through orders: "t" on 2024-07-01 (renewing 2025-07-01)
+    and "s1" (100 Basic) on 2025-01-01; 40 of s1's licenses change to Standard on 2025-03-16,
+    aligned to t: the review prices it, and the order places the aligned term."""
+    tenant, buy = _mca_basic_100()
+    first = attrs.evolve(buy, as_of=date(2024, 7, 1), cart=Cart((attrs.evolve(
+        buy.cart.lines[0], subscription_id="t", quantity=5),)))  # fmt: skip
+    tenant = place_order(CATALOG, tenant, quote(CATALOG, tenant, first, currency="USD")).tenant
+    tenant = place_order(CATALOG, tenant, quote(CATALOG, tenant, buy, currency="USD")).tenant
+    line = ChangePlanLine(
+        subscription_id="s1", product_id="m365-business-standard", quantity=40, align_to="t"
+    )
+    assert from_data(to_data(line), ChangePlanLine) == line
+    order = PlaceOrder(actor=ANA, as_of=date(2025, 3, 16), cart=Cart((line,)))
+    review = quote(CATALOG, tenant, order, currency="USD")
+    assert [reason for priced in review.lines for reason in priced.reasons] == []
+    placed = place_order(CATALOG, tenant, review)
+    new = placed.tenant.subscription("s1/m365-business-standard")
+    assert (new.quantity, new.current_term.end) == (40, date(2025, 7, 1))

@@ -492,7 +492,9 @@ class ChangePlan(_OnSubscription):
     keeps is the catalog's question (:mod:`subcommerce.plan_changes` fills ``addons_kept`` and
     ``addons_included``); every other traditional add-on of the old subscription is cancelled
     with it. ``unit_price``: the new subscription's price per license and billing period, if
-    known (an order sets it).
+    known (an order sets it). ``align_to`` (MCA): another active subscription on the same billing
+    profile whose renewal date the new subscription takes; its first term is prorated to it
+    (:mod:`subcommerce.alignment`), and its moved add-ons run on that term with it.
     """
 
     product_id: str = attrs.field(validator=check_text)
@@ -506,6 +508,7 @@ class ChangePlan(_OnSubscription):
     addons_included: tuple[str, ...] = attrs.field(default=(), converter=_subscription_ids)
     order_id: str | None = attrs.field(default=None, validator=_text_or_none)
     unit_price: Money | None = attrs.field(default=None, validator=_optional(Money))
+    align_to: str | None = attrs.field(default=None, validator=_text_or_none)
 
     def __attrs_post_init__(self) -> None:
         count = self.quantity
@@ -1526,8 +1529,8 @@ def _follow(addon: Subscription, base: Subscription, kept_end: bool) -> Subscrip
         addon,
         parent_id=base.id,
         term=base.term,
-        term_anchor=base.current_term.start,
-        renewals=0,
+        term_anchor=base.anchor,  # the base's term grid (an aligned base's too)
+        renewals=base.renewals,
         blocks=addon.license_blocks,
     )
 
@@ -1599,6 +1602,16 @@ def _plan_change_reasons(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> lis
                 )
             )
     reasons += _end_of_sale(cmd.product_id, policy)
+    if cmd.align_to is not None:
+        reasons += alignment_reasons(
+            tenant,
+            cmd.successor_id,
+            cmd.align_to,
+            cmd.term or sub.term,
+            sub.billing_profile_id,
+            cmd.as_of,
+            policy.alignment_accounts,
+        )
     return reasons
 
 
@@ -1612,7 +1625,9 @@ def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenan
         events.append(ScheduledChangeDropped(sub.id, on, sub.scheduled))
     assigned = min(sub.assigned, moved)
     new_id = cmd.successor_id
-    kept_end = _keeps_term_end(tenant, sub, term)
+    # Aligned to another subscription's renewal date, or keeping the old term's end, or anew.
+    kept_end = cmd.align_to is None and _keeps_term_end(tenant, sub, term)
+    anchor, renewals = _aligned(tenant, cmd.align_to, term, on)
     new = Subscription(
         id=new_id,
         product_id=cmd.product_id,
@@ -1623,7 +1638,10 @@ def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenan
         assigned=assigned,
         channel=sub.channel,
         unit=sub.unit,
-        term_anchor=sub.current_term.start if kept_end else None,
+        term_anchor=(
+            sub.current_term.start if kept_end else anchor if cmd.align_to is not None else None
+        ),
+        renewals=renewals,
         blocks=(LicenseBlock(moved, on),),
         status_since=on,
         payment_method=sub.payment_method,

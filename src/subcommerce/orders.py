@@ -239,7 +239,8 @@ class ChangePlanLine:
     them where the account allows it (MCA). See :class:`subcommerce.commands.ChangePlan`.
 
     ``term`` / ``billing_frequency``: the new subscription's, by default the old one's.
-    ``new_subscription_id``: by default ``<subscription_id>/<product_id>``.
+    ``new_subscription_id``: by default ``<subscription_id>/<product_id>``. ``align_to`` (MCA):
+    another active subscription on the same billing profile whose renewal date the new one takes.
     """
 
     subscription_id: str = attrs.field(validator=check_text)
@@ -250,6 +251,7 @@ class ChangePlanLine:
         default=None, validator=_optional_frequency
     )
     new_subscription_id: str | None = attrs.field(default=None, validator=_text_or_none)
+    align_to: str | None = attrs.field(default=None, validator=_text_or_none)
 
 
 #: One line of a cart.
@@ -637,6 +639,7 @@ class _Engine:
             term=line.term,
             billing_frequency=line.billing_frequency,
             order_id=self._order_of_purchase(),
+            align_to=line.align_to,
         )
         reasons, change = plan_changes.prepare_plan_change(self.catalog, self.tenant, change)
         if not reasons:
