@@ -177,12 +177,11 @@ class OnlineCancelRule:
 
     def counted(self, subscription: Subscription) -> int:
         """The licenses of ``subscription`` the limit is compared with."""
-        try:
-            if self.counts is OnlineCancelCount.ASSIGNED:
-                return subscription.assigned
-            return subscription.quantity
-        except AttributeError:
-            raise InvalidArgument(f"expected a Subscription, got {subscription!r}") from None
+        if not isinstance(subscription, Subscription):  # another value may have a `quantity`
+            raise InvalidArgument(f"expected a Subscription, got {subscription!r}")
+        if self.counts is OnlineCancelCount.ASSIGNED:
+            return subscription.assigned
+        return subscription.quantity
 
     def exceeded(self, subscription: Subscription) -> bool:
         """True when ``subscription`` has more licenses than the limit allows online."""
