@@ -35,6 +35,7 @@ from subcommerce.errors import DateOutsidePeriod, InvalidArgument, InvalidQuanti
 from subcommerce.money import EXACT_CONTEXT, Money, RoundingMode, round_ratio
 from subcommerce.periods import check_date, period_unchecked
 from subcommerce.proration import (
+    PRESETS,
     Adjustment,
     LedgerLayout,
     LineKind,
@@ -107,7 +108,8 @@ def _convention(original: ProratedLine, convention: object) -> ProrationConventi
     if convention is None:
         return original.convention
     if convention.__class__ is not ProrationConvention:
-        hint = f" such as PRESETS[{convention!r}]" if isinstance(convention, str) else ""
+        known = isinstance(convention, str) and convention in PRESETS
+        hint = f" such as PRESETS[{convention!r}]" if known else ""
         raise InvalidArgument(
             f"convention must be a ProrationConvention{hint}, got "
             f"{type(convention).__name__} {convention!r}"

@@ -524,7 +524,7 @@ def _check_convention(convention: object) -> ProrationConvention:
         raise InvalidArgument(
             f"convention must be a ProrationConvention such as PRESETS[{convention!r}], "
             f"got {type(convention).__name__} {convention!r}"
-            if isinstance(convention, str)
+            if isinstance(convention, str) and convention in PRESETS
             else f"convention must be a ProrationConvention, got {convention!r}"
         )
     return convention
