@@ -65,6 +65,7 @@ from subcommerce import (
     to_data,
 )
 from subcommerce.catalog import Capability, Catalog, Offer, Prices
+from subcommerce.errors import InvalidArgument, InvalidCommand
 
 ANA = "ana@contoso.com"
 CATALOG = default_catalog()
@@ -957,3 +958,30 @@ def test_a_cart_line_changing_plan_carries_its_alignment_into_the_order() -> Non
     placed = place_order(CATALOG, tenant, review)
     new = placed.tenant.subscription("s1/m365-business-standard")
     assert (new.quantity, new.current_term.end) == (40, date(2025, 7, 1))
+
+
+def test_naming_add_ons_not_its_own_or_aligning_a_full_change_to_itself_raises() -> None:
+    """The fields prepare_plan_change fills are refused when they name anything else, rather than
+    ignored; and a full change cancels the old subscription, so it cannot take its renewal date."""
+    tenant = _target_and_basic()
+    on = date(2025, 3, 16)
+    for command in (
+        _change("s1", "m365-business-standard", on, quantity=4, addons_kept=("t",)),
+        _change("s1", "m365-business-standard", on, addons_included=("nope",)),
+        _change("s1", "m365-business-standard", on, align_to="s1"),
+    ):
+        with pytest.raises(InvalidCommand):
+            check_command(tenant, command)
+        with pytest.raises(InvalidCommand):
+            apply_command(tenant, command)
+    partial = _change("s1", "m365-business-standard", on, quantity=4, align_to="s1")
+    assert _refused(tenant, partial) == set()
+
+
+def test_the_online_cancel_rule_refuses_a_value_that_only_looks_like_a_subscription() -> None:
+    """A ChangePlan has a `quantity` too (None for all licenses): the thorough fuzz found the rule
+    comparing it with its limit; it is a typed refusal now."""
+    from subcommerce.policy import CANCEL_2024
+
+    with pytest.raises(InvalidArgument, match="expected a Subscription"):
+        CANCEL_2024.exceeded(_change("s1", "m365-business-standard", date(2025, 3, 17)))  # type: ignore[arg-type]

@@ -1546,6 +1546,26 @@ def _plan_change_parts(
     frequency = cmd.billing_frequency or sub.billing_frequency
     _frequency_fits_term(term, frequency)
     moved = sub.quantity if cmd.quantity is None else cmd.quantity
+    # addons_kept / addons_included name the old subscription's own traditional add-ons, each
+    # once (plan_changes.prepare_plan_change fills them); anything else is refused, not ignored.
+    children = {child.id for child in tenant.traditional_addons_of(sub.id)}
+    for name in ("addons_kept", "addons_included"):
+        strangers = [i for i in getattr(cmd, name) if i not in children]
+        if strangers:
+            raise InvalidCommand(
+                f"{name} names {', '.join(map(repr, strangers))}, not a traditional add-on "
+                f"of {sub.id!r}"
+            )
+    both = sorted(set(cmd.addons_kept) & set(cmd.addons_included))
+    if both:
+        raise InvalidCommand(
+            f"{', '.join(map(repr, both))} cannot be both kept and included by the new plan"
+        )
+    if cmd.align_to == sub.id and moved >= sub.quantity:
+        raise InvalidCommand(
+            f"a full change of plan cancels {sub.id!r}: it cannot take {sub.id!r}'s renewal date "
+            "(a partial change can)"
+        )
     return sub, term, frequency, moved
 
 
