@@ -41,6 +41,7 @@ from subcommerce.proration import (
     LineKind,
     ProratedLine,
     ProrationConvention,
+    check_original,
     check_quantity,
     credit_and_rebill,
     explained_line,
@@ -117,14 +118,6 @@ def _convention(original: ProratedLine, convention: object) -> ProrationConventi
     return convention
 
 
-def _check_original(original: object) -> ProratedLine:
-    if not isinstance(original, ProratedLine):
-        raise InvalidArgument(f"expected the original ProratedLine, got {type(original).__name__}")
-    if original.kind not in (LineKind.CHARGE, LineKind.REBILL) or original.amount.is_negative():
-        raise InvalidArgument(f"only a charge or a rebill can be changed, not a {original.kind}")
-    return original
-
-
 def refund_and_charge(
     original: ProratedLine,
     change_date: date,
@@ -140,7 +133,7 @@ def refund_and_charge(
     ``original`` charged, so a refund never exceeds its charge; the charge is what ``prorate``
     charges for those days of the new quantity.
     """
-    _check_original(original)
+    check_original(original, "changed", InvalidArgument)
     check_quantity(new_quantity, "new quantity")
     conv = _convention(original, convention)
     span = original.span
@@ -178,7 +171,7 @@ def change_quantity(
     :func:`refund_and_charge` (new commerce). The first line takes back (part of) ``original``;
     the others are new charges.
     """
-    _check_original(original)
+    check_original(original, "changed", InvalidArgument)
     conv = _convention(original, convention)
     if conv.layout is LedgerLayout.NEW_COMMERCE:
         return refund_and_charge(original, change_date, new_quantity, convention=conv)

@@ -44,6 +44,7 @@ from subcommerce.errors import (
     InvalidArgument,
     InvalidPeriod,
     InvalidQuantity,
+    SubcommerceError,
     UnknownReference,
 )
 from subcommerce.money import (
@@ -753,11 +754,15 @@ def split(
     )
 
 
-def _check_original(original: object) -> ProratedLine:
+def check_original(
+    original: object, done: str = "credited", error: type[SubcommerceError] = InvalidAmount
+) -> ProratedLine:
+    """``original`` if it is a charge or a rebill (what a change may credit, refund or change);
+    ``error`` naming what it is otherwise, with ``done`` saying what was to be done to it."""
     if not isinstance(original, ProratedLine):
-        raise InvalidAmount(f"expected the original ProratedLine, got {type(original).__name__}")
+        raise error(f"expected the original ProratedLine, got {type(original).__name__}")
     if original.kind not in (CHARGE_KIND, _REBILL) or original.amount.is_negative():
-        raise InvalidAmount(f"only a charge or a rebill can be credited, not a {original.kind}")
+        raise error(f"only a charge or a rebill can be {done}, not a {original.kind}")
     return original
 
 
@@ -776,7 +781,7 @@ def credit_and_rebill(
     ``(new - old) x price x (e - change_date) / days in period`` rounded once, and the rebills
     are allocated to match it; with ``INDEPENDENT`` each line is rounded on its own.
     """
-    _check_original(original)
+    check_original(original)
     check_quantity(new_quantity, "new quantity")
     conv = original.convention if convention is None else _check_convention(convention)
     span = original.span
@@ -857,7 +862,7 @@ def refund_unused(
     unused days prorated on their own, as Microsoft's published cancel fees are (remaining days
     x daily rate), capped at the charge.
     """
-    _check_original(original)
+    check_original(original)
     conv = original.convention if convention is None else _check_convention(convention)
     span = original.span
     check_date(from_date, "refund date")
