@@ -998,8 +998,14 @@ def test_an_aligned_first_term_ends_exactly_on_a_renewal_date_of_its_target(
         renewals=aligned.renewals + 1,
     )
     assert after.current_term.start == aligned.first_end
-    assert after.current_term.end == aligned.first_end + relativedelta(months=months[new_term]) or (
-        aligned.first_end.day > 28
+    # Counted from the anchor, not from the (possibly clamped) first end: 2020-10-29 monthly
+    # ends on 2021-02-28, then on 2021-03-29.
+    step = months[new_term]
+    assert aligned.first_end == aligned.term_anchor + relativedelta(
+        months=step * (aligned.renewals + 1)
+    )
+    assert after.current_term.end == aligned.term_anchor + relativedelta(
+        months=step * (aligned.renewals + 2)
     )
 
 
