@@ -116,7 +116,8 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     try:
         if denominator < 0:
             numerator, denominator = -numerator, -denominator
-        quotient, remainder = divmod(numerator, denominator)  # floor: 0 <= remainder < den
+        quotient = numerator // denominator  # floor: 0 <= remainder < denominator
+        remainder = numerator - quotient * denominator  # cheaper than a call to divmod
     except ZeroDivisionError:
         raise DivisionByZero(f"cannot round {numerator!r}/0: the denominator is zero") from None
     except (TypeError, ArithmeticError):  # a str, None; a Decimal NaN
@@ -128,6 +129,13 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     if remainder == 0:
         return quotient
     # The exact value lies strictly between quotient (floor) and quotient + 1 (ceiling).
+    if mode is _HALF_EVEN:  # the default, first
+        twice = 2 * remainder
+        if twice < denominator:
+            return quotient
+        if twice > denominator:
+            return quotient + 1
+        return quotient if quotient % 2 == 0 else quotient + 1  # a tie: to the even one
     if mode is _FLOOR:
         return quotient
     if mode is _CEILING:
@@ -143,8 +151,6 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     if twice > denominator:
         return quotient + 1
     # An exact tie between floor and ceiling.
-    if mode is _HALF_EVEN:
-        return quotient if quotient % 2 == 0 else quotient + 1
     if mode is _HALF_UP:  # away from zero
         return quotient if negative else quotient + 1
     # HALF_DOWN, the last of the modes (checked above): toward zero.
@@ -298,19 +304,28 @@ def _check_currency(instance: Money, attribute: attrs.Attribute[Currency], value
         raise UnknownCurrency(f"Money currency must be a Currency, got {value!r}")
 
 
-class _Units:
-    """The slot a Money built from whole minor units keeps them in (see :func:`money_from_units`),
-    None for a Money built from a Decimal.
+class MoneySlots:
+    """The slots of a :class:`Money`, writable: the engine's fast way to build one.
 
-    Sums, differences, negations and int multiples of two such Money, and
-    :meth:`Money.minor_units`, stay in integers instead of going through Decimal and back.
+    ``_units`` holds the whole minor units a Money was built from (see :func:`money_from_units`),
+    None for a Money built from a Decimal: sums, differences, negations and int multiples of two
+    such Money, and :meth:`Money.minor_units`, stay in integers instead of going through Decimal
+    and back.
+
+    A frozen Money refuses attribute stores; a MoneySlots takes them at the speed of a plain
+    slot store. Fill ``amount`` (a finite Decimal), ``currency`` and ``_units`` (the amount in
+    minor units, or None), then retype it: ``slots.__class__ = Money``. Never let one out
+    unretyped. :func:`money_from_units` and :func:`money_unchecked` do exactly this.
     """
 
-    __slots__ = ("_units",)
+    __slots__ = ("__weakref__", "_units", "amount", "currency")
+    amount: Decimal
+    currency: Currency
+    _units: int | None
 
 
 @attrs.frozen(repr=False, order=False)
-class Money(_Units):
+class Money(MoneySlots):
     """An exact amount of one currency.
 
     The amount may carry more decimals than the currency's minor unit (a unit price such as
@@ -395,11 +410,24 @@ class Money(_Units):
     def __add__(self, other: object) -> Money:
         if not isinstance(other, Money):
             raise MoneyArithmeticError(f"cannot add {other!r} to money ({self}); add Money")
-        self._same(other, "add")
-        mine, theirs = units_of(self), units_of(other)
+        cur = self.currency
+        if other.currency is not cur:
+            self._same(other, "add")
+        try:
+            mine, theirs = self._units, other._units
+        except AttributeError:  # a copy or an unpickled Money: no units kept
+            mine = theirs = None
+        money = _new(MoneySlots)
         if mine is not None and theirs is not None:  # whole minor units: integers all the way
-            return _from_units(mine + theirs, self.currency)
-        return money_unchecked(EXACT_CONTEXT.add(self.amount, other.amount), self.currency)
+            total = mine + theirs
+            money.amount = _multiply(total, _MINOR_UNITS[cur.exponent])
+            money._units = total
+        else:
+            money.amount = EXACT_CONTEXT.add(self.amount, other.amount)
+            money._units = None
+        money.currency = cur
+        money.__class__ = Money
+        return money  # type: ignore[return-value]  # retyped: a Money now
 
     def __radd__(self, other: object) -> Money:
         # ``sum(amounts)`` starts from the int 0: 0 + money is the money (as py-moneyed does).
@@ -410,11 +438,24 @@ class Money(_Units):
     def __sub__(self, other: object) -> Money:
         if not isinstance(other, Money):
             raise MoneyArithmeticError(f"cannot subtract {other!r} from money ({self})")
-        self._same(other, "subtract")
-        mine, theirs = units_of(self), units_of(other)
-        if mine is not None and theirs is not None:
-            return _from_units(mine - theirs, self.currency)
-        return money_unchecked(EXACT_CONTEXT.subtract(self.amount, other.amount), self.currency)
+        cur = self.currency
+        if other.currency is not cur:
+            self._same(other, "subtract")
+        try:
+            mine, theirs = self._units, other._units
+        except AttributeError:  # a copy or an unpickled Money: no units kept
+            mine = theirs = None
+        money = _new(MoneySlots)
+        if mine is not None and theirs is not None:  # whole minor units: integers all the way
+            total = mine - theirs
+            money.amount = _multiply(total, _MINOR_UNITS[cur.exponent])
+            money._units = total
+        else:
+            money.amount = EXACT_CONTEXT.subtract(self.amount, other.amount)
+            money._units = None
+        money.currency = cur
+        money.__class__ = Money
+        return money  # type: ignore[return-value]  # retyped: a Money now
 
     def __rsub__(self, other: object) -> Money:
         raise MoneyArithmeticError(f"cannot subtract money ({self}) from {other!r}")
@@ -537,13 +578,12 @@ class Money(_Units):
             ) from None
 
 
-_new_money = object.__new__
-# The slots' own setters: a frozen class refuses ``setattr``; these fill a new instance's slots
-# without looking each name up again (object.__setattr__ does, at every call).
-_set_amount = Money.__dict__["amount"].__set__
-_set_currency = Money.__dict__["currency"].__set__
-_set_units = _Units.__dict__["_units"].__set__
-_get_units = _Units.__dict__["_units"].__get__
+_new = object.__new__
+_set_units = MoneySlots.__dict__["_units"].__set__
+_get_units = MoneySlots.__dict__["_units"].__get__
+# Decimal(units) x 10**-exponent: exact in this context, the same digits and exponent as
+# Decimal(units).scaleb(-exponent), in one call.
+_multiply: Final = EXACT_CONTEXT.multiply
 
 
 def units_of(money: Money) -> int | None:
@@ -566,21 +606,30 @@ def sum_in_units(amounts: Iterable[Money], cur: Currency) -> Money | None:
     the currency's decimals, and so has that sum.
     """
     total = 0
-    for money in amounts:
-        units = units_of(money)
-        if units is None or money.currency is not cur:
-            return None
-        total += units
-    return money_from_units(total, cur)
+    try:
+        for money in amounts:
+            units = money._units
+            if units is None or money.currency is not cur:
+                return None
+            total += units
+    except AttributeError:  # a copy or an unpickled Money, or not a Money at all
+        return None
+    result = _new(MoneySlots)
+    result.amount = _multiply(total, _MINOR_UNITS[cur.exponent])
+    result.currency = cur
+    result._units = total
+    result.__class__ = Money
+    return result  # type: ignore[return-value]  # retyped: a Money now
 
 
 def money_unchecked(amount: Decimal, cur: Currency) -> Money:
     """Build Money from an amount already known to be a finite Decimal (skips validation)."""
-    money = _new_money(Money)
-    _set_amount(money, amount)
-    _set_currency(money, cur)
-    _set_units(money, None)
-    return money
+    money = _new(MoneySlots)
+    money.amount = amount
+    money.currency = cur
+    money._units = None
+    money.__class__ = Money
+    return money  # type: ignore[return-value]  # retyped: a Money now
 
 
 def money_from_units(units: int, cur: Currency) -> Money:
@@ -589,11 +638,12 @@ def money_from_units(units: int, cur: Currency) -> Money:
     The Money keeps ``units`` beside its Decimal amount (``Decimal(units).scaleb(-exponent)``),
     so that arithmetic with other such Money stays in integers.
     """
-    money = _new_money(Money)
-    _set_amount(money, Decimal(units).scaleb(-cur.exponent, EXACT_CONTEXT))
-    _set_currency(money, cur)
-    _set_units(money, units)
-    return money
+    money = _new(MoneySlots)
+    money.amount = _multiply(units, _MINOR_UNITS[cur.exponent])
+    money.currency = cur
+    money._units = units
+    money.__class__ = Money
+    return money  # type: ignore[return-value]  # retyped: a Money now
 
 
 _from_units = money_from_units

@@ -237,8 +237,22 @@ def _check_end(instance: Period, attribute: attrs.Attribute[date], value: date) 
         )
 
 
+class PeriodSlots:
+    """The slots of a :class:`Period`, writable: the engine's fast way to build one.
+
+    A frozen Period refuses attribute stores; a PeriodSlots takes them at the speed of a plain
+    slot store. Fill ``start`` and ``end`` with dates already checked (``start < end``), then
+    retype it: ``slots.__class__ = Period`` (the same layout, so it is a Period from then on).
+    Never let one out unretyped. :func:`period_unchecked` does exactly this.
+    """
+
+    __slots__ = ("__weakref__", "end", "start")
+    start: date
+    end: date
+
+
 @attrs.frozen(repr=False)
-class Period:
+class Period(PeriodSlots):
     """The half-open date interval ``[start, end)``: ``start`` is in it, ``end`` is not.
 
     >>> p = Period(date(2025, 1, 1), date(2025, 2, 1))
@@ -288,18 +302,16 @@ class Period:
         return f"Period({self.start!r}, {self.end!r})"
 
 
-_new_period = object.__new__
-# The slots' own setters (a frozen class refuses setattr; these skip the name look-up).
-_set_start = Period.__dict__["start"].__set__
-_set_end = Period.__dict__["end"].__set__
+_new = object.__new__
 
 
 def period_unchecked(start: date, end: date) -> Period:
     """A Period from boundaries already known to be dates with start < end (skips validation)."""
-    period = _new_period(Period)
-    _set_start(period, start)
-    _set_end(period, end)
-    return period
+    period = _new(PeriodSlots)
+    period.start = start
+    period.end = end
+    period.__class__ = Period
+    return period  # type: ignore[return-value]  # retyped: a Period now
 
 
 def locate(anchor: date, months_per_period: int, when: date) -> tuple[int, date, date]:
@@ -307,13 +319,25 @@ def locate(anchor: date, months_per_period: int, when: date) -> tuple[int, date,
 
     With M the calendar months from anchor to ``when``, k = M // n puts the start in ``when``'s
     month or before it and the end in a later month; only a start in ``when``'s own month can
-    still be after ``when`` (a late anchor day), and then the period is the one before.
+    still be after ``when`` (a late anchor day), and then the period is the one before. The
+    anchor's month count and day are read once for both boundaries.
     """
-    k = ((when.year - anchor.year) * 12 + when.month - anchor.month) // months_per_period
-    start = _add_months(anchor, k * months_per_period)
+    n = months_per_period
+    base = anchor.year * 12 + anchor.month - 1
+    day = anchor.day
+    k = (when.year * 12 + when.month - 1 - base) // n
+    total = base + k * n
+    if day <= 28:  # no month is shorter: no clamping
+        start = date(total // 12, total % 12 + 1, day)
+        if start > when:
+            total -= n
+            return k - 1, date(total // 12, total % 12 + 1, day), start
+        total += n
+        return k, start, date(total // 12, total % 12 + 1, day)
+    start = _clamped(total, day)
     if start > when:
-        return k - 1, _add_months(anchor, (k - 1) * months_per_period), start
-    return k, start, _add_months(anchor, (k + 1) * months_per_period)
+        return k - 1, _clamped(total - n, day), start
+    return k, start, _clamped(total + n, day)
 
 
 def _check_months(months_per_period: int) -> None:
@@ -346,13 +370,64 @@ def period_containing(anchor: date, months_per_period: int, when: date) -> Perio
         check_date(anchor, "anchor")
     if not (when.__class__ is date and MIN_DATE <= when <= MAX_DATE):
         check_date(when)
-    if not (months_per_period.__class__ is int and 1 <= months_per_period <= MAX_MONTHS):
-        _check_months(months_per_period)
-    _, start, end = locate(anchor, months_per_period, when)
-    period = _new_period(Period)
-    _set_start(period, start)
-    _set_end(period, end)
-    return period
+    n = months_per_period
+    if not (n.__class__ is int and 1 <= n <= MAX_MONTHS):
+        _check_months(n)
+    # locate(), inline: the anchor's month count and day are read once, and each boundary is
+    # anchor + k months clamped to its month's end (_add_months, inline, the clamp skipped for
+    # a day no month is shorter than). Checked dates and months keep every boundary within
+    # datetime.date's years (see MAX_MONTHS).
+    base = anchor.year * 12 + anchor.month - 1
+    day = anchor.day
+    total = base + (when.year * 12 + when.month - 1 - base) // n * n
+    year, month0 = total // 12, total % 12
+    if day > 28:
+        if month0 != 1:
+            last = _DAYS[month0]
+        else:
+            last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+        start = date(year, month0 + 1, day if day <= last else last)
+    else:
+        start = date(year, month0 + 1, day)
+    if start > when:  # the boundary in when's month falls after it: the period before
+        end = start
+        total -= n
+        year, month0 = total // 12, total % 12
+        if day > 28:
+            if month0 != 1:
+                last = _DAYS[month0]
+            else:
+                last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+            start = date(year, month0 + 1, day if day <= last else last)
+        else:
+            start = date(year, month0 + 1, day)
+    else:
+        total += n
+        year, month0 = total // 12, total % 12
+        if day > 28:
+            if month0 != 1:
+                last = _DAYS[month0]
+            else:
+                last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+            end = date(year, month0 + 1, day if day <= last else last)
+        else:
+            end = date(year, month0 + 1, day)
+    period = _new(PeriodSlots)
+    period.start = start
+    period.end = end
+    period.__class__ = Period
+    return period  # type: ignore[return-value]  # retyped: a Period now
+
+
+def _clamped(total: int, day: int) -> date:
+    """The date of ``day`` (29 to 31) in month ``total`` (year * 12 + month - 1), clamped to
+    the month's last day."""
+    year, month0 = total // 12, total % 12
+    if month0 == 1:
+        last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    else:
+        last = _DAYS[month0]
+    return date(year, month0 + 1, day if day <= last else last)
 
 
 def billing_periods(
@@ -385,8 +460,9 @@ def _tile(anchor: date, step: int, count: int) -> Iterator[Period]:
     start = anchor
     for k in range(1, count + 1):
         end = _add_months(anchor, k * step)
-        period = _new_period(Period)
-        _set_start(period, start)
-        _set_end(period, end)
-        yield period
+        period = _new(PeriodSlots)
+        period.start = start
+        period.end = end
+        period.__class__ = Period
+        yield period  # type: ignore[misc]  # retyped: a Period now
         start = end
