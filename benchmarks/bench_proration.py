@@ -25,6 +25,7 @@ from subcommerce import (
     Term,
     allocate,
     billing_periods,
+    change_quantity,
     credit_and_rebill,
     period_containing,
     prorate,
@@ -169,6 +170,83 @@ def change() -> object:
     return credit_and_rebill(ORIGINAL, AS_OF, 105)
 
 
+def change_quantity_legacy() -> object:
+    """The ledger's way in: the layout's dispatch, then credit-and-rebill."""
+    return change_quantity(ORIGINAL, AS_OF, 105)
+
+
+FLOOR_ORIGINAL = (ORIGINAL.service_period.start, ORIGINAL.service_period.end, 100, 3600, 360000)
+
+
+def floor_change(
+    original: tuple[date, date, int, int, int] = FLOOR_ORIGINAL,
+    on: date = AS_OF,
+    quantity: int = 105,
+) -> tuple[tuple[str, int, date, date, date, date, int], ...]:
+    """Issue 10's floor for a change: the same three lines as tuples, in integers.
+
+    The original charge of the whole period (start, end, old quantity, unit price and charge in
+    minor units) is credited in full; the old quantity is rebilled to the change and the new one
+    from it, allocated by largest remainder (weights: quantity x days) so that the change nets
+    to the exact difference rounded half-even once, a decrease never crediting more than the
+    charge. Each line: kind, quantity, span start and end, period start and end, minor units.
+    """
+    start, end, old, price_units, charged = original
+    period_days, before, after = (end - start).days, (on - start).days, (end - on).days
+    delta = quantity - old
+    net, remainder = divmod(abs(delta) * price_units * after, period_days)
+    if 2 * remainder > period_days or (2 * remainder == period_days and net % 2):
+        net += 1
+    net = -min(net, charged) if delta < 0 else net
+    total = charged + net
+    weights = (old * before, quantity * after)
+    weight_sum = weights[0] + weights[1]
+    shares = [divmod(total * w, weight_sum) for w in weights]
+    parts = [share for share, _ in shares]
+    leftover = total - parts[0] - parts[1]
+    for _, i in sorted((-r, i) for i, (_, r) in enumerate(shares))[:leftover]:
+        parts[i] += 1
+    return (
+        ("credit", old, start, end, start, end, -charged),
+        ("rebill", old, start, on, start, end, parts[0]),
+        ("rebill", quantity, on, end, start, end, parts[1]),
+    )
+
+
+def _as_tuples(lines: object) -> tuple[tuple[str, int, date, date, date, date, int], ...]:
+    return tuple(
+        (
+            line.kind.value,
+            line.quantity,
+            line.span.start,
+            line.span.end,
+            line.service_period.start,
+            line.service_period.end,
+            line.amount.minor_units(),
+        )
+        for line in lines  # type: ignore[attr-defined]
+    )
+
+
+def check_change() -> None:
+    ours = change()
+    assert _as_tuples(ours.lines) == floor_change(), (ours, floor_change())  # type: ignore[attr-defined]
+    assert change_quantity_legacy() == ours
+    # By hand: 36.00 x 100 for Feb 28..Mar 31 (31 days) credited; 5 more licenses from Mar 15
+    # (16 days) net 5 x 3600 x 16 / 31 = 9290.32... cents, rounded once to 92.90.
+    assert ours.net == Money.of("92.90", "USD")  # type: ignore[attr-defined]
+    # The floor's allocation agrees with the plain Fraction reference on other changes too.
+    for on, quantity in ((date(2026, 3, 1), 1), (date(2026, 3, 30), 7), (AS_OF, 99)):
+        floor = floor_change(FLOOR_ORIGINAL, on, quantity)
+        ref = credit_and_rebill(ORIGINAL, on, quantity)
+        assert _as_tuples(ref.lines) == floor
+        total = sum(line[6] for line in floor[1:])
+        exact = Fraction(3600 * (100 * (on - ORIGINAL.span.start).days), 31) + Fraction(
+            3600 * quantity * (ORIGINAL.span.end - on).days, 31
+        )
+        assert abs(floor[1][6] + floor[2][6] - exact) <= 1, (total, exact)
+
+
 def benchmarks(smoke: bool = False) -> list[Benchmark]:
     return [
         Benchmark(
@@ -206,7 +284,15 @@ def benchmarks(smoke: bool = False) -> list[Benchmark]:
             "proration: credit-and-rebill of a change",
             change,
             target_us=15.0,
-            reference=None,
-            note="three explained lines (credit, two allocated rebills); no reference",
+            reference=floor_change,
+            reference_name="issue 10's floor: the three lines as tuples of ints, largest remainder",
+            check=check_change,
+        ),
+        Benchmark(
+            "proration: the same change through layouts.change_quantity (the ledger's call)",
+            change_quantity_legacy,
+            target_us=15.0,
+            reference=floor_change,
+            reference_name="issue 10's floor: the three lines as tuples of ints, largest remainder",
         ),
     ]

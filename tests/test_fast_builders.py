@@ -225,3 +225,81 @@ def test_a_charge_prorated_on_the_fast_path_is_the_line_the_checked_constructor_
     assert weakref.ref(line)() is line
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         line.quantity = 1  # type: ignore[misc]
+
+
+def _largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """The reference, written plainly with Fractions: floor of each exact share, then one more
+    unit to the largest remainders, ties to the earlier part; a negative total mirrored."""
+    if total < 0:
+        return [-part for part in _largest_remainder(-total, weights)]
+    shares = [Fraction(total * w, sum(weights)) for w in weights]
+    parts = [s.numerator // s.denominator for s in shares]
+    order = sorted(range(len(weights)), key=lambda i: (-(shares[i] - parts[i]), i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+@given(
+    total=st.integers(-(10**12), 10**12),
+    weights=st.lists(st.integers(0, 10**6), min_size=1, max_size=8).filter(any),
+)
+@example(total=1, weights=[1, 1])
+@example(total=3, weights=[1, 1, 1, 1])
+@example(total=-1, weights=[1, 1])
+@example(total=7, weights=[0, 3])
+def test_allocate_units_hands_out_the_leftover_by_largest_remainder_ties_to_the_earlier(
+    total: int, weights: list[int]
+) -> None:
+    """Two weights (a change's rebills) take their own path; both agree with the reference."""
+    from subcommerce.money import allocate_units
+
+    parts = allocate_units(total, weights)
+    assert parts == _largest_remainder(total, weights)
+    assert sum(parts) == total
+
+
+@given(
+    cents=st.integers(0, 10**6),
+    old=st.integers(1, 500),
+    new=st.integers(1, 500),
+    day=st.integers(0, 30),
+)
+@example(cents=3600, old=100, new=105, day=15)
+@example(cents=3600, old=100, new=1, day=0)
+def test_a_change_credits_the_charge_and_allocates_the_rebills_as_integers_say(
+    cents: int, old: int, new: int, day: int
+) -> None:
+    """The reference in plain integers: the net is |delta| x price x days left / 31 rounded
+    half-even (a decrease capped at the charge), split by quantity x days, largest remainder.
+    Every line the change builds is also one the checked constructor accepts."""
+    from subcommerce.proration import Adjustment, credit_and_rebill
+
+    period = Period(date(2025, 1, 1), date(2025, 2, 1))
+    on = date(2025, 1, 1) + timedelta(days=day)
+    price = Money.from_minor_units(cents, "USD")
+    original = prorate(price, old, period)
+    change = credit_and_rebill(original, on, new)
+    assert type(change) is Adjustment
+    charged = cents * old
+    left = 31 - day
+    net = round_ratio(abs(new - old) * cents * left, 31, RoundingMode.HALF_EVEN)
+    net = -min(net, charged) if new < old else net
+    weights = [old * day, new * left] if day else [new * left]
+    rebills = _largest_remainder(charged + net, weights)
+    assert [line.amount.minor_units() for line in change.lines] == [-charged, *rebills]
+    assert change.net.minor_units() == net
+    for line in change.lines:
+        rebuilt = ProratedLine(
+            line.kind,
+            line.quantity,
+            line.unit_price,
+            line.service_period,
+            line.span,
+            line.amount,
+            line.convention,
+            line.note,
+        )
+        assert rebuilt == line
+        assert repr(rebuilt) == repr(line)
+    assert Adjustment(change.credit, change.rebills, on, old, new) == change

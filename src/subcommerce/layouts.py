@@ -28,19 +28,22 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 import attrs
 
 from subcommerce.errors import DateOutsidePeriod, InvalidArgument, InvalidQuantity
 from subcommerce.money import EXACT_CONTEXT, Money, RoundingMode, round_ratio
-from subcommerce.periods import check_date, period_unchecked
+from subcommerce.periods import MAX_DATE, MIN_DATE, check_date, period_unchecked
 from subcommerce.proration import (
+    MAX_QUANTITY,
     PRESETS,
     Adjustment,
     LedgerLayout,
     LineKind,
     ProratedLine,
     ProrationConvention,
+    charge_units,
     check_original,
     check_quantity,
     credit_and_rebill,
@@ -79,8 +82,21 @@ def _check_line(instance: SeatChange, attribute: attrs.Attribute[int], value: in
         )
 
 
+class SeatChangeSlots:
+    """The slots of a :class:`SeatChange`, writable (see
+    :class:`~subcommerce.proration.LineSlots`): fill all five, then
+    ``slots.__class__ = SeatChange``."""
+
+    __slots__ = ("__weakref__", "change_date", "charge", "new_quantity", "old_quantity", "refund")
+    refund: ProratedLine
+    charge: ProratedLine
+    change_date: date
+    old_quantity: int
+    new_quantity: int
+
+
 @attrs.frozen
-class SeatChange:
+class SeatChange(SeatChangeSlots):
     """The lines of a mid-period quantity change under the new-commerce layout.
 
     ``refund``: the remaining days of the old quantity, taken back from the charge they were
@@ -134,29 +150,40 @@ def refund_and_charge(
     charges for those days of the new quantity.
     """
     check_original(original, "changed", InvalidArgument)
-    check_quantity(new_quantity, "new quantity")
+    if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
+        check_quantity(new_quantity, "new quantity")
     conv = _convention(original, convention)
+    if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
+        check_date(change_date, "change date")
     span = original.span
-    check_date(change_date, "change date")
-    if not span.start <= change_date < span.end:
+    first, last = span.start, span.end
+    if not first <= change_date < last:
         raise DateOutsidePeriod(
             f"change date {change_date.isoformat()} is outside the charged span [{span})"
         )
     price, period, old = original.unit_price, original.service_period, original.quantity
-    remaining = period_unchecked(change_date, span.end)
+    remaining = period_unchecked(change_date, last)
     charged = original.amount.minor_units()
-    alone = explained_line(LineKind.CHARGE, price, old, period, remaining, conv)
-    refund = min(alone.amount.minor_units(), charged)
-    note = f"remaining days of the {original.kind.value} for {span}"
-    if refund < alone.amount.minor_units():
+    alone = charge_units(price, old, period, remaining, conv)
+    refund = min(alone, charged)
+    note = f"remaining days of the {_KIND_VALUES[original.kind]} for {first}..{last}"
+    if refund < alone:
         note += f", capped at the {original.amount} charged"
-    return SeatChange(
-        refund=explained_line(LineKind.REFUND, price, old, period, remaining, conv, refund, note),
-        charge=explained_line(LineKind.CHARGE, price, new_quantity, period, remaining, conv),
-        change_date=change_date,
-        old_quantity=old,
-        new_quantity=new_quantity,
-    )
+    change = _new(SeatChangeSlots)
+    change.refund = explained_line(_REFUND, price, old, period, remaining, conv, refund, note)
+    change.charge = explained_line(_CHARGE, price, new_quantity, period, remaining, conv)
+    change.change_date = change_date
+    change.old_quantity = old
+    change.new_quantity = new_quantity
+    change.__class__ = SeatChange
+    return change  # type: ignore[return-value]  # retyped: a SeatChange now
+
+
+_new: Final = object.__new__
+_REFUND: Final = LineKind.REFUND
+_CHARGE: Final = LineKind.CHARGE
+_NEW_COMMERCE: Final = LedgerLayout.NEW_COMMERCE
+_KIND_VALUES: Final = {kind: kind.value for kind in LineKind}
 
 
 def change_quantity(
@@ -173,7 +200,7 @@ def change_quantity(
     """
     check_original(original, "changed", InvalidArgument)
     conv = _convention(original, convention)
-    if conv.layout is LedgerLayout.NEW_COMMERCE:
+    if conv.layout is _NEW_COMMERCE:
         return refund_and_charge(original, change_date, new_quantity, convention=conv)
     return credit_and_rebill(original, change_date, new_quantity, convention=conv)
 

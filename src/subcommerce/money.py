@@ -679,21 +679,33 @@ def allocate_units(total: int, weights: Sequence[int]) -> list[int]:
     """
     if total < 0:
         return [-part for part in allocate_units(-total, weights)]
+    if len(weights) == 2:  # a change's two rebills: at most one unit is left over
+        first, second = weights
+        weight_sum = first + second
+        if weight_sum <= 0:
+            raise InvalidAmount("weights must have a positive sum")
+        head, head_rest = divmod(total * first, weight_sum)
+        tail, tail_rest = divmod(total * second, weight_sum)
+        if head + tail < total:
+            if tail_rest > head_rest:
+                tail += 1
+            else:  # ties to the earlier part
+                head += 1
+        return [head, tail]
     weight_sum = sum(weights)
     if weight_sum <= 0:
         raise InvalidAmount("weights must have a positive sum")
-    magnitude = total
-    parts: list[int] = []
-    remainders: list[tuple[int, int]] = []
-    for index, weight in enumerate(weights):
-        share, remainder = divmod(magnitude * weight, weight_sum)
-        parts.append(share)
-        remainders.append((-remainder, index))
-    leftover = magnitude - sum(parts)
+    products = [total * weight for weight in weights]
+    parts = [product // weight_sum for product in products]
+    leftover = total - sum(parts)
     if leftover:
-        remainders.sort()
-        for _, index in remainders[:leftover]:
-            parts[index] += 1
+        remainders = [product % weight_sum for product in products]
+        if leftover == 1:  # the first of the largest remainders
+            parts[remainders.index(max(remainders))] += 1
+        else:  # the largest remainders; a stable sort, even reversed, keeps ties in order
+            order = sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)
+            for index in order[:leftover]:
+                parts[index] += 1
     return parts
 
 

@@ -512,8 +512,20 @@ def _decimal_text(value: Fraction, places: int = 6) -> str:
     return text if scaled * value.denominator == value.numerator * 10**places else text + "..."
 
 
+class AdjustmentSlots:
+    """The slots of an :class:`Adjustment`, writable (see :class:`LineSlots`): fill all five,
+    then ``slots.__class__ = Adjustment``."""
+
+    __slots__ = ("__weakref__", "change_date", "credit", "new_quantity", "old_quantity", "rebills")
+    credit: ProratedLine
+    rebills: tuple[ProratedLine, ...]
+    change_date: date
+    old_quantity: int
+    new_quantity: int
+
+
 @attrs.frozen
-class Adjustment:
+class Adjustment(AdjustmentSlots):
     """The lines of a mid-period quantity change: the credit of the original charge, the rebills.
 
     ``net`` is what the change costs (negative for a decrease).
@@ -637,6 +649,39 @@ _new: Final = object.__new__
 _MINOR: Final = tuple(Currency("XXX", e).minor_unit for e in range(5))  # 1, 0.1, ... 0.0001
 # Decimal(units) x 10**-exponent, exact: the same Decimal as money_from_units gives.
 _multiply: Final = EXACT_CONTEXT.multiply
+
+
+def charge_units(
+    unit_price: Money,
+    quantity: int,
+    period: Period,
+    span: Period,
+    convention: ProrationConvention,
+) -> int:
+    """The charge, in minor units, that :func:`explained_line` computes for ``span`` of
+    ``period`` (inputs already validated), without building the line."""
+    price_units = units_of(unit_price)
+    if (
+        price_units is not None
+        and convention.day_count is _ACTUAL
+        and convention.daily_rate_places is None
+        and not convention.round_unit_amount
+    ):
+        return round_ratio(
+            price_units * quantity * (span.end - span.start).days,
+            (period.end - period.start).days,
+            convention.mode,
+        )
+    price_num, price_den = unit_price.amount.as_integer_ratio()
+    return _units(
+        price_num,
+        price_den,
+        quantity,
+        _counted_days(span, period, convention),
+        _denominator(period, convention),
+        unit_price.currency.exponent,
+        convention,
+    )[0]
 
 
 def explained_line(
@@ -833,8 +878,9 @@ def check_original(
     ``error`` naming what it is otherwise, with ``done`` saying what was to be done to it."""
     if not isinstance(original, ProratedLine):
         raise error(f"expected the original ProratedLine, got {type(original).__name__}")
-    if original.kind not in (CHARGE_KIND, _REBILL) or original.amount.is_negative():
-        raise error(f"only a charge or a rebill can be {done}, not a {original.kind}")
+    kind = original.kind
+    if (kind is not CHARGE_KIND and kind is not _REBILL) or original.amount.amount < 0:
+        raise error(f"only a charge or a rebill can be {done}, not a {kind}")
     return original
 
 
@@ -854,71 +900,86 @@ def credit_and_rebill(
     are allocated to match it; with ``INDEPENDENT`` each line is rounded on its own.
     """
     check_original(original)
-    check_quantity(new_quantity, "new quantity")
+    if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
+        check_quantity(new_quantity, "new quantity")
     conv = original.convention if convention is None else _check_convention(convention)
+    if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
+        check_date(change_date, "change date")
     span = original.span
-    check_date(change_date, "change date")
-    if not span.start <= change_date < span.end:
+    first, last = span.start, span.end
+    if not first <= change_date < last:
         raise DateOutsidePeriod(
             f"change date {change_date.isoformat()} is outside the charged span [{span})"
         )
     price, period, old = original.unit_price, original.service_period, original.quantity
-    credit = explained_line(
-        _CREDIT,
-        price,
-        old,
-        period,
-        span,
-        original.convention,
-        original.amount.minor_units(),
-        f"credit of the {original.kind.value} for {span}",
+    charged = _units_of_line(original)
+    note = (
+        f"credit of the {_KIND_VALUES[original.kind]} for {first.isoformat()}..{last.isoformat()}"
     )
-    pieces: list[tuple[int, Period]] = []
-    if change_date > span.start:
-        pieces.append((old, Period(span.start, change_date)))
-    pieces.append((new_quantity, Period(change_date, span.end)))
+    credit = explained_line(_CREDIT, price, old, period, span, original.convention, charged, note)
+    after = period_unchecked(change_date, last)
+    before = period_unchecked(first, change_date) if change_date > first else None
+    rebills: tuple[ProratedLine, ...]
     if conv.rebill is _INDEPENDENT:
-        rebills = tuple(explained_line(_REBILL, price, q, period, s, conv) for q, s in pieces)
+        tail = explained_line(_REBILL, price, new_quantity, period, after, conv)
+        if before is None:
+            rebills = (tail,)
+        else:
+            rebills = (explained_line(_REBILL, price, old, period, before, conv), tail)
     else:
-        rebills = _allocated_rebills(original, pieces, change_date, new_quantity, conv)
-    return Adjustment(
-        credit=credit,
-        rebills=rebills,
-        change_date=change_date,
-        old_quantity=old,
-        new_quantity=new_quantity,
-    )
+        # The net is the exact difference, rounded once (symmetrically for a decrease): on a
+        # price in minor units, units x |delta| x days left / period days (the scale cancels).
+        remaining = (last - change_date).days
+        delta = new_quantity - old
+        period_days = (
+            (period.end - period.start).days
+            if conv.day_count is _ACTUAL
+            else _denominator(period, conv)
+        )
+        price_units = units_of(price)
+        if price_units is not None:
+            net = round_ratio(abs(delta) * price_units * remaining, period_days, conv.mode)
+        else:
+            price_num, price_den = price.amount.as_integer_ratio()
+            scale = _SCALE[price.currency.exponent]
+            net = round_ratio(
+                abs(delta) * price_num * remaining * scale, price_den * period_days, conv.mode
+            )
+        # A decrease never credits more than the original line charged (it may itself be an
+        # allocated piece a minor unit below its exact share).
+        total = charged + (-min(net, charged) if delta < 0 else net)
+        note = _ALLOCATED
+        if before is None:
+            (share,) = allocate_units(total, [new_quantity * remaining])
+            rebills = (
+                explained_line(_REBILL, price, new_quantity, period, after, conv, share, note),
+            )
+        else:
+            head, tail_units = allocate_units(
+                total, [old * (change_date - first).days, new_quantity * remaining]
+            )
+            rebills = (
+                explained_line(_REBILL, price, old, period, before, conv, head, note),
+                explained_line(_REBILL, price, new_quantity, period, after, conv, tail_units, note),
+            )
+    adjustment = _new(AdjustmentSlots)
+    adjustment.credit = credit
+    adjustment.rebills = rebills
+    adjustment.change_date = change_date
+    adjustment.old_quantity = old
+    adjustment.new_quantity = new_quantity
+    adjustment.__class__ = Adjustment
+    return adjustment  # type: ignore[return-value]  # retyped: an Adjustment now
 
 
-def _allocated_rebills(
-    original: ProratedLine,
-    pieces: list[tuple[int, Period]],
-    change_date: date,
-    new_quantity: int,
-    conv: ProrationConvention,
-) -> tuple[ProratedLine, ...]:
-    price, period = original.unit_price, original.service_period
-    price_num, price_den = price.amount.as_integer_ratio()
-    period_days = _denominator(period, conv)
-    remaining = (original.span.end - change_date).days
-    delta = new_quantity - original.quantity
-    scale = _SCALE[price.currency.exponent]
-    # The net is the exact difference, rounded once (symmetrically for a decrease).
-    net_units = round_ratio(
-        abs(delta) * price_num * remaining * scale, price_den * period_days, conv.mode
-    )
-    original_units = original.amount.minor_units()
-    # A decrease never credits more than the original line charged (it may itself be an
-    # allocated piece a minor unit below its exact share).
-    net_units = -min(net_units, original_units) if delta < 0 else net_units
-    total_units = original_units + net_units
-    weights = [q * s.days for q, s in pieces]
-    shares = allocate_units(total_units, weights)
-    note = "allocated so that the change nets to the exact difference rounded once"
-    return tuple(
-        explained_line(_REBILL, price, q, period, s, conv, u, note)
-        for (q, s), u in zip(pieces, shares, strict=True)
-    )
+_ALLOCATED: Final = "allocated so that the change nets to the exact difference rounded once"
+_KIND_VALUES: Final = {kind: kind.value for kind in LineKind}
+
+
+def _units_of_line(line: ProratedLine) -> int:
+    """The line's amount in minor units (it is rounded: every line the engine builds is)."""
+    units = units_of(line.amount)
+    return line.amount.minor_units() if units is None else units
 
 
 def refund_unused(
