@@ -461,10 +461,21 @@ class Money(MoneySlots):
         raise MoneyArithmeticError(f"cannot subtract money ({self}) from {other!r}")
 
     def __neg__(self) -> Money:
-        units = units_of(self)
+        try:
+            units = self._units
+        except AttributeError:  # a copy or an unpickled Money: no units kept
+            units = None
+        cur = self.currency
+        money = _new(MoneySlots)
         if units is not None:
-            return _from_units(-units, self.currency)
-        return money_unchecked(EXACT_CONTEXT.minus(self.amount), self.currency)
+            money.amount = _multiply(-units, _MINOR_UNITS[cur.exponent])
+            money._units = -units
+        else:
+            money.amount = EXACT_CONTEXT.minus(self.amount)
+            money._units = None
+        money.currency = cur
+        money.__class__ = Money
+        return money  # type: ignore[return-value]  # retyped: a Money now
 
     def __pos__(self) -> Money:
         return self
@@ -474,9 +485,19 @@ class Money(MoneySlots):
 
     def __mul__(self, factor: object) -> Money:
         if factor.__class__ is int and factor:
-            units = units_of(self)
+            try:
+                units = self._units
+            except AttributeError:  # a copy or an unpickled Money: no units kept
+                units = None
             if units:  # no zero on either side: Decimal signs zeros (-1.00 x 0, 0.00 x -1: -0.00)
-                return _from_units(units * factor, self.currency)
+                product = units * factor
+                cur = self.currency
+                money = _new(MoneySlots)
+                money.amount = _multiply(product, _MINOR_UNITS[cur.exponent])
+                money.currency = cur
+                money._units = product
+                money.__class__ = Money
+                return money  # type: ignore[return-value]  # retyped: a Money now
         if factor.__class__ is int and -_LIMIT < factor < _LIMIT:  # what to_decimal would give
             return money_unchecked(
                 EXACT_CONTEXT.multiply(self.amount, Decimal(factor)), self.currency

@@ -138,7 +138,23 @@ def add_months(anchor: date, months: int) -> date:
         raise InvalidPeriod(
             f"months must be a whole number from -{MAX_MONTHS} to {MAX_MONTHS}, got {months!r}"
         )
-    return _add_months(anchor, months)
+    # _add_months, inline (this is the checked way in that the engine calls most).
+    total = anchor.year * 12 + anchor.month - 1 + months
+    year, month0 = total // 12, total % 12
+    day = anchor.day
+    if day > 28:
+        if month0 == 1:
+            last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+        else:
+            last = _DAYS[month0]
+        if day > last:
+            day = last
+    try:
+        return date(year, month0 + 1, day)
+    except ValueError:  # only past datetime.date's years 1-9999, far outside the supported dates
+        raise DateOutOfRange(
+            f"{anchor.isoformat()} + {months} months is outside the supported dates"
+        ) from None
 
 
 def _add_months(anchor: date, months: int) -> date:
@@ -172,10 +188,9 @@ class Term(Choice):
     P1Y = "P1Y"
     P3Y = "P3Y"
 
-    @property
-    def months(self) -> int:
-        """How many calendar months the term lasts."""
-        return _TERM_MONTHS[self]
+    #: How many calendar months the term lasts (a plain attribute of each member, set below:
+    #: the engine reads it on every renewal and change, and a property costs a call).
+    months: int
 
     def end(self, start: date) -> date:
         """The first day after a term that starts on ``start``."""
@@ -183,6 +198,9 @@ class Term(Choice):
 
 
 _TERM_MONTHS: Final = {Term.P1M: 1, Term.P1Y: 12, Term.P3Y: 36}
+for _term, _months in _TERM_MONTHS.items():
+    _term.months = _months
+del _term, _months
 
 
 class BillingFrequency(Choice):
