@@ -138,23 +138,7 @@ def add_months(anchor: date, months: int) -> date:
         raise InvalidPeriod(
             f"months must be a whole number from -{MAX_MONTHS} to {MAX_MONTHS}, got {months!r}"
         )
-    # _add_months, inline (this is the checked way in that the engine calls most).
-    total = anchor.year * 12 + anchor.month - 1 + months
-    year, month0 = total // 12, total % 12
-    day = anchor.day
-    if day > 28:
-        if month0 == 1:
-            last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-        else:
-            last = _DAYS[month0]
-        if day > last:
-            day = last
-    try:
-        return date(year, month0 + 1, day)
-    except ValueError:  # only past datetime.date's years 1-9999, far outside the supported dates
-        raise DateOutOfRange(
-            f"{anchor.isoformat()} + {months} months is outside the supported dates"
-        ) from None
+    return _add_months(anchor, months)
 
 
 def _add_months(anchor: date, months: int) -> date:
