@@ -95,7 +95,9 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
+    built,
     evolved,
+    rebuilt,
 )
 
 __all__ = [
@@ -801,7 +803,8 @@ def _purchase(
     profile, section, method = _placement(
         tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
     )
-    sub = Subscription(
+    # Every field comes from the checked command or the tenant: built without a second check.
+    sub = built(
         id=cmd.subscription_id,
         product_id=cmd.product_id,
         start=cmd.as_of,
@@ -977,7 +980,7 @@ def _change_quantity(
         pending = sub.scheduled or ScheduledChange()
         scheduled = attrs.evolve(pending, quantity=None if new == sub.quantity else new)
         kept = None if scheduled == ScheduledChange() else scheduled
-        changed = evolved(sub, scheduled=kept)
+        changed = rebuilt(sub, scheduled=kept)
         return tenant.replace(changed), [
             ChangeScheduled(sub.id, cmd.as_of, kept or ScheduledChange())
         ]
@@ -986,17 +989,17 @@ def _change_quantity(
         # "If you make a mid-term (immediate) change before your renewal date, all scheduled
         # changes that were previously scheduled to occur at renewal are deleted."
         events.append(ScheduledChangeDropped(sub.id, cmd.as_of, sub.scheduled))
-        sub = evolved(sub, scheduled=None)
+        sub = rebuilt(sub, scheduled=None)
     events.append(LicensesChanged(sub.id, cmd.as_of, sub.quantity, new))
     if new > sub.quantity:
         blocks = (*sub.license_blocks, LicenseBlock(new - sub.quantity, cmd.as_of))
         # Users who lost their license at a renewal get the new free licenses first.
         absorbed = min(sub.over_assigned, max(new - sub.assigned, 0))
         if not absorbed:
-            changed = evolved(sub, quantity=new, blocks=blocks)
+            changed = rebuilt(sub, quantity=new, blocks=blocks)
         else:
             left = sub.over_assigned - absorbed
-            changed = evolved(
+            changed = rebuilt(
                 sub,
                 quantity=new,
                 blocks=blocks,
@@ -1010,7 +1013,7 @@ def _change_quantity(
     else:
         blocks = _remove_newest(sub.license_blocks, sub.quantity - new)
         assigned = min(sub.assigned, new)  # capacity shrinks at once; per-user never gets here
-        changed = evolved(sub, quantity=new, blocks=blocks, assigned=assigned)
+        changed = rebuilt(sub, quantity=new, blocks=blocks, assigned=assigned)
         if assigned != sub.assigned:
             events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, assigned))
     return tenant.replace(changed), events

@@ -65,6 +65,8 @@ from subcommerce.subscriptions import (
     Tenant,
     dated,
     evolved,
+    rebuilt,
+    restated,
 )
 
 __all__ = ["Outcome", "advance", "next_transition", "status_since", "trial_end"]
@@ -294,7 +296,7 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
             on, step, _, position = min(due)
             events.extend(_take(tenant, work, position, family[1], on, step, policy))
     events.sort(key=lambda e: e.on)  # stable: same-day events keep their order
-    return Outcome(attrs.evolve(tenant, subscriptions=tuple(work), as_of=as_of), tuple(events))
+    return Outcome(restated(tenant, tuple(work), as_of), tuple(events))
 
 
 def first_transition(tenant: Tenant, policy: Policy) -> date | None:
@@ -342,10 +344,10 @@ def _take(
     positions of its traditional add-ons); ``tenant`` is the tenant ``work`` was copied from."""
     sub = work[position]
     if step is _Step.CREDIT_CHECK_END:
-        work[position] = evolved(sub, credit_check_pending=False)
+        work[position] = rebuilt(sub, credit_check_pending=False)
         return [CreditCheckCompleted(sub.id, on)]
     if step is _Step.OVER_ASSIGNMENT_END:
-        work[position] = evolved(sub, over_assigned=0, over_assigned_until=None)
+        work[position] = rebuilt(sub, over_assigned=0, over_assigned_until=None)
         return [OverAssignmentEnded(sub.id, on, sub.over_assigned)]
     if step is _Step.TRIAL_END:
         return _end_trial(tenant, work, position, addons, on)
@@ -441,7 +443,7 @@ def _with_status(
         changes["over_assigned_until"] = None
     if recurring_billing is not None:
         changes["recurring_billing"] = recurring_billing
-    return evolved(sub, **changes)
+    return rebuilt(sub, **changes)
 
 
 def _end_trial(
@@ -455,7 +457,7 @@ def _end_trial(
     anchor, renewals = on, 0
     if sub.renewal_aligned_to is not None:
         anchor, renewals = _aligned_start(tenant, work, sub, on)
-    paid = evolved(
+    paid = rebuilt(
         sub,
         status=_Status.ACTIVE,
         status_since=on,
@@ -526,7 +528,8 @@ def _renewed(
     reduced, events = _reduced(sub, quantity, on, policy)
     # A scheduled quantity that is no quantity fails the subscription's own check, as before.
     valid = isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 0
-    moved = evolved(
+    build = rebuilt if valid else evolved  # an invalid quantity is refused by the checks
+    moved = build(
         sub,
         term=term,
         term_anchor=term_anchor,
@@ -541,7 +544,7 @@ def _renewed(
     ]
     if change.product_id is not None and change.product_id != sub.product_id:
         # A product change scheduled for the renewal: the new term is the new product's.
-        moved = evolved(moved, product_id=change.product_id)
+        moved = rebuilt(moved, product_id=change.product_id)
         renewed.append(ProductChanged(sub.id, on, sub.product_id, change.product_id))
     return moved, renewed + events
 

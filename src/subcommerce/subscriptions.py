@@ -452,6 +452,84 @@ _subscription_values: Final = operator.attrgetter(*_SUBSCRIPTION_FIELDS)
 _TENANT_FIELDS: Final = tuple(a.name for a in attrs.fields(Tenant))
 
 
+def _builder() -> Callable[..., Subscription]:
+    """A function of every field, in ``__init__`` order, that sets them on a new Subscription
+    without its validators, converter or ``__attrs_post_init__`` (see :func:`rebuilt`)."""
+    names = _SUBSCRIPTION_FIELDS
+    scope: dict[str, Any] = {"new": object.__new__, "cls": Subscription}
+    for name in names:
+        scope[f"set_{name}"] = Subscription.__dict__[name].__set__  # the slot's own setter
+    body = "".join(f"    set_{name}(sub, {name})\n" for name in names)
+    source = f"def build({', '.join(names)}):\n    sub = new(cls)\n{body}    return sub\n"
+    exec(source, scope)  # generated from the class's own field names, nothing from outside
+    build: Callable[..., Subscription] = scope["build"]
+    return build
+
+
+_build: Final = _builder()
+#: The slot ``current_term`` is cached in (attrs turns the cached property into one).
+_CURRENT_TERM: Final = Subscription.__dict__["current_term"]
+#: The fields the current term is computed from: a change to none of them keeps it.
+_TERM_FIELDS: Final = frozenset({"start", "term", "term_anchor", "renewals"})
+
+
+def rebuilt(subscription: Subscription, /, **changes: Any) -> Subscription:
+    """``evolved(subscription, **changes)`` for changes the caller has checked keep it valid
+    (the fields' types, the blocks adding up to the quantity, no more assigned than purchased,
+    over-assigned users with their grace's end): the same value, not checked again. The current
+    term, once worked out, is kept when none of the fields it comes from changes.
+
+    Only the commands and the lifecycle use it, for changes they have already checked; anything
+    that comes from outside goes through :func:`evolved` or the class itself.
+    """
+    if type(subscription) is not Subscription:
+        return attrs.evolve(subscription, **changes)
+    values = list(_subscription_values(subscription))
+    index = _SUBSCRIPTION_INDEX
+    for name, value in changes.items():
+        values[index[name]] = value
+    sub = _build(*values)
+    if _TERM_FIELDS.isdisjoint(changes):
+        try:
+            term = _CURRENT_TERM.__get__(subscription)
+        except AttributeError:  # not worked out yet: the new one works it out when asked
+            return sub
+        _CURRENT_TERM.__set__(sub, term)
+    return sub
+
+
+#: Every field's default, in ``__init__`` order (the first four have none).
+_DEFAULTS: Final = tuple(
+    None if a.default is attrs.NOTHING else a.default for a in attrs.fields(Subscription)
+)
+
+
+def built(**fields: Any) -> Subscription:
+    """``Subscription(**fields)`` for fields the caller has checked make a valid subscription
+    (as :func:`rebuilt`): a new purchase of the commands, from a command already checked."""
+    values = list(_DEFAULTS)
+    index = _SUBSCRIPTION_INDEX
+    for name, value in fields.items():
+        values[index[name]] = value
+    return _build(*values)
+
+
+def restated(tenant: Tenant, subscriptions: tuple[Subscription, ...], as_of: date) -> Tenant:
+    """``attrs.evolve(tenant, subscriptions=subscriptions, as_of=as_of)`` when ``subscriptions``
+    are the tenant's own, changed in place (the same ids in the same places, of the same
+    organization) and ``as_of`` is a checked date: the lifecycle after a day's steps. The
+    lifecycle memo is worked out again when asked."""
+    if type(tenant) is not Tenant:
+        return attrs.evolve(tenant, subscriptions=subscriptions, as_of=as_of)
+    return _unchecked(
+        tenant,
+        subscriptions=subscriptions,
+        as_of=as_of,
+        _positions=tenant._positions,
+        due_memo=None,
+    )
+
+
 def _unchecked(tenant: Tenant, **changes: Any) -> Tenant:
     """``attrs.evolve(tenant, **changes)`` without checking the tenant again: only for changes
     that the caller has checked keep it valid. New subscriptions come with their positions
