@@ -36,7 +36,7 @@ import enum
 import functools
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -55,7 +55,7 @@ from subcommerce.events import (
     StatusChanged,
     TrialConverted,
 )
-from subcommerce.periods import Term, check_date
+from subcommerce.periods import Period, Term, add_months, check_date, period_unchecked
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.subscriptions import (
     LicenseBlock,
@@ -93,6 +93,21 @@ class _Step(enum.IntEnum):
     DISABLED_END = 5
 
 
+# Members bound once: reading them off the enum class is slow on CPython 3.11.
+_TRIAL: Final = SubscriptionStatus.TRIAL
+_ACTIVE: Final = SubscriptionStatus.ACTIVE
+_EXPIRED: Final = SubscriptionStatus.EXPIRED
+_DISABLED: Final = SubscriptionStatus.DISABLED
+_DELETED: Final = SubscriptionStatus.DELETED
+_SUSPENDED: Final = SubscriptionStatus.SUSPENDED
+_CREDIT_CHECK_END: Final = _Step.CREDIT_CHECK_END
+_OVER_ASSIGNMENT_END: Final = _Step.OVER_ASSIGNMENT_END
+_TRIAL_END: Final = _Step.TRIAL_END
+_TERM_END: Final = _Step.TERM_END
+_GRACE_END: Final = _Step.GRACE_END
+_DISABLED_END: Final = _Step.DISABLED_END
+
+
 def trial_end(subscription: Subscription, policy: Policy = DEFAULT_POLICY) -> date:
     """The first day after ``subscription``'s trial (its start + the trial length if not set)."""
     if subscription.__class__ is not Subscription:  # the common case costs one comparison
@@ -116,13 +131,13 @@ def status_since(subscription: Subscription, policy: Policy = DEFAULT_POLICY) ->
         expect(policy, Policy, "policy")
     if subscription.status_since is not None:
         return subscription.status_since
-    if subscription.is_unconverted_trial or subscription.status is _Status.TRIAL:
+    if subscription.is_unconverted_trial or subscription.status is _TRIAL:
         end = trial_end(subscription, policy)
     else:
         end = subscription.current_term.end
-    if subscription.status is _Status.DISABLED:
+    if subscription.status is _DISABLED:
         return end + timedelta(days=policy.durations_for(subscription).expired_days)
-    if subscription.status in (_Status.EXPIRED, _Status.DELETED):
+    if subscription.status in (_EXPIRED, _DELETED):
         return end
     return subscription.anchor
 
@@ -130,16 +145,16 @@ def status_since(subscription: Subscription, policy: Policy = DEFAULT_POLICY) ->
 def _status_step(subscription: Subscription, policy: Policy) -> tuple[date, _Step] | None:
     """The step that ends the current status (term, trial, grace, disabled), if one does."""
     status = subscription.status
-    if status is _Status.ACTIVE or status is _Status.SUSPENDED:
-        return subscription.current_term.end, _Step.TERM_END
-    if status is _Status.TRIAL:
-        return trial_end(subscription, policy), _Step.TRIAL_END
-    if status is _Status.EXPIRED:
+    if status is _ACTIVE or status is _SUSPENDED:
+        return subscription.current_term.end, _TERM_END
+    if status is _TRIAL:
+        return trial_end(subscription, policy), _TRIAL_END
+    if status is _EXPIRED:
         days = policy.durations_for(subscription).expired_days
-        return status_since(subscription, policy) + timedelta(days=days), _Step.GRACE_END
-    if status is _Status.DISABLED:
+        return status_since(subscription, policy) + timedelta(days=days), _GRACE_END
+    if status is _DISABLED:
         days = policy.durations_for(subscription).disabled_days
-        return status_since(subscription, policy) + timedelta(days=days), _Step.DISABLED_END
+        return status_since(subscription, policy) + timedelta(days=days), _DISABLED_END
     return None  # Deleted is final
 
 
@@ -148,16 +163,16 @@ def _own_steps(subscription: Subscription, policy: Policy) -> list[tuple[date, _
     its users' over-assignment and the completion of its credit check."""
     steps: list[tuple[date, _Step]] = []
     if subscription.over_assigned and subscription.over_assigned_until is not None:
-        steps.append((subscription.over_assigned_until, _Step.OVER_ASSIGNMENT_END))
+        steps.append((subscription.over_assigned_until, _OVER_ASSIGNMENT_END))
     if subscription.credit_check_pending:
         completes = policy.credit_check_completes(subscription)
         if completes is not None:
-            steps.append((completes, _Step.CREDIT_CHECK_END))
+            steps.append((completes, _CREDIT_CHECK_END))
     return steps
 
 
 def _steps(subscription: Subscription, policy: Policy) -> list[tuple[date, _Step]]:
-    if subscription.status is _Status.DELETED:
+    if subscription.status is _DELETED:
         return []
     steps = _own_steps(subscription, policy)
     step = _status_step(subscription, policy)
@@ -175,7 +190,7 @@ def next_transition(subscription: Subscription, policy: Policy = DEFAULT_POLICY)
         expect(subscription, Subscription, "subscription")
     if policy.__class__ is not Policy:  # the common case costs one comparison
         expect(policy, Policy, "policy")
-    if subscription.status is _Status.DELETED:
+    if subscription.status is _DELETED:
         return None
     step = _status_step(subscription, policy)
     due = None if step is None else step[0]
@@ -229,7 +244,7 @@ def _family_steps(
     steps = [(on, step, sub.id, position) for on, step in _steps(sub, policy)]
     for child_position in addons:
         child = subscriptions[child_position]
-        if child.status is not _Status.DELETED:
+        if child.status is not _DELETED:
             for on, step in _own_steps(child, policy):
                 steps.append((on, step, child.id, child_position))
     return steps
@@ -244,7 +259,7 @@ def _first_due(
     """
     for index, (position, addons) in enumerate(families):
         sub = subscriptions[position]
-        if sub.status is _Status.ACTIVE and not sub.over_assigned and not sub.credit_check_pending:
+        if sub.status is _ACTIVE and not sub.over_assigned and not sub.credit_check_pending:
             due: date | None = sub.current_term.end  # the common case, spelled out
         else:
             due = next_transition(sub, policy)
@@ -252,9 +267,7 @@ def _first_due(
             return index
         for child_position in addons:
             child = subscriptions[child_position]
-            if child.status is _Status.DELETED or not (
-                child.over_assigned or child.credit_check_pending
-            ):
+            if child.status is _DELETED or not (child.over_assigned or child.credit_check_pending):
                 continue
             if any(on <= as_of for on, _ in _own_steps(child, policy)):
                 return index
@@ -289,7 +302,22 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
     work = list(subscriptions)
     events: list[Event] = []
     for family in families[first:]:
+        position, addons = family
         while True:
+            sub = work[position]
+            if (
+                not addons
+                and sub.status is _ACTIVE
+                and not sub.over_assigned
+                and not sub.credit_check_pending
+            ):
+                # The common case, spelled out: an active subscription on its own has one step,
+                # the end of its term (what _family_steps gives it).
+                on = sub.current_term.end
+                if on > as_of:
+                    break
+                events.extend(_take(tenant, work, position, addons, on, _TERM_END, policy))
+                continue
             due = [s for s in _family_steps(work, family, policy) if s[0] <= as_of]
             if not due:
                 break
@@ -343,27 +371,23 @@ def _take(
     """Take ``step`` for ``work[position]``, changing ``work`` in place (``addons``: the
     positions of its traditional add-ons); ``tenant`` is the tenant ``work`` was copied from."""
     sub = work[position]
-    if step is _Step.CREDIT_CHECK_END:
+    if step is _CREDIT_CHECK_END:
         work[position] = rebuilt(sub, credit_check_pending=False)
         return [CreditCheckCompleted(sub.id, on)]
-    if step is _Step.OVER_ASSIGNMENT_END:
+    if step is _OVER_ASSIGNMENT_END:
         work[position] = rebuilt(sub, over_assigned=0, over_assigned_until=None)
         return [OverAssignmentEnded(sub.id, on, sub.over_assigned)]
-    if step is _Step.TRIAL_END:
+    if step is _TRIAL_END:
         return _end_trial(tenant, work, position, addons, on)
-    if step is _Step.TERM_END:
-        if sub.status is _Status.SUSPENDED:
-            return _set_status(
-                work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TERM_ENDED
-            )
+    if step is _TERM_END:
+        if sub.status is _SUSPENDED:
+            return _set_status(work, position, addons, sub, _EXPIRED, on, StatusCause.TERM_ENDED)
         if sub.recurring_billing:
             return _renew(work, position, addons, on, policy)
-        return _set_status(work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TERM_ENDED)
-    if step is _Step.GRACE_END and policy.durations_for(sub).disabled_days != 0:
-        return _set_status(
-            work, position, addons, sub, _Status.DISABLED, on, StatusCause.GRACE_ENDED
-        )
-    return _set_status(work, position, addons, sub, _Status.DELETED, on, StatusCause.DISABLED_ENDED)
+        return _set_status(work, position, addons, sub, _EXPIRED, on, StatusCause.TERM_ENDED)
+    if step is _GRACE_END and policy.durations_for(sub).disabled_days != 0:
+        return _set_status(work, position, addons, sub, _DISABLED, on, StatusCause.GRACE_ENDED)
+    return _set_status(work, position, addons, sub, _DELETED, on, StatusCause.DISABLED_ENDED)
 
 
 def set_status(
@@ -407,7 +431,7 @@ def _set_status(
     depth = _DEPTH.get(status, 0)
     for child_position in addons:
         child = work[child_position]
-        if child.status is _Status.DELETED or child.status is status:
+        if child.status is _DELETED or child.status is status:
             continue
         if depth and _DEPTH.get(child.status, 0) >= depth:
             # A traditional add-on follows its base forward only: one already as far along the
@@ -421,9 +445,9 @@ def _set_status(
 #: How far along the way out each status is: a traditional add-on that follows its base into
 #: Expired, Disabled or Deleted never moves back along that way.
 _DEPTH: Final[dict[SubscriptionStatus, int]] = {
-    _Status.EXPIRED: 1,
-    _Status.DISABLED: 2,
-    _Status.DELETED: 3,
+    _EXPIRED: 1,
+    _DISABLED: 2,
+    _DELETED: 3,
 }
 
 
@@ -434,10 +458,10 @@ def _with_status(
     recurring_billing: bool | None = None,
 ) -> Subscription:
     """``sub`` in ``status`` since ``on`` (with ``recurring_billing``, when given, last)."""
-    changes: dict[str, object] = {"status": status, "status_since": on}
+    changes: dict[str, Any] = {"status": status, "status_since": on}
     if not status.is_active:
         changes["scheduled"] = None
-    if status is _Status.DELETED:
+    if status is _DELETED:
         changes["recurring_billing"] = False
         changes["over_assigned"] = 0
         changes["over_assigned_until"] = None
@@ -451,15 +475,13 @@ def _end_trial(
 ) -> list[Event]:
     sub = work[position]
     if not (sub.recurring_billing and tenant.payment_method_of(sub) is not None):
-        return _set_status(
-            work, position, addons, sub, _Status.EXPIRED, on, StatusCause.TRIAL_ENDED
-        )
+        return _set_status(work, position, addons, sub, _EXPIRED, on, StatusCause.TRIAL_ENDED)
     anchor, renewals = on, 0
     if sub.renewal_aligned_to is not None:
         anchor, renewals = _aligned_start(tenant, work, sub, on)
     paid = rebuilt(
         sub,
-        status=_Status.ACTIVE,
+        status=_ACTIVE,
         status_since=on,
         term_anchor=anchor,
         renewals=renewals,
@@ -467,7 +489,7 @@ def _end_trial(
     )
     work[position] = paid
     return [
-        StatusChanged(sub.id, on, sub.status, _Status.ACTIVE, StatusCause.TRIAL_CONVERTED),
+        StatusChanged(sub.id, on, sub.status, _ACTIVE, StatusCause.TRIAL_CONVERTED),
         TrialConverted(sub.id, on, sub.quantity, paid.current_term, paid.billing_frequency),
     ]
 
@@ -481,7 +503,7 @@ def _aligned_start(
     if position is not None:
         target = work[position]
         aligned = aligned_term(target, sub.term, on)
-        if target.status is _Status.ACTIVE and aligned is not None:
+        if target.status is _ACTIVE and aligned is not None:
             return aligned.term_anchor, aligned.renewals
     return on, 0
 
@@ -494,7 +516,7 @@ def _renew(
     anchor: date | None = None
     for child_position in addons:
         child = work[child_position]
-        if child.status is _Status.DELETED:
+        if child.status is _DELETED:
             continue
         if anchor is None:
             anchor = renewed.current_term.start
@@ -502,6 +524,9 @@ def _renew(
         work[child_position] = child_renewed
         events.extend(child_events)
     return events
+
+
+_NO_CHANGE: Final = ScheduledChange()
 
 
 def _renewed(
@@ -514,31 +539,37 @@ def _renewed(
     """A renewal of ``sub`` on ``term_now`` when given (a traditional add-on renews
     on its base's term), built in one step."""
     current = sub.term if term_now is None else term_now
-    change = sub.scheduled or ScheduledChange()
+    change = sub.scheduled or _NO_CHANGE
     term = change.term or current
     frequency = change.billing_frequency or sub.billing_frequency
     term_anchor: date | None = anchor
     renewals = 0
+    next_term: Period | None = None
     if anchor is None:
         if term is not current:
             term_anchor = on
         else:
             term_anchor, renewals = sub.term_anchor, sub.renewals + 1
+            # The same calendar, one term on: it starts where the current one ends.
+            start = sub.current_term.end
+            next_term = period_unchecked(
+                start, add_months(sub.anchor, term.months * (renewals + 1))
+            )
     quantity = sub.quantity if change.quantity is None else change.quantity
     reduced, events = _reduced(sub, quantity, on, policy)
     # A scheduled quantity that is no quantity fails the subscription's own check, as before.
     valid = isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 0
-    build = rebuilt if valid else evolved  # an invalid quantity is refused by the checks
-    moved = build(
-        sub,
-        term=term,
-        term_anchor=term_anchor,
-        renewals=renewals,
-        billing_frequency=frequency,
-        scheduled=None,
-        blocks=(LicenseBlock(quantity, on),) if valid else (),
+    changes: dict[str, Any] = {
+        "term": term,
+        "term_anchor": term_anchor,
+        "renewals": renewals,
+        "billing_frequency": frequency,
+        "scheduled": None,
+        "blocks": (LicenseBlock(quantity, on),) if valid else (),
         **reduced,
-    )
+    }
+    # A quantity that is no quantity is refused by the subscription's own checks.
+    moved = rebuilt(sub, current_term=next_term, **changes) if valid else evolved(sub, **changes)
     renewed: list[Event] = [
         Renewed(sub.id, on, moved.current_term, sub.quantity, quantity, term, frequency)
     ]

@@ -473,11 +473,15 @@ _CURRENT_TERM: Final = Subscription.__dict__["current_term"]
 _TERM_FIELDS: Final = frozenset({"start", "term", "term_anchor", "renewals"})
 
 
-def rebuilt(subscription: Subscription, /, **changes: Any) -> Subscription:
+def rebuilt(
+    subscription: Subscription, /, current_term: Period | None = None, **changes: Any
+) -> Subscription:
     """``evolved(subscription, **changes)`` for changes the caller has checked keep it valid
     (the fields' types, the blocks adding up to the quantity, no more assigned than purchased,
     over-assigned users with their grace's end): the same value, not checked again. The current
-    term, once worked out, is kept when none of the fields it comes from changes.
+    term, once worked out, is kept when none of the fields it comes from changes; a caller that
+    knows the new one (a renewal: the next term of the same calendar) gives it as
+    ``current_term``, the value :attr:`Subscription.current_term` would work out.
 
     Only the commands and the lifecycle use it, for changes they have already checked; anything
     that comes from outside goes through :func:`evolved` or the class itself.
@@ -489,7 +493,9 @@ def rebuilt(subscription: Subscription, /, **changes: Any) -> Subscription:
     for name, value in changes.items():
         values[index[name]] = value
     sub = _build(*values)
-    if _TERM_FIELDS.isdisjoint(changes):
+    if current_term is not None:
+        _CURRENT_TERM.__set__(sub, current_term)
+    elif _TERM_FIELDS.isdisjoint(changes):
         try:
             term = _CURRENT_TERM.__get__(subscription)
         except AttributeError:  # not worked out yet: the new one works it out when asked
