@@ -63,7 +63,7 @@ from subcommerce._checks import expect, tuple_of
 from subcommerce.addons import AddonPurchase, addon_kind_for_purchase, check_addon_purchase
 from subcommerce.billing import BillingAccount, BillingProfile, PaymentMethod
 from subcommerce.billing_plans import offer_reasons, product_change_reasons
-from subcommerce.catalog import Addon, AddonKind, Catalog, Plan
+from subcommerce.catalog import Addon, AddonKind, Catalog, LicenseUnit, Plan
 from subcommerce.commands import (
     AssignLicenses,
     ChangeBillingFrequency,
@@ -80,6 +80,7 @@ from subcommerce.commands import (
     check_flag,
     check_one_of,
     check_text,
+    prechecked,
 )
 from subcommerce.errors import (
     DateOutsidePeriod,
@@ -125,6 +126,8 @@ _PAYMENT_TERMS: Final = timedelta(days=PAYMENT_TERMS_DAYS)
 
 _IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
 _INVOICE: Final = PaymentMethod.INVOICE
+_PURCHASE: Final = prechecked(PurchaseSubscription)
+_CHANGE_LICENSES: Final = prechecked(ChangeLicenseQuantity)
 
 
 # -- validators -------------------------------------------------------------------------------
@@ -612,7 +615,7 @@ class _Engine:
         if isinstance(line, ChangePlanLine):
             return self._change_plan(index, line)
         sub = self.tenant.subscription(line.subscription_id)
-        change = ChangeLicenseQuantity(
+        change = _CHANGE_LICENSES(  # from the checked order and line
             actor=self.order.actor,
             as_of=self.order.as_of,
             subscription_id=sub.id,
@@ -679,7 +682,13 @@ class _Engine:
         parent_id: str | None = None,
     ) -> PurchaseSubscription:
         product = self.catalog.product(product_id)
-        return PurchaseSubscription(
+        # Every field comes from the checked order and cart line, the book's price and the
+        # catalog's product: checked here only where the catalog leaves it unchecked.
+        checked = product.unit.__class__ is LicenseUnit and (
+            price is None or price.__class__ is Money
+        )
+        make = _PURCHASE if checked else PurchaseSubscription
+        return make(
             actor=self.order.actor,
             as_of=self.order.as_of,
             subscription_id=sub_id,
