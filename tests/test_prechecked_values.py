@@ -21,9 +21,10 @@ from strategies_accounts import days, subscriptions, tenants
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.commands import ChangeLicenseQuantity, PurchaseSubscription, prechecked
-from subcommerce.lifecycle import advance
+from subcommerce.lifecycle import advance, first_transition, next_transition
 from subcommerce.money import Money
 from subcommerce.periods import BillingFrequency, Period, Term, add_months
+from subcommerce.policy import DEFAULT_POLICY
 from subcommerce.subscriptions import (
     LicenseBlock,
     Subscription,
@@ -189,3 +190,16 @@ def test_a_command_made_from_checked_fields_is_the_one_the_class_makes(
     change = {"actor": "ana", "as_of": on, "subscription_id": "s1", "quantity": quantity}
     assert prechecked(ChangeLicenseQuantity)(**change) == ChangeLicenseQuantity(**change)  # type: ignore[arg-type]
     assert prechecked(ChangeLicenseQuantity) is prechecked(ChangeLicenseQuantity)
+
+
+@given(tenants(), subscriptions("newcomer"), days(max_value=date(2030, 1, 1)))
+def test_a_tenant_that_gains_a_subscription_keeps_the_lifecycle_memo_true(
+    tenant: Tenant, newcomer: Subscription, on: date
+) -> None:
+    tenant = advance(tenant, on).tenant
+    first_transition(tenant, DEFAULT_POLICY)  # the memo is worked out, then kept
+    added = tenant.added(newcomer)
+    dues = [d for s in added if (d := next_transition(s)) is not None]
+    assert first_transition(added, DEFAULT_POLICY) == min(dues, default=None)
+    fresh = Tenant(added.organization, added.subscriptions, added.account, added.as_of)
+    assert advance(added, on + timedelta(days=400)) == advance(fresh, on + timedelta(days=400))

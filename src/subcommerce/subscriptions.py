@@ -391,7 +391,10 @@ class Tenant:
             raise InvalidTenant(f"subscription id {joined.id!r} appears twice")
         positions = {**self._positions, joined.id: len(self.subscriptions)}
         return _unchecked(
-            self, subscriptions=(*self.subscriptions, joined), _positions=positions, due_memo=None
+            self,
+            subscriptions=(*self.subscriptions, joined),
+            _positions=positions,
+            due_memo=_due_with(self.due_memo, joined),
         )
 
     @property
@@ -577,6 +580,17 @@ def _replaced_one(tenant: Tenant, changed: Subscription) -> Tenant:
         _positions=tenant._positions,  # the same ids in the same places
         due_memo=_due_after(tenant.due_memo, subscriptions[index], changed),
     )
+
+
+def _due_with(memo: DueMemo | None, newcomer: Subscription) -> DueMemo | None:
+    """The lifecycle memo once ``newcomer`` joined: the sooner of the memo's day and its own."""
+    if memo is None:
+        return None
+    policy, due, due_of = memo
+    now = due_of(newcomer)
+    if now is None or (due is not None and now >= due):
+        return memo
+    return (policy, now, due_of)
 
 
 def _due_after(memo: DueMemo | None, before: Subscription, after: Subscription) -> DueMemo | None:
