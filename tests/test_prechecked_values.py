@@ -31,6 +31,7 @@ from subcommerce.subscriptions import (
     SubscriptionStatus,
     Tenant,
     built,
+    license_block,
     rebuilt,
     restated,
 )
@@ -203,3 +204,13 @@ def test_a_tenant_that_gains_a_subscription_keeps_the_lifecycle_memo_true(
     assert first_transition(added, DEFAULT_POLICY) == min(dues, default=None)
     fresh = Tenant(added.organization, added.subscriptions, added.account, added.as_of)
     assert advance(added, on + timedelta(days=400)) == advance(fresh, on + timedelta(days=400))
+
+
+@given(st.integers(1, 10**6), days(max_value=date(2030, 1, 1)))
+def test_a_license_block_built_from_checked_parts_is_the_one_the_class_builds(
+    quantity: int, bought: date
+) -> None:
+    made = license_block(quantity, bought)
+    assert made == LicenseBlock(quantity, bought)
+    assert repr(made) == repr(LicenseBlock(quantity, bought))
+    assert hash(made) == hash(LicenseBlock(quantity, bought))

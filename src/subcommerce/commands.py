@@ -97,6 +97,7 @@ from subcommerce.subscriptions import (
     Tenant,
     built,
     evolved,
+    license_block,
     rebuilt,
 )
 
@@ -1003,7 +1004,7 @@ def _remove_newest(blocks: tuple[LicenseBlock, ...], count: int) -> tuple[Licens
     while count:
         last = kept.pop()
         if last.quantity > count:
-            kept.append(LicenseBlock(last.quantity - count, last.bought))
+            kept.append(license_block(last.quantity - count, last.bought))
             count = 0
         else:
             count -= last.quantity
@@ -1031,7 +1032,7 @@ def _change_quantity(
         sub = rebuilt(sub, scheduled=None)
     events.append(LicensesChanged(sub.id, cmd.as_of, sub.quantity, new))
     if new > sub.quantity:
-        blocks = (*sub.license_blocks, LicenseBlock(new - sub.quantity, cmd.as_of))
+        blocks = (*sub.license_blocks, license_block(new - sub.quantity, cmd.as_of))
         # Users who lost their license at a renewal get the new free licenses first.
         absorbed = min(sub.over_assigned, max(new - sub.assigned, 0))
         if not absorbed:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Final
@@ -65,6 +66,7 @@ from subcommerce.subscriptions import (
     Tenant,
     dated,
     evolved,
+    license_block,
     rebuilt,
     restated,
 )
@@ -106,6 +108,7 @@ _TRIAL_END: Final = _Step.TRIAL_END
 _TERM_END: Final = _Step.TERM_END
 _GRACE_END: Final = _Step.GRACE_END
 _DISABLED_END: Final = _Step.DISABLED_END
+_ON: Final = operator.attrgetter("on")  # the day of an event
 
 
 def trial_end(subscription: Subscription, policy: Policy = DEFAULT_POLICY) -> date:
@@ -323,7 +326,7 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
                 break
             on, step, _, position = min(due)
             events.extend(_take(tenant, work, position, family[1], on, step, policy))
-    events.sort(key=lambda e: e.on)  # stable: same-day events keep their order
+    events.sort(key=_ON)  # stable: same-day events keep their order
     return Outcome(restated(tenant, tuple(work), as_of), tuple(events))
 
 
@@ -565,7 +568,7 @@ def _renewed(
         "renewals": renewals,
         "billing_frequency": frequency,
         "scheduled": None,
-        "blocks": (LicenseBlock(quantity, on),) if valid else (),
+        "blocks": (license_block(quantity, on),) if valid else (),
         **reduced,
     }
     # A quantity that is no quantity is refused by the subscription's own checks.

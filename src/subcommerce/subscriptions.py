@@ -117,6 +117,19 @@ class LicenseBlock:
     bought: date = attrs.field(validator=_a_date)
 
 
+_SET_QUANTITY: Final = LicenseBlock.__dict__["quantity"].__set__
+_SET_BOUGHT: Final = LicenseBlock.__dict__["bought"].__set__
+
+
+def license_block(quantity: int, bought: date) -> LicenseBlock:
+    """``LicenseBlock(quantity, bought)`` for a whole number >= 1 and a date the caller has
+    checked (a renewal's or a license change's): the same value, not checked again."""
+    made = object.__new__(LicenseBlock)
+    _SET_QUANTITY(made, quantity)
+    _SET_BOUGHT(made, bought)
+    return made
+
+
 def _blocks(value: Iterable[LicenseBlock]) -> tuple[LicenseBlock, ...]:
     return tuple_of(value, "license blocks")
 
