@@ -17,10 +17,11 @@ import attrs
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from strategies_accounts import days, subscriptions, tenants
+from strategies_accounts import ADMIN, days, subscriptions, tenants
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import AddonKind, LicenseUnit
-from subcommerce.commands import ChangeLicenseQuantity, PurchaseSubscription, prechecked
+from subcommerce.commands import ChangeLicenseQuantity, PurchaseSubscription, apply, prechecked
+from subcommerce.errors import Refused
 from subcommerce.lifecycle import advance, first_transition, next_transition
 from subcommerce.money import Money
 from subcommerce.periods import BillingFrequency, Period, Term, add_months
@@ -214,3 +215,22 @@ def test_a_license_block_built_from_checked_parts_is_the_one_the_class_builds(
     assert made == LicenseBlock(quantity, bought)
     assert repr(made) == repr(LicenseBlock(quantity, bought))
     assert hash(made) == hash(LicenseBlock(quantity, bought))
+
+
+@given(tenants(min_subscriptions=1), st.data())
+def test_a_license_change_keeps_the_lifecycle_memo_true(
+    tenant: Tenant, data: st.DataObject
+) -> None:
+    on = data.draw(days(max_value=date(2030, 1, 1)))
+    tenant = advance(tenant, on).tenant
+    first_transition(tenant, DEFAULT_POLICY)  # the memo is worked out, then kept
+    sub = data.draw(st.sampled_from(tenant.subscriptions))
+    change = ChangeLicenseQuantity(
+        actor=ADMIN, as_of=on, subscription_id=sub.id, quantity=data.draw(st.integers(1, 400))
+    )
+    try:
+        after = apply(tenant, change).tenant
+    except Refused:
+        return
+    dues = [d for s in after if (d := next_transition(s)) is not None]
+    assert first_transition(after, DEFAULT_POLICY) == min(dues, default=None)

@@ -99,6 +99,7 @@ from subcommerce.subscriptions import (
     evolved,
     license_block,
     rebuilt,
+    same_dates,
 )
 
 __all__ = [
@@ -1056,6 +1057,9 @@ def _change_quantity(
         changed = rebuilt(sub, quantity=new, blocks=blocks, assigned=assigned)
         if assigned != sub.assigned:
             events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, assigned))
+    if changed.over_assigned == sub.over_assigned:
+        # No over-assignment ended: the lifecycle sees the subscription on the same days.
+        return same_dates(tenant, changed), events
     return tenant.replace(changed), events
 
 

@@ -354,7 +354,10 @@ class Tenant:
 
     def subscription(self, subscription_id: str) -> Subscription:
         """The subscription with ``subscription_id``; UnknownReference if there is none."""
-        position = self.position(subscription_id)
+        try:  # position(subscription_id), without the call
+            position = self._positions.get(subscription_id)
+        except TypeError:  # not hashable, so no subscription's id
+            position = None
         if position is not None:
             return self.subscriptions[position]
         raise UnknownReference(
@@ -575,7 +578,16 @@ def dated(tenant: Tenant, as_of: date) -> Tenant:
     return _unchecked(tenant, as_of=as_of)
 
 
-def _replaced_one(tenant: Tenant, changed: Subscription) -> Tenant:
+def same_dates(tenant: Tenant, changed: Subscription) -> Tenant:
+    """``tenant.replace(changed)`` for a ``changed`` the lifecycle sees on the same days as the
+    subscription it replaces (a license change that starts or ends no over-assignment: status,
+    terms, trial, credit check and over-assignment as they were): the lifecycle memo is kept."""
+    if type(tenant) is not Tenant or type(changed) is not Subscription:
+        return tenant.replace(changed)
+    return _replaced_one(tenant, changed, keep_memo=True)
+
+
+def _replaced_one(tenant: Tenant, changed: Subscription, *, keep_memo: bool = False) -> Tenant:
     """``tenant.replace(changed)``: only ``changed`` is new, so only it is checked (its id is
     the one it replaces)."""
     subscriptions = tenant.subscriptions
@@ -591,7 +603,11 @@ def _replaced_one(tenant: Tenant, changed: Subscription) -> Tenant:
         tenant,
         subscriptions=(*subscriptions[:index], changed, *subscriptions[index + 1 :]),
         _positions=tenant._positions,  # the same ids in the same places
-        due_memo=_due_after(tenant.due_memo, subscriptions[index], changed),
+        due_memo=(
+            tenant.due_memo
+            if keep_memo
+            else _due_after(tenant.due_memo, subscriptions[index], changed)
+        ),
     )
 
 
