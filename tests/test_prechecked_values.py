@@ -32,6 +32,7 @@ from subcommerce.subscriptions import (
     SubscriptionStatus,
     Tenant,
     built,
+    dated,
     license_block,
     rebuilt,
     restated,
@@ -234,3 +235,13 @@ def test_a_license_change_keeps_the_lifecycle_memo_true(
         return
     dues = [d for s in after if (d := next_transition(s)) is not None]
     assert first_transition(after, DEFAULT_POLICY) == min(dues, default=None)
+
+
+@given(tenants(), days(max_value=date(2030, 1, 1)))
+def test_a_dated_tenant_is_the_tenant_evolve_dates(tenant: Tenant, on: date) -> None:
+    made = dated(tenant, on)
+    assert made == attrs.evolve(tenant, as_of=on)
+    assert made.subscriptions is tenant.subscriptions
+    assert made.due_memo is tenant.due_memo
+    for sub in tenant:
+        assert made.subscription(sub.id) is sub

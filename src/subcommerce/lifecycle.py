@@ -292,7 +292,10 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
             f"as-of date {as_of.isoformat()} is before the tenant's {tenant.as_of.isoformat()}; "
             "time only moves forward"
         )
-    soonest = first_transition(tenant, policy)
+    memo = tenant.due_memo
+    soonest = (
+        memo[1] if memo is not None and memo[0] is policy else first_transition(tenant, policy)
+    )
     if soonest is None or soonest > as_of:  # most days: nothing happens, only the date moves
         return Outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
     subscriptions = tenant.subscriptions
