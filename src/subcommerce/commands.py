@@ -864,7 +864,7 @@ def _purchase(
             else None
         ),
         renewals=_aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)[1],
-        blocks=(LicenseBlock(cmd.quantity, cmd.as_of),),
+        blocks=(license_block(cmd.quantity, cmd.as_of),),  # the command checked both
         status_since=cmd.as_of,
         credit_check_pending=(
             cmd.channel is PurchaseChannel.DIRECT and method in policy.credit_check_methods

@@ -846,8 +846,10 @@ class _Engine:
         recurring = None
         if price is not None:
             recurring = book.whole_amount(sub, price, period)
-        group = book.group_of(self.tenant, sub)
-        statement = entries[0].statement if entries else book.statement(self.tenant, group, as_of)
+        if entries:
+            statement = entries[0].statement
+        else:
+            statement = book.statement(self.tenant, book.group_of(self.tenant, sub), as_of)
         method = self.tenant.payment_method_of(sub)
         if method in _IMMEDIATE:
             charge_by: date | None = self.policy.card_charge.charged_on(
