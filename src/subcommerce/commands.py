@@ -128,8 +128,29 @@ __all__ = [
     "check_advanced",
 ]
 
-_Status = SubscriptionStatus
 _C = TypeVar("_C")
+# Members bound once: reading them off the enum class is slow on CPython 3.11.
+_ACTIVE: Final = SubscriptionStatus.ACTIVE
+_ACT_ASSIGN_LICENSES: Final = Action.ASSIGN_LICENSES
+_ACT_BUY: Final = Action.BUY
+_ACT_CHANGE_BILLING_FREQUENCY: Final = Action.CHANGE_BILLING_FREQUENCY
+_ACT_CHANGE_SUBSCRIPTION: Final = Action.CHANGE_SUBSCRIPTION
+_ACT_COMPLETE_CREDIT_CHECK: Final = Action.COMPLETE_CREDIT_CHECK
+_ACT_MANAGE_ADMIN_ROLES: Final = Action.MANAGE_ADMIN_ROLES
+_ACT_MANAGE_BILLING_ROLES: Final = Action.MANAGE_BILLING_ROLES
+_ACT_MANAGE_PAYMENT_METHODS: Final = Action.MANAGE_PAYMENT_METHODS
+_ACT_SUPPORT_CANCEL: Final = Action.SUPPORT_CANCEL
+_CSP: Final = PurchaseChannel.CLOUD_SOLUTION_PROVIDER
+_DELETED: Final = SubscriptionStatus.DELETED
+_DIRECT: Final = PurchaseChannel.DIRECT
+_DISABLED: Final = SubscriptionStatus.DISABLED
+_EXPIRED: Final = SubscriptionStatus.EXPIRED
+_PER_USER: Final = LicenseUnit.PER_USER
+_PREPAID: Final = PurchaseChannel.PREPAID_PRODUCT_KEY
+_STANDALONE: Final = AddonKind.STANDALONE
+_TRADITIONAL: Final = AddonKind.TRADITIONAL
+_TRIAL: Final = SubscriptionStatus.TRIAL
+_VOLUME_LICENSING: Final = PurchaseChannel.VOLUME_LICENSING
 
 
 # -- field validators ---------------------------------------------------------------------------
@@ -218,14 +239,10 @@ class PurchaseSubscription(_OnSubscription):
     billing_frequency: BillingFrequency = attrs.field(
         default=BillingFrequency.MONTHLY, validator=check_one_of(BillingFrequency)
     )
-    unit: LicenseUnit = attrs.field(
-        default=LicenseUnit.PER_USER, validator=check_one_of(LicenseUnit)
-    )
+    unit: LicenseUnit = attrs.field(default=_PER_USER, validator=check_one_of(LicenseUnit))
     addon_kind: AddonKind | None = attrs.field(default=None, validator=_optional(AddonKind))
     parent_id: str | None = attrs.field(default=None, validator=_text_or_none)
-    channel: PurchaseChannel = attrs.field(
-        default=PurchaseChannel.DIRECT, validator=check_one_of(PurchaseChannel)
-    )
+    channel: PurchaseChannel = attrs.field(default=_DIRECT, validator=check_one_of(PurchaseChannel))
     payment_method: PaymentMethod | None = attrs.field(
         default=None, validator=_optional(PaymentMethod)
     )
@@ -237,12 +254,12 @@ class PurchaseSubscription(_OnSubscription):
 
     def __attrs_post_init__(self) -> None:
         _frequency_fits_term(self.term, self.billing_frequency)
-        if self.addon_kind is AddonKind.TRADITIONAL and self.align_to is not None:
+        if self.addon_kind is _TRADITIONAL and self.align_to is not None:
             raise InvalidCommand(
                 f"traditional add-on {self.subscription_id!r} runs on its base's term and cannot "
                 "align to another subscription"
             )
-        if self.addon_kind is AddonKind.TRADITIONAL and self.parent_id is None:
+        if self.addon_kind is _TRADITIONAL and self.parent_id is None:
             raise InvalidCommand(
                 f"traditional add-on {self.subscription_id!r} must name its base subscription"
             )
@@ -267,9 +284,7 @@ class StartTrial(_OnSubscription):
     billing_frequency: BillingFrequency = attrs.field(
         default=BillingFrequency.MONTHLY, validator=check_one_of(BillingFrequency)
     )
-    unit: LicenseUnit = attrs.field(
-        default=LicenseUnit.PER_USER, validator=check_one_of(LicenseUnit)
-    )
+    unit: LicenseUnit = attrs.field(default=_PER_USER, validator=check_one_of(LicenseUnit))
     payment_method: PaymentMethod | None = attrs.field(
         default=None, validator=_optional(PaymentMethod)
     )
@@ -670,25 +685,25 @@ def _status(sub: Subscription, *allowed: SubscriptionStatus) -> list[Reason]:
     """Reasons the status forbids the change: deleted, a trial, or otherwise not allowed."""
     if sub.status in allowed:
         return []
-    if sub.status is _Status.DELETED:
+    if sub.status is _DELETED:
         return [Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id)]
-    if sub.status is _Status.TRIAL:
+    if sub.status is _TRIAL:
         return [Reason(ReasonCode.TRIAL, subscription=sub.id)]
     return [Reason(ReasonCode.NOT_ACTIVE, subscription=sub.id, status=sub.status)]
 
 
 _CHANNEL_CODES = {
-    PurchaseChannel.PREPAID_PRODUCT_KEY: ReasonCode.PREPAID_PRODUCT_KEY,
-    PurchaseChannel.VOLUME_LICENSING: ReasonCode.VOLUME_LICENSING,
-    PurchaseChannel.CLOUD_SOLUTION_PROVIDER: ReasonCode.CLOUD_SOLUTION_PROVIDER,
+    _PREPAID: ReasonCode.PREPAID_PRODUCT_KEY,
+    _VOLUME_LICENSING: ReasonCode.VOLUME_LICENSING,
+    _CSP: ReasonCode.CLOUD_SOLUTION_PROVIDER,
 }
 
 
 def _channel(sub: Subscription, *, prepaid: bool = False) -> list[Reason]:
     """Subscriptions bought through a partner, VL or a CSP are managed there (prepaid: licenses)."""
-    if sub.channel is PurchaseChannel.DIRECT:
+    if sub.channel is _DIRECT:
         return []
-    if sub.channel is PurchaseChannel.PREPAID_PRODUCT_KEY and not prepaid:
+    if sub.channel is _PREPAID and not prepaid:
         return []
     return [Reason(_CHANNEL_CODES[sub.channel], subscription=sub.id)]
 
@@ -773,7 +788,7 @@ def _parent(tenant: Tenant, command: PurchaseSubscription) -> Subscription | Non
         raise InvalidCommand(
             f"{command.parent_id!r} is a traditional add-on and cannot carry add-ons"
         )
-    if command.addon_kind is AddonKind.TRADITIONAL and command.term is not parent.term:
+    if command.addon_kind is _TRADITIONAL and command.term is not parent.term:
         raise InvalidCommand(
             f"traditional add-on {command.subscription_id!r} runs on its base's term "
             f"({parent.term.value}), not {command.term.value}"
@@ -793,7 +808,7 @@ def _buying(
         authorize(
             tenant.account,
             cmd.actor,
-            Action.BUY,
+            _ACT_BUY,
             billing_profile_id=profile,
             invoice_section_id=section,
         )
@@ -806,10 +821,10 @@ def _purchase_reasons(tenant: Tenant, cmd: PurchaseSubscription, policy: Policy)
     _new_id(tenant, cmd.subscription_id)
     parent = _parent(tenant, cmd)
     reasons, method = _buying(tenant, cmd, policy)
-    if cmd.channel is PurchaseChannel.DIRECT and method is None:
+    if cmd.channel is _DIRECT and method is None:
         reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, subscription=cmd.subscription_id))
     if parent is not None:
-        reasons += _status(parent, _Status.ACTIVE)
+        reasons += _status(parent, _ACTIVE)
     if cmd.align_to is not None:
         profile = _placement(
             tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
@@ -858,7 +873,7 @@ def _purchase(
         parent_id=cmd.parent_id,
         term_anchor=(
             parent.current_term.start
-            if parent is not None and cmd.addon_kind is AddonKind.TRADITIONAL
+            if parent is not None and cmd.addon_kind is _TRADITIONAL
             else _aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)[0]
             if cmd.align_to is not None
             else None
@@ -866,9 +881,7 @@ def _purchase(
         renewals=_aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)[1],
         blocks=(license_block(cmd.quantity, cmd.as_of),),  # the command checked both
         status_since=cmd.as_of,
-        credit_check_pending=(
-            cmd.channel is PurchaseChannel.DIRECT and method in policy.credit_check_methods
-        ),
+        credit_check_pending=(cmd.channel is _DIRECT and method in policy.credit_check_methods),
         payment_method=cmd.payment_method,
         billing_profile_id=profile,
         invoice_section_id=section,
@@ -925,7 +938,7 @@ def _start_trial(tenant: Tenant, cmd: StartTrial, policy: Policy) -> tuple[Tenan
         quantity=licenses,
         term=cmd.term,
         billing_frequency=cmd.billing_frequency,
-        status=_Status.TRIAL,
+        status=_TRIAL,
         unit=cmd.unit,
         blocks=(LicenseBlock(licenses, cmd.as_of),),
         status_since=cmd.as_of,
@@ -958,8 +971,8 @@ def _start_trial(tenant: Tenant, cmd: StartTrial, policy: Policy) -> tuple[Tenan
 
 def _quantity_reasons(tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
-    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
-    reasons += _status(sub, _Status.ACTIVE)
+    reasons = _authorize(tenant, cmd.actor, _ACT_CHANGE_SUBSCRIPTION, sub)
+    reasons += _status(sub, _ACTIVE)
     reasons += _channel(sub, prepaid=True)
     if sub.credit_check_pending:
         reasons.append(Reason(ReasonCode.CREDIT_CHECK_PENDING, subscription=sub.id))
@@ -970,7 +983,7 @@ def _quantity_reasons(tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy
         return reasons
     if new > sub.quantity:
         reasons += _end_of_sale(sub.product_id, policy)
-    per_user = sub.unit is LicenseUnit.PER_USER
+    per_user = sub.unit is _PER_USER
     if cmd.at_renewal:
         if not sub.recurring_billing:
             reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, subscription=sub.id))
@@ -1065,10 +1078,10 @@ def _change_quantity(
 
 def _assign_reasons(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
-    reasons = _authorize(tenant, cmd.actor, Action.ASSIGN_LICENSES, sub)
+    reasons = _authorize(tenant, cmd.actor, _ACT_ASSIGN_LICENSES, sub)
     # Expired: "Admins can access the admin center"; only Disabled adds "but can't assign
     # licenses to users" (what-if-my-subscription-expires).
-    reasons += _status(sub, _Status.ACTIVE, _Status.TRIAL, _Status.EXPIRED)
+    reasons += _status(sub, _ACTIVE, _TRIAL, _EXPIRED)
     if sub.credit_check_pending and policy.credit_check_blocks_assignment:
         # Seed 004: paying by invoice, "you may have to wait for the credit check before the new
         # licenses are available and usable".
@@ -1091,8 +1104,8 @@ def _assign(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> tuple[Tenant
 
 def _unassign_reasons(tenant: Tenant, cmd: UnassignLicenses, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
-    reasons = _authorize(tenant, cmd.actor, Action.ASSIGN_LICENSES, sub)
-    if sub.status is _Status.DELETED:
+    reasons = _authorize(tenant, cmd.actor, _ACT_ASSIGN_LICENSES, sub)
+    if sub.status is _DELETED:
         reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id))
     if cmd.count > sub.assigned:
         reasons.append(Reason(ReasonCode.NOT_ASSIGNED, subscription=sub.id, count=sub.assigned))
@@ -1119,19 +1132,19 @@ def _cancel_reasons(
 ) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
     support = cmd.actor == MICROSOFT
-    action = Action.SUPPORT_CANCEL if support else Action.CHANGE_SUBSCRIPTION
+    action = _ACT_SUPPORT_CANCEL if support else _ACT_CHANGE_SUBSCRIPTION
     reasons = _authorize(tenant, cmd.actor, action, sub)
-    if sub.status is _Status.TRIAL:
+    if sub.status is _TRIAL:
         if not _trial_cancellable(tenant, policy):
             reasons.append(Reason(ReasonCode.TRIAL_CANCELLATION, subscription=sub.id))
     else:
-        reasons += _status(sub, _Status.ACTIVE)
+        reasons += _status(sub, _ACTIVE)
     if support:
         return reasons
     if sub.is_traditional_addon:
         reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, subscription=sub.id))
     elif (
-        sub.addon_kind is AddonKind.STANDALONE
+        sub.addon_kind is _STANDALONE
         and policy.addon_cancellation_from is not None
         and cmd.as_of < policy.addon_cancellation_from
     ):
@@ -1144,7 +1157,7 @@ def _cancel_reasons(
         )
     reasons += _channel(sub)
     if policy.window_applies(tenant.account_type):
-        if sub.status is _Status.ACTIVE and not _in_window(sub, cmd.as_of, policy):
+        if sub.status is _ACTIVE and not _in_window(sub, cmd.as_of, policy):
             start = window_start(sub)
             reasons.append(
                 Reason(
@@ -1178,18 +1191,18 @@ def _cancel(
     tenant: Tenant,
     cmd: CancelSubscription | DeleteSubscription,
     policy: Policy,
-    status: SubscriptionStatus = _Status.DISABLED,
+    status: SubscriptionStatus = _DISABLED,
     cause: StatusCause = StatusCause.CANCELLED,
 ) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
     on = cmd.as_of
     refunds = not policy.window_applies(tenant.account_type) or _in_window(sub, on, policy)
-    if sub.status is _Status.TRIAL:
+    if sub.status is _TRIAL:
         # Nothing was charged; a cancelled trial takes an unconverted trial's way out: Expired,
         # its data deleted after the trial's grace (docs/rules.md, issue 12).
         refunds = False
-        if status is _Status.DISABLED:
-            status = _Status.EXPIRED
+        if status is _DISABLED:
+            status = _EXPIRED
     children = [c for c in tenant.traditional_addons_of(sub.id) if c.status.is_active]
     events: list[Event] = []
     for s in (sub, *children):
@@ -1215,13 +1228,13 @@ def _cancel(
 
 def _delete_reasons(tenant: Tenant, cmd: DeleteSubscription, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
-    if sub.status is _Status.ACTIVE or sub.status is _Status.TRIAL:
+    if sub.status is _ACTIVE or sub.status is _TRIAL:
         return _cancel_reasons(tenant, cmd, policy)
     support = cmd.actor == MICROSOFT
-    action = Action.SUPPORT_CANCEL if support else Action.CHANGE_SUBSCRIPTION
+    action = _ACT_SUPPORT_CANCEL if support else _ACT_CHANGE_SUBSCRIPTION
     reasons = _authorize(tenant, cmd.actor, action, sub)
-    reasons += _status(sub, _Status.EXPIRED, _Status.DISABLED)
-    if support or sub.status is _Status.DELETED:
+    reasons += _status(sub, _EXPIRED, _DISABLED)
+    if support or sub.status is _DELETED:
         return reasons
     if sub.is_traditional_addon:
         reasons.append(Reason(ReasonCode.TRADITIONAL_ADDON_REMOVAL, subscription=sub.id))
@@ -1230,18 +1243,18 @@ def _delete_reasons(tenant: Tenant, cmd: DeleteSubscription, policy: Policy) -> 
 
 def _delete(tenant: Tenant, cmd: DeleteSubscription, policy: Policy) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
-    if sub.status is _Status.ACTIVE:
-        return _cancel(tenant, cmd, policy, _Status.DELETED, StatusCause.DELETED)
+    if sub.status is _ACTIVE:
+        return _cancel(tenant, cmd, policy, _DELETED, StatusCause.DELETED)
     return set_status(
-        tenant, sub, _Status.DELETED, cmd.as_of, StatusCause.DELETED,
+        tenant, sub, _DELETED, cmd.as_of, StatusCause.DELETED,
         child_cause=StatusCause.CANCELLED_WITH_PARENT,
     )  # fmt: skip
 
 
 def _recurring_reasons(tenant: Tenant, cmd: SetRecurringBilling, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
-    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
-    reasons += _status(sub, _Status.ACTIVE, _Status.TRIAL)
+    reasons = _authorize(tenant, cmd.actor, _ACT_CHANGE_SUBSCRIPTION, sub)
+    reasons += _status(sub, _ACTIVE, _TRIAL)
     reasons += _channel(sub)
     if sub.is_traditional_addon:
         if cmd.recurring_billing:
@@ -1264,7 +1277,7 @@ def _set_recurring(
 ) -> tuple[Tenant, list[Event]]:
     sub = tenant.subscription(cmd.subscription_id)
     events: list[Event] = []
-    followers = [c for c in tenant.traditional_addons_of(sub.id) if c.status is not _Status.DELETED]
+    followers = [c for c in tenant.traditional_addons_of(sub.id) if c.status is not _DELETED]
     for s in (sub, *followers):
         if not cmd.recurring_billing and s.scheduled is not None:
             events.append(ScheduledChangeDropped(s.id, cmd.as_of, s.scheduled))
@@ -1282,11 +1295,11 @@ def _set_recurring(
 
 def _extend_reasons(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
-    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
-    if sub.status is _Status.DELETED:
+    reasons = _authorize(tenant, cmd.actor, _ACT_CHANGE_SUBSCRIPTION, sub)
+    if sub.status is _DELETED:
         return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id)]
     code = ReasonCode.TRIAL_EXTENSION_NOT_ALLOWED
-    if sub.status is not _Status.TRIAL:
+    if sub.status is not _TRIAL:
         return [*reasons, Reason(code, subscription=sub.id, status=sub.status)]
     if sub.trial_extensions >= policy.trial.max_extensions:
         reasons.append(Reason(code, subscription=sub.id, limit=policy.trial.max_extensions))
@@ -1313,8 +1326,8 @@ def _extend(tenant: Tenant, cmd: ExtendTrial, policy: Policy) -> tuple[Tenant, l
 
 def _credit_reasons(tenant: Tenant, cmd: CompleteCreditCheck, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
-    reasons = _authorize(tenant, cmd.actor, Action.COMPLETE_CREDIT_CHECK, sub)
-    if sub.status is _Status.DELETED:
+    reasons = _authorize(tenant, cmd.actor, _ACT_COMPLETE_CREDIT_CHECK, sub)
+    if sub.status is _DELETED:
         reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id))
     if not sub.credit_check_pending:
         reasons.append(
@@ -1333,10 +1346,10 @@ def _complete_credit(
 
 def _reactivate_reasons(tenant: Tenant, cmd: Reactivate, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
-    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
-    if sub.status is _Status.DELETED:
+    reasons = _authorize(tenant, cmd.actor, _ACT_CHANGE_SUBSCRIPTION, sub)
+    if sub.status is _DELETED:
         return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id)]
-    if sub.status not in (_Status.EXPIRED, _Status.DISABLED):
+    if sub.status not in (_EXPIRED, _DISABLED):
         reasons.append(Reason(ReasonCode.NOT_REACTIVATABLE, subscription=sub.id, status=sub.status))
     elif (sub.channel, sub.status) in policy.not_reactivatable:
         reasons.append(
@@ -1353,7 +1366,7 @@ def _reactivate_reasons(tenant: Tenant, cmd: Reactivate, policy: Policy) -> list
             Reason(ReasonCode.MANAGED_WITH_PARENT, subscription=sub.id, parent=sub.parent_id)
         )
     reasons += _end_of_sale(sub.product_id, policy)
-    if sub.channel is PurchaseChannel.DIRECT and tenant.payment_method_of(sub) is None:
+    if sub.channel is _DIRECT and tenant.payment_method_of(sub) is None:
         reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, subscription=sub.id))
     if _creates_new(tenant, policy):
         if sub.reactivated_as is not None:
@@ -1377,7 +1390,7 @@ def _creates_new(tenant: Tenant, policy: Policy) -> bool:
 def _restart(sub: Subscription, on: date, anchor: date, term: Term) -> Subscription:
     return evolved(
         sub,
-        status=_Status.ACTIVE,
+        status=_ACTIVE,
         status_since=on,
         recurring_billing=True,
         term=term,
@@ -1395,17 +1408,17 @@ def _reactivate(tenant: Tenant, cmd: Reactivate, policy: Policy) -> tuple[Tenant
     on = cmd.as_of
     back = _restart(sub, on, on, sub.term)
     events: list[Event] = [
-        StatusChanged(sub.id, on, sub.status, _Status.ACTIVE, StatusCause.REACTIVATED),
+        StatusChanged(sub.id, on, sub.status, _ACTIVE, StatusCause.REACTIVATED),
         Reactivated(sub.id, on, back.current_term, back.quantity),
     ]
     tenant = tenant.replace(back)
     for child in tenant.traditional_addons_of(sub.id):
-        if child.status not in (_Status.EXPIRED, _Status.DISABLED):
+        if child.status not in (_EXPIRED, _DISABLED):
             continue
         child_back = _restart(child, on, on, back.term)
         tenant = tenant.replace(child_back)
         events.append(
-            StatusChanged(child.id, on, child.status, _Status.ACTIVE, StatusCause.FOLLOWS_PARENT)
+            StatusChanged(child.id, on, child.status, _ACTIVE, StatusCause.FOLLOWS_PARENT)
         )
         events.append(Reactivated(child.id, on, child_back.current_term, child_back.quantity))
     return tenant, events
@@ -1423,7 +1436,7 @@ def _reactivate_as_new(tenant: Tenant, cmd: Reactivate) -> tuple[Tenant, list[Ev
         *(
             (c, f"{new_id}/{c.id}", new_id)
             for c in tenant.traditional_addons_of(sub.id)
-            if c.status in (_Status.EXPIRED, _Status.DISABLED)
+            if c.status in (_EXPIRED, _DISABLED)
         ),
     ):
         new = evolved(
@@ -1466,9 +1479,9 @@ def _renewal_change_reasons(
     tenant: Tenant, sub: Subscription, actor: str, action: Action
 ) -> list[Reason]:
     reasons = _authorize(tenant, actor, action, sub)
-    reasons += _status(sub, _Status.ACTIVE)
+    reasons += _status(sub, _ACTIVE)
     reasons += _channel(sub)
-    if not sub.recurring_billing and sub.status is _Status.ACTIVE:
+    if not sub.recurring_billing and sub.status is _ACTIVE:
         reasons.append(Reason(ReasonCode.RECURRING_BILLING_OFF, subscription=sub.id))
     return reasons
 
@@ -1479,7 +1492,7 @@ def _frequency_reasons(tenant: Tenant, cmd: ChangeBillingFrequency, policy: Poli
     sub = tenant.subscription(cmd.subscription_id)
     pending = sub.scheduled or ScheduledChange()
     _frequency_fits_term(pending.term or sub.term, cmd.billing_frequency)
-    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, Action.CHANGE_BILLING_FREQUENCY)
+    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, _ACT_CHANGE_BILLING_FREQUENCY)
     if cmd.billing_frequency is (pending.billing_frequency or sub.billing_frequency):
         reasons.append(
             Reason(
@@ -1523,7 +1536,7 @@ def _term_reasons(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> list[Reaso
     sub = tenant.subscription(cmd.subscription_id)
     pending = sub.scheduled or ScheduledChange()
     _frequency_fits_term(cmd.term, pending.billing_frequency or sub.billing_frequency)
-    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, Action.CHANGE_SUBSCRIPTION)
+    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, _ACT_CHANGE_SUBSCRIPTION)
     if follows_parent(tenant, sub):
         reasons.append(
             Reason(ReasonCode.MANAGED_WITH_PARENT, subscription=sub.id, parent=sub.parent_id)
@@ -1618,10 +1631,10 @@ def _plan_change_parts(
 
 def _plan_change_reasons(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> list[Reason]:
     sub, _, _, moved = _plan_change_parts(tenant, cmd)
-    reasons = _authorize(tenant, cmd.actor, Action.CHANGE_SUBSCRIPTION, sub)
+    reasons = _authorize(tenant, cmd.actor, _ACT_CHANGE_SUBSCRIPTION, sub)
     if not reasons:
-        reasons = _authorize(tenant, cmd.actor, Action.BUY, sub)
-    reasons += _status(sub, _Status.ACTIVE)
+        reasons = _authorize(tenant, cmd.actor, _ACT_BUY, sub)
+    reasons += _status(sub, _ACTIVE)
     reasons += _channel(sub, prepaid=True)
     if sub.credit_check_pending:
         reasons.append(Reason(ReasonCode.CREDIT_CHECK_PENDING, subscription=sub.id))
@@ -1768,7 +1781,7 @@ def _change_plan(tenant: Tenant, cmd: ChangePlan, policy: Policy) -> tuple[Tenan
         tenant, changed = set_status(
             tenant,
             old,
-            _Status.DISABLED,
+            _DISABLED,
             on,
             StatusCause.PLAN_CHANGED,
             child_cause=StatusCause.CANCELLED_WITH_PARENT,
@@ -1781,7 +1794,7 @@ def _product_reasons(tenant: Tenant, cmd: ScheduleProductChange, policy: Policy)
     """The commands' half of a product change at renewal; the catalog's half (is it a product
     this one may move to?) is :func:`subcommerce.billing_plans.product_change_reasons`."""
     sub = tenant.subscription(cmd.subscription_id)
-    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, Action.CHANGE_SUBSCRIPTION)
+    reasons = _renewal_change_reasons(tenant, sub, cmd.actor, _ACT_CHANGE_SUBSCRIPTION)
     if follows_parent(tenant, sub):
         reasons.append(
             Reason(ReasonCode.MANAGED_WITH_PARENT, subscription=sub.id, parent=sub.parent_id)
@@ -1804,7 +1817,7 @@ def _change_product(
 
 def _mid_term_common(tenant: Tenant, sub: Subscription, actor: str, action: Action) -> list[Reason]:
     reasons = _authorize(tenant, actor, action, sub)
-    reasons += _status(sub, _Status.ACTIVE)
+    reasons += _status(sub, _ACTIVE)
     reasons += _channel(sub)
     if follows_parent(tenant, sub):
         reasons.append(
@@ -1817,9 +1830,9 @@ def _term_now_reasons(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> list[R
     sub = tenant.subscription(cmd.subscription_id)
     frequency = cmd.billing_frequency or sub.billing_frequency
     _frequency_fits_term(cmd.term, frequency)
-    reasons = _mid_term_common(tenant, sub, cmd.actor, Action.CHANGE_SUBSCRIPTION)
+    reasons = _mid_term_common(tenant, sub, cmd.actor, _ACT_CHANGE_SUBSCRIPTION)
     if frequency is not sub.billing_frequency:
-        for reason in _authorize(tenant, cmd.actor, Action.CHANGE_BILLING_FREQUENCY, sub):
+        for reason in _authorize(tenant, cmd.actor, _ACT_CHANGE_BILLING_FREQUENCY, sub):
             if reason not in reasons:
                 reasons.append(reason)
     if cmd.term is sub.term:
@@ -1873,7 +1886,7 @@ def _change_term_now(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> tuple[T
     on = cmd.as_of
     frequency = cmd.billing_frequency or sub.billing_frequency
     events: list[Event] = []
-    followers = [c for c in tenant.traditional_addons_of(sub.id) if c.status is _Status.ACTIVE]
+    followers = [c for c in tenant.traditional_addons_of(sub.id) if c.status is _ACTIVE]
     for s, billed in ((sub, frequency), *((c, c.billing_frequency) for c in followers)):
         if s.scheduled is not None:
             # "If you make a mid-term (immediate) change before your renewal date, all scheduled
@@ -1888,7 +1901,7 @@ def _change_term_now(tenant: Tenant, cmd: ChangeTerm, policy: Policy) -> tuple[T
 def _cycle_reasons(tenant: Tenant, cmd: ChangeBillingFrequency, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
     _frequency_fits_term(sub.term, cmd.billing_frequency)
-    reasons = _mid_term_common(tenant, sub, cmd.actor, Action.CHANGE_BILLING_FREQUENCY)
+    reasons = _mid_term_common(tenant, sub, cmd.actor, _ACT_CHANGE_BILLING_FREQUENCY)
     account_type = tenant.account_type
     if account_type is not None and account_type in policy.frequency_fixed_accounts:
         reasons.append(
@@ -1968,20 +1981,20 @@ def _convert_reasons(tenant: Tenant, cmd: ConvertTrial, policy: Policy) -> list[
         authorize(
             account,
             cmd.actor,
-            Action.BUY,
+            _ACT_BUY,
             billing_profile_id=sub.billing_profile_id,
             invoice_section_id=sub.invoice_section_id,
         )
     )
-    if sub.status is _Status.DELETED:
+    if sub.status is _DELETED:
         return [*reasons, Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=sub.id)]
-    if sub.status is not _Status.TRIAL:
+    if sub.status is not _TRIAL:
         return [*reasons, Reason(ReasonCode.NOT_A_TRIAL, subscription=sub.id, status=sub.status)]
     quantity, term, _ = _conversion(sub, cmd)
     reasons += _end_of_sale(sub.product_id, policy)
     if cmd.payment_method is None and tenant.payment_method_of(sub) is None:
         reasons.append(Reason(ReasonCode.NO_PAYMENT_METHOD, subscription=sub.id))
-    if sub.unit is LicenseUnit.PER_USER and quantity < sub.assigned:
+    if sub.unit is _PER_USER and quantity < sub.assigned:
         reasons.append(Reason(ReasonCode.BELOW_ASSIGNED, subscription=sub.id, count=sub.assigned))
     if cmd.align_to is not None:
         reasons += alignment_reasons(
@@ -2004,7 +2017,7 @@ def _convert(tenant: Tenant, cmd: ConvertTrial, policy: Policy) -> tuple[Tenant,
     anchor, renewals = _aligned(tenant, cmd.align_to, term, on)
     paid = evolved(
         sub,
-        status=_Status.ACTIVE,
+        status=_ACTIVE,
         status_since=on,
         quantity=quantity,
         term=term,
@@ -2017,7 +2030,7 @@ def _convert(tenant: Tenant, cmd: ConvertTrial, policy: Policy) -> tuple[Tenant,
         payment_method=cmd.payment_method or sub.payment_method,
     )
     events: list[Event] = [
-        StatusChanged(sub.id, on, sub.status, _Status.ACTIVE, StatusCause.TRIAL_CONVERTED),
+        StatusChanged(sub.id, on, sub.status, _ACTIVE, StatusCause.TRIAL_CONVERTED),
         TrialConverted(sub.id, on, quantity, paid.current_term, frequency),
     ]
     return tenant.replace(paid), events
@@ -2046,7 +2059,7 @@ def _payment_reasons(tenant: Tenant, cmd: SetPaymentMethod, policy: Policy) -> l
             authorize(
                 tenant.account,
                 cmd.actor,
-                Action.MANAGE_PAYMENT_METHODS,
+                _ACT_MANAGE_PAYMENT_METHODS,
                 billing_profile_id=target.id,
             )
         )
@@ -2054,8 +2067,8 @@ def _payment_reasons(tenant: Tenant, cmd: SetPaymentMethod, policy: Policy) -> l
             ReasonCode.NO_CHANGE, billing_profile=target.id, payment_method=cmd.payment_method
         )
     else:
-        reasons = _authorize(tenant, cmd.actor, Action.MANAGE_PAYMENT_METHODS, target)
-        if target.status is _Status.DELETED:
+        reasons = _authorize(tenant, cmd.actor, _ACT_MANAGE_PAYMENT_METHODS, target)
+        if target.status is _DELETED:
             reasons.append(Reason(ReasonCode.SUBSCRIPTION_DELETED, subscription=target.id))
         unchanged = Reason(
             ReasonCode.NO_CHANGE, subscription=target.id, payment_method=cmd.payment_method
@@ -2086,7 +2099,7 @@ def _grant_reasons(tenant: Tenant, cmd: GrantRole, policy: Policy) -> list[Reaso
     assignment = cmd.assignment
     tenant.account.grant(assignment)  # raises for a role the account type cannot hold
     if assignment.role.scope is RoleScope.DIRECTORY:
-        reasons = list(authorize(tenant.account, cmd.actor, Action.MANAGE_ADMIN_ROLES))
+        reasons = list(authorize(tenant.account, cmd.actor, _ACT_MANAGE_ADMIN_ROLES))
     elif (
         assignment.role.scope is RoleScope.BILLING_ACCOUNT
         and cmd.principal == cmd.actor
@@ -2103,7 +2116,7 @@ def _grant_reasons(tenant: Tenant, cmd: GrantRole, policy: Policy) -> list[Reaso
             authorize(
                 tenant.account,
                 cmd.actor,
-                Action.MANAGE_BILLING_ROLES,
+                _ACT_MANAGE_BILLING_ROLES,
                 billing_profile_id=profile,
                 invoice_section_id=cmd.invoice_section_id,
             )

@@ -204,6 +204,11 @@ class CardChargeRule(Choice):
     DAYS_AFTER_ORDER = "days_after_order"  # within some days of the order (seed 004)
 
 
+# Bound once: reading members off the enum class is slow on CPython 3.11.
+_DUE_DATE: Final = CardChargeRule.DUE_DATE
+_DAY_AFTER_INVOICE: Final = CardChargeRule.DAY_AFTER_INVOICE
+
+
 @attrs.frozen
 class CardCharge:
     """When a card is charged, per agreement: MCA (and MPA), MOSA."""
@@ -224,9 +229,9 @@ class CardCharge:
         try:
             mca = account_type is not None and account_type.has_profiles
             rule = self.mca if mca else self.mosa
-            if rule is CardChargeRule.DUE_DATE:
+            if rule is _DUE_DATE:
                 day = due_date
-            elif rule is CardChargeRule.DAY_AFTER_INVOICE:
+            elif rule is _DAY_AFTER_INVOICE:
                 day = invoice_date + timedelta(days=1)
             else:
                 day = ordered + timedelta(days=self.days)

@@ -74,6 +74,7 @@ class SubscriptionStatus(Choice):
 # is_active of every eligible subscription for every add-on.
 _ACTIVE: Final = SubscriptionStatus.ACTIVE
 _TRIAL: Final = SubscriptionStatus.TRIAL
+_TRADITIONAL: Final = AddonKind.TRADITIONAL
 
 
 class PurchaseChannel(Choice):
@@ -251,7 +252,7 @@ class Subscription:
     @property
     def is_traditional_addon(self) -> bool:
         """True for a traditional add-on: tied to its parent, cancelled with it."""
-        return self.addon_kind is AddonKind.TRADITIONAL
+        return self.addon_kind is _TRADITIONAL
 
     @property
     def is_unconverted_trial(self) -> bool:
@@ -275,7 +276,7 @@ class Subscription:
     @property
     def end(self) -> date:
         """The first day after the current trial or term (when it renews, converts or expires)."""
-        if self.status is SubscriptionStatus.TRIAL and self.trial_end is not None:
+        if self.status is _TRIAL and self.trial_end is not None:
             return self.trial_end
         return self.current_term.end
 
@@ -284,7 +285,7 @@ class Subscription:
         """The licenses as blocks; one block bought at the current term's start if none given."""
         if self.blocks or self.quantity == 0:
             return self.blocks
-        bought = self.start if self.status is SubscriptionStatus.TRIAL else self.current_term.start
+        bought = self.start if self.status is _TRIAL else self.current_term.start
         return (LicenseBlock(self.quantity, bought),)
 
     @property
