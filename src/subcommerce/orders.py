@@ -459,10 +459,9 @@ class _Run:
         return tuple(r for line in self.lines for r in line.reasons)
 
 
-def _next_order_id(tenant: Tenant, placed: int | None = None) -> str:
+def _next_order_id(taken: set[str], placed: int | None = None) -> str:
     """``order-<n>``: n follows the orders already placed (by default, those the tenant's
-    subscriptions came from), skipping any id a subscription already uses."""
-    taken = {s.order_id for s in tenant.subscriptions if s.order_id is not None}
+    subscriptions came from: ``taken``), skipping any id a subscription already uses."""
     number = (len(taken) if placed is None else placed) + 1
     while f"order-{number}" in taken:
         number += 1
@@ -555,7 +554,10 @@ class _Engine:
         self.account = account
         self.tenant = tenant
         self.events: list[Event] = []
-        self.order_id = order.order_id or _next_order_id(tenant, placed)
+        # The orders the tenant's subscriptions came from, read once: during the run only this
+        # checkout's purchases add to them, and each of those is in ``self.orders``.
+        self.taken = {s.order_id for s in tenant.subscriptions if s.order_id is not None}
+        self.order_id = order.order_id or _next_order_id(self.taken, placed)
         profile = _profile(account, order)
         self.mca = profile is not None
         if (
@@ -570,9 +572,6 @@ class _Engine:
         self.unlicensed = order.unlicensed_users
         self.purchases = 0  # new subscriptions in this checkout so far
         self.orders: set[str] = {self.order_id}
-        # The orders the tenant's subscriptions came from, read once: during the run only this
-        # checkout's purchases add to them, and each of those is in ``self.orders``.
-        self.taken = {s.order_id for s in tenant.subscriptions if s.order_id is not None}
         self.number = 1  # no ``order-<n>`` below it is free
 
     def _order_of_purchase(self) -> str:
