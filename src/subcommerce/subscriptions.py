@@ -508,20 +508,53 @@ def rebuilt(
     """
     if type(subscription) is not Subscription:
         return attrs.evolve(subscription, **changes)
-    values = list(_subscription_values(subscription))
-    index = _SUBSCRIPTION_INDEX
-    for name, value in changes.items():
-        values[index[name]] = value
-    sub = _build(*values)
+    names = tuple(changes)
+    make = _REBUILDERS.get(names)
+    if make is None:
+        make = _REBUILDERS[names] = _rebuilder(names)
+    sub = make(subscription, *changes.values())
     if current_term is not None:
         _CURRENT_TERM.__set__(sub, current_term)
-    elif _TERM_FIELDS.isdisjoint(changes):
-        try:
-            term = _CURRENT_TERM.__get__(subscription)
-        except AttributeError:  # not worked out yet: the new one works it out when asked
-            return sub
-        _CURRENT_TERM.__set__(sub, term)
     return sub
+
+
+#: A rebuilder per set of changed fields (in the order a caller names them): the call sites are
+#: few and fixed, so this stays small.
+_REBUILDERS: Final[dict[tuple[str, ...], Callable[..., Subscription]]] = {}
+
+
+def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
+    """A function of a subscription and new values of ``names`` that builds the subscription
+    with those fields changed, the others read straight off it (see :func:`rebuilt`); when no
+    field the current term comes from is among ``names``, a worked-out term is carried over."""
+    for name in names:
+        if name not in _SUBSCRIPTION_INDEX:
+            raise TypeError(f"Subscription has no field {name!r}")
+    scope: dict[str, Any] = {
+        "new": object.__new__,
+        "cls": Subscription,
+        "get_current_term": _CURRENT_TERM.__get__,
+        "set_current_term": _CURRENT_TERM.__set__,
+    }
+    lines = ["    made = new(cls)"]
+    for name in _SUBSCRIPTION_FIELDS:
+        scope[f"set_{name}"] = Subscription.__dict__[name].__set__
+        value = f"new_{name}" if name in names else f"sub.{name}"
+        lines.append(f"    set_{name}(made, {value})")
+    if _TERM_FIELDS.isdisjoint(names):
+        lines += [
+            "    try:",
+            "        known = get_current_term(sub)",
+            "    except AttributeError:",  # not worked out yet: the new one works it out
+            "        return made",
+            "    set_current_term(made, known)",
+        ]
+    lines.append("    return made")
+    params = "".join(f", new_{name}" for name in names)
+    source = f"def rebuild(sub{params}):\n" + "\n".join(lines) + "\n"
+    exec(source, scope)  # generated from the class's own field names, nothing from outside
+    rebuild: Callable[..., Subscription] = scope["rebuild"]
+    return rebuild
 
 
 #: Every field's default, in ``__init__`` order (the first four have none).
