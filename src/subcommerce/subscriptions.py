@@ -472,21 +472,6 @@ _subscription_values: Final = operator.attrgetter(*_SUBSCRIPTION_FIELDS)
 _TENANT_FIELDS: Final = tuple(a.name for a in attrs.fields(Tenant))
 
 
-def _builder() -> Callable[..., Subscription]:
-    """A function of every field, in ``__init__`` order, that sets them on a new Subscription
-    without its validators, converter or ``__attrs_post_init__`` (see :func:`rebuilt`)."""
-    names = _SUBSCRIPTION_FIELDS
-    scope: dict[str, Any] = {"new": object.__new__, "cls": Subscription}
-    for name in names:
-        scope[f"set_{name}"] = Subscription.__dict__[name].__set__  # the slot's own setter
-    body = "".join(f"    set_{name}(sub, {name})\n" for name in names)
-    source = f"def build({', '.join(names)}):\n    sub = new(cls)\n{body}    return sub\n"
-    exec(source, scope)  # generated from the class's own field names, nothing from outside
-    build: Callable[..., Subscription] = scope["build"]
-    return build
-
-
-_build: Final = _builder()
 #: The slot ``current_term`` is cached in (attrs turns the cached property into one).
 _CURRENT_TERM: Final = Subscription.__dict__["current_term"]
 #: The fields the current term is computed from: a change to none of them keeps it.
@@ -566,11 +551,36 @@ _DEFAULTS: Final = tuple(
 def built(**fields: Any) -> Subscription:
     """``Subscription(**fields)`` for fields the caller has checked make a valid subscription
     (as :func:`rebuilt`): a new purchase of the commands, from a command already checked."""
-    values = list(_DEFAULTS)
-    index = _SUBSCRIPTION_INDEX
-    for name, value in fields.items():
-        values[index[name]] = value
-    return _build(*values)
+    names = tuple(fields)
+    make = _MAKERS.get(names)
+    if make is None:
+        make = _MAKERS[names] = _maker(names)
+    return make(*fields.values())
+
+
+#: A maker per set of given fields, as :data:`_REBUILDERS`.
+_MAKERS: Final[dict[tuple[str, ...], Callable[..., Subscription]]] = {}
+
+
+def _maker(names: tuple[str, ...]) -> Callable[..., Subscription]:
+    """A function of the values of ``names`` that builds a subscription of them, every other
+    field at its default (see :func:`built`)."""
+    for name in names:
+        if name not in _SUBSCRIPTION_INDEX:
+            raise TypeError(f"Subscription has no field {name!r}")
+    scope: dict[str, Any] = {"new": object.__new__, "cls": Subscription}
+    lines = ["    made = new(cls)"]
+    for name, default in zip(_SUBSCRIPTION_FIELDS, _DEFAULTS, strict=True):
+        scope[f"set_{name}"] = Subscription.__dict__[name].__set__
+        scope[f"default_{name}"] = default
+        value = f"new_{name}" if name in names else f"default_{name}"
+        lines.append(f"    set_{name}(made, {value})")
+    lines.append("    return made")
+    params = ", ".join(f"new_{name}" for name in names)
+    source = f"def make({params}):\n" + "\n".join(lines) + "\n"
+    exec(source, scope)  # generated from the class's own field names, nothing from outside
+    make: Callable[..., Subscription] = scope["make"]
+    return make
 
 
 def restated(tenant: Tenant, subscriptions: tuple[Subscription, ...], as_of: date) -> Tenant:
