@@ -611,8 +611,18 @@ def _unchecked(tenant: Tenant, **changes: Any) -> Tenant:
         changes["_positions"] = {s.id: i for i, s in enumerate(changes["subscriptions"])}
         changes["due_memo"] = None
     new = object.__new__(Tenant)
-    for name in _TENANT_FIELDS:
-        object.__setattr__(new, name, changes[name] if name in changes else getattr(tenant, name))
+    if not _DATED_FAST:  # pragma: no cover - Tenant gained a field: the general way
+        for name in _TENANT_FIELDS:
+            value = changes[name] if name in changes else getattr(tenant, name)
+            object.__setattr__(new, name, value)
+        return new
+    get = changes.get
+    _SET_ORGANIZATION(new, get("organization", tenant.organization))
+    _SET_SUBSCRIPTIONS(new, get("subscriptions", tenant.subscriptions))
+    _SET_ACCOUNT(new, get("account", tenant.account))
+    _SET_AS_OF(new, get("as_of", tenant.as_of))
+    _SET_POSITIONS(new, get("_positions", tenant._positions))
+    _SET_DUE_MEMO(new, get("due_memo", tenant.due_memo))
     return new
 
 
