@@ -34,6 +34,7 @@ from subcommerce.subscriptions import (
     built,
     dated,
     license_block,
+    rebuilder,
     rebuilt,
     restated,
 )
@@ -89,6 +90,9 @@ def test_a_subscription_rebuilt_from_checked_changes_is_the_one_evolve_builds(
     assert hash(made) == hash(expected)
     assert made.current_term == _term_of(expected)
     assert pickle.loads(pickle.dumps(made)) == expected
+    again = rebuilder(*changes)(sub, *changes.values(), None)
+    assert again == expected
+    assert again.current_term == _term_of(expected)
 
 
 @given(subscriptions("s1"))

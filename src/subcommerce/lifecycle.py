@@ -67,6 +67,7 @@ from subcommerce.subscriptions import (
     dated,
     evolved,
     license_block,
+    rebuilder,
     rebuilt,
     restated,
 )
@@ -533,6 +534,10 @@ def _renew(
 
 
 _NO_CHANGE: Final = ScheduledChange()
+#: A renewal's new subscription, from the renewed one (:func:`rebuilt` for these fields).
+_RENEWAL: Final = rebuilder(
+    "term", "term_anchor", "renewals", "billing_frequency", "scheduled", "blocks", "quantity"
+)
 
 
 def _renewed(
@@ -562,20 +567,32 @@ def _renewed(
                 start, add_months(sub.anchor, term.months * (renewals + 1))
             )
     quantity = sub.quantity if change.quantity is None else change.quantity
-    reduced, events = _reduced(sub, quantity, on, policy)
-    # A scheduled quantity that is no quantity fails the subscription's own check, as before.
-    valid = isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 0
-    changes: dict[str, Any] = {
-        "term": term,
-        "term_anchor": term_anchor,
-        "renewals": renewals,
-        "billing_frequency": frequency,
-        "scheduled": None,
-        "blocks": (license_block(quantity, on),) if valid else (),
-        **reduced,
-    }
-    # A quantity that is no quantity is refused by the subscription's own checks.
-    moved = rebuilt(sub, current_term=next_term, **changes) if valid else evolved(sub, **changes)
+    events: list[Event]
+    if quantity.__class__ is int and quantity > 0 and quantity >= sub.assigned:
+        # The common case, spelled out: a whole quantity, no user loses a license.
+        blocks = (license_block(quantity, on),)
+        moved = _RENEWAL(
+            sub, term, term_anchor, renewals, frequency, None, blocks, quantity, next_term
+        )
+        events = []
+    else:
+        reduced, events = _reduced(sub, quantity, on, policy)
+        # A scheduled quantity that is no quantity fails the subscription's own check, as before.
+        valid = isinstance(quantity, int) and not isinstance(quantity, bool) and quantity > 0
+        changes: dict[str, Any] = {
+            "term": term,
+            "term_anchor": term_anchor,
+            "renewals": renewals,
+            "billing_frequency": frequency,
+            "scheduled": None,
+            "blocks": (license_block(quantity, on),) if valid else (),
+            **reduced,
+        }
+        # A quantity that is no quantity is refused by the subscription's own checks.
+        if valid:
+            moved = rebuilt(sub, current_term=next_term, **changes)
+        else:
+            moved = evolved(sub, **changes)
     renewed: list[Event] = [
         Renewed(sub.id, on, moved.current_term, sub.quantity, quantity, term, frequency)
     ]

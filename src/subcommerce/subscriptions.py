@@ -497,10 +497,17 @@ def rebuilt(
     make = _REBUILDERS.get(names)
     if make is None:
         make = _REBUILDERS[names] = _rebuilder(names)
-    sub = make(subscription, *changes.values())
-    if current_term is not None:
-        _CURRENT_TERM.__set__(sub, current_term)
-    return sub
+    return make(subscription, *changes.values(), current_term)
+
+
+def rebuilder(*names: str) -> Callable[..., Subscription]:
+    """The function :func:`rebuilt` uses for changes of ``names``, for a caller that makes the
+    same change often (a renewal): ``rebuilder(*names)(sub, *values, current_term)`` is
+    ``rebuilt(sub, current_term=current_term, **dict(zip(names, values)))``."""
+    make = _REBUILDERS.get(names)
+    if make is None:
+        make = _REBUILDERS[names] = _rebuilder(names)
+    return make
 
 
 #: A rebuilder per set of changed fields (in the order a caller names them): the call sites are
@@ -526,17 +533,19 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
         scope[f"set_{name}"] = Subscription.__dict__[name].__set__
         value = f"new_{name}" if name in names else f"sub.{name}"
         lines.append(f"    set_{name}(made, {value})")
+    lines += ["    if current_term is not None:", "        set_current_term(made, current_term)"]
     if _TERM_FIELDS.isdisjoint(names):
         lines += [
-            "    try:",
-            "        known = get_current_term(sub)",
-            "    except AttributeError:",  # not worked out yet: the new one works it out
-            "        return made",
-            "    set_current_term(made, known)",
+            "    else:",
+            "        try:",
+            "            known = get_current_term(sub)",
+            "        except AttributeError:",  # not worked out yet: the new one works it out
+            "            return made",
+            "        set_current_term(made, known)",
         ]
     lines.append("    return made")
     params = "".join(f", new_{name}" for name in names)
-    source = f"def rebuild(sub{params}):\n" + "\n".join(lines) + "\n"
+    source = f"def rebuild(sub{params}, current_term=None):\n" + "\n".join(lines) + "\n"
     exec(source, scope)  # generated from the class's own field names, nothing from outside
     rebuild: Callable[..., Subscription] = scope["rebuild"]
     return rebuild
