@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subcommerce.errors import InvalidDate, InvalidFormatSpec, InvalidQuantity, UnknownReference
-from subcommerce.formatting import format_amount, format_date, format_money, format_number
+from subcommerce.formatting import (
+    MAX_NUMBER_DIGITS,
+    format_amount,
+    format_date,
+    format_money,
+    format_number,
+)
 from subcommerce.money import Money, RoundingMode
 
 CODES = ("USD", "EUR", "JPY", "KWD", "GBP", "CHF")
@@ -171,3 +177,26 @@ def test_every_locale_shows_the_significant_digits_of_the_amount_in_order(
     """Whatever the grouping (« 1 234 », "1,234", "12,34,567" in India) or the symbol, the
     significant digits shown are the amount's: none lost, none added (no float, no rounding)."""
     assert _significant(format_money(money, locale)) == _significant(f"{money.amount:f}")
+
+
+def test_numbers_too_long_to_write_or_not_finite_are_refused_as_quantities() -> None:
+    # A billion-digit string, or Babel's bare decimal.Overflow, is what these gave before.
+    for number in (Decimal("1E+999999999"), Decimal("1E-9999"), Decimal("NaN"), 10**101):
+        with pytest.raises(InvalidQuantity) as refused:
+            format_number(number, "en")
+        assert isinstance(refused.value, ValueError)
+    # Past the ambient 28 digits, written whole: 10**30 has 31 digits.
+    assert format_number(Decimal("1E+30"), "en") == "1" + ",000" * 10
+    assert format_number(Decimal("-1E-30"), "fr") == "-0," + "0" * 29 + "1"
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+        lambda d: d.adjusted() < MAX_NUMBER_DIGITS and -d.as_tuple().exponent <= MAX_NUMBER_DIGITS  # type: ignore[operator]
+    ),
+    st.sampled_from(LATIN_DIGIT_LOCALES),
+)
+def test_a_number_shows_its_significant_digits_in_every_locale(
+    number: Decimal, locale: str
+) -> None:
+    assert _significant(format_number(number, locale)) == _significant(f"{number:f}")

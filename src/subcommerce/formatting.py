@@ -34,6 +34,7 @@ import decimal
 import functools
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Final
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as _dates
@@ -127,9 +128,36 @@ def format_number(number: int | Decimal, locale: str | Locale) -> str:
         raise InvalidQuantity(
             f"format_number takes an int or a Decimal, never a float, got {number!r}"
         )
+    if isinstance(number, Decimal):
+        _check_writable(number)
+    elif not -_NUMBER_LIMIT < number < _NUMBER_LIMIT:
+        raise InvalidQuantity(
+            f"format_number writes numbers of at most {MAX_NUMBER_DIGITS} digits, "
+            f"got an int of {number.bit_length()} bits"
+        )
     where = parse_locale(locale)
-    text: str = where.decimal_formats[None].apply(number, where, decimal_quantization=False)
+    with _exact_for(Decimal(number)):
+        text: str = where.decimal_formats[None].apply(number, where, decimal_quantization=False)
     return text
+
+
+#: The most digits :func:`format_number` writes before the point, and the most after it: a
+#: quantity, a count or an exact share is far shorter; a longer number (``1E+999999999``) would
+#: make a string of that many digits, so it is refused rather than written.
+MAX_NUMBER_DIGITS: Final = 100
+_NUMBER_LIMIT: Final = 10**MAX_NUMBER_DIGITS
+
+
+def _check_writable(number: Decimal) -> None:
+    if not number.is_finite():
+        raise InvalidQuantity(f"format_number writes finite numbers, got {number}")
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if number.adjusted() >= MAX_NUMBER_DIGITS or -exponent > MAX_NUMBER_DIGITS:
+        raise InvalidQuantity(
+            f"format_number writes numbers of at most {MAX_NUMBER_DIGITS} digits before and "
+            f"after the point, got {number}"
+        )
 
 
 def format_date(day: date, locale: str | Locale, format: str = "long") -> str:
