@@ -14,6 +14,7 @@ import pickle
 from datetime import date, timedelta
 
 import attrs
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -21,7 +22,7 @@ from strategies_accounts import ADMIN, days, subscriptions, tenants
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import AddonKind, LicenseUnit
 from subcommerce.commands import ChangeLicenseQuantity, PurchaseSubscription, apply, prechecked
-from subcommerce.errors import Refused
+from subcommerce.errors import InvalidPeriod, Refused
 from subcommerce.lifecycle import advance, first_transition, next_transition
 from subcommerce.money import Money
 from subcommerce.periods import BillingFrequency, Period, Term, add_months
@@ -257,3 +258,19 @@ def test_a_dated_tenant_is_the_tenant_evolve_dates(tenant: Tenant, on: date) -> 
     assert made.due_memo is tenant.due_memo
     for sub in tenant:
         assert made.subscription(sub.id) is sub
+
+
+def test_adding_a_subscription_past_the_supported_dates_does_not_depend_on_the_memo() -> None:
+    # Two equal tenants, one holding the lifecycle memo: adding a subscription whose term runs
+    # past the supported dates succeeds on both (the memo is dropped), and the lifecycle refuses
+    # it when asked, as before the memo was kept across additions.
+    plain = Tenant("contoso.com", (Subscription("a", "p", date(2025, 1, 1), 1),))
+    remembering = advance(plain, date(2025, 1, 5)).tenant
+    first_transition(remembering, DEFAULT_POLICY)
+    assert remembering.due_memo is not None
+    far = Subscription("b", "p", date(2025, 1, 1), 1, term=Term.P3Y, renewals=400)
+    for tenant in (plain, remembering):
+        joined = tenant.added(far)
+        assert joined.due_memo is None
+        with pytest.raises(InvalidPeriod):
+            first_transition(joined, DEFAULT_POLICY)

@@ -28,7 +28,13 @@ import attrs
 from subcommerce._checks import Choice, expect, tuple_of
 from subcommerce.billing import BillingAccount, BillingAccountType, PaymentMethod
 from subcommerce.catalog import AddonKind, LicenseUnit
-from subcommerce.errors import InvalidArgument, InvalidQuantity, InvalidTenant, UnknownReference
+from subcommerce.errors import (
+    InvalidArgument,
+    InvalidQuantity,
+    InvalidTenant,
+    SubcommerceError,
+    UnknownReference,
+)
 from subcommerce.money import Money
 from subcommerce.periods import (
     BillingFrequency,
@@ -411,7 +417,7 @@ class Tenant:
             self,
             subscriptions=(*self.subscriptions, joined),
             _positions=positions,
-            due_memo=_due_with(self.due_memo, joined),
+            due_memo=_kept_memo(_due_with, self.due_memo, joined),
         )
 
     @property
@@ -697,9 +703,23 @@ def _replaced_one(tenant: Tenant, changed: Subscription, *, keep_memo: bool = Fa
         due_memo=(
             tenant.due_memo
             if keep_memo
-            else _due_after(tenant.due_memo, subscriptions[index], changed)
+            else _kept_memo(_due_after, tenant.due_memo, subscriptions[index], changed)
         ),
     )
+
+
+def _kept_memo(
+    update: Callable[..., DueMemo | None], memo: DueMemo | None, *subscriptions: Subscription
+) -> DueMemo | None:
+    """``update(memo, *subscriptions)``, or no memo when a subscription's next day cannot be
+    worked out (a term past the supported dates): adding or replacing it then succeeds whether
+    or not the tenant held a memo, and the lifecycle raises when it is asked, as it did."""
+    if memo is None:
+        return None
+    try:
+        return update(memo, *subscriptions)
+    except SubcommerceError:
+        return None
 
 
 def _due_with(memo: DueMemo | None, newcomer: Subscription) -> DueMemo | None:
