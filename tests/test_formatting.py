@@ -188,6 +188,8 @@ def test_numbers_too_long_to_write_or_not_finite_are_refused_as_quantities() -> 
     # Past the ambient 28 digits, written whole: 10**30 has 31 digits.
     assert format_number(Decimal("1E+30"), "en") == "1" + ",000" * 10
     assert format_number(Decimal("-1E-30"), "fr") == "-0," + "0" * 29 + "1"
+    # A zero is written "0" whatever its exponent.
+    assert format_number(Decimal("0E+200"), "en") == format_number(Decimal("0E-200"), "en") == "0"
 
 
 @given(

@@ -391,3 +391,9 @@ def test_term_end_is_the_start_plus_the_term_in_months(
 ) -> None:
     term, _ = plan
     assert term.end(start) == start + relativedelta(months=term.months)
+
+
+def test_a_terms_length_cannot_be_overwritten() -> None:
+    with pytest.raises(AttributeError):
+        Term.P1M.months = 2  # type: ignore[misc]
+    assert Term.P1M.months == 1

@@ -21,7 +21,13 @@ from hypothesis import strategies as st
 from strategies_accounts import ADMIN, days, subscriptions, tenants
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import AddonKind, LicenseUnit
-from subcommerce.commands import ChangeLicenseQuantity, PurchaseSubscription, apply, prechecked
+from subcommerce.commands import (
+    ChangeLicenseQuantity,
+    ChangePlan,
+    PurchaseSubscription,
+    apply,
+    prechecked,
+)
 from subcommerce.errors import InvalidPeriod, Refused
 from subcommerce.lifecycle import advance, first_transition, next_transition
 from subcommerce.money import Money
@@ -274,3 +280,12 @@ def test_adding_a_subscription_past_the_supported_dates_does_not_depend_on_the_m
         assert joined.due_memo is None
         with pytest.raises(InvalidPeriod):
             first_transition(joined, DEFAULT_POLICY)
+
+
+def test_the_unchecked_builders_refuse_what_would_make_a_value_the_class_would_not() -> None:
+    with pytest.raises(TypeError, match="start"):
+        built(id="x", product_id="p", quantity=1)  # a subscription needs its start
+    with pytest.raises(TypeError, match="twice"):
+        rebuilder("quantity", "quantity")
+    with pytest.raises(TypeError, match="ChangePlan"):
+        prechecked(ChangePlan)  # its add-on lists are converted to tuples by the class

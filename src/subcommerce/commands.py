@@ -572,6 +572,11 @@ def _maker(kind: type) -> Callable[..., Any]:
     """A function taking ``kind``'s fields by keyword (with their defaults) that sets them on a
     new ``kind`` without its validators or ``__attrs_post_init__``: see :func:`prechecked`."""
     fields = attrs.fields(kind)
+    # Only a class whose value is its fields as given: a converter or a default factory would be
+    # skipped here and the value differ from the class's own (ChangePlan's lists become tuples).
+    # Its post-init checks are the caller's to have made, as every validator's.
+    if any(f.converter is not None or isinstance(f.default, attrs.Factory) for f in fields):  # type: ignore[arg-type]
+        raise TypeError(f"{kind.__name__} converts its fields: build it with the class")
     scope: dict[str, Any] = {"new": object.__new__, "kind": kind}
     params = []
     for field in fields:

@@ -153,6 +153,8 @@ def _check_writable(number: Decimal) -> None:
         raise InvalidQuantity(f"format_number writes finite numbers, got {number}")
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)  # finite
+    if number.is_zero():  # 0E+200 and 0E-200 are written "0", whatever their exponent
+        return
     if number.adjusted() >= MAX_NUMBER_DIGITS or -exponent > MAX_NUMBER_DIGITS:
         raise InvalidQuantity(
             f"format_number writes numbers of at most {MAX_NUMBER_DIGITS} digits before and "

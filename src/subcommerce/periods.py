@@ -172,9 +172,10 @@ class Term(Choice):
     P1Y = "P1Y"
     P3Y = "P3Y"
 
-    #: How many calendar months the term lasts (a plain attribute of each member, set below:
-    #: the engine reads it on every renewal and change, and a property costs a call).
-    months: int
+    @property
+    def months(self) -> int:
+        """How many calendar months the term lasts (read-only: a term's length is not data)."""
+        return _TERM_MONTHS[self]
 
     def end(self, start: date) -> date:
         """The first day after a term that starts on ``start``."""
@@ -182,9 +183,6 @@ class Term(Choice):
 
 
 _TERM_MONTHS: Final = {Term.P1M: 1, Term.P1Y: 12, Term.P3Y: 36}
-for _term, _months in _TERM_MONTHS.items():
-    _term.months = _months
-del _term, _months
 
 
 class BillingFrequency(Choice):

@@ -525,9 +525,7 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
     """A function of a subscription and new values of ``names`` that builds the subscription
     with those fields changed, the others read straight off it (see :func:`rebuilt`); when no
     field the current term comes from is among ``names``, a worked-out term is carried over."""
-    for name in names:
-        if name not in _SUBSCRIPTION_INDEX:
-            raise TypeError(f"Subscription has no field {name!r}")
+    _check_names(names)
     scope: dict[str, Any] = {
         "new": object.__new__,
         "cls": Subscription,
@@ -557,6 +555,20 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
     return rebuild
 
 
+def _check_names(names: tuple[str, ...]) -> None:
+    """Refuse a builder for names that are not Subscription's fields, or that repeat one."""
+    for name in names:
+        if name not in _SUBSCRIPTION_INDEX:
+            raise TypeError(f"Subscription has no field {name!r}")
+    if len(set(names)) != len(names):
+        raise TypeError(f"a field is named twice in {names!r}")
+
+
+#: The fields without a default (a builder must be given them).
+_REQUIRED: Final = frozenset(
+    a.name for a in attrs.fields(Subscription) if a.default is attrs.NOTHING
+)
+
 #: Every field's default, in ``__init__`` order (the first four have none).
 _DEFAULTS: Final = tuple(
     None if a.default is attrs.NOTHING else a.default for a in attrs.fields(Subscription)
@@ -580,9 +592,10 @@ _MAKERS: Final[dict[tuple[str, ...], Callable[..., Subscription]]] = {}
 def _maker(names: tuple[str, ...]) -> Callable[..., Subscription]:
     """A function of the values of ``names`` that builds a subscription of them, every other
     field at its default (see :func:`built`)."""
-    for name in names:
-        if name not in _SUBSCRIPTION_INDEX:
-            raise TypeError(f"Subscription has no field {name!r}")
+    _check_names(names)
+    missing = [name for name in _SUBSCRIPTION_FIELDS if name in _REQUIRED and name not in names]
+    if missing:
+        raise TypeError(f"a Subscription needs {', '.join(missing)}")
     scope: dict[str, Any] = {"new": object.__new__, "cls": Subscription}
     lines = ["    made = new(cls)"]
     for name, default in zip(_SUBSCRIPTION_FIELDS, _DEFAULTS, strict=True):
