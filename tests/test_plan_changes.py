@@ -328,6 +328,42 @@ def test_a_mosa_full_change_cancels_the_old_plan_refunds_its_unused_days_and_sta
     ]
 
 
+def test_a_mosa_full_change_quotes_the_invoice_of_its_own_new_charge() -> None:
+    # Bought on 2025-01-10, so the old subscription's invoices run from the 10th; the new one,
+    # bought by the change on 2025-03-16, is invoiced from the 16th. The line's first charge is
+    # the new plan's, on the statement 2025-03-16..2025-04-16, card charged the day after; the
+    # old plan's credit (the line's first entry) sits on the old invoice, 2025-03-10..04-10.
+    buy = PlaceOrder(
+        actor=ANA,
+        as_of=date(2025, 1, 10),
+        payment_method=PaymentMethod.CARD,
+        cart=Cart(
+            (
+                NewSubscription(
+                    product_id="m365-business-basic",
+                    quantity=10,
+                    term=Term.P1M,
+                    subscription_id="s1",
+                ),
+            )
+        ),
+    )
+    placed = place_order(CATALOG, _tenant(), quote(CATALOG, _tenant(), buy, currency="USD"))
+    change = PlaceOrder(
+        actor=ANA,
+        as_of=date(2025, 3, 16),
+        payment_method=PaymentMethod.CARD,
+        cart=Cart((ChangePlanLine(subscription_id="s1", product_id="m365-business-standard"),)),
+    )
+    (line,) = quote(CATALOG, placed.tenant, change, ledger=placed.ledger).lines
+    assert line.ok, line.reasons
+    assert [(e.subscription_id, str(e.statement)) for e in line.first_charge] == [
+        ("s1", "2025-03-10..2025-04-10"),
+        ("s1/m365-business-standard", "2025-03-16..2025-04-16"),
+    ]
+    assert (line.statement_date, line.charge_by) == (date(2025, 4, 16), date(2025, 4, 17))
+
+
 def _refused(tenant: Tenant, command: ChangePlan) -> set[ReasonCode]:
     return {r.code for r in check_command(tenant, command)}
 

@@ -845,9 +845,10 @@ class _Engine:
         recurring = None
         if price is not None:
             recurring = book.whole_amount(sub, price, period)
-        if entries:
-            statement = entries[0].statement
-        else:
+        # The invoice of the line's own first charge: a change of plan's first entry is the old
+        # subscription's credit, which a MOSA account puts on the old subscription's invoice.
+        statement = next((e.statement for e in entries if e.subscription_id == sub.id), None)
+        if statement is None:
             statement = book.statement(self.tenant, book.group_of(self.tenant, sub), as_of)
         method = self.tenant.payment_method_of(sub)
         if method in _IMMEDIATE:
