@@ -524,26 +524,16 @@ class EntryRows:
             entry = built[row] = self._build(row)
         return entry
 
-    def _build(self, row: int) -> LedgerEntry:
+    def _build(self, row: int, line: ProratedLine | None = None) -> LedgerEntry:
+        """The entry of ``row``; ``line``: its line, when one is at hand."""
         at = row * _INTS
-        who, n, posted, quantity, credited = self.ints[at : at + _INTS]
+        who, n, posted, _, credited = self.ints[at : at + _INTS]
         if who < 0:
             return self.kept[row]
-        at = row * _REFS
-        cause, statement, kind, price, service, span, note = self.refs[at : at + _REFS]
-        sub_id, product_id, group, section, convention = self.whos[who]
-        line = _new_line(ProratedLine)
-        set_kind, set_quantity, set_price, set_service, set_span, set_amount, set_conv, set_note = (
-            _line_setters
-        )
-        set_kind(line, kind)
-        set_quantity(line, quantity)
-        set_price(line, price)
-        set_service(line, service)
-        set_span(line, span)
-        set_amount(line, self.money(self.amounts[row]))
-        set_conv(line, convention)
-        set_note(line, note)
+        cause, statement = self.refs[row * _REFS : row * _REFS + 2]
+        sub_id, product_id, group, section, _ = self.whos[who]
+        if line is None:
+            line = self.line(row)
         entry = _new_entry(LedgerEntry)
         set_id, set_sub, set_product, set_group, set_cause, set_posted, set_statement = (
             _entry_setters[:7]
@@ -560,6 +550,28 @@ class EntryRows:
         set_credits(entry, None if credited < 0 else f"{sub_id}#{credited}")
         set_section(entry, section)
         return entry
+
+    def line(self, row: int) -> ProratedLine:
+        """A new line of ``row`` (the line of the entry it builds)."""
+        who = self.ints[row * _INTS]
+        if who < 0:
+            return self.kept[row].line
+        quantity = self.ints[row * _INTS + 3]
+        at = row * _REFS + 2
+        kind, price, service, span, note = self.refs[at : at + 5]
+        line = _new_line(ProratedLine)
+        set_kind, set_quantity, set_price, set_service, set_span, set_amount, set_conv, set_note = (
+            _line_setters
+        )
+        set_kind(line, kind)
+        set_quantity(line, quantity)
+        set_price(line, price)
+        set_service(line, service)
+        set_span(line, span)
+        set_amount(line, self.money(self.amounts[row]))
+        set_conv(line, self.whos[who][4])
+        set_note(line, note)
+        return line
 
     def where(self, row: int) -> tuple[InvoiceGroup, Period]:
         """The group and statement of ``row``, without building its entry."""
@@ -592,6 +604,141 @@ class EntryRows:
             if kind in kinds:
                 total += units
         return money_from_units(total, self.code)
+
+
+class _WorkRows(EntryRows):
+    """The entries of a book as rows being written (what :class:`EntryRows` holds): the book
+    appends a row per entry it posts and builds a frozen entry, or its line, only when someone
+    reads it; :meth:`frozen` hands a frozen ledger the rows, without taking entries apart."""
+
+    __slots__ = ("lines", "made", "who_of")
+
+    def __init__(self, code: Currency, moneys: dict[int, Money]) -> None:
+        EntryRows.__init__(self, (), code)
+        self._money = moneys  # the book's one Money per amount (shared with its forks)
+        self.who_of: dict[str, int] = {}  # subscription id -> its place in whos, found last
+        self.lines: dict[int, ProratedLine] = {}  # the frozen lines at hand, by row
+        self.made: dict[int, LedgerEntry] = {}  # the entries built, by row
+
+    @classmethod
+    def taking(cls, store: EntryRows, moneys: dict[int, Money]) -> _WorkRows:
+        """Rows to go on writing from those of a frozen ledger (copied: the ledger keeps its)."""
+        rows = cls(store.code, moneys)
+        rows.ints = store.ints[:]
+        rows.refs = list(store.refs)
+        rows.amounts = store.amounts[:]
+        rows.whos = list(store.whos)
+        rows.kept = dict(store.kept)
+        for who, parts in enumerate(rows.whos):
+            rows.who_of[parts[0]] = who
+        return rows
+
+    def copy(self) -> _WorkRows:
+        """An independent copy (for a fork)."""
+        twin = _WorkRows.__new__(_WorkRows)
+        twin.code, twin._money = self.code, self._money
+        twin.ints, twin.refs, twin.amounts = self.ints[:], list(self.refs), self.amounts[:]
+        twin.whos, twin.who_of = list(self.whos), dict(self.who_of)
+        twin.kept, twin.lines, twin.made = dict(self.kept), dict(self.lines), dict(self.made)
+        twin._built, twin._all = None, None
+        return twin
+
+    def frozen(self) -> EntryRows:
+        """The rows, copied into the store a frozen ledger keeps."""
+        store = EntryRows.__new__(EntryRows)
+        store.code = self.code
+        store.whos = list(self.whos)
+        store.kept = dict(self.kept)
+        store.ints = self.ints[:]
+        store.refs = list(self.refs)
+        store.amounts = self.amounts[:]
+        store._built = None
+        store._all = None
+        store._money = {}
+        return store
+
+    def who(
+        self,
+        sub_id: str,
+        product: str,
+        group: InvoiceGroup,
+        section: str | None,
+        convention: ProrationConvention,
+    ) -> int:
+        """The place in ``whos`` of these parts (a new one when the last one differs)."""
+        who = self.who_of.get(sub_id)
+        if who is not None:
+            parts = self.whos[who]
+            if (
+                parts[1] is product
+                and parts[2] is group
+                and parts[3] is section
+                and parts[4] is convention
+            ):
+                return who
+        who = self.who_of[sub_id] = len(self.whos)
+        self.whos.append((sub_id, product, group, section, convention))
+        return who
+
+    def keep(self, entry: LedgerEntry) -> int:
+        """Append ``entry`` as it is (it does not fit a row); its row."""
+        row = len(self.amounts)
+        self.kept[row] = entry
+        self.ints.extend(_KEPT_INTS)
+        self.refs.extend(_KEPT_REFS)
+        self.amounts.append(0)
+        return row
+
+    def entry(self, row: int) -> LedgerEntry:
+        """The entry of ``row``, built on the first read and kept."""
+        entry = self.made.get(row)
+        if entry is None:
+            entry = self.made[row] = self._build(row, self.lines.get(row))
+        return entry
+
+    def line_of(self, row: int) -> ProratedLine:
+        """The line of ``row``'s entry, built on the first read and kept."""
+        line = self.lines.get(row)
+        if line is None:
+            line = self.lines[row] = self.line(row)
+        return line
+
+    def span(self, row: int) -> Period:
+        """The span of ``row``'s line, without building it."""
+        if self.ints[row * _INTS] < 0:
+            return self.kept[row].line.span
+        return cast(Period, self.refs[row * _REFS + 5])
+
+    def number(self, row: int, sub_id: str) -> int:
+        """n of the id ``<sub_id>#<n>`` of ``row``'s entry (-1 when its id is not of that form)."""
+        who = self.ints[row * _INTS]
+        if who < 0:
+            return _number(self.kept[row].id, sub_id)
+        return self.ints[row * _INTS + 1] if self.whos[who][0] == sub_id else -1
+
+    def id_of(self, row: int) -> str:
+        """The id of ``row``'s entry."""
+        who = self.ints[row * _INTS]
+        if who < 0:
+            return self.kept[row].id
+        return f"{self.whos[who][0]}#{self.ints[row * _INTS + 1]}"
+
+
+class _Entries(Sequence[LedgerEntry]):
+    """The entries of a book's rows as a sequence of frozen entries, built when read."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: _WorkRows) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows.amounts)
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, slice):
+            return [self.rows.entry(row) for row in range(*at.indices(len(self.rows.amounts)))]
+        return self.rows.entry(range(len(self.rows.amounts))[at])
 
 
 class InvoiceRows:
@@ -821,7 +968,8 @@ class _Known:
         self.price: Money | None = None
         self.due: date | None = None
         self.due_known = False
-        self.whole: tuple[Money, int, Money] | None = None
+        # the price, the amount in minor units, as Money, and as a row holds it (None: no row)
+        self.whole: tuple[Money, int, Money, int | None] | None = None
 
     def inherit(self, prior: _Known) -> None:
         """Take over what ``prior`` (an earlier value of the same subscription) worked out that
@@ -935,31 +1083,82 @@ class _Calendar:
 
 
 class _Posted:
-    """What was posted: the entries (and the opening), the unpriced subscriptions, and the
-    indexes rebuilt from them (entries per subscription, the charges not yet credited)."""
+    """What was posted: the entries as rows (and the opening, as entries), the unpriced
+    subscriptions, and the indexes rebuilt from them (entries per subscription, the charges not
+    yet credited). A charge is named by its item: its row, or ``~i`` for the i-th opening entry.
+    """
 
-    __slots__ = ("counts", "entries", "live", "opening", "unpriced")
+    __slots__ = ("counts", "live", "opening", "rows", "unpriced")
 
-    def __init__(self, ledger: Ledger) -> None:
-        self.entries = list(ledger.entries)
+    def __init__(self, ledger: Ledger, moneys: dict[int, Money]) -> None:
+        code = ledger.currency
         self.opening = list(ledger.opening)
         self.unpriced = list(ledger.unpriced)
-        self.counts: dict[str, int] = {}
-        self.live: dict[str, list[LedgerEntry]] = {}
-        credited = {e.credits for e in (*self.opening, *self.entries) if e.credits}
-        for entry in (*self.opening, *self.entries):
-            self.counts[entry.subscription_id] = self.counts.get(entry.subscription_id, 0) + 1
+        store = _ledger_entries(ledger, Ledger)
+        if store.__class__ is not EntryRows or store.code is not code:
+            store = EntryRows(list(ledger.entries), code, self.opening)
+        rows = self.rows = _WorkRows.taking(store, moneys)
+        counts: dict[str, int] = {}
+        live: dict[str, list[int]] = {}
+        self.counts, self.live = counts, live
+        ints, refs, whos, kept = rows.ints, rows.refs, rows.whos, rows.kept
+        credited = {e.credits for e in self.opening if e.credits}
+        for row in range(len(rows.amounts)):
+            who = ints[row * _INTS]
+            if who < 0:
+                credits = kept[row].credits
+                if credits:
+                    credited.add(credits)
+            elif ints[row * _INTS + 4] >= 0:
+                credited.add(f"{whos[who][0]}#{ints[row * _INTS + 4]}")
+        for index, entry in enumerate(self.opening):
+            sub_id = entry.subscription_id
+            counts[sub_id] = counts.get(sub_id, 0) + 1
             if entry.kind in _CHARGES and entry.id not in credited:
-                self.live.setdefault(entry.subscription_id, []).append(entry)
+                live.setdefault(sub_id, []).append(~index)
+        for row in range(len(rows.amounts)):
+            who = ints[row * _INTS]
+            if who < 0:
+                entry = kept[row]
+                sub_id, kind, entry_id = entry.subscription_id, entry.kind, entry.id
+            else:
+                sub_id, kind = whos[who][0], cast(LineKind, refs[row * _REFS + 2])
+                entry_id = f"{sub_id}#{ints[row * _INTS + 1]}" if kind in _CHARGES else ""
+            counts[sub_id] = counts.get(sub_id, 0) + 1
+            if kind in _CHARGES and entry_id not in credited:
+                live.setdefault(sub_id, []).append(row)
+
+    @property
+    def entries(self) -> Sequence[LedgerEntry]:
+        """The entries posted (not the opening), in order, built when read."""
+        return _Entries(self.rows)
 
     def copy(self) -> _Posted:
         twin = _Posted.__new__(_Posted)
-        twin.entries = list(self.entries)
+        twin.rows = self.rows.copy()
         twin.opening = list(self.opening)
         twin.unpriced = list(self.unpriced)
         twin.counts = dict(self.counts)
         twin.live = {k: list(v) for k, v in self.live.items()}
         return twin
+
+    def line_of(self, item: int) -> ProratedLine:
+        """The frozen line of the charge ``item``."""
+        return self.opening[~item].line if item < 0 else self.rows.line_of(item)
+
+    def span_of(self, item: int) -> Period:
+        """The span of the line of ``item``."""
+        return self.opening[~item].line.span if item < 0 else self.rows.span(item)
+
+    def id_of(self, item: int) -> str:
+        """The entry id of ``item``."""
+        return self.opening[~item].id if item < 0 else self.rows.id_of(item)
+
+    def number(self, item: int, sub_id: str) -> int:
+        """n of the id ``<sub_id>#<n>`` of ``item`` (-1 when not of that form)."""
+        if item < 0:
+            return _number(self.opening[~item].id, sub_id)
+        return self.rows.number(item, sub_id)
 
 
 class _Grouping:
@@ -999,6 +1198,7 @@ class _Facts:
         "offers",
         "periods",
         "statements",
+        "units",
     )
 
     def __init__(self) -> None:
@@ -1011,6 +1211,7 @@ class _Facts:
         self.periods: dict[tuple[date, date], Period] = {}
         self.amounts: dict[Decimal, Money] = {}
         self.statements: dict[date, Period] = {}  # per anchor: the MOSA statement found last
+        self.units: dict[int, Money] = {}  # one Money per amount in minor units (rows read)
         self.latest: dict[str, _Known] = {}  # per subscription id: the facts of its latest value
 
     def period(self, start: date, end: date) -> Period:
@@ -1050,9 +1251,9 @@ class Book:
         self.code = ledger.currency
         self.convention = ledger.convention
         self.calendar = _Calendar(dict(ledger.billed_through))
-        self.posted = _Posted(ledger)
         self.grouping = _Grouping()
         self.facts = _Facts()
+        self.posted = _Posted(ledger, self.facts.units)
 
     def fork(self) -> Book:
         """An independent copy (for a dry run that may be thrown away): what was posted, when
@@ -1072,10 +1273,7 @@ class Book:
         return Ledger(
             self.code,
             self.convention,
-            cast(
-                "tuple[LedgerEntry, ...]",
-                EntryRows(self.posted.entries, self.code, self.posted.opening),
-            ),
+            cast("tuple[LedgerEntry, ...]", self.posted.rows.frozen()),
             tuple(self.posted.opening),
             tuple(self.calendar.billed.items()),
             tuple(self.posted.unpriced),
@@ -1139,18 +1337,11 @@ class Book:
             known = self.grouping.groups[sub.id] = (group, (group.kind, group.id))
         return known[0]
 
-    def _post(
-        self,
-        tenant: Tenant,
-        sub: Subscription,
-        cause: EntryCause,
-        on: date,
-        line: ProratedLine,
-        credits: str | None = None,
-        *,
-        opening: bool = False,
-        shared: bool = False,
-    ) -> LedgerEntry:
+    def _place(
+        self, tenant: Tenant, sub: Subscription, cause: EntryCause, on: date
+    ) -> tuple[InvoiceGroup, Period, str | None, int]:
+        """Where an entry of ``sub`` posted on ``on`` goes: its group, its statement, its
+        invoice section, and its number (counted here)."""
         sub_id = sub.id
         known = self.grouping.groups.get(sub_id)
         if known is None:
@@ -1162,7 +1353,7 @@ class Book:
             and group.kind == "billing_profile"
             and self.policy.mca_upfront_invoices
         ):
-            statement = period_unchecked(on, on + _ONE_DAY)  # MCA: the day's purchases and renewals
+            statement = self.facts.period(on, on + _ONE_DAY)  # MCA: the day's purchases, renewals
         else:
             last = self.grouping.statements.get(key)
             if last is None or not last.start <= on < last.end:
@@ -1171,28 +1362,122 @@ class Book:
         counts = self.posted.counts
         number = counts[sub_id] = counts.get(sub_id, 0) + 1
         section = sub.invoice_section_id if group.kind == "billing_profile" else None
+        return group, statement, section, number
+
+    def _post(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        line: ProratedLine,
+        credits: int | None = None,
+        *,
+        opening: bool = False,
+        shared: bool = False,
+    ) -> int:
+        """Post ``line``; ``credits``: the item of the charge it credits. Returns its item.
+
+        The entry is written as a row (:class:`_WorkRows`); one that a row cannot hold exactly
+        is built and kept as it is."""
+        group, statement, section, number = self._place(tenant, sub, cause, on)
         if not shared:
             self._share(line)
-        entry = LedgerEntry(
-            f"{sub_id}#{number}",
-            sub_id,
-            sub.product_id,
-            group,
-            cause,
-            on,
-            statement,
-            line,
-            credits,
-            section,
-        )
-        (self.posted.opening if opening else self.posted.entries).append(entry)
-        if line.kind in _CHARGES:
-            live = self.posted.live.get(sub_id)
-            if live is None:
-                self.posted.live[sub_id] = [entry]
+        posted = self.posted
+        sub_id = sub.id
+        kind, quantity, price, service, span, amount, convention, note = _line_fields(line)
+        if opening:
+            posted.opening.append(
+                LedgerEntry(
+                    f"{sub_id}#{number}",
+                    sub_id,
+                    sub.product_id,
+                    group,
+                    cause,
+                    on,
+                    statement,
+                    line,
+                    None if credits is None else posted.id_of(credits),
+                    section,
+                )
+            )
+            item = ~(len(posted.opening) - 1)
+        else:
+            rows = posted.rows
+            credited = -1 if credits is None else posted.number(credits, sub_id)
+            units = units_of(amount) if amount.__class__ is Money else None
+            if (
+                units is not None
+                and line.__class__ is ProratedLine
+                and amount.currency is self.code
+                and -_INT64 <= units < _INT64
+                and quantity.__class__ is int
+                and -_INT32 <= quantity < _INT32
+                and on.__class__ is date
+                and credited >= -(credits is None)
+            ):
+                who = rows.who(sub_id, sub.product_id, group, section, convention)
+                item = len(rows.amounts)
+                rows.ints.extend((who, number, on.toordinal(), quantity, credited))
+                rows.refs.extend((cause, statement, kind, price, service, span, note))
+                rows.amounts.append(units)
+                rows.lines[item] = line
             else:
-                live.append(entry)
-        return entry
+                item = rows.keep(
+                    LedgerEntry(
+                        f"{sub_id}#{number}",
+                        sub_id,
+                        sub.product_id,
+                        group,
+                        cause,
+                        on,
+                        statement,
+                        line,
+                        None if credits is None else posted.id_of(credits),
+                        section,
+                    )
+                )
+        if kind in _CHARGES:
+            live = posted.live.get(sub_id)
+            if live is None:
+                posted.live[sub_id] = [item]
+            else:
+                live.append(item)
+        return item
+
+    def _post_whole(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        known: _Known,
+        price: Money,
+        period: Period,
+        cause: EntryCause,
+    ) -> None:
+        """Post the charge of the whole ``period`` (from its first day) for the subscription's
+        quantity: :meth:`_whole`, written as a row without building the line when the amount is
+        known for that price."""
+        whole = known.whole
+        if whole is None or whole[0] is not price or whole[3] is None:
+            self._post(
+                tenant, sub, cause, period.start, self._whole(known, price, period), shared=True
+            )
+            return
+        on = period.start
+        group, statement, section, number = self._place(tenant, sub, cause, on)
+        posted = self.posted
+        rows = posted.rows
+        sub_id = sub.id
+        who = rows.who(sub_id, sub.product_id, group, section, self.convention)
+        row = len(rows.amounts)
+        rows.ints.extend((who, number, on.toordinal(), sub.quantity, -1))
+        rows.refs.extend((cause, statement, CHARGE_KIND, price, period, period, ""))
+        rows.amounts.append(whole[3])
+        live = posted.live.get(sub_id)
+        if live is None:
+            posted.live[sub_id] = [row]
+        else:
+            live.append(row)
 
     def _share(self, line: ProratedLine) -> None:
         """Point ``line`` (made by the book for this post, seen by no one yet) at the book's one
@@ -1360,8 +1645,7 @@ class Book:
                 if price is not None:
                     period = self.facts.period(start, end)
                     if through == start:
-                        line = self._whole(known, price, period)
-                        self._post(tenant, sub, _PERIOD, through, line, shared=True)
+                        self._post_whole(tenant, sub, known, price, period, _PERIOD)
                     elif through == sub.billing_cycle_change:
                         line = first_period_line(
                             price,
@@ -1409,7 +1693,20 @@ class Book:
             return line
         line = self.charge(price, quantity, period, period.start)
         self._share(line)
-        known.whole = (price, line.amount.minor_units(), line.amount)
+        amount = line.amount
+        units = units_of(amount) if amount.__class__ is Money else None
+        fits = (
+            units is not None
+            and line.__class__ is ProratedLine
+            and amount.currency is self.code
+            and -_INT64 <= units < _INT64
+            and quantity.__class__ is int
+            and -_INT32 <= quantity < _INT32
+            and line.convention is self.convention
+            and line.note == ""
+            and line.kind is CHARGE_KIND
+        )
+        known.whole = (price, amount.minor_units(), amount, units if fits else None)
         return line
 
     def whole_amount(self, sub: Subscription, price: Money, period: Period) -> Money:
@@ -1530,10 +1827,9 @@ class Book:
         price = self._price(sub, on)
         if price is not None:
             if on == period.start:
-                line = self._whole(self._known(sub), price, period)
+                self._post_whole(tenant, sub, self._known(sub), price, period, cause)
             else:
-                line = self.charge(price, sub.quantity, period, on)
-            self._post(tenant, sub, cause, on, line)
+                self._post(tenant, sub, cause, on, self.charge(price, sub.quantity, period, on))
         self.calendar.record(sub.id, period.end)
 
     def _plan_change(self, tenant: Tenant, event: PlanChanged) -> None:
@@ -1550,20 +1846,15 @@ class Book:
         rebased = list(event.addons_moved) if event.addons_rebased else []
         for sub_id in (*gone, *rebased):
             sub = tenant.subscription(sub_id)
-            for entry in list(self.posted.live.get(sub_id, ())):
-                span = entry.line.span
-                if span.end <= on:
-                    continue
-                refund = refund_unused(entry.line, on if on > span.start else span.start)
-                self._credit(entry)
-                self._post(tenant, sub, cause, on, refund, entry.id)
+            self._refund_from(tenant, sub, on, cause)
         if not event.full:
-            original = self.live_at(old.id, on)
+            original = self._live_item(old.id, on)
             if original is not None:
                 # The licenses it keeps, in the convention's layout (as a license change).
-                taken_back, *charged = change_quantity(original.line, on, old.quantity).lines
-                self._credit(original)
-                self._post(tenant, old, cause, on, taken_back, original.id)
+                line = self.posted.line_of(original)
+                taken_back, *charged = change_quantity(line, on, old.quantity).lines
+                self._credit(old.id, original)
+                self._post(tenant, old, cause, on, taken_back, original)
                 for line in charged:
                     self._post(tenant, old, cause, on, line)
         self._purchase(tenant, tenant.subscription(event.new_subscription_id), on, cause)
@@ -1572,26 +1863,35 @@ class Book:
 
     def live_at(self, subscription_id: str, on: date) -> LedgerEntry | None:
         """The charge not yet credited whose span holds ``on``, if any."""
-        for entry in self.posted.live.get(subscription_id, ()):
-            span = entry.line.span
+        item = self._live_item(subscription_id, on)
+        if item is None:
+            return None
+        posted = self.posted
+        return posted.opening[~item] if item < 0 else posted.rows.entry(item)
+
+    def _live_item(self, subscription_id: str, on: date) -> int | None:
+        """The item of the charge not yet credited whose span holds ``on``, if any."""
+        span_of = self.posted.span_of
+        for item in self.posted.live.get(subscription_id, ()):
+            span = span_of(item)
             if span.start <= on < span.end:
-                return entry
+                return item
         return None
 
-    def _credit(self, entry: LedgerEntry) -> None:
-        live = self.posted.live[entry.subscription_id]
-        # By identity, from the end (the charge credited is most often a recent one): an entry
-        # is in the list once at most, and no other entry equals it (ids are unique).
+    def _credit(self, subscription_id: str, item: int) -> None:
+        live = self.posted.live[subscription_id]
+        # From the end (the charge credited is most often a recent one): an item is in the
+        # list once at most.
         for index in range(len(live) - 1, -1, -1):
-            if live[index] is entry:
+            if live[index] == item:
                 del live[index]
                 return
-        live.remove(entry)  # pragma: no cover - the entry always comes from the live list
+        live.remove(item)  # pragma: no cover - the item always comes from the live list
 
     def _change(self, tenant: Tenant, event: LicensesChanged) -> None:
         sub = tenant.subscription(event.subscription_id)
         on = event.on
-        original = self.live_at(sub.id, on)
+        original = self._live_item(sub.id, on)
         if original is None:
             # Nothing charged for the period (an unpriced one): charge what was added, if priced.
             if event.after > event.before and sub.id in self.calendar.billed:
@@ -1605,9 +1905,10 @@ class Book:
                     self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
             return
         # The convention's layout: credit and rebill (legacy), or refund and charge (new commerce).
-        taken_back, *charged = change_quantity(original.line, on, event.after).lines
-        self._credit(original)
-        self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, taken_back, original.id)
+        line = self.posted.line_of(original)
+        taken_back, *charged = change_quantity(line, on, event.after).lines
+        self._credit(sub.id, original)
+        self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, taken_back, original)
         for line in charged:
             self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
 
@@ -1633,13 +1934,14 @@ class Book:
     ) -> tuple[ProratedLine, ...]:
         """Refund every live charge of ``sub`` for its days from ``on``; the lines posted."""
         posted: list[ProratedLine] = []
-        for entry in list(self.posted.live.get(sub.id, ())):
-            span = entry.line.span
+        span_of, line_of = self.posted.span_of, self.posted.line_of
+        for item in list(self.posted.live.get(sub.id, ())):
+            span = span_of(item)
             if span.end <= on:
                 continue
-            refund = refund_unused(entry.line, on if on > span.start else span.start)
-            self._credit(entry)
-            self._post(tenant, sub, cause, on, refund, entry.id)
+            refund = refund_unused(line_of(item), on if on > span.start else span.start)
+            self._credit(sub.id, item)
+            self._post(tenant, sub, cause, on, refund, item)
             posted.append(refund)
         return tuple(posted)
 
