@@ -109,6 +109,7 @@ from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import (
     CHARGE_KIND,
     EXACT,
+    DayCount,
     LineKind,
     ProratedLine,
     ProrationConvention,
@@ -162,6 +163,7 @@ class EntryCause(Choice):
 
 
 _PERIOD: Final = EntryCause.PERIOD  # bound once: enum attribute access is slow on the hot path
+_ACTUAL_DAYS: Final = DayCount.ACTUAL
 
 
 @attrs.frozen
@@ -1088,7 +1090,7 @@ class _Posted:
     yet credited). A charge is named by its item: its row, or ``~i`` for the i-th opening entry.
     """
 
-    __slots__ = ("counts", "live", "opening", "rows", "unpriced")
+    __slots__ = ("counts", "ended", "live", "opening", "rows", "unpriced")
 
     def __init__(self, ledger: Ledger, moneys: dict[int, Money]) -> None:
         code = ledger.currency
@@ -1101,6 +1103,8 @@ class _Posted:
         counts: dict[str, int] = {}
         live: dict[str, list[int]] = {}
         self.counts, self.live = counts, live
+        # per subscription: (a day, n): the first n charges of its live list end by that day
+        self.ended: dict[str, tuple[date, int]] = {}
         ints, refs, whos, kept = rows.ints, rows.refs, rows.whos, rows.kept
         credited = {e.credits for e in self.opening if e.credits}
         for row in range(len(rows.amounts)):
@@ -1140,6 +1144,7 @@ class _Posted:
         twin.unpriced = list(self.unpriced)
         twin.counts = dict(self.counts)
         twin.live = {k: list(v) for k, v in self.live.items()}
+        twin.ended = dict(self.ended)
         return twin
 
     def line_of(self, item: int) -> ProratedLine:
@@ -1457,11 +1462,10 @@ class Book:
         """Post the charge of the whole ``period`` (from its first day) for the subscription's
         quantity: :meth:`_whole`, written as a row without building the line when the amount is
         known for that price."""
-        whole = known.whole
-        if whole is None or whole[0] is not price or whole[3] is None:
-            self._post(
-                tenant, sub, cause, period.start, self._whole(known, price, period), shared=True
-            )
+        whole = self._whole_of(known, price, period)
+        if whole[3] is None:
+            line = self._whole(known, price, period)
+            self._post(tenant, sub, cause, period.start, line, shared=True)
             return
         on = period.start
         group, statement, section, number = self._place(tenant, sub, cause, on)
@@ -1670,27 +1674,54 @@ class Book:
 
     def _whole(self, known: _Known, price: Money, period: Period) -> ProratedLine:
         """The charge of the whole ``period`` for the subscription's quantity: :meth:`charge`
-        from its first day.
+        from its first day, its amount from :meth:`_whole_of`."""
+        whole = self._whole_of(known, price, period)
+        # explained_line(CHARGE_KIND, price, quantity, period, period, convention, whole[1]),
+        # with the amount's one Money (no Decimal built again)
+        line = _new_line(ProratedLine)
+        set_kind, set_quantity, set_price, set_service, set_span, set_amount, set_conv, set_note = (
+            _line_setters
+        )
+        set_kind(line, CHARGE_KIND)
+        set_quantity(line, known.sub.quantity)
+        set_price(line, price)
+        set_service(line, period)
+        set_span(line, period)
+        set_amount(line, whole[2])
+        set_conv(line, self.convention)
+        set_note(line, "")
+        return line
+
+    def _whole_of(
+        self, known: _Known, price: Money, period: Period
+    ) -> tuple[Money, int, Money, int | None]:
+        """What the whole ``period`` costs at ``price`` for the subscription's quantity: the
+        price, the amount in minor units, as Money, and as a row holds it (None: it does not fit
+        one).
 
         A whole billing period costs the price times the quantity, rounded once, whatever its
         length and under every convention: once worked out for a subscription and a price, the
-        amount is reused.
+        amount is reused. Under actual days, a price in whole minor units costs exactly its
+        units times the quantity (``round_ratio`` of a whole number); otherwise :meth:`charge`
+        works it out.
         """
-        quantity = known.sub.quantity
         whole = known.whole
         if whole is not None and whole[0] is price:
-            # explained_line(CHARGE_KIND, price, quantity, period, period, convention, whole[1]),
-            # with the amount's one Money (no Decimal built again)
-            line = _new_line(ProratedLine)
-            _set_field(line, "kind", CHARGE_KIND)
-            _set_field(line, "quantity", quantity)
-            _set_field(line, "unit_price", price)
-            _set_field(line, "service_period", period)
-            _set_field(line, "span", period)
-            _set_field(line, "amount", whole[2])
-            _set_field(line, "convention", self.convention)
-            _set_field(line, "note", "")
-            return line
+            return whole
+        quantity = known.sub.quantity
+        units = units_of(price) if price.__class__ is Money else None
+        if (
+            units is not None
+            and units >= 0
+            and price.currency is self.code
+            and quantity.__class__ is int
+            and 1 <= quantity < _INT32
+            and self.convention.day_count is _ACTUAL_DAYS
+            and units * quantity < _INT64
+        ):
+            units *= quantity
+            whole = known.whole = (price, units, self.posted.rows.money(units), units)
+            return whole
         line = self.charge(price, quantity, period, period.start)
         self._share(line)
         amount = line.amount
@@ -1705,9 +1736,10 @@ class Book:
             and line.convention is self.convention
             and line.note == ""
             and line.kind is CHARGE_KIND
+            and line.span is line.service_period
         )
-        known.whole = (price, amount.minor_units(), amount, units if fits else None)
-        return line
+        whole = known.whole = (price, amount.minor_units(), amount, units if fits else None)
+        return whole
 
     def whole_amount(self, sub: Subscription, price: Money, period: Period) -> Money:
         """``charge(price, sub.quantity, period, period.start).amount``: what a whole billing
@@ -1870,12 +1902,27 @@ class Book:
         return posted.opening[~item] if item < 0 else posted.rows.entry(item)
 
     def _live_item(self, subscription_id: str, on: date) -> int | None:
-        """The item of the charge not yet credited whose span holds ``on``, if any."""
-        span_of = self.posted.span_of
-        for item in self.posted.live.get(subscription_id, ()):
-            span = span_of(item)
+        """The item of the charge not yet credited whose span holds ``on``, if any.
+
+        The charges whose spans ended by a day looked at before are passed over when ``on`` is
+        that day or later (``_Posted.ended``): the list keeps every charge not yet credited, most
+        of them periods long over."""
+        posted = self.posted
+        live = posted.live.get(subscription_id)
+        if not live:
+            return None
+        span_of = posted.span_of
+        ended = posted.ended.get(subscription_id)
+        at = 0 if ended is None or on < ended[0] else ended[1]
+        count = len(live)
+        while at < count and span_of(live[at]).end <= on:
+            at += 1
+        if ended is None or on >= ended[0]:
+            posted.ended[subscription_id] = (on, at)
+        for index in range(at, count):
+            span = span_of(live[index])
             if span.start <= on < span.end:
-                return item
+                return live[index]
         return None
 
     def _credit(self, subscription_id: str, item: int) -> None:
@@ -1885,6 +1932,9 @@ class Book:
         for index in range(len(live) - 1, -1, -1):
             if live[index] == item:
                 del live[index]
+                ended = self.posted.ended.get(subscription_id)
+                if ended is not None and index < ended[1]:
+                    self.posted.ended[subscription_id] = (ended[0], ended[1] - 1)
                 return
         live.remove(item)  # pragma: no cover - the item always comes from the live list
 
