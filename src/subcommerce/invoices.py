@@ -60,7 +60,6 @@ import heapq
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from decimal import Decimal
 from operator import attrgetter
 from typing import Any, Final, cast
 
@@ -1195,7 +1194,6 @@ class _Facts:
     from the three: valid whenever they match)."""
 
     __slots__ = (
-        "amounts",
         "cursors",
         "known",
         "latest",
@@ -1211,12 +1209,11 @@ class _Facts:
         self.offer_prices: dict[int, tuple[Offer, Money | None]] = {}
         self.known: dict[int, _Known] = {}
         self.cursors: dict[str, tuple[date, int, int, date]] = {}
-        # One value for each equal Period and amount the book posts (keyed by value): a kept
-        # timeline holds each once, not once per entry.
+        # One value for each equal Period the book posts (keyed by value): a kept timeline
+        # holds each once, not once per entry (its amounts are ints in the rows).
         self.periods: dict[tuple[date, date], Period] = {}
-        self.amounts: dict[Decimal, Money] = {}
         self.statements: dict[date, Period] = {}  # per anchor: the MOSA statement found last
-        self.units: dict[int, Money] = {}  # one Money per amount in minor units (rows read)
+        self.units: dict[int, Money] = {}  # one Money per amount in minor units, when read
         self.latest: dict[str, _Known] = {}  # per subscription id: the facts of its latest value
 
     def period(self, start: date, end: date) -> Period:
@@ -1386,12 +1383,19 @@ class Book:
         The entry is written as a row (:class:`_WorkRows`); one that a row cannot hold exactly
         is built and kept as it is."""
         group, statement, section, number = self._place(tenant, sub, cause, on)
-        if not shared:
-            self._share(line)
+        periods = None if shared else self._share(line)
         posted = self.posted
         sub_id = sub.id
         kind, quantity, price, service, span, amount, convention, note = _line_fields(line)
+        if periods is not None:
+            service, span = periods
         if opening:
+            if periods is not None and (
+                service is not line.service_period or span is not line.span
+            ):
+                # the line is the book's own, seen by no one yet: point it at the shared periods
+                _set_field(line, "service_period", service)
+                _set_field(line, "span", span)
             posted.opening.append(
                 LedgerEntry(
                     f"{sub_id}#{number}",
@@ -1483,27 +1487,16 @@ class Book:
         else:
             live.append(row)
 
-    def _share(self, line: ProratedLine) -> None:
-        """Point ``line`` (made by the book for this post, seen by no one yet) at the book's one
-        value of each of its periods and of its amount: equal values, held once."""
-        facts = self.facts
+    def _share(self, line: ProratedLine) -> tuple[Period, Period] | None:
+        """The book's one value of each of the periods of ``line`` (its service period and its
+        span): equal values, held once by the rows that refer to them. None: the line's own."""
+        periods = self.facts.periods
         period = line.service_period
-        shared = facts.periods.setdefault((period.start, period.end), period)
-        if shared is not period:
-            _set_field(line, "service_period", shared)
+        service = periods.setdefault((period.start, period.end), period)
         span = line.span
         if span is period:
-            if shared is not period:
-                _set_field(line, "span", shared)
-        else:
-            shared = facts.periods.setdefault((span.start, span.end), span)
-            if shared is not span:
-                _set_field(line, "span", shared)
-        amount = line.amount
-        if amount.currency is self.code:
-            known = facts.amounts.setdefault(amount.amount, amount)
-            if known is not amount:
-                _set_field(line, "amount", known)
+            return service, service
+        return service, periods.setdefault((span.start, span.end), span)
 
     def _known(self, sub: Subscription) -> _Known:
         facts = self.facts
