@@ -56,10 +56,10 @@ from subcommerce import tables
 from subcommerce._checks import expect, tuple_of
 from subcommerce.catalog import Catalog
 from subcommerce.errors import InvalidArgument, InvalidCommand, UnknownReference
-from subcommerce.money import Money
+from subcommerce.money import Money, money_from_units
 from subcommerce.periods import check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
-from subcommerce.simulate import Scenario, Timeline, simulate
+from subcommerce.simulate import Scenario, Timeline, invoice_units, simulate
 from subcommerce.tables import Column, Table
 
 __all__ = [
@@ -106,25 +106,38 @@ MAX_WORKERS: Final = 256
 
 def summary_record(timeline: Timeline) -> dict[str, object]:
     """One timeline as a :data:`SUMMARY_COLUMNS` record."""
-    invoices = timeline.invoices
     code = timeline.ledger.currency
-    invoiced = Money.total((i.total for i in invoices), code)
-    still_open = Money.total((i.total for i in timeline.open_invoices), code)
+    units = invoice_units(timeline)
+    if units is None:
+        invoices, still_open = timeline.invoices, timeline.open_invoices
+        totals = [i.total for i in invoices]
+        invoiced = Money.total(totals, code)
+        open_total = Money.total((i.total for i in still_open), code)
+        count, open_count = len(invoices), len(still_open)
+        first = totals[0].amount if totals else None
+        last = totals[-1].amount if totals else None
+    else:  # the invoices' totals from the rows the timeline keeps, no invoice built
+        issued, open_units = units
+        invoiced = money_from_units(sum(issued), code)
+        open_total = money_from_units(sum(open_units), code)
+        count, open_count = len(issued), len(open_units)
+        first = money_from_units(issued[0], code).amount if count else None
+        last = money_from_units(issued[-1], code).amount if count else None
     return {
         "scenario": timeline.scenario.name,
         "catalog": timeline.catalog_id,
         "convention": timeline.scenario.convention.name,
         "start": timeline.scenario.start,
         "as_of": timeline.as_of,
-        "invoices": len(invoices),
-        "open_invoices": len(timeline.open_invoices),
+        "invoices": count,
+        "open_invoices": open_count,
         "entries": len(timeline.ledger),  # without building the entries
         "events": len(timeline.events),
         "refused": len(timeline.refused),
-        "first_invoice": invoices[0].total.amount if invoices else None,
-        "last_invoice": invoices[-1].total.amount if invoices else None,
+        "first_invoice": first,
+        "last_invoice": last,
         "invoiced": invoiced.amount,
-        "open": still_open.amount,
+        "open": open_total.amount,
         "net": timeline.ledger.net.amount,
         "currency": code.code,
     }

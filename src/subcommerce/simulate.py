@@ -45,7 +45,7 @@ day counts as billed before it (the ledger's opening, on no invoice); the next o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, Final, cast
 
@@ -242,6 +242,22 @@ class Timeline:
 # when read.
 _invoices: Final = read_lazily(Timeline, "invoices", InvoiceRows)
 _open_invoices: Final = read_lazily(Timeline, "open_invoices", InvoiceRows)
+
+
+def invoice_units(timeline: Timeline) -> tuple[Sequence[int], Sequence[int]] | None:
+    """The totals of ``timeline``'s issued and open invoices, in minor units of its ledger's
+    currency, read from the rows it keeps without building the invoices; None for a timeline
+    that keeps Invoice values (one built from outside: read ``invoices`` then)."""
+    issued, still_open = _invoices(timeline, Timeline), _open_invoices(timeline, Timeline)
+    code = timeline.ledger.currency
+    if (
+        issued.__class__ is InvoiceRows
+        and still_open.__class__ is InvoiceRows
+        and issued.entries.code is code
+        and still_open.entries.code is code
+    ):
+        return issued.totals, still_open.totals
+    return None
 
 
 class _Run:
