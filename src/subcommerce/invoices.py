@@ -77,6 +77,7 @@ from subcommerce.events import (
     LicensesChanged,
     PlanChanged,
     Reactivated,
+    Renewed,
     SubscriptionCancelled,
     SubscriptionPurchased,
     TermChanged,
@@ -163,6 +164,8 @@ class EntryCause(Choice):
 
 _PERIOD: Final = EntryCause.PERIOD  # bound once: enum attribute access is slow on the hot path
 _ACTUAL_DAYS: Final = DayCount.ACTUAL
+_set_term_period: Final = Renewed.__dict__["term_period"].__set__
+_set_renewed_on: Final = Renewed.__dict__["on"].__set__
 
 
 @attrs.frozen
@@ -1791,8 +1794,24 @@ class Book:
             tenant, events = outcome.tenant, outcome.events
             if events:
                 events = tuple(self.post(tenant, events))
+                self._share_terms(events)
         self.bill(tenant, day)
         return tenant, events
+
+    def _share_terms(self, events: tuple[Event, ...]) -> None:
+        """Point the renewals the lifecycle has just made (seen by no one else yet) at the
+        book's one value of each period, and their day at its first day: equal values, held
+        once by a kept timeline (a month-to-month tenant renews every month)."""
+        period = self.facts.period
+        for event in events:
+            if event.__class__ is Renewed:
+                renewed = event
+                term = renewed.term_period
+                shared = period(term.start, term.end)
+                if shared is not term:
+                    _set_term_period(renewed, shared)
+                if renewed.on == shared.start and renewed.on is not shared.start:
+                    _set_renewed_on(renewed, shared.start)
 
     def catch_up(
         self, tenant: Tenant, after: date, until: date
