@@ -1360,9 +1360,16 @@ class Book:
         ):
             statement = self.facts.period(on, on + _ONE_DAY)  # MCA: the day's purchases, renewals
         else:
-            last = self.grouping.statements.get(key)
+            grouping = self.grouping
+            last = grouping.statements.get(key)
             if last is None or not last.start <= on < last.end:
-                last = self._statement(tenant, group, key, on)
+                # a MOSA group whose anchor is known: the statement its anchor found last
+                anchor = grouping.anchors.get(key)
+                found = None if anchor is None else self.facts.statements.get(anchor)
+                if found is not None and found.start <= on < found.end:
+                    last = grouping.statements[key] = found
+                else:
+                    last = self._statement(tenant, group, key, on)
             statement = last
         counts = self.posted.counts
         number = counts[sub_id] = counts.get(sub_id, 0) + 1
@@ -1469,7 +1476,9 @@ class Book:
         """Post the charge of the whole ``period`` (from its first day) for the subscription's
         quantity: :meth:`_whole`, written as a row without building the line when the amount is
         known for that price."""
-        whole = self._whole_of(known, price, period)
+        whole = known.whole
+        if whole is None or whole[0] is not price:
+            whole = self._whole_of(known, price, period)
         if whole[3] is None:
             line = self._whole(known, price, period)
             self._post(tenant, sub, cause, period.start, line, shared=True)
@@ -1618,13 +1627,16 @@ class Book:
             return  # every subscription is billed past ``day``
         billed = calendar.billed
         cursors = self.facts.cursors
+        known_of = self.facts.known.get
         for sub in calendar.take_due(tenant, day):
             through = billed[sub.id]
             quantity = sub.quantity
             if sub.status not in BILLED_STATUSES or quantity == 0:
                 calendar.put_back(sub.id, through)  # not billed now; perhaps later
                 continue
-            known = self._known(sub)
+            known = known_of(id(sub))
+            if known is None or known.sub is not sub:
+                known = self._known(sub)
             months = known.months
             if months is None:
                 months = known.months = _months(sub)
@@ -1641,7 +1653,11 @@ class Book:
             else:
                 k, start, end = locate(anchor, months, through)
             while True:  # the periods [anchor + k months, anchor + (k + 1) months) from through
-                price = self._known_price(known, through, record=True)
+                first = known.first  # _known_price(known, through, record=True), inline
+                if first is not None and (through if first > through else first) == known.day:
+                    price = known.price
+                else:
+                    price = self._known_price(known, through, record=True)
                 if price is not None:
                     period = self.facts.period(start, end)
                     if through == start:
