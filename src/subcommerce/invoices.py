@@ -164,6 +164,7 @@ class EntryCause(Choice):
 
 _PERIOD: Final = EntryCause.PERIOD  # bound once: enum attribute access is slow on the hot path
 _ACTUAL_DAYS: Final = DayCount.ACTUAL
+_LICENSE_CHANGE: Final = EntryCause.LICENSE_CHANGE
 _set_term_period: Final = Renewed.__dict__["term_period"].__set__
 _set_renewed_on: Final = Renewed.__dict__["on"].__set__
 
@@ -1387,12 +1388,16 @@ class Book:
         *,
         opening: bool = False,
         shared: bool = False,
+        where: tuple[InvoiceGroup, Period, str | None, int] | None = None,
     ) -> int:
         """Post ``line``; ``credits``: the item of the charge it credits. Returns its item.
 
         The entry is written as a row (:class:`_WorkRows`); one that a row cannot hold exactly
-        is built and kept as it is."""
-        group, statement, section, number = self._place(tenant, sub, cause, on)
+        is built and kept as it is. ``where``: what :meth:`_place` said for an entry of the same
+        subscription, cause and day, with the number counted for this entry."""
+        group, statement, section, number = (
+            self._place(tenant, sub, cause, on) if where is None else where
+        )
         periods = None if shared else self._share(line)
         posted = self.posted
         sub_id = sub.id
@@ -1463,6 +1468,27 @@ class Book:
             else:
                 live.append(item)
         return item
+
+    def _post_lines(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        lines: Sequence[ProratedLine],
+        credits: int,
+    ) -> None:
+        """Post a layout's ``lines`` (the first takes back the charge ``credits``) in order: one
+        subscription, cause and day, so one group and statement."""
+        if not lines:
+            return
+        group, statement, section, number = self._place(tenant, sub, cause, on)
+        counts, sub_id = self.posted.counts, sub.id
+        for index, line in enumerate(lines):
+            if index:
+                number = counts[sub_id] = counts[sub_id] + 1
+            where = (group, statement, section, number)
+            self._post(tenant, sub, cause, on, line, None if index else credits, where=where)
 
     def _post_whole(
         self,
@@ -1912,11 +1938,9 @@ class Book:
             if original is not None:
                 # The licenses it keeps, in the convention's layout (as a license change).
                 line = self.posted.line_of(original)
-                taken_back, *charged = change_quantity(line, on, old.quantity).lines
+                lines = change_quantity(line, on, old.quantity).lines
                 self._credit(old.id, original)
-                self._post(tenant, old, cause, on, taken_back, original)
-                for line in charged:
-                    self._post(tenant, old, cause, on, line)
+                self._post_lines(tenant, old, cause, on, lines, original)
         self._purchase(tenant, tenant.subscription(event.new_subscription_id), on, cause)
         for sub_id in rebased:  # on the new subscription's term from today
             self._purchase(tenant, tenant.subscription(sub_id), on, cause)
@@ -1984,11 +2008,9 @@ class Book:
             return
         # The convention's layout: credit and rebill (legacy), or refund and charge (new commerce).
         line = self.posted.line_of(original)
-        taken_back, *charged = change_quantity(line, on, event.after).lines
+        lines = change_quantity(line, on, event.after).lines
         self._credit(sub.id, original)
-        self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, taken_back, original)
-        for line in charged:
-            self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
+        self._post_lines(tenant, sub, _LICENSE_CHANGE, on, lines, original)
 
     def _refundable(self, tenant: Tenant, sub: Subscription, event: SubscriptionCancelled) -> bool:
         if event.refund:
