@@ -2,6 +2,7 @@
 
     python benchmarks/instructions.py             # the run, month to month, the floor
     python benchmarks/instructions.py growth-100 growth-1000
+    python benchmarks/instructions.py cart cart-floor   # the price review of a 10-line cart
 
 Each job is run under ``valgrind --tool=callgrind`` twice, once warmed up only and once with
 ``N`` more calls; the difference divided by ``N`` is what one call costs, without the
@@ -23,6 +24,8 @@ JOBS = {
     "run": ("bench_orders", "bench_orders.three_years()", 3),
     "run-month-to-month": ("bench_orders", "bench_orders.three_years_month_to_month()", 3),
     "floor": ("bench_run", "bench_run.floor()", 20),
+    "cart": ("bench_orders", "bench_orders.ten_line_quote()", 20),
+    "cart-floor": ("bench_orders", "bench_orders.floor_ten_line_quote()", 200),
     "growth-100": (
         "bench_growth",
         "simulate(bench_growth.scenario(100), catalog=bench_growth.CATALOG)",

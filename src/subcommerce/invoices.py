@@ -165,6 +165,8 @@ class EntryCause(Choice):
 _PERIOD: Final = EntryCause.PERIOD  # bound once: enum attribute access is slow on the hot path
 _ACTUAL_DAYS: Final = DayCount.ACTUAL
 _LICENSE_CHANGE: Final = EntryCause.LICENSE_CHANGE
+_CHARGE: Final = LineKind.CHARGE
+_REBILL: Final = LineKind.REBILL
 _set_term_period: Final = Renewed.__dict__["term_period"].__set__
 _set_renewed_on: Final = Renewed.__dict__["on"].__set__
 
@@ -412,6 +414,8 @@ _line_fields: Final = attrgetter(*(f.name for f in attrs.fields(ProratedLine)))
 _entry_setters: Final = tuple(
     LedgerEntry.__dict__[f.name].__set__ for f in attrs.fields(LedgerEntry)
 )
+_put_id, _put_sub, _put_product, _put_group, _put_cause = _entry_setters[:5]
+_put_posted, _put_statement, _put_line, _put_credits, _put_section = _entry_setters[5:]
 _line_setters: Final = tuple(
     ProratedLine.__dict__[f.name].__set__ for f in attrs.fields(ProratedLine)
 )
@@ -422,10 +426,21 @@ def _number(entry_id: object, sub_id: str) -> int:
     if entry_id.__class__ is not str:
         return -1
     head, sep, tail = entry_id.rpartition("#")
-    if not sep or head != sub_id or not tail.isdigit():
+    if not sep or head != sub_id or not (len(tail) < 12 and tail.isascii() and tail.isdigit()):
         return -1
     n = int(tail)
     return n if n < _INT32 and str(n) == tail else -1
+
+
+def _id_pair(entry_id: object) -> tuple[str, int] | None:
+    """(s, n) for an id that is exactly ``f"{s}#{n}"`` for an int n >= 0, else None."""
+    if entry_id.__class__ is not str:
+        return None
+    head, sep, tail = entry_id.rpartition("#")
+    if not sep or not (len(tail) < 19 and tail.isascii() and tail.isdigit()):
+        return None  # a long one is compared as it is
+    n = int(tail)
+    return (head, n) if str(n) == tail else None
 
 
 class EntryRows:
@@ -531,29 +546,28 @@ class EntryRows:
 
     def _build(self, row: int, line: ProratedLine | None = None) -> LedgerEntry:
         """The entry of ``row``; ``line``: its line, when one is at hand."""
+        ints = self.ints
         at = row * _INTS
-        who, n, posted, _, credited = self.ints[at : at + _INTS]
+        who = ints[at]
         if who < 0:
             return self.kept[row]
-        cause, statement = self.refs[row * _REFS : row * _REFS + 2]
         sub_id, product_id, group, section, _ = self.whos[who]
         if line is None:
             line = self.line(row)
+        refs = self.refs
+        at_refs = row * _REFS
+        credited = ints[at + 4]
         entry = _new_entry(LedgerEntry)
-        set_id, set_sub, set_product, set_group, set_cause, set_posted, set_statement = (
-            _entry_setters[:7]
-        )
-        set_line, set_credits, set_section = _entry_setters[7:]
-        set_id(entry, f"{sub_id}#{n}")
-        set_sub(entry, sub_id)
-        set_product(entry, product_id)
-        set_group(entry, group)
-        set_cause(entry, cause)
-        set_posted(entry, date.fromordinal(posted))
-        set_statement(entry, statement)
-        set_line(entry, line)
-        set_credits(entry, None if credited < 0 else f"{sub_id}#{credited}")
-        set_section(entry, section)
+        _put_id(entry, f"{sub_id}#{ints[at + 1]}")
+        _put_sub(entry, sub_id)
+        _put_product(entry, product_id)
+        _put_group(entry, group)
+        _put_cause(entry, refs[at_refs])
+        _put_posted(entry, date.fromordinal(ints[at + 2]))
+        _put_statement(entry, refs[at_refs + 1])
+        _put_line(entry, line)
+        _put_credits(entry, None if credited < 0 else f"{sub_id}#{credited}")
+        _put_section(entry, section)
         return entry
 
     def line(self, row: int) -> ProratedLine:
@@ -636,6 +650,12 @@ class _WorkRows(EntryRows):
         rows.kept = dict(store.kept)
         for who, parts in enumerate(rows.whos):
             rows.who_of[parts[0]] = who
+        built = store._built
+        if built is not None:  # the entries read already: the same values, not built again
+            for row, entry in enumerate(built):
+                if entry is not None:
+                    rows.made[row] = entry
+                    rows.lines[row] = entry.line
         return rows
 
     def copy(self) -> _WorkRows:
@@ -1093,7 +1113,7 @@ class _Posted:
     yet credited). A charge is named by its item: its row, or ``~i`` for the i-th opening entry.
     """
 
-    __slots__ = ("counts", "ended", "live", "opening", "rows", "unpriced")
+    __slots__ = ("counts", "ended", "live", "opening", "rows", "unpriced", "view")
 
     def __init__(self, ledger: Ledger, moneys: dict[int, Money]) -> None:
         code = ledger.currency
@@ -1103,46 +1123,65 @@ class _Posted:
         if store.__class__ is not EntryRows or store.code is not code:
             store = EntryRows(list(ledger.entries), code, self.opening)
         rows = self.rows = _WorkRows.taking(store, moneys)
+        self.view = _Entries(rows)
         counts: dict[str, int] = {}
         live: dict[str, list[int]] = {}
         self.counts, self.live = counts, live
         # per subscription: (a day, n): the first n charges of its live list end by that day
         self.ended: dict[str, tuple[date, int]] = {}
         ints, refs, whos, kept = rows.ints, rows.refs, rows.whos, rows.kept
-        credited = {e.credits for e in self.opening if e.credits}
-        for row in range(len(rows.amounts)):
-            who = ints[row * _INTS]
-            if who < 0:
-                credits = kept[row].credits
-                if credits:
-                    credited.add(credits)
-            elif ints[row * _INTS + 4] >= 0:
-                credited.add(f"{whos[who][0]}#{ints[row * _INTS + 4]}")
+        # The entries credited, as (subscription id, n) for an id ``<subscription id>#<n>`` (no
+        # id is formatted for a row), and any other id as it is; then the charges not credited.
+        pairs: set[tuple[str, int]] = set()
+        odd: set[str] = set()
+        charges: list[tuple[str, object, int]] = []  # (subscription id, n or id, item)
         for index, entry in enumerate(self.opening):
-            sub_id = entry.subscription_id
-            counts[sub_id] = counts.get(sub_id, 0) + 1
-            if entry.kind in _CHARGES and entry.id not in credited:
-                live.setdefault(sub_id, []).append(~index)
-        for row in range(len(rows.amounts)):
-            who = ints[row * _INTS]
+            charges.append((entry.subscription_id, entry, ~index))
+        for row, (who, n, credited, kind) in enumerate(
+            zip(ints[::_INTS], ints[1::_INTS], ints[4::_INTS], refs[2::_REFS], strict=True)
+        ):
             if who < 0:
                 entry = kept[row]
-                sub_id, kind, entry_id = entry.subscription_id, entry.kind, entry.id
+                charges.append((entry.subscription_id, entry, row))
+                continue
+            sub_id = whos[who][0]
+            if credited >= 0:
+                pairs.add((sub_id, credited))
+            if kind is _CHARGE or kind is _REBILL:
+                charges.append((sub_id, n, row))
             else:
-                sub_id, kind = whos[who][0], cast(LineKind, refs[row * _REFS + 2])
-                entry_id = f"{sub_id}#{ints[row * _INTS + 1]}" if kind in _CHARGES else ""
+                counts[sub_id] = counts.get(sub_id, 0) + 1
+        for _, what, _ in charges:  # the credits of the entries kept as they are
+            if what.__class__ is not int:
+                credits = cast(LedgerEntry, what).credits
+                if credits:
+                    pair = _id_pair(credits)
+                    if pair is None:
+                        odd.add(credits)
+                    else:
+                        pairs.add(pair)
+        for sub_id, what, item in charges:
             counts[sub_id] = counts.get(sub_id, 0) + 1
-            if kind in _CHARGES and entry_id not in credited:
-                live.setdefault(sub_id, []).append(row)
+            if what.__class__ is int:  # a row's id is <sub_id>#<n>: credited as that pair
+                credited_now = (sub_id, what) in pairs
+            else:
+                held = cast(LedgerEntry, what)
+                if held.kind not in _CHARGES:
+                    continue
+                pair = _id_pair(held.id)
+                credited_now = held.id in odd if pair is None else pair in pairs
+            if not credited_now:
+                live.setdefault(sub_id, []).append(item)
 
     @property
     def entries(self) -> Sequence[LedgerEntry]:
         """The entries posted (not the opening), in order, built when read."""
-        return _Entries(self.rows)
+        return self.view
 
     def copy(self) -> _Posted:
         twin = _Posted.__new__(_Posted)
         twin.rows = self.rows.copy()
+        twin.view = _Entries(twin.rows)
         twin.opening = list(self.opening)
         twin.unpriced = list(self.unpriced)
         twin.counts = dict(self.counts)
@@ -1247,13 +1286,24 @@ class Book:
         "convention",
         "facts",
         "grouping",
+        "lazy",
         "policy",
         "posted",
     )
 
-    def __init__(self, catalog: Catalog, ledger: Ledger, policy: Policy = DEFAULT_POLICY) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        ledger: Ledger,
+        policy: Policy = DEFAULT_POLICY,
+        *,
+        lazy: bool = False,
+    ) -> None:
+        """``lazy``: build the frozen entries only when someone reads them (a simulation reads
+        few); otherwise each is built as it is posted (a quote reads every one)."""
         self.catalog = catalog
         self.policy = policy
+        self.lazy = lazy
         self.code = ledger.currency
         self.convention = ledger.convention
         self.calendar = _Calendar(dict(ledger.billed_through))
@@ -1266,7 +1316,7 @@ class Book:
         each subscription is billed through and the statements found are copied; the facts of
         the inputs are shared."""
         twin = Book.__new__(Book)
-        twin.catalog, twin.policy = self.catalog, self.policy
+        twin.catalog, twin.policy, twin.lazy = self.catalog, self.policy, self.lazy
         twin.code, twin.convention = self.code, self.convention
         twin.calendar = self.calendar.copy()
         twin.posted = self.posted.copy()
@@ -1446,6 +1496,19 @@ class Book:
                 rows.refs.extend((cause, statement, kind, price, service, span, note))
                 rows.amounts.append(units)
                 rows.lines[item] = line
+                if not self.lazy:
+                    rows.made[item] = LedgerEntry(
+                        f"{sub_id}#{number}",
+                        sub_id,
+                        sub.product_id,
+                        group,
+                        cause,
+                        on,
+                        statement,
+                        line,
+                        None if credits is None else posted.id_of(credits),
+                        section,
+                    )
             else:
                 item = rows.keep(
                     LedgerEntry(
@@ -1519,6 +1582,20 @@ class Book:
         rows.ints.extend((who, number, on.toordinal(), sub.quantity, -1))
         rows.refs.extend((cause, statement, CHARGE_KIND, price, period, period, ""))
         rows.amounts.append(whole[3])
+        if not self.lazy:
+            line = rows.lines[row] = self._whole(known, price, period)
+            rows.made[row] = LedgerEntry(
+                f"{sub_id}#{number}",
+                sub_id,
+                sub.product_id,
+                group,
+                cause,
+                on,
+                statement,
+                line,
+                None,
+                section,
+            )
         live = posted.live.get(sub_id)
         if live is None:
             posted.live[sub_id] = [row]

@@ -273,7 +273,7 @@ class _Run:
         self.events: list[Event] = list(timeline.events)
         self.refused: list[Refusal] = list(timeline.refused)
         self.orders: list[Quote] = list(timeline.orders)
-        self.book = Book(catalog, timeline.ledger, policy)
+        self.book = Book(catalog, timeline.ledger, policy, lazy=True)  # reads few entries
 
     def next_day(self) -> date | None:
         """The next day after ``as_of`` on which a step, a charge or the lifecycle is due."""
@@ -396,7 +396,7 @@ def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLI
     policy = _policy_of(scenario, policy)
     convention = scenario.convention
     outcome = advance(scenario.tenant, scenario.start, policy)
-    book = Book(catalog, Ledger(scenario.currency, convention), policy)
+    book = Book(catalog, Ledger(scenario.currency, convention), policy, lazy=True)
     book.record_opening(outcome.tenant, scenario.start)
     return Timeline(
         scenario=scenario,
