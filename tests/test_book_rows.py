@@ -100,3 +100,16 @@ def test_the_entries_a_book_posts_read_back_while_it_writes_and_once_frozen() ->
     fork = book.fork()
     assert list(fork.posted.entries) == [entry]
     assert book.freeze().entries == (entry,)
+
+
+def test_a_ledger_from_outside_whose_ids_end_in_other_digits_is_frozen_as_it_is() -> None:
+    # '²' is a digit to str.isdigit but not to int(): the row store once raised ValueError
+    price = Money.of("10.00", "USD")
+    line = explained_line(LineKind.CHARGE, price, 1, PERIOD, PERIOD, EXACT)
+    odd = [
+        LedgerEntry(entry_id, "s1", "p1", GROUP, EntryCause.PERIOD, PERIOD.start, PERIOD, line)
+        for entry_id in ("s1#\u00b2", "s1#" + "7" * 5000)
+    ]
+    frozen = Book(CATALOG, Ledger(USD, EXACT, tuple(odd))).freeze()
+    assert frozen.entries == tuple(odd)
+    assert frozen.entries[0] is odd[0]  # kept as it is, not taken apart into a row
