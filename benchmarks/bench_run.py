@@ -12,6 +12,8 @@ timeline adds and keeping it holds (garbage collected before and after), in KiB.
 holds its ledger entries and invoices as rows (``invoices.EntryRows``, ``InvoiceRows``) and builds
 the frozen values when they are read: the memory once every entry and invoice has been read is
 given too, and the cost of that first read beside the run (the run, then reading everything).
+The book writes those rows as it posts (no frozen entry is built per posting and taken apart
+again when it freezes); ``python benchmarks/instructions.py`` counts the run's instructions.
 """
 
 from __future__ import annotations
