@@ -642,14 +642,13 @@ class _WorkRows(EntryRows):
     @classmethod
     def taking(cls, store: EntryRows, moneys: dict[int, Money]) -> _WorkRows:
         """Rows to go on writing from those of a frozen ledger (copied: the ledger keeps its)."""
-        rows = cls(store.code, moneys)
-        rows.ints = store.ints[:]
-        rows.refs = list(store.refs)
-        rows.amounts = store.amounts[:]
-        rows.whos = list(store.whos)
-        rows.kept = dict(store.kept)
-        for who, parts in enumerate(rows.whos):
-            rows.who_of[parts[0]] = who
+        rows = _WorkRows.__new__(_WorkRows)
+        rows.code, rows._money = store.code, moneys
+        rows.ints, rows.refs, rows.amounts = store.ints[:], list(store.refs), store.amounts[:]
+        rows.whos, rows.kept = list(store.whos), dict(store.kept)
+        rows._built, rows._all = None, None
+        rows.lines, rows.made = {}, {}
+        rows.who_of = {parts[0]: who for who, parts in enumerate(rows.whos)}  # the last of each
         built = store._built
         if built is not None:  # the entries read already: the same values, not built again
             for row, entry in enumerate(built):
@@ -1583,7 +1582,7 @@ class Book:
         rows.refs.extend((cause, statement, CHARGE_KIND, price, period, period, ""))
         rows.amounts.append(whole[3])
         if not self.lazy:
-            line = rows.lines[row] = self._whole(known, price, period)
+            line = rows.lines[row] = self._whole(known, price, period, whole)
             rows.made[row] = LedgerEntry(
                 f"{sub_id}#{number}",
                 sub_id,
@@ -1787,10 +1786,17 @@ class Book:
             cursors[sub.id] = (anchor, months, k, through)
         calendar.settle()
 
-    def _whole(self, known: _Known, price: Money, period: Period) -> ProratedLine:
+    def _whole(
+        self,
+        known: _Known,
+        price: Money,
+        period: Period,
+        whole: tuple[Money, int, Money, int | None] | None = None,
+    ) -> ProratedLine:
         """The charge of the whole ``period`` for the subscription's quantity: :meth:`charge`
-        from its first day, its amount from :meth:`_whole_of`."""
-        whole = self._whole_of(known, price, period)
+        from its first day, its amount from :meth:`_whole_of` (``whole``, when at hand)."""
+        if whole is None:
+            whole = self._whole_of(known, price, period)
         # explained_line(CHARGE_KIND, price, quantity, period, period, convention, whole[1]),
         # with the amount's one Money (no Decimal built again)
         line = _new_line(ProratedLine)
