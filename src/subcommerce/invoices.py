@@ -630,10 +630,12 @@ class _WorkRows(EntryRows):
     appends a row per entry it posts and builds a frozen entry, or its line, only when someone
     reads it; :meth:`frozen` hands a frozen ledger the rows, without taking entries apart."""
 
-    __slots__ = ("lines", "made", "who_of")
+    __slots__ = ("lines", "made", "source", "taken", "who_of")
 
     def __init__(self, code: Currency, moneys: dict[int, Money]) -> None:
         EntryRows.__init__(self, (), code)
+        self.source: EntryRows | None = None  # the frozen ledger's rows these went on from
+        self.taken = 0  # how many of them
         self._money = moneys  # the book's one Money per amount (shared with its forks)
         self.who_of: dict[str, int] = {}  # subscription id -> its place in whos, found last
         self.lines: dict[int, ProratedLine] = {}  # the frozen lines at hand, by row
@@ -648,13 +650,10 @@ class _WorkRows(EntryRows):
         rows.whos, rows.kept = list(store.whos), dict(store.kept)
         rows._built, rows._all = None, None
         rows.lines, rows.made = {}, {}
+        # An entry of the ledger is read through its own store, which keeps what it builds: a
+        # quote on the same ledger again reads it built.
+        rows.source, rows.taken = store, len(store.amounts)
         rows.who_of = {parts[0]: who for who, parts in enumerate(rows.whos)}  # the last of each
-        built = store._built
-        if built is not None:  # the entries read already: the same values, not built again
-            for row, entry in enumerate(built):
-                if entry is not None:
-                    rows.made[row] = entry
-                    rows.lines[row] = entry.line
         return rows
 
     def copy(self) -> _WorkRows:
@@ -664,6 +663,7 @@ class _WorkRows(EntryRows):
         twin.ints, twin.refs, twin.amounts = self.ints[:], list(self.refs), self.amounts[:]
         twin.whos, twin.who_of = list(self.whos), dict(self.who_of)
         twin.kept, twin.lines, twin.made = dict(self.kept), dict(self.lines), dict(self.made)
+        twin.source, twin.taken = self.source, self.taken
         twin._built, twin._all = None, None
         return twin
 
@@ -717,14 +717,22 @@ class _WorkRows(EntryRows):
         """The entry of ``row``, built on the first read and kept."""
         entry = self.made.get(row)
         if entry is None:
-            entry = self.made[row] = self._build(row, self.lines.get(row))
+            source = self.source
+            if source is not None and row < self.taken:
+                entry = self.made[row] = source.entry(row)
+            else:
+                entry = self.made[row] = self._build(row, self.lines.get(row))
         return entry
 
     def line_of(self, row: int) -> ProratedLine:
         """The line of ``row``'s entry, built on the first read and kept."""
         line = self.lines.get(row)
         if line is None:
-            line = self.lines[row] = self.line(row)
+            source = self.source
+            if source is not None and row < self.taken:
+                line = self.lines[row] = source.entry(row).line
+            else:
+                line = self.lines[row] = self.line(row)
         return line
 
     def span(self, row: int) -> Period:
@@ -760,9 +768,14 @@ class _Entries(Sequence[LedgerEntry]):
         return len(self.rows.amounts)
 
     def __getitem__(self, at: Any) -> Any:
+        rows = self.rows
         if isinstance(at, slice):
-            return [self.rows.entry(row) for row in range(*at.indices(len(self.rows.amounts)))]
-        return self.rows.entry(range(len(self.rows.amounts))[at])
+            places = range(*at.indices(len(rows.amounts)))
+            try:  # every one built already (a quote's book builds them as it posts)
+                return list(map(rows.made.__getitem__, places))
+            except KeyError:
+                return [rows.entry(row) for row in places]
+        return rows.entry(range(len(rows.amounts))[at])
 
 
 class InvoiceRows:
