@@ -1474,18 +1474,7 @@ class Book:
                 _set_field(line, "service_period", service)
                 _set_field(line, "span", span)
             posted.opening.append(
-                LedgerEntry(
-                    f"{sub_id}#{number}",
-                    sub_id,
-                    sub.product_id,
-                    group,
-                    cause,
-                    on,
-                    statement,
-                    line,
-                    None if credits is None else posted.id_of(credits),
-                    section,
-                )
+                self._entry(sub, number, group, cause, on, statement, line, credits, section)
             )
             item = ~(len(posted.opening) - 1)
         else:
@@ -1509,32 +1498,12 @@ class Book:
                 rows.amounts.append(units)
                 rows.lines[item] = line
                 if not self.lazy:
-                    rows.made[item] = LedgerEntry(
-                        f"{sub_id}#{number}",
-                        sub_id,
-                        sub.product_id,
-                        group,
-                        cause,
-                        on,
-                        statement,
-                        line,
-                        None if credits is None else posted.id_of(credits),
-                        section,
+                    rows.made[item] = self._entry(
+                        sub, number, group, cause, on, statement, line, credits, section
                     )
             else:
                 item = rows.keep(
-                    LedgerEntry(
-                        f"{sub_id}#{number}",
-                        sub_id,
-                        sub.product_id,
-                        group,
-                        cause,
-                        on,
-                        statement,
-                        line,
-                        None if credits is None else posted.id_of(credits),
-                        section,
-                    )
+                    self._entry(sub, number, group, cause, on, statement, line, credits, section)
                 )
         if kind in _CHARGES:
             live = posted.live.get(sub_id)
@@ -1543,6 +1512,33 @@ class Book:
             else:
                 live.append(item)
         return item
+
+    def _entry(
+        self,
+        sub: Subscription,
+        number: int,
+        group: InvoiceGroup,
+        cause: EntryCause,
+        on: date,
+        statement: Period,
+        line: ProratedLine,
+        credits: int | None,
+        section: str | None,
+    ) -> LedgerEntry:
+        """The frozen entry ``<subscription>#<number>`` of ``line`` (``credits``: the item of the
+        charge it takes back)."""
+        return LedgerEntry(
+            f"{sub.id}#{number}",
+            sub.id,
+            sub.product_id,
+            group,
+            cause,
+            on,
+            statement,
+            line,
+            None if credits is None else self.posted.id_of(credits),
+            section,
+        )
 
     def _post_lines(
         self,
