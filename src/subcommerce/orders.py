@@ -126,6 +126,7 @@ _PAYMENT_TERMS: Final = timedelta(days=PAYMENT_TERMS_DAYS)
 
 _IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
 _INVOICE: Final = PaymentMethod.INVOICE
+_new = object.__new__
 _PURCHASE: Final = prechecked(PurchaseSubscription)
 _CHANGE_LICENSES: Final = prechecked(ChangeLicenseQuantity)
 
@@ -325,8 +326,62 @@ class PlaceOrder:
 # -- the price review -------------------------------------------------------------------------
 
 
+class QuoteLineSlots:
+    """The slots of a :class:`QuoteLine`, writable: the engine's way to build a priced line
+    from parts it has checked (as ``periods.PeriodSlots``). Fill every field, then retype it:
+    ``slots.__class__ = QuoteLine``. Never let one out unretyped."""
+
+    __slots__ = (
+        "__weakref__",
+        "auto_assigned",
+        "billing_frequency",
+        "charge_by",
+        "first_charge",
+        "first_charge_total",
+        "first_period",
+        "index",
+        "line",
+        "next_charge_on",
+        "order_id",
+        "payment_method",
+        "product_id",
+        "quantity",
+        "quantity_before",
+        "reasons",
+        "recurring",
+        "statement_date",
+        "subscription_id",
+        "term",
+        "term_end",
+        "unit_price",
+        "usable_from",
+    )
+    index: int
+    line: CartLine
+    subscription_id: str
+    product_id: str
+    reasons: tuple[Reason, ...]
+    term: Term | None
+    billing_frequency: BillingFrequency | None
+    quantity_before: int
+    quantity: int
+    unit_price: Money | None
+    first_charge: tuple[LedgerEntry, ...]
+    first_charge_total: Money | None
+    recurring: Money | None
+    first_period: Period | None
+    next_charge_on: date | None
+    term_end: date | None
+    statement_date: date | None
+    payment_method: PaymentMethod | None
+    usable_from: date | None
+    charge_by: date | None
+    auto_assigned: int
+    order_id: str | None
+
+
 @attrs.frozen
-class QuoteLine:
+class QuoteLine(QuoteLineSlots):
     """One cart line as the price review shows it.
 
     A refused line has ``reasons`` and nothing else. Otherwise:
@@ -573,6 +628,7 @@ class _Engine:
         self.purchases = 0  # new subscriptions in this checkout so far
         self.orders: set[str] = {self.order_id}
         self.number = 1  # no ``order-<n>`` below it is free
+        self.charge_days: dict[date, date] = {}  # a card's charge day per invoice date
 
     def _order_of_purchase(self) -> str:
         """The order a new subscription of this checkout goes on: under MCA the checkout's;
@@ -847,41 +903,54 @@ class _Engine:
             recurring = book.whole_amount(sub, price, period)
         # The invoice of the line's own first charge: a change of plan's first entry is the old
         # subscription's credit, which a MOSA account puts on the old subscription's invoice.
-        statement = next((e.statement for e in entries if e.subscription_id == sub.id), None)
-        if statement is None:
+        sub_id = sub.id
+        statement = None
+        for entry in entries:
+            if entry.subscription_id == sub_id:
+                statement = entry.statement
+                break
+        else:
             statement = book.statement(self.tenant, book.group_of(self.tenant, sub), as_of)
-        method = self.tenant.payment_method_of(sub)
+        invoiced = statement.end
+        method = sub.payment_method
+        if method is None:
+            method = self.tenant.payment_method_of(sub)
         if method in _IMMEDIATE:
-            charge_by: date | None = self.policy.card_charge.charged_on(
-                self.tenant.account_type, as_of, statement.end, statement.end + _PAYMENT_TERMS
-            )
+            charge_by = self.charge_days.get(invoiced)
+            if charge_by is None:
+                charge_by = self.charge_days[invoiced] = self.policy.card_charge.charged_on(
+                    self.account.type, as_of, invoiced, invoiced + _PAYMENT_TERMS
+                )
         elif method is _INVOICE:
-            charge_by = statement.end
+            charge_by = invoiced
         else:
             charge_by = None
-        return QuoteLine(
-            index,
-            line,
-            sub.id,
-            sub.product_id,
-            term=sub.term,
-            billing_frequency=sub.billing_frequency,
-            quantity_before=before,
-            quantity=sub.quantity,
-            unit_price=price,
-            first_charge=entries,
-            first_charge_total=_total([e.line.amount for e in entries], book.code),
-            recurring=recurring,
-            first_period=period,
-            next_charge_on=period.end,
-            term_end=sub.current_term.end,
-            statement_date=statement.end,
-            payment_method=method,
-            usable_from=None if sub.credit_check_pending else as_of,
-            charge_by=charge_by,
-            auto_assigned=assigned,
-            order_id=sub.order_id,
-        )
+        # Every field is the engine's own or a checked value's: built without a second look.
+        made = _new(QuoteLineSlots)
+        made.index = index
+        made.line = line
+        made.subscription_id = sub_id
+        made.product_id = sub.product_id
+        made.reasons = ()
+        made.term = sub.term
+        made.billing_frequency = sub.billing_frequency
+        made.quantity_before = before
+        made.quantity = sub.quantity
+        made.unit_price = price
+        made.first_charge = entries
+        made.first_charge_total = _total([e.line.amount for e in entries], book.code)
+        made.recurring = recurring
+        made.first_period = period
+        made.next_charge_on = period.end
+        made.term_end = sub.current_term.end
+        made.statement_date = invoiced
+        made.payment_method = method
+        made.usable_from = None if sub.credit_check_pending else as_of
+        made.charge_by = charge_by
+        made.auto_assigned = assigned
+        made.order_id = sub.order_id
+        made.__class__ = QuoteLine
+        return made  # type: ignore[return-value]  # retyped: a QuoteLine now
 
 
 def _prepare(
