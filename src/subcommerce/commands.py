@@ -95,9 +95,10 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
-    built,
     evolved,
     license_block,
+    maker,
+    rebuilder,
     rebuilt,
     same_dates,
 )
@@ -857,6 +858,32 @@ def _aligned(tenant: Tenant, target_id: str | None, term: Term, on: date) -> tup
     return aligned.term_anchor, aligned.renewals
 
 
+#: A purchase's subscription, built from these fields of the checked command (in this order).
+_MAKE_PURCHASED: Final = maker(
+    "id",
+    "product_id",
+    "start",
+    "quantity",
+    "term",
+    "billing_frequency",
+    "channel",
+    "unit",
+    "addon_kind",
+    "parent_id",
+    "term_anchor",
+    "renewals",
+    "blocks",
+    "status_since",
+    "credit_check_pending",
+    "payment_method",
+    "billing_profile_id",
+    "invoice_section_id",
+    "order_id",
+    "unit_price",
+    "organization",
+)
+
+
 def _purchase(
     tenant: Tenant, cmd: PurchaseSubscription, policy: Policy
 ) -> tuple[Tenant, list[Event]]:
@@ -865,34 +892,42 @@ def _purchase(
         tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
     )
     # Every field comes from the checked command or the tenant: built without a second check.
-    sub = built(
-        id=cmd.subscription_id,
-        product_id=cmd.product_id,
-        start=cmd.as_of,
-        quantity=cmd.quantity,
-        term=cmd.term,
-        billing_frequency=cmd.billing_frequency,
-        channel=cmd.channel,
-        unit=cmd.unit,
-        addon_kind=cmd.addon_kind,
-        parent_id=cmd.parent_id,
-        term_anchor=(
+    if cmd.align_to is None:
+        anchor = (
             parent.current_term.start
             if parent is not None and cmd.addon_kind is _TRADITIONAL
-            else _aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)[0]
-            if cmd.align_to is not None
             else None
-        ),
-        renewals=_aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)[1],
-        blocks=(license_block(cmd.quantity, cmd.as_of),),  # the command checked both
-        status_since=cmd.as_of,
-        credit_check_pending=(cmd.channel is _DIRECT and method in policy.credit_check_methods),
-        payment_method=cmd.payment_method,
-        billing_profile_id=profile,
-        invoice_section_id=section,
-        order_id=cmd.order_id or f"{cmd.subscription_id}/order",
-        unit_price=cmd.unit_price,
-        organization=tenant.organization,
+        )
+        renewals = 0
+    else:
+        aligned, renewals = _aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)
+        anchor = (
+            parent.current_term.start
+            if parent is not None and cmd.addon_kind is _TRADITIONAL
+            else aligned
+        )
+    sub = _MAKE_PURCHASED(
+        cmd.subscription_id,
+        cmd.product_id,
+        cmd.as_of,
+        cmd.quantity,
+        cmd.term,
+        cmd.billing_frequency,
+        cmd.channel,
+        cmd.unit,
+        cmd.addon_kind,
+        cmd.parent_id,
+        anchor,
+        renewals,
+        (license_block(cmd.quantity, cmd.as_of),),  # the command checked both
+        cmd.as_of,
+        cmd.channel is _DIRECT and method in policy.credit_check_methods,
+        cmd.payment_method,
+        profile,
+        section,
+        cmd.order_id or f"{cmd.subscription_id}/order",
+        cmd.unit_price,
+        tenant.organization,
     )
     tenant = tenant.added(sub)
     event = SubscriptionPurchased(
@@ -1030,6 +1065,11 @@ def _remove_newest(blocks: tuple[LicenseBlock, ...], count: int) -> tuple[Licens
     return tuple(kept)
 
 
+#: A license change's subscription: more licenses (a new block), or fewer (and fewer assigned).
+_REBUILD_ADDED: Final = rebuilder("quantity", "blocks")
+_REBUILD_REMOVED: Final = rebuilder("quantity", "blocks", "assigned")
+
+
 def _change_quantity(
     tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy
 ) -> tuple[Tenant, list[Event]]:
@@ -1055,7 +1095,7 @@ def _change_quantity(
         # Users who lost their license at a renewal get the new free licenses first.
         absorbed = min(sub.over_assigned, max(new - sub.assigned, 0))
         if not absorbed:
-            changed = rebuilt(sub, quantity=new, blocks=blocks)
+            changed = _REBUILD_ADDED(sub, new, blocks)
         else:
             left = sub.over_assigned - absorbed
             changed = rebuilt(
@@ -1072,7 +1112,7 @@ def _change_quantity(
     else:
         blocks = _remove_newest(sub.license_blocks, sub.quantity - new)
         assigned = min(sub.assigned, new)  # capacity shrinks at once; per-user never gets here
-        changed = rebuilt(sub, quantity=new, blocks=blocks, assigned=assigned)
+        changed = _REBUILD_REMOVED(sub, new, blocks, assigned)
         if assigned != sub.assigned:
             events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, assigned))
     if changed.over_assigned == sub.over_assigned:

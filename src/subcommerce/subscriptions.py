@@ -585,6 +585,16 @@ def built(**fields: Any) -> Subscription:
     return make(*fields.values())
 
 
+def maker(*names: str) -> Callable[..., Subscription]:
+    """The function :func:`built` uses for fields ``names``, for a caller that builds the same
+    kind of subscription often (a purchase): ``maker(*names)(*values)`` is
+    ``built(**dict(zip(names, values)))``."""
+    make = _MAKERS.get(names)
+    if make is None:
+        make = _MAKERS[names] = _maker(names)
+    return make
+
+
 #: A maker per set of given fields, as :data:`_REBUILDERS`.
 _MAKERS: Final[dict[tuple[str, ...], Callable[..., Subscription]]] = {}
 
