@@ -127,6 +127,8 @@ _PAYMENT_TERMS: Final = timedelta(days=PAYMENT_TERMS_DAYS)
 _IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
 _INVOICE: Final = PaymentMethod.INVOICE
 _new = object.__new__
+#: Commands that move a subscription to no other billing plan or product (exactly these classes).
+_NO_PLAN: Final = frozenset({PurchaseSubscription, ChangeLicenseQuantity, AssignLicenses})
 _PURCHASE: Final = prechecked(PurchaseSubscription)
 _CHANGE_LICENSES: Final = prechecked(ChangeLicenseQuantity)
 
@@ -564,6 +566,8 @@ def apply_step(book: Book, tenant: Tenant, command: Command, policy: Policy) -> 
 def _plan_reasons(catalog: Catalog, tenant: Tenant, command: Command) -> list[Reason]:
     """The catalog's reasons against the billing plan or product a change moves a subscription
     to (issue 12): the commands know no catalog."""
+    if command.__class__ in _NO_PLAN:  # the cart's commands, one look
+        return []
     if isinstance(command, ScheduleProductChange):
         sub = tenant.subscription(command.subscription_id)
         return product_change_reasons(catalog, sub, command.product_id)
@@ -858,7 +862,7 @@ class _Engine:
             outcome = apply_step(self.book, self.tenant, command, self.policy)
         except Refused as refused:
             return QuoteLine(index, line, sub_id, product_id, refused.reasons)
-        after, events = outcome.tenant, list(outcome.events)
+        after, events = outcome.tenant, outcome.events
         sub = after.subscription(sub_id)
         assigned = 0
         if getattr(line, "auto_assign", False) and not sub.credit_check_pending:
@@ -876,13 +880,14 @@ class _Engine:
                 except Refused as refused:
                     return QuoteLine(index, line, sub_id, product_id, refused.reasons)
                 after = outcome.tenant
-                events += outcome.events
+                events = (*events, *outcome.events)
                 sub = after.subscription(sub_id)
         self.unlicensed -= assigned
         self.tenant = after
-        start = len(self.book.posted.entries)
+        posted = self.book.posted.entries
+        start = len(posted)
         self.events += self.book.post(after, events)
-        entries = tuple(self.book.posted.entries[start:])
+        entries = tuple(posted[start:])
         return self._priced(index, line, sub, before, entries, assigned)
 
     def _priced(

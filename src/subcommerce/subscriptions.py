@@ -413,11 +413,11 @@ class Tenant:
         if joined.id in self._positions:
             raise InvalidTenant(f"subscription id {joined.id!r} appears twice")
         positions = {**self._positions, joined.id: len(self.subscriptions)}
+        memo = _kept_memo(_due_with, self.due_memo, joined)
+        if type(self) is Tenant and _DATED_FAST:
+            return _holding(self, (*self.subscriptions, joined), positions, memo)
         return _unchecked(
-            self,
-            subscriptions=(*self.subscriptions, joined),
-            _positions=positions,
-            due_memo=_kept_memo(_due_with, self.due_memo, joined),
+            self, subscriptions=(*self.subscriptions, joined), _positions=positions, due_memo=memo
         )
 
     @property
@@ -698,6 +698,25 @@ def dated(tenant: Tenant, as_of: date) -> Tenant:
     return new
 
 
+def _holding(
+    tenant: Tenant,
+    subscriptions: tuple[Subscription, ...],
+    positions: Mapping[str, int],
+    memo: DueMemo | None,
+) -> Tenant:
+    """A Tenant (never a subclass: the caller checks) of the same organization, account and date
+    holding ``subscriptions`` at ``positions``, with the lifecycle memo ``memo``: checked by the
+    caller, set slot by slot."""
+    new = object.__new__(Tenant)
+    _SET_ORGANIZATION(new, tenant.organization)
+    _SET_SUBSCRIPTIONS(new, subscriptions)
+    _SET_ACCOUNT(new, tenant.account)
+    _SET_AS_OF(new, tenant.as_of)
+    _SET_POSITIONS(new, positions)
+    _SET_DUE_MEMO(new, memo)
+    return new
+
+
 def same_dates(tenant: Tenant, changed: Subscription) -> Tenant:
     """``tenant.replace(changed)`` for a ``changed`` the lifecycle sees on the same days as the
     subscription it replaces (a license change that starts or ends no over-assignment: status,
@@ -719,15 +738,17 @@ def _replaced_one(tenant: Tenant, changed: Subscription, *, keep_memo: bool = Fa
             f"subscription {changed.id!r} belongs to organization "
             f"{changed.organization!r}, not {tenant.organization!r}"
         )
-    return _unchecked(
-        tenant,
-        subscriptions=(*subscriptions[:index], changed, *subscriptions[index + 1 :]),
-        _positions=tenant._positions,  # the same ids in the same places
-        due_memo=(
-            tenant.due_memo
-            if keep_memo
-            else _kept_memo(_due_after, tenant.due_memo, subscriptions[index], changed)
-        ),
+    memo = (
+        tenant.due_memo
+        if keep_memo
+        else _kept_memo(_due_after, tenant.due_memo, subscriptions[index], changed)
+    )
+    # The same ids in the same places: the positions are the tenant's own.
+    changed_ones = (*subscriptions[:index], changed, *subscriptions[index + 1 :])
+    if _DATED_FAST:  # a Tenant: replace and same_dates take the general way for any other
+        return _holding(tenant, changed_ones, tenant._positions, memo)
+    return _unchecked(  # pragma: no cover - Tenant gained a field
+        tenant, subscriptions=changed_ones, _positions=tenant._positions, due_memo=memo
     )
 
 
