@@ -165,8 +165,52 @@ class ScheduledChange:
         )
 
 
+class SubscriptionSlots:
+    """The slots of a :class:`Subscription`, writable: the engine's way to build one from parts
+    it has checked (as ``periods.PeriodSlots``; :func:`rebuilt`, :func:`built`). Fill every
+    field (``current_term`` may stay empty: it is worked out when read), then retype it:
+    ``slots.__class__ = Subscription``. Never let one out unretyped."""
+
+    __slots__ = (
+        "__weakref__",
+        "addon_kind",
+        "assigned",
+        "billing_cycle_change",
+        "billing_frequency",
+        "billing_profile_id",
+        "blocks",
+        "channel",
+        "credit_check_pending",
+        "current_term",
+        "id",
+        "invoice_section_id",
+        "order_id",
+        "organization",
+        "over_assigned",
+        "over_assigned_until",
+        "parent_id",
+        "payment_method",
+        "product_id",
+        "quantity",
+        "reactivated_as",
+        "recurring_billing",
+        "renewal_aligned_to",
+        "renewals",
+        "scheduled",
+        "start",
+        "status",
+        "status_since",
+        "term",
+        "term_anchor",
+        "trial_end",
+        "trial_extensions",
+        "unit",
+        "unit_price",
+    )
+
+
 @attrs.frozen
-class Subscription:
+class Subscription(SubscriptionSlots):
     """One subscription of a tenant: a product on a term and billing frequency, with licenses.
 
     Entities compare by value here (they are immutable snapshots); use ``id`` to follow one
@@ -529,25 +573,23 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
     scope: dict[str, Any] = {
         "new": object.__new__,
         "cls": Subscription,
+        "slots": SubscriptionSlots,
         "get_current_term": _CURRENT_TERM.__get__,
-        "set_current_term": _CURRENT_TERM.__set__,
     }
-    lines = ["    made = new(cls)"]
+    lines = ["    made = new(slots)"]  # plain slot stores, then retyped (see SubscriptionSlots)
     for name in _SUBSCRIPTION_FIELDS:
-        scope[f"set_{name}"] = Subscription.__dict__[name].__set__
         value = f"new_{name}" if name in names else f"sub.{name}"
-        lines.append(f"    set_{name}(made, {value})")
-    lines += ["    if current_term is not None:", "        set_current_term(made, current_term)"]
+        lines.append(f"    made.{name} = {value}")
+    lines += ["    if current_term is not None:", "        made.current_term = current_term"]
     if _TERM_FIELDS.isdisjoint(names):
         lines += [
             "    else:",
             "        try:",
-            "            known = get_current_term(sub)",
+            "            made.current_term = get_current_term(sub)",
             "        except AttributeError:",  # not worked out yet: the new one works it out
-            "            return made",
-            "        set_current_term(made, known)",
+            "            pass",
         ]
-    lines.append("    return made")
+    lines += ["    made.__class__ = cls", "    return made"]
     params = "".join(f", new_{name}" for name in names)
     source = f"def rebuild(sub{params}, current_term=None):\n" + "\n".join(lines) + "\n"
     exec(source, scope)  # generated from the class's own field names, nothing from outside
@@ -606,14 +648,13 @@ def _maker(names: tuple[str, ...]) -> Callable[..., Subscription]:
     missing = [name for name in _SUBSCRIPTION_FIELDS if name in _REQUIRED and name not in names]
     if missing:
         raise TypeError(f"a Subscription needs {', '.join(missing)}")
-    scope: dict[str, Any] = {"new": object.__new__, "cls": Subscription}
-    lines = ["    made = new(cls)"]
+    scope: dict[str, Any] = {"new": object.__new__, "cls": Subscription, "slots": SubscriptionSlots}
+    lines = ["    made = new(slots)"]  # plain slot stores, then retyped (see SubscriptionSlots)
     for name, default in zip(_SUBSCRIPTION_FIELDS, _DEFAULTS, strict=True):
-        scope[f"set_{name}"] = Subscription.__dict__[name].__set__
         scope[f"default_{name}"] = default
         value = f"new_{name}" if name in names else f"default_{name}"
-        lines.append(f"    set_{name}(made, {value})")
-    lines.append("    return made")
+        lines.append(f"    made.{name} = {value}")
+    lines += ["    made.__class__ = cls", "    return made"]
     params = ", ".join(f"new_{name}" for name in names)
     source = f"def make({params}):\n" + "\n".join(lines) + "\n"
     exec(source, scope)  # generated from the class's own field names, nothing from outside
