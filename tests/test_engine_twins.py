@@ -22,10 +22,12 @@ from hypothesis import strategies as st
 
 from strategies_accounts import subscriptions
 from strategies_orders import Ids, orders, scenarios
+from subcommerce import events
 from subcommerce.catalog import Catalog
 from subcommerce.orders import QuoteLine, QuoteLineSlots, quote
 from subcommerce.simulate import Scenario, simulate
 from subcommerce.subscriptions import (
+    InvoiceGroup,
     LicenseBlock,
     Subscription,
     SubscriptionSlots,
@@ -113,3 +115,45 @@ def test_a_subscription_made_from_its_twin_is_frozen_and_the_value_the_class_bui
     values = tuple(getattr(sub, name) for name in names)
     expected = Subscription(**dict(zip(names, values, strict=True)))  # type: ignore[arg-type]
     _same_subscription(maker(*names)(*values), expected)
+
+
+def _same_event(made: object, expected: object) -> None:
+    assert type(made) is type(expected)
+    assert made == expected
+    assert hash(made) == hash(expected)
+    assert repr(made) == repr(expected)
+    assert copy.deepcopy(made) == expected
+    assert pickle.loads(pickle.dumps(made)) == expected
+    assert weakref.ref(made)() is made
+    assert type(made).__slots__ == ()  # attrs reused the twin's slots
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.on = None  # type: ignore[attr-defined]
+
+
+@given(subscriptions("s1"), st.integers(0, 500), st.integers(0, 500))
+def test_events_built_from_their_twins_are_the_events_their_classes_build(
+    sub: Subscription, before: int, after: int
+) -> None:
+    on, period = sub.start, sub.current_term
+    _same_event(
+        events.renewed(sub.id, on, period, before, after, sub.term, sub.billing_frequency),
+        events.Renewed(sub.id, on, period, before, after, sub.term, sub.billing_frequency),
+    )
+    _same_event(
+        events.licenses_changed(sub.id, on, before, after),
+        events.LicensesChanged(sub.id, on, before, after),
+    )
+    group = InvoiceGroup("order", sub.order_id or sub.id)
+    fields = (
+        sub.id,
+        on,
+        sub.product_id,
+        after,
+        sub.term,
+        sub.billing_frequency,
+        group,
+        sub.unit_price,
+        sub.addon_kind,
+        sub.parent_id,
+    )
+    _same_event(events.purchased(*fields), events.SubscriptionPurchased(*fields))

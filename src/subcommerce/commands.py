@@ -67,7 +67,6 @@ from subcommerce.events import (
     CreditCheckCompleted,
     Event,
     LicensesAssigned,
-    LicensesChanged,
     OverAssignmentEnded,
     PaymentMethodSet,
     PlanChanged,
@@ -82,6 +81,8 @@ from subcommerce.events import (
     TermChanged,
     TrialConverted,
     TrialExtended,
+    licenses_changed,
+    purchased,
 )
 from subcommerce.lifecycle import Outcome, advance, follows_parent, set_status, trial_end
 from subcommerce.money import Money, money_from_units
@@ -930,17 +931,17 @@ def _purchase(
         tenant.organization,
     )
     tenant = tenant.added(sub)
-    event = SubscriptionPurchased(
-        subscription_id=sub.id,
-        on=cmd.as_of,
-        product_id=sub.product_id,
-        quantity=sub.quantity,
-        term=sub.term,
-        billing_frequency=sub.billing_frequency,
-        invoice_group=tenant.invoice_group(sub),
-        unit_price=sub.unit_price,
-        addon_kind=sub.addon_kind,
-        parent_id=sub.parent_id,
+    event = purchased(
+        sub.id,
+        cmd.as_of,
+        sub.product_id,
+        sub.quantity,
+        sub.term,
+        sub.billing_frequency,
+        tenant.invoice_group(sub),
+        sub.unit_price,
+        sub.addon_kind,
+        sub.parent_id,
     )
     return tenant, [event]
 
@@ -1089,7 +1090,7 @@ def _change_quantity(
         # changes that were previously scheduled to occur at renewal are deleted."
         events.append(ScheduledChangeDropped(sub.id, cmd.as_of, sub.scheduled))
         sub = rebuilt(sub, scheduled=None)
-    events.append(LicensesChanged(sub.id, cmd.as_of, sub.quantity, new))
+    events.append(licenses_changed(sub.id, cmd.as_of, sub.quantity, new))
     if new > sub.quantity:
         blocks = (*sub.license_blocks, license_block(new - sub.quantity, cmd.as_of))
         # Users who lost their license at a renewal get the new free licenses first.

@@ -62,8 +62,39 @@ class StatusCause(Choice):
     PLAN_CHANGED = "plan_changed"  # its licenses moved to a subscription of another plan
 
 
+class SubscriptionPurchasedSlots:
+    """The slots of a :class:`SubscriptionPurchased`, writable: the engine's way to build one
+    from checked parts (as ``periods.PeriodSlots``; :func:`purchased` fills and retypes one)."""
+
+    __slots__ = (
+        "__weakref__",
+        "addon_kind",
+        "billing_frequency",
+        "invoice_group",
+        "on",
+        "parent_id",
+        "product_id",
+        "quantity",
+        "subscription_id",
+        "term",
+        "trial",
+        "unit_price",
+    )
+    subscription_id: str
+    on: date
+    product_id: str
+    quantity: int
+    term: Term
+    billing_frequency: BillingFrequency
+    invoice_group: InvoiceGroup
+    unit_price: Money | None
+    addon_kind: AddonKind | None
+    parent_id: str | None
+    trial: bool
+
+
 @attrs.frozen
-class SubscriptionPurchased:
+class SubscriptionPurchased(SubscriptionPurchasedSlots):
     """A new subscription (or trial): what was bought, on which invoice."""
 
     subscription_id: str
@@ -79,8 +110,25 @@ class SubscriptionPurchased:
     trial: bool = False
 
 
+class LicensesChangedSlots:
+    """The slots of a :class:`LicensesChanged`, writable: the engine's way to build one from
+    checked parts (as ``periods.PeriodSlots``; :func:`licenses_changed` fills and retypes one)."""
+
+    __slots__ = (
+        "__weakref__",
+        "after",
+        "before",
+        "on",
+        "subscription_id",
+    )
+    subscription_id: str
+    on: date
+    before: int
+    after: int
+
+
 @attrs.frozen
-class LicensesChanged:
+class LicensesChanged(LicensesChangedSlots):
     """The licenses purchased went from ``before`` to ``after`` on ``on`` (billing prorates it)."""
 
     subscription_id: str
@@ -178,8 +226,31 @@ class TrialConverted:
     billing_frequency: BillingFrequency
 
 
+class RenewedSlots:
+    """The slots of a :class:`Renewed`, writable: the engine's way to build one from checked parts
+    (as ``periods.PeriodSlots``; :func:`renewed` fills and retypes one)."""
+
+    __slots__ = (
+        "__weakref__",
+        "billing_frequency",
+        "on",
+        "quantity_after",
+        "quantity_before",
+        "subscription_id",
+        "term",
+        "term_period",
+    )
+    subscription_id: str
+    on: date
+    term_period: Period
+    quantity_before: int
+    quantity_after: int
+    term: Term
+    billing_frequency: BillingFrequency
+
+
 @attrs.frozen
-class Renewed:
+class Renewed(RenewedSlots):
     """A new term began, with the scheduled changes applied."""
 
     subscription_id: str
@@ -343,3 +414,73 @@ Event = (
     | BillingFrequencyChanged
     | ProductChanged
 )
+
+
+# -- built from checked parts -------------------------------------------------------------------
+
+_new = object.__new__
+
+
+def renewed(
+    subscription_id: str,
+    on: date,
+    term_period: Period,
+    quantity_before: int,
+    quantity_after: int,
+    term: Term,
+    billing_frequency: BillingFrequency,
+) -> Renewed:
+    """``Renewed(...)`` of these fields (the lifecycle's, once per renewal): the same value,
+    built by retyping its slots' twin."""
+    made = _new(RenewedSlots)
+    made.subscription_id = subscription_id
+    made.on = on
+    made.term_period = term_period
+    made.quantity_before = quantity_before
+    made.quantity_after = quantity_after
+    made.term = term
+    made.billing_frequency = billing_frequency
+    made.__class__ = Renewed
+    return made  # type: ignore[return-value]  # retyped: a Renewed now
+
+
+def licenses_changed(subscription_id: str, on: date, before: int, after: int) -> LicensesChanged:
+    """``LicensesChanged(...)`` of these fields (a license change's): the same value, built by
+    retyping its slots' twin."""
+    made = _new(LicensesChangedSlots)
+    made.subscription_id = subscription_id
+    made.on = on
+    made.before = before
+    made.after = after
+    made.__class__ = LicensesChanged
+    return made  # type: ignore[return-value]  # retyped: a LicensesChanged now
+
+
+def purchased(
+    subscription_id: str,
+    on: date,
+    product_id: str,
+    quantity: int,
+    term: Term,
+    billing_frequency: BillingFrequency,
+    invoice_group: InvoiceGroup,
+    unit_price: Money | None,
+    addon_kind: AddonKind | None,
+    parent_id: str | None,
+) -> SubscriptionPurchased:
+    """``SubscriptionPurchased(...)`` of a paid purchase (``trial`` False): the same value,
+    built by retyping its slots' twin."""
+    made = _new(SubscriptionPurchasedSlots)
+    made.subscription_id = subscription_id
+    made.on = on
+    made.product_id = product_id
+    made.quantity = quantity
+    made.term = term
+    made.billing_frequency = billing_frequency
+    made.invoice_group = invoice_group
+    made.unit_price = unit_price
+    made.addon_kind = addon_kind
+    made.parent_id = parent_id
+    made.trial = False
+    made.__class__ = SubscriptionPurchased
+    return made  # type: ignore[return-value]  # retyped: a SubscriptionPurchased now

@@ -51,11 +51,11 @@ from subcommerce.events import (
     OverAssignmentEnded,
     OverAssignmentStarted,
     ProductChanged,
-    Renewed,
     StatusCause,
     StatusChanged,
     TrialConverted,
 )
+from subcommerce.events import renewed as renewed_event
 from subcommerce.periods import Period, Term, add_months, check_date, period_unchecked
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.subscriptions import (
@@ -594,7 +594,7 @@ def _renewed(
         else:
             moved = evolved(sub, **changes)
     renewed: list[Event] = [
-        Renewed(sub.id, on, moved.current_term, sub.quantity, quantity, term, frequency)
+        renewed_event(sub.id, on, moved.current_term, sub.quantity, quantity, term, frequency)
     ]
     if change.product_id is not None and change.product_id != sub.product_id:
         # A product change scheduled for the renewal: the new term is the new product's.
