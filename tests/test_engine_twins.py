@@ -13,17 +13,18 @@ from __future__ import annotations
 import copy
 import pickle
 import weakref
-from datetime import timedelta
+from datetime import date, timedelta
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strategies_accounts import subscriptions
+from strategies_accounts import subscriptions, tenants
 from strategies_orders import Ids, orders, scenarios
 from subcommerce import events
 from subcommerce.catalog import Catalog
+from subcommerce.lifecycle import Outcome, outcome
 from subcommerce.orders import QuoteLine, QuoteLineSlots, quote
 from subcommerce.simulate import Scenario, simulate
 from subcommerce.subscriptions import (
@@ -31,6 +32,7 @@ from subcommerce.subscriptions import (
     LicenseBlock,
     Subscription,
     SubscriptionSlots,
+    Tenant,
     maker,
     rebuilder,
 )
@@ -157,3 +159,19 @@ def test_events_built_from_their_twins_are_the_events_their_classes_build(
         sub.parent_id,
     )
     _same_event(events.purchased(*fields), events.SubscriptionPurchased(*fields))
+
+
+@given(tenants(), st.booleans())
+def test_an_outcome_built_from_its_twin_is_the_outcome_its_class_builds(
+    tenant: Tenant, with_event: bool
+) -> None:
+    happened = (events.CreditCheckCompleted("s1", date(2025, 1, 1)),) if with_event else ()
+    made = outcome(tenant, happened)
+    expected = Outcome(tenant, happened)
+    assert type(made) is Outcome
+    assert made == expected
+    assert repr(made) == repr(expected)
+    assert Outcome.__slots__ == ()
+    assert weakref.ref(made)() is made
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.events = ()  # type: ignore[misc]

@@ -84,7 +84,14 @@ from subcommerce.events import (
     licenses_changed,
     purchased,
 )
-from subcommerce.lifecycle import Outcome, advance, follows_parent, set_status, trial_end
+from subcommerce.lifecycle import (
+    Outcome,
+    advance,
+    follows_parent,
+    outcome,
+    set_status,
+    trial_end,
+)
 from subcommerce.money import Money, money_from_units
 from subcommerce.periods import BillingFrequency, Term, check_date, period_containing
 from subcommerce.policy import DEFAULT_POLICY, Policy
@@ -649,7 +656,7 @@ def apply_advanced(advanced: Outcome, command: Command, policy: Policy = DEFAULT
     if reasons:
         raise Refused(reasons)
     after, events = handler.run(advanced.tenant, command, policy)
-    return Outcome(after, advanced.events + tuple(events))
+    return outcome(after, advanced.events + tuple(events))
 
 
 _Reasons = Callable[[Tenant, Any, Policy], list[Reason]]

@@ -78,12 +78,34 @@ _Status = SubscriptionStatus
 _TRADITIONAL = AddonKind.TRADITIONAL
 
 
+class OutcomeSlots:
+    """The slots of an :class:`Outcome`, writable (as ``periods.PeriodSlots``): :func:`outcome`
+    fills and retypes one."""
+
+    __slots__ = ("__weakref__", "events", "tenant")
+    tenant: Tenant
+    events: tuple[Event, ...]
+
+
 @attrs.frozen
-class Outcome:
+class Outcome(OutcomeSlots):
     """The tenant after a command or the passing of time, and the events that got it there."""
 
     tenant: Tenant
     events: tuple[Event, ...] = ()
+
+
+def outcome(tenant: Tenant, events: tuple[Event, ...] = ()) -> Outcome:
+    """``Outcome(tenant, events)`` for a checked tenant and a tuple of events (the lifecycle's
+    and the commands', once per command): the same value, built by retyping its slots' twin."""
+    made = _new(OutcomeSlots)
+    made.tenant = tenant
+    made.events = events
+    made.__class__ = Outcome
+    return made  # type: ignore[return-value]  # retyped: an Outcome now
+
+
+_new = object.__new__
 
 
 class _Step(enum.IntEnum):
@@ -298,12 +320,12 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
         memo[1] if memo is not None and memo[0] is policy else first_transition(tenant, policy)
     )
     if soonest is None or soonest > as_of:  # most days: nothing happens, only the date moves
-        return Outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
+        return outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
     subscriptions = tenant.subscriptions
     families = _families(subscriptions)
     first = _first_due(subscriptions, families, as_of, policy)
     if first is None:
-        return Outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
+        return outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
     # A family's steps change only its own subscriptions: each is brought up to ``as_of`` on its
     # own, in tenant order.
     work = list(subscriptions)
@@ -331,7 +353,7 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
             on, step, _, position = min(due)
             events.extend(_take(tenant, work, position, family[1], on, step, policy))
     events.sort(key=_ON)  # stable: same-day events keep their order
-    return Outcome(restated(tenant, tuple(work), as_of), tuple(events))
+    return outcome(restated(tenant, tuple(work), as_of), tuple(events))
 
 
 def first_transition(tenant: Tenant, policy: Policy) -> date | None:
