@@ -33,6 +33,8 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionSlots,
     Tenant,
+    TenantSlots,
+    dated,
     maker,
     rebuilder,
 )
@@ -175,3 +177,28 @@ def test_an_outcome_built_from_its_twin_is_the_outcome_its_class_builds(
     assert weakref.ref(made)() is made
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         made.events = ()  # type: ignore[misc]
+
+
+@given(tenants(), subscriptions("newcomer"))
+def test_a_tenant_built_from_its_twin_is_frozen_and_the_value_its_class_builds(
+    tenant: Tenant, newcomer: Subscription
+) -> None:
+    assert Tenant.__slots__ == ()
+    assert set(TenantSlots.__slots__) == {a.name for a in attrs.fields(Tenant)} | {"__weakref__"}
+    for made, expected in (
+        (dated(tenant, date(2031, 1, 1)), attrs.evolve(tenant, as_of=date(2031, 1, 1))),
+        (
+            tenant.added(newcomer),
+            attrs.evolve(tenant, subscriptions=(*tenant.subscriptions, newcomer)),
+        ),
+    ):
+        assert type(made) is Tenant
+        assert made == expected
+        assert hash(made) == hash(expected)
+        assert repr(made) == repr(expected)
+        assert pickle.loads(pickle.dumps(made)) == expected
+        assert copy.deepcopy(made) == expected
+        assert weakref.ref(made)() is made
+        assert [made.position(s.id) for s in made] == list(range(len(expected.subscriptions)))
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            made.as_of = None  # type: ignore[misc]

@@ -367,8 +367,30 @@ def _subscriptions(value: Iterable[Subscription]) -> tuple[Subscription, ...]:
     return tuple_of(value, "subscriptions")
 
 
+class TenantSlots:
+    """The slots of a :class:`Tenant`, writable: the engine's way to build one from parts it has
+    checked (as ``periods.PeriodSlots``; :func:`dated` and the tenant's own rebuilders). Fill
+    every field, then retype it: ``slots.__class__ = Tenant``. Never let one out unretyped."""
+
+    __slots__ = (
+        "__weakref__",
+        "_positions",
+        "account",
+        "as_of",
+        "due_memo",
+        "organization",
+        "subscriptions",
+    )
+    organization: str
+    subscriptions: tuple[Subscription, ...]
+    account: BillingAccount | None
+    as_of: date | None
+    _positions: Mapping[str, int]
+    due_memo: DueMemo | None
+
+
 @attrs.frozen
-class Tenant:
+class Tenant(TenantSlots):
     """An organization (one domain namespace), its billing account and the subscriptions it holds.
 
     ``as_of`` is the date the lifecycle was last brought up to (None before any command).
@@ -689,23 +711,24 @@ def _unchecked(tenant: Tenant, **changes: Any) -> Tenant:
     if "subscriptions" in changes and "_positions" not in changes:
         changes["_positions"] = {s.id: i for i, s in enumerate(changes["subscriptions"])}
         changes["due_memo"] = None
-    new = object.__new__(Tenant)
     if not _DATED_FAST:  # pragma: no cover - Tenant gained a field: the general way
+        new = object.__new__(Tenant)
         for name in _TENANT_FIELDS:
             value = changes[name] if name in changes else getattr(tenant, name)
             object.__setattr__(new, name, value)
         return new
     get = changes.get
-    _SET_ORGANIZATION(new, get("organization", tenant.organization))
-    _SET_SUBSCRIPTIONS(new, get("subscriptions", tenant.subscriptions))
-    _SET_ACCOUNT(new, get("account", tenant.account))
-    _SET_AS_OF(new, get("as_of", tenant.as_of))
-    _SET_POSITIONS(new, get("_positions", tenant._positions))
-    _SET_DUE_MEMO(new, get("due_memo", tenant.due_memo))
-    return new
+    made = _new(TenantSlots)
+    made.organization = get("organization", tenant.organization)
+    made.subscriptions = get("subscriptions", tenant.subscriptions)
+    made.account = get("account", tenant.account)
+    made.as_of = get("as_of", tenant.as_of)
+    made._positions = get("_positions", tenant._positions)
+    made.due_memo = get("due_memo", tenant.due_memo)
+    made.__class__ = Tenant
+    return made  # type: ignore[return-value]  # retyped: a Tenant now
 
 
-_TENANT_SLOTS: Final = {name: Tenant.__dict__[name] for name in _TENANT_FIELDS}
 #: :func:`dated` sets these fields one by one (should Tenant gain one, it takes the general way).
 _DATED_FAST: Final = _TENANT_FIELDS == (
     "organization",
@@ -715,12 +738,7 @@ _DATED_FAST: Final = _TENANT_FIELDS == (
     "_positions",
     "due_memo",
 )
-_SET_ORGANIZATION: Final = _TENANT_SLOTS["organization"].__set__
-_SET_SUBSCRIPTIONS: Final = _TENANT_SLOTS["subscriptions"].__set__
-_SET_ACCOUNT: Final = _TENANT_SLOTS["account"].__set__
-_SET_AS_OF: Final = _TENANT_SLOTS["as_of"].__set__
-_SET_POSITIONS: Final = _TENANT_SLOTS["_positions"].__set__
-_SET_DUE_MEMO: Final = _TENANT_SLOTS["due_memo"].__set__
+_new = object.__new__
 
 
 def dated(tenant: Tenant, as_of: date) -> Tenant:
@@ -729,14 +747,15 @@ def dated(tenant: Tenant, as_of: date) -> Tenant:
     lifecycle memo, set slot by slot."""
     if type(tenant) is not Tenant or not _DATED_FAST:
         return _unchecked(tenant, as_of=as_of)
-    new = object.__new__(Tenant)
-    _SET_ORGANIZATION(new, tenant.organization)
-    _SET_SUBSCRIPTIONS(new, tenant.subscriptions)
-    _SET_ACCOUNT(new, tenant.account)
-    _SET_AS_OF(new, as_of)
-    _SET_POSITIONS(new, tenant._positions)
-    _SET_DUE_MEMO(new, tenant.due_memo)
-    return new
+    made = _new(TenantSlots)
+    made.organization = tenant.organization
+    made.subscriptions = tenant.subscriptions
+    made.account = tenant.account
+    made.as_of = as_of
+    made._positions = tenant._positions
+    made.due_memo = tenant.due_memo
+    made.__class__ = Tenant
+    return made  # type: ignore[return-value]  # retyped: a Tenant now
 
 
 def _holding(
@@ -748,14 +767,15 @@ def _holding(
     """A Tenant (never a subclass: the caller checks) of the same organization, account and date
     holding ``subscriptions`` at ``positions``, with the lifecycle memo ``memo``: checked by the
     caller, set slot by slot."""
-    new = object.__new__(Tenant)
-    _SET_ORGANIZATION(new, tenant.organization)
-    _SET_SUBSCRIPTIONS(new, subscriptions)
-    _SET_ACCOUNT(new, tenant.account)
-    _SET_AS_OF(new, tenant.as_of)
-    _SET_POSITIONS(new, positions)
-    _SET_DUE_MEMO(new, memo)
-    return new
+    made = _new(TenantSlots)
+    made.organization = tenant.organization
+    made.subscriptions = subscriptions
+    made.account = tenant.account
+    made.as_of = tenant.as_of
+    made._positions = positions
+    made.due_memo = memo
+    made.__class__ = Tenant
+    return made  # type: ignore[return-value]  # retyped: a Tenant now
 
 
 def same_dates(tenant: Tenant, changed: Subscription) -> Tenant:
