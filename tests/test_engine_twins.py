@@ -2,7 +2,7 @@
 
 The order engine fills a writable twin of QuoteLine's slots (``QuoteLineSlots``) and retypes it;
 the commands and the lifecycle build subscriptions the same way (``SubscriptionSlots``, through
-``rebuilt``, ``rebuilder``, ``built`` and ``maker``). These tests hold that the result is the
+``rebuilt``, ``rebuilder`` and ``maker``). These tests hold that the result is the
 public type itself: frozen, equal (with the same hash and repr) to the value of the checked
 constructor from the same fields, and that it copies, pickles, evolves and weak-refs like one
 (``tests/test_prechecked_values.py`` holds the builders' values against ``evolve`` and the class).

@@ -1,7 +1,7 @@
 """Values built from parts already checked are the values the checked constructors build.
 
 The commands and the lifecycle build the subscriptions they change with
-:func:`~subcommerce.subscriptions.rebuilt` (and a purchase with ``built``), the lifecycle dates
+:func:`~subcommerce.subscriptions.rebuilt` (and a purchase with ``maker``), the lifecycle dates
 the tenant it changed with ``restated``, and the orders engine makes the commands of a checked
 cart with :func:`~subcommerce.commands.prechecked`: none of them checks again, so each must give
 exactly what ``attrs.evolve`` or the class would give for input that passes the checks. The
@@ -38,9 +38,9 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
-    built,
     dated,
     license_block,
+    maker,
     rebuilder,
     rebuilt,
     restated,
@@ -145,8 +145,9 @@ def test_a_purchase_built_from_checked_fields_is_the_one_the_class_builds(
     }
     for name in left_out:  # at its default
         del fields[name]
-    assert built(**fields) == Subscription(**fields)  # type: ignore[arg-type]
-    assert repr(built(**fields)) == repr(Subscription(**fields))  # type: ignore[arg-type]
+    made = maker(*fields)(*fields.values())
+    assert made == Subscription(**fields)  # type: ignore[arg-type]
+    assert repr(made) == repr(Subscription(**fields))  # type: ignore[arg-type]
 
 
 @given(tenants(min_subscriptions=1), st.integers(0, 800))
@@ -284,7 +285,7 @@ def test_adding_a_subscription_past_the_supported_dates_does_not_depend_on_the_m
 
 def test_the_unchecked_builders_refuse_what_would_make_a_value_the_class_would_not() -> None:
     with pytest.raises(TypeError, match="start"):
-        built(id="x", product_id="p", quantity=1)  # a subscription needs its start
+        maker("id", "product_id", "quantity")  # a subscription needs its start
     with pytest.raises(TypeError, match="twice"):
         rebuilder("quantity", "quantity")
     with pytest.raises(TypeError, match="ChangePlan"):

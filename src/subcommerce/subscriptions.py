@@ -167,7 +167,7 @@ class ScheduledChange:
 
 class SubscriptionSlots:
     """The slots of a :class:`Subscription`, writable: the engine's way to build one from parts
-    it has checked (as ``periods.PeriodSlots``; :func:`rebuilt`, :func:`built`). Fill every
+    it has checked (as ``periods.PeriodSlots``; :func:`rebuilt`, :func:`maker`). Fill every
     field (``current_term`` may stay empty: it is worked out when read), then retype it:
     ``slots.__class__ = Subscription``. Never let one out unretyped."""
 
@@ -639,20 +639,11 @@ _DEFAULTS: Final = tuple(
 )
 
 
-def built(**fields: Any) -> Subscription:
-    """``Subscription(**fields)`` for fields the caller has checked make a valid subscription
-    (as :func:`rebuilt`): a new purchase of the commands, from a command already checked."""
-    names = tuple(fields)
-    make = _MAKERS.get(names)
-    if make is None:
-        make = _MAKERS[names] = _maker(names)
-    return make(*fields.values())
-
-
 def maker(*names: str) -> Callable[..., Subscription]:
-    """The function :func:`built` uses for fields ``names``, for a caller that builds the same
-    kind of subscription often (a purchase): ``maker(*names)(*values)`` is
-    ``built(**dict(zip(names, values)))``."""
+    """A function of the values of ``names`` (positional, in that order) that builds
+    ``Subscription(**dict(zip(names, values)))`` for values the caller has checked make a valid
+    subscription (as :func:`rebuilt`): a purchase of the commands, from a command already
+    checked. One is made per set of names and kept."""
     make = _MAKERS.get(names)
     if make is None:
         make = _MAKERS[names] = _maker(names)
@@ -665,7 +656,7 @@ _MAKERS: Final[dict[tuple[str, ...], Callable[..., Subscription]]] = {}
 
 def _maker(names: tuple[str, ...]) -> Callable[..., Subscription]:
     """A function of the values of ``names`` that builds a subscription of them, every other
-    field at its default (see :func:`built`)."""
+    field at its default (see :func:`maker`)."""
     _check_names(names)
     missing = [name for name in _SUBSCRIPTION_FIELDS if name in _REQUIRED and name not in names]
     if missing:
