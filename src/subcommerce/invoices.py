@@ -1119,16 +1119,24 @@ class _Calendar:
         return found
 
 
+#: Where the entries of one subscription value go: the value, its invoice group and the group's
+#: key, its invoice section, its place in the rows' ``whos`` (under the book's convention), and
+#: whether its purchases and period charges go on a one-day MCA invoice of their own.
+_Place = tuple[Subscription, InvoiceGroup, tuple[str, str], "str | None", int, bool]
+
+
 class _Posted:
     """What was posted: the entries as rows (and the opening, as entries), the unpriced
     subscriptions, and the indexes rebuilt from them (entries per subscription, the charges not
     yet credited). A charge is named by its item: its row, or ``~i`` for the i-th opening entry.
     """
 
-    __slots__ = ("counts", "ended", "live", "opening", "rows", "unpriced", "view")
+    __slots__ = ("counts", "ended", "live", "opening", "placed", "rows", "unpriced", "view")
 
     def __init__(self, ledger: Ledger, moneys: dict[int, Money]) -> None:
         code = ledger.currency
+        # per subscription id: where the entries of its latest value go (Book._placing)
+        self.placed: dict[str, _Place] = {}
         self.opening = list(ledger.opening)
         self.unpriced = list(ledger.unpriced)
         store = _ledger_entries(ledger, Ledger)
@@ -1199,6 +1207,7 @@ class _Posted:
         twin.counts = dict(self.counts)
         twin.live = {k: list(v) for k, v in self.live.items()}
         twin.ended = dict(self.ended)
+        twin.placed = dict(self.placed)
         return twin
 
     def line_of(self, item: int) -> ProratedLine:
@@ -1405,38 +1414,63 @@ class Book:
             known = self.grouping.groups[sub.id] = (group, (group.kind, group.id))
         return known[0]
 
+    def _statement_of(
+        self, tenant: Tenant, group: InvoiceGroup, key: tuple[str, str], on: date
+    ) -> Period:
+        """:meth:`statement` when the group's statement found last does not hold ``on``."""
+        grouping = self.grouping
+        # a MOSA group whose anchor is known: the statement its anchor found last
+        anchor = grouping.anchors.get(key)
+        found = None if anchor is None else self.facts.statements.get(anchor)
+        if found is not None and found.start <= on < found.end:
+            grouping.statements[key] = found
+            return found
+        return self._statement(tenant, group, key, on)
+
+    def _placing(self, tenant: Tenant, sub: Subscription) -> _Place:
+        """Where the entries of ``sub`` go, worked out once per subscription value (a renewal or
+        a license change of the same product and section goes where its earlier value went)."""
+        sub_id = sub.id
+        prior = self.posted.placed.get(sub_id)
+        if prior is not None:
+            old = prior[0]
+            if (
+                old.product_id is sub.product_id
+                and old.invoice_section_id is sub.invoice_section_id
+            ):
+                place = self.posted.placed[sub_id] = (sub, *prior[1:])
+                return place
+        known = self.grouping.groups.get(sub_id)
+        if known is None:
+            self.group_of(tenant, sub)
+            known = self.grouping.groups[sub_id]
+        group, key = known
+        profile = group.kind == "billing_profile"
+        section = sub.invoice_section_id if profile else None
+        who = self.posted.rows.who(sub_id, sub.product_id, group, section, self.convention)
+        upfront = profile and self.policy.mca_upfront_invoices
+        place = self.posted.placed[sub_id] = (sub, group, key, section, who, upfront)
+        return place
+
     def _place(
         self, tenant: Tenant, sub: Subscription, cause: EntryCause, on: date
     ) -> tuple[InvoiceGroup, Period, str | None, int]:
         """Where an entry of ``sub`` posted on ``on`` goes: its group, its statement, its
         invoice section, and its number (counted here)."""
         sub_id = sub.id
-        known = self.grouping.groups.get(sub_id)
-        if known is None:
-            self.group_of(tenant, sub)
-            known = self.grouping.groups[sub_id]
-        group, key = known
-        if (
-            cause in _UPFRONT
-            and group.kind == "billing_profile"
-            and self.policy.mca_upfront_invoices
-        ):
+        place = self.posted.placed.get(sub_id)
+        if place is None or place[0] is not sub:
+            place = self._placing(tenant, sub)
+        _, group, key, section, _, upfront = place
+        if upfront and cause in _UPFRONT:
             statement = self.facts.period(on, on + _ONE_DAY)  # MCA: the day's purchases, renewals
         else:
-            grouping = self.grouping
-            last = grouping.statements.get(key)
+            last = self.grouping.statements.get(key)
             if last is None or not last.start <= on < last.end:
-                # a MOSA group whose anchor is known: the statement its anchor found last
-                anchor = grouping.anchors.get(key)
-                found = None if anchor is None else self.facts.statements.get(anchor)
-                if found is not None and found.start <= on < found.end:
-                    last = grouping.statements[key] = found
-                else:
-                    last = self._statement(tenant, group, key, on)
+                last = self._statement_of(tenant, group, key, on)
             statement = last
         counts = self.posted.counts
         number = counts[sub_id] = counts.get(sub_id, 0) + 1
-        section = sub.invoice_section_id if group.kind == "billing_profile" else None
         return group, statement, section, number
 
     def _post(
@@ -1491,7 +1525,12 @@ class Book:
                 and on.__class__ is date
                 and credited >= -(credits is None)
             ):
-                who = rows.who(sub_id, sub.product_id, group, section, convention)
+                place = posted.placed[sub_id]  # _place has just worked it out for ``sub``
+                who = (
+                    place[4]
+                    if convention is self.convention
+                    else rows.who(sub_id, sub.product_id, group, section, convention)
+                )
                 item = len(rows.amounts)
                 rows.ints.extend((who, number, on.toordinal(), quantity, credited))
                 rows.refs.extend((cause, statement, kind, price, service, span, note))
@@ -1581,11 +1620,30 @@ class Book:
             self._post(tenant, sub, cause, period.start, line, shared=True)
             return
         on = period.start
-        group, statement, section, number = self._place(tenant, sub, cause, on)
         posted = self.posted
-        rows = posted.rows
         sub_id = sub.id
-        who = rows.who(sub_id, sub.product_id, group, section, self.convention)
+        place = posted.placed.get(sub_id)  # _place(tenant, sub, cause, on), inline
+        if place is None or place[0] is not sub:
+            place = self._placing(tenant, sub)
+        _, group, key, section, who, upfront = place
+        if upfront and cause in _UPFRONT:
+            statement = self.facts.period(on, on + _ONE_DAY)
+        else:
+            grouping = self.grouping
+            found = grouping.statements.get(key)
+            if found is None or not found.start <= on < found.end:
+                # _statement_of(tenant, group, key, on), inline: the statement the group's anchor
+                # found last (a new month: the first group of the anchor found it)
+                anchor = grouping.anchors.get(key)
+                found = None if anchor is None else self.facts.statements.get(anchor)
+                if found is not None and found.start <= on < found.end:
+                    grouping.statements[key] = found
+                else:
+                    found = self._statement(tenant, group, key, on)
+            statement = found
+        counts = posted.counts
+        number = counts[sub_id] = counts.get(sub_id, 0) + 1
+        rows = posted.rows
         row = len(rows.amounts)
         rows.ints.extend((who, number, on.toordinal(), sub.quantity, -1))
         rows.refs.extend((cause, statement, CHARGE_KIND, price, period, period, ""))
