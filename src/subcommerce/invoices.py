@@ -1081,7 +1081,8 @@ class _Calendar:
                 heapq.heappush(due, (through, sub_id))  # not in the tenant: never billed here
             else:
                 taken.append((position, subs[position]))
-        taken.sort(key=lambda item: item[0])
+        if len(taken) > 1:
+            taken.sort()  # by position: each is in the tenant once, so no subscriptions compared
         return [sub for _, sub in taken]
 
     def put_back(self, sub_id: str, through: date) -> None:
@@ -1794,7 +1795,7 @@ class Book:
         quiet = calendar.quiet
         if quiet is not None and day < quiet:
             return  # every subscription is billed past ``day``
-        billed = calendar.billed
+        billed, due, push = calendar.billed, calendar.due, heapq.heappush
         cursors = self.facts.cursors
         known_of = self.facts.known.get
         for sub in calendar.take_due(tenant, day):
@@ -1803,6 +1804,7 @@ class Book:
             if sub.status not in BILLED_STATUSES or quantity == 0:
                 calendar.put_back(sub.id, through)  # not billed now; perhaps later
                 continue
+            sub_id = sub.id
             known = known_of(id(sub))
             if known is None or known.sub is not sub:
                 known = self._known(sub)
@@ -1810,7 +1812,7 @@ class Book:
             if months is None:
                 months = known.months = _months(sub)
             anchor = sub.anchor
-            cursor = cursors.get(sub.id)
+            cursor = cursors.get(sub_id)
             if (
                 cursor is not None
                 and cursor[3] == through
@@ -1849,8 +1851,9 @@ class Book:
                 if through > day:
                     break
                 start, end = end, add_months(anchor, (k + 1) * months)
-            calendar.put_back(sub.id, through)
-            cursors[sub.id] = (anchor, months, k, through)
+            billed[sub_id] = through  # calendar.put_back(sub_id, through), inline
+            push(due, (through, sub_id))
+            cursors[sub_id] = (anchor, months, k, through)
         calendar.settle()
 
     def _whole(
