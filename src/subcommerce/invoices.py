@@ -452,7 +452,18 @@ class EntryRows:
     subscription's id, product, group, section and convention once.
     """
 
-    __slots__ = ("_all", "_built", "_money", "amounts", "code", "ints", "kept", "refs", "whos")
+    __slots__ = (
+        "_all",
+        "_built",
+        "_money",
+        "amounts",
+        "code",
+        "index",
+        "ints",
+        "kept",
+        "refs",
+        "whos",
+    )
 
     def __init__(
         self, entries: Sequence[LedgerEntry], code: Currency, before: Sequence[LedgerEntry] = ()
@@ -519,6 +530,9 @@ class EntryRows:
         self._built: list[LedgerEntry | None] | None = None
         self._all: tuple[LedgerEntry, ...] | None = None
         self._money: dict[int, Money] = {}
+        # What a book going on from these rows rebuilds from them (the rows never change): the
+        # opening it was worked out with, the entries per subscription, the charges not credited.
+        self.index: tuple[object, dict[str, int], dict[str, tuple[int, ...]]] | None = None
 
     @classmethod
     def holding(cls, entries: tuple[LedgerEntry, ...], code: Currency) -> EntryRows:
@@ -648,7 +662,7 @@ class _WorkRows(EntryRows):
         rows.code, rows._money = store.code, moneys
         rows.ints, rows.refs, rows.amounts = store.ints[:], list(store.refs), store.amounts[:]
         rows.whos, rows.kept = list(store.whos), dict(store.kept)
-        rows._built, rows._all = None, None
+        rows._built, rows._all, rows.index = None, None, None
         rows.lines, rows.made = {}, {}
         # An entry of the ledger is read through its own store, which keeps what it builds: a
         # quote on the same ledger again reads it built.
@@ -664,7 +678,7 @@ class _WorkRows(EntryRows):
         twin.whos, twin.who_of = list(self.whos), dict(self.who_of)
         twin.kept, twin.lines, twin.made = dict(self.kept), dict(self.lines), dict(self.made)
         twin.source, twin.taken = self.source, self.taken
-        twin._built, twin._all = None, None
+        twin._built, twin._all, twin.index = None, None, None
         return twin
 
     def frozen(self) -> EntryRows:
@@ -679,6 +693,7 @@ class _WorkRows(EntryRows):
         store._built = None
         store._all = None
         store._money = {}
+        store.index = None
         return store
 
     def who(
@@ -1150,6 +1165,13 @@ class _Posted:
         self.counts, self.live = counts, live
         # per subscription: (a day, n): the first n charges of its live list end by that day
         self.ended: dict[str, tuple[date, int]] = {}
+        opening = ledger.opening
+        before = store.index
+        if before is not None and before[0] is opening:  # a book went on from these rows before
+            counts.update(before[1])
+            for sub_id, items in before[2].items():
+                live[sub_id] = list(items)
+            return
         ints, refs, whos, kept = rows.ints, rows.refs, rows.whos, rows.kept
         # The entries credited, as (subscription id, n) for an id ``<subscription id>#<n>`` (no
         # id is formatted for a row), and any other id as it is; then the charges not credited.
@@ -1193,6 +1215,7 @@ class _Posted:
                 credited_now = held.id in odd if pair is None else pair in pairs
             if not credited_now:
                 live.setdefault(sub_id, []).append(item)
+        store.index = (opening, dict(counts), {k: tuple(v) for k, v in live.items()})
 
     @property
     def entries(self) -> Sequence[LedgerEntry]:
