@@ -1786,7 +1786,8 @@ class Book:
             if self.catalog.get(sub.product_id) is not None:
                 offer = self.offer(sub.product_id, sub.term, sub.billing_frequency, day)
         if offer is not None:
-            price = self.offer_price(offer)
+            held = self.facts.offer_prices.get(id(offer))  # offer_price(offer), inline
+            price = held[1] if held is not None and held[0] is offer else self.offer_price(offer)
             if price is not None:
                 return price
         locked = sub.unit_price
@@ -1819,7 +1820,7 @@ class Book:
         if quiet is not None and day < quiet:
             return  # every subscription is billed past ``day``
         billed, due, push = calendar.billed, calendar.due, heapq.heappush
-        cursors = self.facts.cursors
+        cursors, periods = self.facts.cursors, self.facts.periods
         known_of = self.facts.known.get
         for sub in calendar.take_due(tenant, day):
             through = billed[sub.id]
@@ -1853,7 +1854,9 @@ class Book:
                 else:
                     price = self._known_price(known, through, record=True)
                 if price is not None:
-                    period = self.facts.period(start, end)
+                    period = periods.get((start, end))  # self.facts.period(start, end), inline
+                    if period is None:
+                        period = self.facts.period(start, end)
                     if through == start:
                         self._post_whole(tenant, sub, known, price, period, _PERIOD)
                     elif through == sub.billing_cycle_change:
