@@ -3,6 +3,7 @@
     python benchmarks/instructions.py             # the run, month to month, the floor
     python benchmarks/instructions.py growth-100 growth-1000
     python benchmarks/instructions.py cart cart-floor   # the price review of a 10-line cart
+    python benchmarks/instructions.py line line-floor change change-floor   # one line, one change
 
 Each job is run under ``valgrind --tool=callgrind`` twice, once warmed up only and once with
 ``N`` more calls; the difference divided by ``N`` is what one call costs, without the
@@ -29,6 +30,10 @@ JOBS = {
     "floor": ("bench_run", "bench_run.floor()", 20),
     "cart": ("bench_orders", "bench_orders.ten_line_quote()", 20),
     "cart-floor": ("bench_orders", "bench_orders.floor_ten_line_quote()", 200),
+    "line": ("bench_proration", "bench_proration.explained_line()", 2000),
+    "line-floor": ("bench_proration", "bench_proration.floor_line()", 2000),
+    "change": ("bench_proration", "bench_proration.change()", 500),
+    "change-floor": ("bench_proration", "bench_proration.floor_change()", 500),
     "growth-100": (
         "bench_growth",
         "simulate(bench_growth.scenario(100), catalog=bench_growth.CATALOG)",
@@ -81,7 +86,11 @@ def per_call(job: str) -> float:
 def main(argv: list[str]) -> int:
     jobs = argv or ["run", "run-month-to-month", "floor"]
     for job in jobs:
-        print(f"{job}: {per_call(job) / 1e6:.2f} million instructions per call", flush=True)
+        count = per_call(job)
+        if count >= 1e6:
+            print(f"{job}: {count / 1e6:.2f} million instructions per call", flush=True)
+        else:
+            print(f"{job}: {count / 1e3:.1f} thousand instructions per call", flush=True)
     return 0
 
 
