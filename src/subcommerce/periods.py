@@ -373,45 +373,27 @@ def period_containing(anchor: date, months_per_period: int, when: date) -> Perio
     n = months_per_period
     if not (n.__class__ is int and 1 <= n <= MAX_MONTHS):
         _check_months(n)
-    # locate(), inline: the anchor's month count and day are read once, and each boundary is
-    # anchor + k months clamped to its month's end (_add_months, inline, the clamp skipped for
-    # a day no month is shorter than). Checked dates and months keep every boundary within
-    # datetime.date's years (see MAX_MONTHS).
+    # locate(), inline (without its k): the anchor's month count and day are read once, and a
+    # day no month is shorter than is not clamped. Checked dates and months keep every boundary
+    # within datetime.date's years (see MAX_MONTHS).
     base = anchor.year * 12 + anchor.month - 1
     day = anchor.day
     total = base + (when.year * 12 + when.month - 1 - base) // n * n
-    year, month0 = total // 12, total % 12
-    if day > 28:
-        if month0 != 1:
-            last = _DAYS[month0]
+    if day <= 28:
+        start = date(total // 12, total % 12 + 1, day)
+        if start > when:  # the boundary in when's month falls after it: the period before
+            end = start
+            total -= n
+            start = date(total // 12, total % 12 + 1, day)
         else:
-            last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-        start = date(year, month0 + 1, day if day <= last else last)
+            total += n
+            end = date(total // 12, total % 12 + 1, day)
     else:
-        start = date(year, month0 + 1, day)
-    if start > when:  # the boundary in when's month falls after it: the period before
-        end = start
-        total -= n
-        year, month0 = total // 12, total % 12
-        if day > 28:
-            if month0 != 1:
-                last = _DAYS[month0]
-            else:
-                last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-            start = date(year, month0 + 1, day if day <= last else last)
+        start = _clamped(total, day)
+        if start > when:
+            start, end = _clamped(total - n, day), start
         else:
-            start = date(year, month0 + 1, day)
-    else:
-        total += n
-        year, month0 = total // 12, total % 12
-        if day > 28:
-            if month0 != 1:
-                last = _DAYS[month0]
-            else:
-                last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-            end = date(year, month0 + 1, day if day <= last else last)
-        else:
-            end = date(year, month0 + 1, day)
+            end = _clamped(total + n, day)
     period = _new(PeriodSlots)
     period.start = start
     period.end = end
