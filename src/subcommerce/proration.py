@@ -803,6 +803,8 @@ def prorate(
             and convention.daily_rate_places is None
             and not convention.round_unit_amount
         ):  # ... under the default rounding, on a price in minor units: explained_line, inline
+            # (measured: calling explained_line here puts one line at 1.85x issue 10's floor in
+            # instructions, against 1.78x inline; the target is 1.8x)
             period_end = period.end
             amount_units = round_ratio(
                 price_units * quantity * (period_end - start).days,
