@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import copy
 import pickle
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from strategies_accounts import subscriptions
+from strategies_accounts import ORGANIZATION, days, subscriptions, tenants
+from subcommerce import lifecycle
 from subcommerce.errors import InvalidPeriod
-from subcommerce.periods import Period, Term
-from subcommerce.subscriptions import Subscription, SubscriptionSlots
+from subcommerce.events import Renewed
+from subcommerce.lifecycle import advance, first_transition
+from subcommerce.periods import BillingFrequency, Period, Term
+from subcommerce.policy import DEFAULT_POLICY
+from subcommerce.subscriptions import LicenseBlock, Subscription, SubscriptionSlots, Tenant
 
 
 def test_a_subscription_has_no_getattr_hook_so_reading_its_fields_stays_cheap() -> None:
@@ -55,3 +60,85 @@ def test_a_kept_term_travels_with_no_copy_and_changes_no_comparison(sub: Subscri
     for other in (copy.copy(sub), copy.deepcopy(sub), pickle.loads(pickle.dumps(sub))):
         assert other == sub
         assert other.current_term == term
+
+
+def _forget(tenant: Tenant) -> Tenant:
+    """An equal tenant that holds no lifecycle memo."""
+    return Tenant(tenant.organization, tenant.subscriptions, tenant.account, tenant.as_of)
+
+
+def test_a_month_to_month_renewal_is_the_same_calendar_one_term_on() -> None:
+    sub = Subscription("s1", "p", date(2025, 1, 31), 7, Term.P1M, assigned=5, organization="o")
+    after = advance(Tenant("o", (sub,)), date(2025, 2, 28))
+    (renewed,) = after.tenant.subscriptions
+    # By hand: Jan 31 + 1 month is Feb 28, + 2 months is Mar 31; the licenses a fresh block.
+    assert renewed == attrs.evolve(sub, renewals=1, blocks=(LicenseBlock(7, date(2025, 2, 28)),))
+    assert renewed.current_term == Period(date(2025, 2, 28), date(2025, 3, 31))
+    assert after.events == (
+        Renewed(
+            "s1",
+            date(2025, 2, 28),
+            Period(date(2025, 2, 28), date(2025, 3, 31)),
+            7,
+            7,
+            Term.P1M,
+            BillingFrequency.MONTHLY,
+        ),
+    )
+    # The tenant comes back knowing its next day: the end of the new term.
+    assert after.tenant.due_memo is not None
+    assert after.tenant.due_memo[1] == date(2025, 3, 31)
+
+
+@given(tenants(), days(max_value=date(2030, 1, 1)), st.integers(0, 800))
+def test_the_memo_a_renewal_day_leaves_is_the_one_the_lifecycle_works_out(
+    tenant: Tenant, start: date, gap: int
+) -> None:
+    first = advance(tenant, start).tenant
+    after = advance(first, start + timedelta(days=gap)).tenant
+    memo = after.due_memo
+    if memo is not None:
+        assert memo[0] is DEFAULT_POLICY
+        assert memo[1] == first_transition(_forget(after), DEFAULT_POLICY)
+
+
+@given(tenants(), days(max_value=date(2030, 1, 1)), st.integers(0, 800))
+def test_subscriptions_on_their_own_advance_as_the_families_of_the_general_path_do(
+    tenant: Tenant, start: date, gap: int
+) -> None:
+    # The general path takes every subscription as a family without add-ons when _families
+    # hands it a list of its own instead of the marker of "every one on its own".
+    on = start + timedelta(days=gap)
+    lean = advance(tenant, start)
+    lean = advance(lean.tenant, on)
+    with pytest.MonkeyPatch.context() as patch:
+        alone = lifecycle._families
+        patch.setattr(
+            lifecycle,
+            "_families",
+            lambda subs: [(i, ()) for i in range(len(subs))] if alone(subs) == [] else alone(subs),
+        )
+        general = advance(tenant, start)
+        general = advance(general.tenant, on)
+    assert lean.tenant == general.tenant
+    assert lean.events == general.events
+    for made, expected in zip(lean.tenant, general.tenant, strict=True):
+        assert made.current_term == expected.current_term
+
+
+def test_a_tenant_of_month_to_month_subscriptions_renews_each_once_a_month() -> None:
+    subs = tuple(
+        Subscription(f"s{n}", "p", date(2025, 1, 31), n + 1, Term.P1M, organization=ORGANIZATION)
+        for n in range(3)
+    )
+    tenant = Tenant(ORGANIZATION, subs)
+    after = advance(tenant, date(2025, 5, 30))
+    # By hand: Feb 28, Mar 31, Apr 30 (each of the three, in tenant order on each day).
+    assert [(e.on, e.subscription_id) for e in after.events] == [
+        (day, f"s{n}")
+        for day in (date(2025, 2, 28), date(2025, 3, 31), date(2025, 4, 30))
+        for n in range(3)
+    ]
+    assert [s.renewals for s in after.tenant] == [3, 3, 3]
+    assert after.tenant.due_memo is not None
+    assert after.tenant.due_memo[1] == date(2025, 5, 31)

@@ -244,7 +244,7 @@ def _families(subscriptions: tuple[Subscription, ...]) -> list[_Family]:
         if sub.addon_kind is _TRADITIONAL and sub.parent_id is not None:
             addons.setdefault(sub.parent_id, []).append(position)
     if not addons:
-        return [(position, ()) for position in range(len(subscriptions))]
+        return _ALONE  # every subscription on its own: advance takes _advance_alone
     present = {sub.id for sub in subscriptions}
     return [
         (position, tuple(addons.get(sub.id, ())))
@@ -323,6 +323,8 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
         return outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
     subscriptions = tenant.subscriptions
     families = _families(subscriptions)
+    if families is _ALONE:
+        return _advance_alone(tenant, as_of, policy)
     first = _first_due(subscriptions, families, as_of, policy)
     if first is None:
         return outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
@@ -354,6 +356,76 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
             events.extend(_take(tenant, work, position, family[1], on, step, policy))
     events.sort(key=_ON)  # stable: same-day events keep their order
     return outcome(restated(tenant, tuple(work), as_of), tuple(events))
+
+
+#: What :func:`_families` returns when no subscription follows another (no traditional add-on
+#: names a parent): every subscription is a family of its own.
+_ALONE: Final[list[_Family]] = []
+
+
+def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
+    """:func:`advance` of a tenant none of whose subscriptions has a traditional add-on, where
+    something is due by ``as_of``: each subscription brought up to ``as_of`` on its own, in
+    tenant order, the steps of each taken as :func:`advance`'s families take them.
+
+    It costs what it changes: a subscription not due is looked at once, and a renewal of an
+    active subscription with nothing scheduled (the common case) makes one subscription value
+    and one event (:func:`_renewal`). On the way it learns every subscription's next day, so
+    the tenant it returns holds the lifecycle memo :func:`first_transition` would work out.
+    """
+    subscriptions = tenant.subscriptions
+    work: list[Subscription] | None = None
+    events: list[Event] = []
+    soonest: date | None = None
+    for position, sub in enumerate(subscriptions):
+        while True:
+            if sub.status is _ACTIVE and not sub.over_assigned and not sub.credit_check_pending:
+                # An active subscription on its own has one step, the end of its term.
+                end = sub.current_term.end
+                if end > as_of:
+                    due: date | None = end
+                    break
+                if work is None:
+                    work = list(subscriptions)
+                quantity = sub.quantity
+                if (
+                    sub.recurring_billing
+                    and sub.scheduled is None
+                    and quantity.__class__ is int
+                    and quantity > 0
+                    and quantity >= sub.assigned
+                ):
+                    sub, renewal = _renewal(sub, end)
+                    work[position] = sub
+                    events.append(renewal)
+                else:
+                    events.extend(_take(tenant, work, position, (), end, _TERM_END, policy))
+                    sub = work[position]
+                continue
+            steps = _family_steps(subscriptions if work is None else work, (position, ()), policy)
+            due = None
+            for step in steps:  # next_transition(sub): the least of its steps
+                if due is None or step[0] < due:
+                    due = step[0]
+            if due is None or due > as_of:
+                break
+            if work is None:
+                work = list(subscriptions)
+            on, step_now, _, _ = min(s for s in steps if s[0] <= as_of)
+            events.extend(_take(tenant, work, position, (), on, step_now, policy))
+            sub = work[position]
+        if due is not None and (soonest is None or due < soonest):
+            soonest = due
+    if work is None:  # nothing was due after all
+        return outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
+    events.sort(key=_ON)  # stable: same-day events keep their order
+    memo = tenant.due_memo
+    due_of: Callable[[Subscription], date | None] = (
+        memo[2]
+        if memo is not None and memo[0] is policy
+        else functools.partial(next_transition, policy=policy)
+    )
+    return outcome(restated(tenant, tuple(work), as_of, (policy, soonest, due_of)), tuple(events))
 
 
 def first_transition(tenant: Tenant, policy: Policy) -> date | None:
@@ -555,6 +627,34 @@ def _renew(
     return events
 
 
+def _renewal(sub: Subscription, on: date) -> tuple[Subscription, Event]:
+    """The renewal of ``sub`` on ``on``, the end of its term, in the common case (active, nothing
+    scheduled, a whole quantity, no user losing a license): the same calendar one term on, a
+    fresh block of the same licenses; :func:`_renewed` of it, without the general case's
+    look at what changes."""
+    term = sub.term
+    anchor = sub.term_anchor
+    renewals = sub.renewals + 1
+    frequency = sub.billing_frequency
+    quantity = sub.quantity
+    # The same calendar, one term on: it starts where the current one ends.
+    next_term = period_unchecked(
+        on, add_months(sub.start if anchor is None else anchor, term.months * (renewals + 1))
+    )
+    moved = _RENEWAL(
+        sub,
+        term,
+        anchor,
+        renewals,
+        frequency,
+        None,
+        (license_block(quantity, on),),
+        quantity,
+        next_term,
+    )
+    return moved, renewed_event(sub.id, on, next_term, quantity, quantity, term, frequency)
+
+
 _NO_CHANGE: Final = ScheduledChange()
 #: A renewal's new subscription, from the renewed one (:func:`rebuilt` for these fields).
 _RENEWAL: Final = rebuilder(
@@ -571,6 +671,11 @@ def _renewed(
 ) -> tuple[Subscription, list[Event]]:
     """A renewal of ``sub`` on ``term_now`` when given (a traditional add-on renews
     on its base's term), built in one step."""
+    if term_now is None and sub.scheduled is None:
+        quantity = sub.quantity
+        if quantity.__class__ is int and quantity > 0 and quantity >= sub.assigned:
+            moved, event = _renewal(sub, on)  # the common case
+            return moved, [event]
     current = sub.term if term_now is None else term_now
     change = sub.scheduled or _NO_CHANGE
     term = change.term or current

@@ -692,20 +692,36 @@ def _maker(names: tuple[str, ...]) -> Callable[..., Subscription]:
     return make
 
 
-def restated(tenant: Tenant, subscriptions: tuple[Subscription, ...], as_of: date) -> Tenant:
+def restated(
+    tenant: Tenant,
+    subscriptions: tuple[Subscription, ...],
+    as_of: date,
+    memo: DueMemo | None = None,
+) -> Tenant:
     """``attrs.evolve(tenant, subscriptions=subscriptions, as_of=as_of)`` when ``subscriptions``
     are the tenant's own, changed in place (the same ids in the same places, of the same
     organization) and ``as_of`` is a checked date: the lifecycle after a day's steps. The
-    lifecycle memo is worked out again when asked."""
+    lifecycle memo is ``memo`` (the lifecycle's, of these subscriptions), or worked out again
+    when asked."""
     if type(tenant) is not Tenant:
         return attrs.evolve(tenant, subscriptions=subscriptions, as_of=as_of)
-    return _unchecked(
-        tenant,
-        subscriptions=subscriptions,
-        as_of=as_of,
-        _positions=tenant._positions,
-        due_memo=None,
-    )
+    if not _DATED_FAST:  # pragma: no cover - Tenant gained a field: the general way
+        return _unchecked(
+            tenant,
+            subscriptions=subscriptions,
+            as_of=as_of,
+            _positions=tenant._positions,
+            due_memo=memo,
+        )
+    made = _new(TenantSlots)
+    made.organization = tenant.organization
+    made.subscriptions = subscriptions
+    made.account = tenant.account
+    made.as_of = as_of
+    made._positions = tenant._positions
+    made.due_memo = memo
+    made.__class__ = Tenant
+    return made  # type: ignore[return-value]  # retyped: a Tenant now
 
 
 def _unchecked(tenant: Tenant, **changes: Any) -> Tenant:
