@@ -207,6 +207,11 @@ ROLE_ACTIONS: Final[Mapping[Role, frozenset[Action]]] = MappingProxyType(
 _ADMIN_ROLE_ACTIONS_UNDER_MCA: Final = frozenset(
     {Action.ASSIGN_LICENSES, Action.MANAGE_ADMIN_ROLES}
 )
+#: What each directory role allows under an agreement billed per profile (MCA, MPA): only the
+#: admin center's own actions (worked out once, not per command).
+_UNDER_PROFILES: Final = MappingProxyType(
+    {role: actions & _ADMIN_ROLE_ACTIONS_UNDER_MCA for role, actions in ROLE_ACTIONS.items()}
+)
 
 
 def _check_principal(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -430,14 +435,24 @@ def authorize(
             return ()
         return (Reason(ReasonCode.NOT_AUTHORIZED, principal=principal, action=action),)
     if account is not None:
-        mca = account.type.has_profiles
         for assignment in account.roles:  # roles_of(principal), without the tuple
             if assignment.principal != principal:
                 continue
             role = assignment.role
-            allowed = ROLE_ACTIONS[role]
-            if mca and _ROLE_SCOPES[role] is _DIRECTORY:
-                allowed = allowed & _ADMIN_ROLE_ACTIONS_UNDER_MCA
-            if action in allowed and assignment.covers(billing_profile_id, invoice_section_id):
-                return ()
+            scope = _ROLE_SCOPES[role]
+            # What the role allows, and whether it reaches that profile and section (covers),
+            # read once: a command asks this of every assignment its actor holds.
+            if scope is _DIRECTORY:
+                allowed = ROLE_ACTIONS[role] if account.type is _MOSA else _UNDER_PROFILES[role]
+                if action in allowed:
+                    return ()
+            elif action in ROLE_ACTIONS[role]:
+                if scope is _BILLING_PROFILE:
+                    if assignment.billing_profile_id == billing_profile_id:
+                        return ()
+                elif (
+                    scope is not _INVOICE_SECTION
+                    or assignment.invoice_section_id == invoice_section_id
+                ):
+                    return ()
     return (Reason(ReasonCode.NOT_AUTHORIZED, principal=principal, action=action),)

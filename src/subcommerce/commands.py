@@ -1101,7 +1101,8 @@ def _change_quantity(
     if new > sub.quantity:
         blocks = (*sub.license_blocks, license_block(new - sub.quantity, cmd.as_of))
         # Users who lost their license at a renewal get the new free licenses first.
-        absorbed = min(sub.over_assigned, max(new - sub.assigned, 0))
+        over = sub.over_assigned
+        absorbed = over and min(over, max(new - sub.assigned, 0))
         if not absorbed:
             changed = _REBUILD_ADDED(sub, new, blocks)
         else:

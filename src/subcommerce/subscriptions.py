@@ -115,25 +115,35 @@ def _a_date_or_none(
         check_date(value, attribute.name)
 
 
+_new: Final = object.__new__
+
+
+class LicenseBlockSlots:
+    """The slots of a :class:`LicenseBlock`, writable (as :class:`SubscriptionSlots`):
+    :func:`license_block` fills and retypes one."""
+
+    __slots__ = ("__weakref__", "bought", "quantity")
+    quantity: int
+    bought: date
+
+
 @attrs.frozen
-class LicenseBlock:
+class LicenseBlock(LicenseBlockSlots):
     """``quantity`` licenses bought on ``bought``: one purchase, one addition, or one renewal."""
 
     quantity: int = attrs.field(validator=_positive)
     bought: date = attrs.field(validator=_a_date)
 
 
-_SET_QUANTITY: Final = LicenseBlock.__dict__["quantity"].__set__
-_SET_BOUGHT: Final = LicenseBlock.__dict__["bought"].__set__
-
-
 def license_block(quantity: int, bought: date) -> LicenseBlock:
     """``LicenseBlock(quantity, bought)`` for a whole number >= 1 and a date the caller has
-    checked (a renewal's or a license change's): the same value, not checked again."""
-    made = object.__new__(LicenseBlock)
-    _SET_QUANTITY(made, quantity)
-    _SET_BOUGHT(made, bought)
-    return made
+    checked (a renewal's or a license change's, once each): the same value, not checked again,
+    built by retyping its slots' twin."""
+    made = _new(LicenseBlockSlots)
+    made.quantity = quantity
+    made.bought = bought
+    made.__class__ = LicenseBlock
+    return made  # type: ignore[return-value]  # retyped: a LicenseBlock now
 
 
 def _blocks(value: Iterable[LicenseBlock]) -> tuple[LicenseBlock, ...]:
@@ -762,7 +772,6 @@ _DATED_FAST: Final = _TENANT_FIELDS == (
     "_positions",
     "due_memo",
 )
-_new = object.__new__
 
 
 def dated(tenant: Tenant, as_of: date) -> Tenant:
@@ -829,9 +838,19 @@ def _replaced_one(tenant: Tenant, changed: Subscription, *, keep_memo: bool = Fa
         else _kept_memo(_due_after, tenant.due_memo, subscriptions[index], changed)
     )
     # The same ids in the same places: the positions are the tenant's own.
-    changed_ones = (*subscriptions[:index], changed, *subscriptions[index + 1 :])
+    work = list(subscriptions)
+    work[index] = changed
     if _DATED_FAST:  # a Tenant: replace and same_dates take the general way for any other
-        return _holding(tenant, changed_ones, tenant._positions, memo)
+        made = _new(TenantSlots)  # _holding, inline (once per license change)
+        made.organization = tenant.organization
+        made.subscriptions = tuple(work)
+        made.account = tenant.account
+        made.as_of = tenant.as_of
+        made._positions = tenant._positions
+        made.due_memo = memo
+        made.__class__ = Tenant
+        return made  # type: ignore[return-value]  # retyped: a Tenant now
+    changed_ones = tuple(work)
     return _unchecked(  # pragma: no cover - Tenant gained a field
         tenant, subscriptions=changed_ones, _positions=tenant._positions, due_memo=memo
     )
