@@ -81,6 +81,7 @@ def test_a_quote_line_adds_no_slot_of_its_own_to_its_twin() -> None:
 def test_a_subscription_adds_no_slot_of_its_own_to_its_twin() -> None:
     assert Subscription.__slots__ == ()
     assert set(SubscriptionSlots.__slots__) == {a.name for a in attrs.fields(Subscription)} | {
+        "anchor",
         "current_term",
         "__weakref__",
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from datetime import date, timedelta
 
 import attrs
@@ -18,13 +19,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies_accounts import ORGANIZATION, days, subscriptions, tenants
-from subcommerce import lifecycle
+from subcommerce import from_json, lifecycle, to_json
 from subcommerce.errors import InvalidPeriod
 from subcommerce.events import Renewed
 from subcommerce.lifecycle import advance, first_transition
 from subcommerce.periods import BillingFrequency, Period, Term
 from subcommerce.policy import DEFAULT_POLICY
-from subcommerce.subscriptions import LicenseBlock, Subscription, SubscriptionSlots, Tenant
+from subcommerce.subscriptions import (
+    LicenseBlock,
+    Subscription,
+    SubscriptionSlots,
+    Tenant,
+    evolved,
+    maker,
+    rebuilt,
+)
 
 
 def test_a_subscription_has_no_getattr_hook_so_reading_its_fields_stays_cheap() -> None:
@@ -142,3 +151,42 @@ def test_a_tenant_of_month_to_month_subscriptions_renews_each_once_a_month() -> 
     assert [s.renewals for s in after.tenant] == [3, 3, 3]
     assert after.tenant.due_memo is not None
     assert after.tenant.due_memo[1] == date(2025, 5, 31)
+
+
+def _anchor_by_definition(sub: Subscription) -> date:
+    return sub.start if sub.term_anchor is None else sub.term_anchor
+
+
+@given(subscriptions("s1"), st.one_of(st.none(), days(max_value=date(2029, 1, 1))))
+def test_every_way_of_making_a_subscription_gives_it_its_anchor(
+    sub: Subscription, anchor: date | None
+) -> None:
+    moved = attrs.evolve(sub, term_anchor=anchor)
+    made = [
+        sub,
+        moved,
+        evolved(sub, term_anchor=anchor),
+        rebuilt(sub, term_anchor=anchor),
+        rebuilt(sub, start=sub.start + timedelta(days=1)),
+        rebuilt(sub, quantity=sub.quantity),  # the anchor carried over
+        maker("id", "product_id", "start", "quantity", "term_anchor")(
+            sub.id, sub.product_id, sub.start, sub.quantity, anchor
+        ),
+        copy.copy(moved),
+        copy.deepcopy(moved),
+        pickle.loads(pickle.dumps(moved)),
+        from_json(to_json(moved), Subscription),
+    ]
+    for value in made:
+        assert value.anchor == _anchor_by_definition(value)
+    assert moved.anchor == (sub.start if anchor is None else anchor)
+
+
+def test_the_anchor_is_no_field_and_shows_nowhere() -> None:
+    sub = Subscription("s1", "p", date(2025, 1, 5), 3, term_anchor=date(2025, 2, 1))
+    assert sub.anchor == date(2025, 2, 1)
+    assert "anchor" not in attrs.asdict(sub)
+    assert re.search(r"\banchor=", repr(sub)) is None  # term_anchor= only
+    assert sub == Subscription("s1", "p", date(2025, 1, 5), 3, term_anchor=date(2025, 2, 1))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        sub.anchor = date(2025, 1, 1)  # type: ignore[misc]

@@ -183,6 +183,7 @@ class SubscriptionSlots:
     __slots__ = (
         "__weakref__",
         "addon_kind",
+        "anchor",
         "assigned",
         "billing_cycle_change",
         "billing_frequency",
@@ -216,6 +217,11 @@ class SubscriptionSlots:
         "unit",
         "unit_price",
     )
+    #: The date the current run of terms is counted from: ``term_anchor``, or ``start`` when
+    #: that is None. Derived from those two fields (never compared, converted or pickled) and
+    #: set whenever a subscription is made: a plain slot, read often by the book and the
+    #: lifecycle (a property cost a call per read).
+    anchor: date
 
 
 #: The slot a subscription's current term is kept in once worked out (the twin's own: the class
@@ -227,6 +233,7 @@ class SubscriptionSlots:
 _TERM_SLOT: Final = SubscriptionSlots.__dict__["current_term"]
 _known_term: Final = _TERM_SLOT.__get__
 _keep_term: Final = _TERM_SLOT.__set__
+_keep_anchor: Final = SubscriptionSlots.__dict__["anchor"].__set__
 
 
 @attrs.frozen
@@ -294,6 +301,7 @@ class Subscription(SubscriptionSlots):
     renewal_aligned_to: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
         total = 0
         for block in self.blocks:
             total += block.quantity
@@ -328,11 +336,6 @@ class Subscription(SubscriptionSlots):
     def is_unconverted_trial(self) -> bool:
         """True for a subscription that began as a trial and was never paid for."""
         return self.trial_end is not None and self.term_anchor is None
-
-    @property
-    def anchor(self) -> date:
-        """The date the current run of terms is counted from."""
-        return self.start if self.term_anchor is None else self.term_anchor
 
     @property
     def current_term(self) -> Period:
@@ -376,6 +379,18 @@ class Subscription(SubscriptionSlots):
         if self.scheduled is not None and self.scheduled.quantity is not None:
             return self.scheduled.quantity
         return self.quantity
+
+
+_attrs_setstate: Final[Callable[[Subscription, Any], None]] = Subscription.__dict__["__setstate__"]
+
+
+def _setstate(self: Subscription, state: Any) -> None:
+    """attrs' ``__setstate__`` (a copy, an unpickled value), then the derived ``anchor``."""
+    _attrs_setstate(self, state)
+    _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
+
+
+Subscription.__setstate__ = _setstate  # type: ignore[attr-defined]  # attrs made the one it wraps
 
 
 @attrs.frozen
@@ -575,6 +590,11 @@ _TENANT_FIELDS: Final = tuple(a.name for a in attrs.fields(Tenant))
 _CURRENT_TERM: Final = _TERM_SLOT
 #: The fields the current term is computed from: a change to none of them keeps it.
 _TERM_FIELDS: Final = frozenset({"start", "term", "term_anchor", "renewals"})
+#: The fields ``anchor`` comes from, and the generated line that sets it from the new value's.
+_ANCHOR_FIELDS: Final = frozenset({"start", "term_anchor"})
+_ANCHOR_LINE: Final = (
+    "    made.anchor = made.start if made.term_anchor is None else made.term_anchor"
+)
 
 
 def rebuilt(
@@ -629,6 +649,9 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
     for name in _SUBSCRIPTION_FIELDS:
         value = f"new_{name}" if name in names else f"sub.{name}"
         lines.append(f"    made.{name} = {value}")
+    lines.append(
+        _ANCHOR_LINE if _ANCHOR_FIELDS.intersection(names) else "    made.anchor = sub.anchor"
+    )
     lines += ["    if current_term is not None:", "        made.current_term = current_term"]
     if _TERM_FIELDS.isdisjoint(names):
         lines += [
@@ -694,6 +717,7 @@ def _maker(names: tuple[str, ...]) -> Callable[..., Subscription]:
         scope[f"default_{name}"] = default
         value = f"new_{name}" if name in names else f"default_{name}"
         lines.append(f"    made.{name} = {value}")
+    lines.append(_ANCHOR_LINE)
     lines += ["    made.__class__ = cls", "    return made"]
     params = ", ".join(f"new_{name}" for name in names)
     source = f"def make({params}):\n" + "\n".join(lines) + "\n"
