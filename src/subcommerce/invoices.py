@@ -806,23 +806,23 @@ class InvoiceRows:
         entries: EntryRows,
         account_type: BillingAccountType,
         issued: bool,
-        invoices: Sequence[tuple[list[int], int, PaymentMethod | None]],
+        lines: list[int],
+        offsets: list[int],
+        totals: list[int],
+        methods: list[PaymentMethod | None],
     ) -> None:
+        """``lines``: the rows of every invoice's lines, those of invoice i at ``offsets[i]`` up
+        to ``offsets[i + 1]``; ``totals``, ``methods``: each invoice's."""
         self.entries = entries
         self.account_type = account_type
         self.issued = issued
-        offsets, lines = [0], []
-        for rows, _, _ in invoices:
-            lines.extend(rows)
-            offsets.append(len(lines))
         self.offsets = array("i", offsets)
         self.lines = array("i", lines)
-        totals = [total for _, total, _ in invoices]
         try:
             self.totals: Sequence[int] = array("q", totals)
         except OverflowError:  # pragma: no cover - more than 2**63 minor units on one invoice
             self.totals = tuple(totals)
-        self.methods = tuple(method for _, _, method in invoices)
+        self.methods = tuple(methods)
         self._all: tuple[Invoice, ...] | None = None
 
     def __len__(self) -> int:
@@ -1617,10 +1617,55 @@ class Book:
         if not lines:
             return
         group, statement, section, number = self._place(tenant, sub, cause, on)
-        counts, sub_id = self.posted.counts, sub.id
+        posted = self.posted
+        rows, counts, sub_id = posted.rows, posted.counts, sub.id
+        # What :meth:`_post` works out per line, once: the row owner (``_place`` has just found
+        # it), the n of the entry credited, the day; then each line that fits a row (the common
+        # case, its periods the book's own) is written here, any other through ``_post``.
+        who = posted.placed[sub_id][4]
+        credited = posted.number(credits, sub_id)
+        ordinal = on.toordinal() if on.__class__ is date else None
+        periods, code, convention = self.facts.periods, self.code, self.convention
         for index, line in enumerate(lines):
             if index:
                 number = counts[sub_id] = counts[sub_id] + 1
+                credited = -1
+            if line.__class__ is ProratedLine:
+                kind, quantity, price, service, span, amount, conv, note = _line_fields(line)
+                units = units_of(amount) if amount.__class__ is Money else None
+                if (
+                    units is not None
+                    and ordinal is not None
+                    and amount.currency is code
+                    and -_INT64 <= units < _INT64
+                    and quantity.__class__ is int
+                    and -_INT32 <= quantity < _INT32
+                    and conv is convention
+                    and (index or credited >= 0)
+                ):
+                    # self._share(line), inline
+                    shared = periods.setdefault((service.start, service.end), service)
+                    if span is service:
+                        span = shared
+                    else:
+                        span = periods.setdefault((span.start, span.end), span)
+                    item = len(rows.amounts)
+                    rows.ints.extend((who, number, ordinal, quantity, credited))
+                    rows.refs.extend((cause, statement, kind, price, shared, span, note))
+                    rows.amounts.append(units)
+                    rows.lines[item] = line
+                    if not self.lazy:
+                        rows.made[item] = self._entry(
+                            sub, number, group, cause, on, statement, line,
+                            None if index else credits, section,
+                        )  # fmt: skip
+                    if kind is _CHARGE or kind is _REBILL:
+                        live = posted.live.get(sub_id)
+                        if live is None:
+                            posted.live[sub_id] = [item]
+                        else:
+                            live.append(item)
+                    continue
             where = (group, statement, section, number)
             self._post(tenant, sub, cause, on, line, None if index else credits, where=where)
 
@@ -2143,17 +2188,29 @@ class Book:
         if not live:
             return None
         span_of = posted.span_of
+        rows = posted.rows
+        ints, refs = rows.ints, cast("list[Period]", rows.refs)  # read only at spans
         ended = posted.ended.get(subscription_id)
         at = 0 if ended is None or on < ended[0] else ended[1]
         count = len(live)
-        while at < count and span_of(live[at]).end <= on:
+        while at < count:
+            item = live[at]
+            # span_of(item), read from a row inline (an item's own row; a kept entry's line)
+            span = (
+                refs[item * _REFS + 5] if item >= 0 and ints[item * _INTS] >= 0 else span_of(item)
+            )
+            if span.end > on:
+                break
             at += 1
         if ended is None or on >= ended[0]:
             posted.ended[subscription_id] = (on, at)
         for index in range(at, count):
-            span = span_of(live[index])
+            item = live[index]
+            span = (
+                refs[item * _REFS + 5] if item >= 0 and ints[item * _INTS] >= 0 else span_of(item)
+            )
             if span.start <= on < span.end:
-                return live[index]
+                return item
         return None
 
     def _credit(self, subscription_id: str, item: int) -> None:
@@ -2307,8 +2364,9 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
     at_held: dict[tuple[int, int], int] = {}
     lines: list[list[int]] = []
     totals: list[int] = []  # each statement's total, in minor units
-    firsts: list[tuple[InvoiceGroup, Period]] = []
-    order: list[tuple[date, str, str, date]] = []
+    # per invoice: its statement's end, its group's kind and id, its statement's start (each
+    # invoice's own), then its place and group
+    order: list[tuple[date, str, str, date, int, InvoiceGroup]] = []
 
     def place(held: tuple[int, int], group: InvoiceGroup, statement: Period) -> int:
         key = (group.kind, group.id, statement.start, statement.end)
@@ -2317,20 +2375,31 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
             at = at_key[key] = len(lines)
             lines.append([])
             totals.append(0)
-            firsts.append((group, statement))
-            order.append((key[3], key[0], key[1], key[2]))  # by statement end
+            order.append((key[3], key[0], key[1], key[2], at, group))
         at_held[held] = at
         return at
 
     minors: dict[int, int] = {}  # minor units of the amounts of entries kept as they are
+    # per row owner: its invoice of each statement (by the statement's identity)
+    at_who: list[dict[int, int]] = [{} for _ in whos]
+    statements = cast("list[Period]", refs[1::_REFS])
     for row, (who, statement, minor) in enumerate(
-        zip(ints[::_INTS], refs[1::_REFS], amounts, strict=True)
+        zip(ints[::_INTS], statements, amounts, strict=True)
     ):
         if who >= 0:  # a row: its group, statement and minor units
-            held = (who, id(statement))
-            at = at_held.get(held)
-            if at is None:
-                at = place(held, whos[who][2], cast(Period, statement))
+            held_at = at_who[who]
+            at = held_at.get(id(statement))
+            if at is None:  # place(...), inline
+                group = whos[who][2]
+                key = (group.kind, group.id, statement.start, statement.end)
+                at = at_key.get(key)
+                if at is None:
+                    at = held_at[id(statement)] = at_key[key] = len(lines)
+                    lines.append([row])
+                    totals.append(minor)
+                    order.append((key[3], key[0], key[1], key[2], at, group))
+                    continue
+                held_at[id(statement)] = at
         else:
             entry = kept[row]
             amount = entry.line.amount  # entry.amount, without the property call
@@ -2353,19 +2422,24 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
                 at = place(held, entry.group, entry.statement)
         lines[at].append(row)
         totals[at] += minor
-    issued: list[tuple[list[int], int, PaymentMethod | None]] = []
-    open_: list[tuple[list[int], int, PaymentMethod | None]] = []
+    # the issued invoices, then those still open: their lines, offsets, totals, methods
+    issued: tuple[list[int], list[int], list[int], list[PaymentMethod | None]] = ([], [0], [], [])
+    open_: tuple[list[int], list[int], list[int], list[PaymentMethod | None]] = ([], [0], [], [])
     methods: dict[tuple[str, str], PaymentMethod | None] = {}
     by_order: dict[InvoiceGroup, PaymentMethod] = {}
-    for at in sorted(range(len(lines)), key=order.__getitem__):
-        group, period = firsts[at]
-        group_key = (group.kind, group.id)
-        method = methods.get(group_key, _UNSET)
-        if method is _UNSET:
+    order.sort()  # by statement end, then group and start (no two alike: no group compared)
+    for end, kind, group_id, _, at, group in order:
+        group_key = (kind, group_id)
+        if group_key in methods:
+            method = methods[group_key]
+        else:
             method = methods[group_key] = _payment_method(tenant, group, by_order)
-        invoice = (lines[at], totals[at], cast("PaymentMethod | None", method))
-        (issued if period.end <= until else open_).append(invoice)
+        rows, offsets, amounts_of, methods_of = issued if end <= until else open_
+        rows += lines[at]
+        offsets.append(len(rows))
+        amounts_of.append(totals[at])
+        methods_of.append(method)
     return (
-        InvoiceRows(store, account_type, True, issued),
-        InvoiceRows(store, account_type, False, open_),
+        InvoiceRows(store, account_type, True, *issued),
+        InvoiceRows(store, account_type, False, *open_),
     )
