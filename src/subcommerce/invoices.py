@@ -71,7 +71,13 @@ from subcommerce.alignment import window_start
 from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.billing_plans import first_period_line
 from subcommerce.catalog import Catalog, Offer
-from subcommerce.errors import CurrencyMismatch, InvalidArgument, UnknownReference
+from subcommerce.errors import (
+    CurrencyMismatch,
+    DateOutOfRange,
+    InvalidArgument,
+    InvalidPeriod,
+    UnknownReference,
+)
 from subcommerce.events import (
     Event,
     LicensesChanged,
@@ -975,8 +981,17 @@ def _price_day(subscription: Subscription, on: date) -> date:
 
 
 def _term_price_day(subscription: Subscription) -> date:
-    """The first day of the current term (its purchase day for a first term begun before it)."""
-    term_start = add_months(subscription.anchor, subscription.term.months * subscription.renewals)
+    """The first day of the current term (its purchase day for a first term begun before it).
+
+    The term's start is ``add_months(anchor, term months x renewals)``: the subscription's own
+    ``current_term``, worked out once per value (a renewal hands its new value the term it
+    starts, which the lifecycle reads too)."""
+    try:
+        term_start = subscription.current_term.start
+    except (InvalidPeriod, DateOutOfRange):  # a term whose end is past what add_months takes
+        term_start = add_months(
+            subscription.anchor, subscription.term.months * subscription.renewals
+        )
     return term_start if term_start > subscription.start else subscription.start
 
 
@@ -1009,7 +1024,9 @@ class _Known:
     Money), and the next lifecycle transition.
     """
 
-    __slots__ = ("day", "due", "due_known", "first", "months", "period", "price", "sub", "whole")
+    __slots__ = (
+        "day", "due", "due_known", "first", "months", "offer", "period", "price", "sub", "whole",
+    )  # fmt: skip
 
     def __init__(self, sub: Subscription) -> None:
         self.sub = sub
@@ -1018,6 +1035,7 @@ class _Known:
         self.first: date | None = None
         self.day: date | None = None
         self.price: Money | None = None
+        self.offer: Offer | None = None  # the offer ``price`` is the period price of, if one
         self.due: date | None = None
         self.due_known = False
         # the price, the amount in minor units, as Money, and as a row holds it (None: no row)
@@ -1032,14 +1050,30 @@ class _Known:
         if old.term is not new.term or old.billing_frequency is not new.billing_frequency:
             return
         self.months = prior.months
-        if old.anchor == new.anchor:
+        # (each field compared by identity first: a new value mostly holds its last one's)
+        same_start = old.start is new.start or old.start == new.start
+        if (same_start and old.term_anchor is new.term_anchor) or old.anchor == new.anchor:
             self.period = prior.period
-            if old.renewals == new.renewals and old.start == new.start:
+            if old.renewals == new.renewals and same_start:
                 self.first = prior.first
-        if old.product_id == new.product_id and old.unit_price == new.unit_price:
-            self.day, self.price = prior.day, prior.price
+        price = old.unit_price
+        if old.product_id == new.product_id and (
+            price is new.unit_price or price == new.unit_price
+        ):
+            self.day, self.price, self.offer = prior.day, prior.price, prior.offer
             if old.quantity == new.quantity:
                 self.whole = prior.whole
+
+    def renewed(self, prior: _Known) -> None:
+        """:meth:`inherit`, then what a renewal keeps: its new term's price day, worked out once
+        here, and the price of ``prior``'s offer when that offer holds on that day (the
+        catalog's offers of one product, term and frequency never overlap, so it is the one a
+        look-up would find)."""
+        self.inherit(prior)
+        first = self.first = _term_price_day(self.sub)
+        offer, day = self.offer, self.day
+        if offer is not None and day is not None and day != first and offer.is_valid_on(first):
+            self.day = first
 
 
 class _Calendar:
@@ -1289,6 +1323,7 @@ class _Facts:
         "offers",
         "periods",
         "statements",
+        "steps",
         "units",
     )
 
@@ -1301,6 +1336,9 @@ class _Facts:
         # holds each once, not once per entry (its amounts are ints in the rows).
         self.periods: dict[tuple[date, date], Period] = {}
         self.statements: dict[date, Period] = {}  # per anchor: the MOSA statement found last
+        # (anchor, months, k) -> the book's one value of the billing period [anchor + k months,
+        # anchor + (k + 1) months): subscriptions of one anchor and frequency share their periods
+        self.steps: dict[tuple[date, int, int], Period] = {}
         self.units: dict[int, Money] = {}  # one Money per amount in minor units, when read
         self.latest: dict[str, _Known] = {}  # per subscription id: the facts of its latest value
 
@@ -1310,6 +1348,14 @@ class _Facts:
         period = self.periods.get(key)
         if period is None:
             period = self.periods[key] = period_unchecked(start, end)
+        return period
+
+    def step(self, anchor: date, months: int, k: int, start: date) -> Period:
+        """The billing period ``[start, add_months(anchor, (k + 1) * months))``, where ``start``
+        is ``add_months(anchor, k * months)`` (the caller's at hand), kept as ``steps`` holds it."""
+        period = self.steps[(anchor, months, k)] = self.period(
+            start, add_months(anchor, (k + 1) * months)
+        )
         return period
 
 
@@ -1655,10 +1701,10 @@ class Book:
                     rows.amounts.append(units)
                     rows.lines[item] = line
                     if not self.lazy:
+                        credited_id = None if index else credits
                         rows.made[item] = self._entry(
-                            sub, number, group, cause, on, statement, line,
-                            None if index else credits, section,
-                        )  # fmt: skip
+                            sub, number, group, cause, on, statement, line, credited_id, section
+                        )
                     if kind is _CHARGE or kind is _REBILL:
                         live = posted.live.get(sub_id)
                         if live is None:
@@ -1789,9 +1835,9 @@ class Book:
         day = on if first > on else first
         if day == known.day:
             return known.price
-        price = self._look_up(known.sub, day, record=record)
+        offer, price = self._look_up(known.sub, day, record=record)
         if price is not None:
-            known.day, known.price = day, price
+            known.day, known.price, known.offer = day, price, offer
         return price
 
     def charge(self, price: Money, quantity: int, period: Period, start: date) -> ProratedLine:
@@ -1823,7 +1869,11 @@ class Book:
             known = self.facts.offer_prices[id(offer)] = (offer, offer.period_price(self.code))
         return known[1]
 
-    def _look_up(self, sub: Subscription, day: date, *, record: bool = True) -> Money | None:
+    def _look_up(
+        self, sub: Subscription, day: date, *, record: bool = True
+    ) -> tuple[Offer | None, Money | None]:
+        """The price per unit of a billing period of ``sub`` on ``day`` and the offer it is the
+        period price of (None: the price locked in at purchase, or none)."""
         key = (sub.product_id, sub.term, sub.billing_frequency)
         offer = self.facts.offers.get(key)
         if offer is None or not offer.is_valid_on(day):
@@ -1834,13 +1884,13 @@ class Book:
             held = self.facts.offer_prices.get(id(offer))  # offer_price(offer), inline
             price = held[1] if held is not None and held[0] is offer else self.offer_price(offer)
             if price is not None:
-                return price
+                return offer, price
         locked = sub.unit_price
         if locked is not None and locked.currency == self.code:
-            return locked
+            return None, locked
         if record and sub.id not in self.posted.unpriced:
             self.posted.unpriced.append(sub.id)
-        return None
+        return None, None
 
     def record_opening(self, tenant: Tenant, start: date) -> None:
         """Record the periods running on ``start`` as billed before the ledger (opening)."""
@@ -1865,8 +1915,9 @@ class Book:
         if quiet is not None and day < quiet:
             return  # every subscription is billed past ``day``
         billed, due, push = calendar.billed, calendar.due, heapq.heappush
-        cursors, periods = self.facts.cursors, self.facts.periods
-        known_of = self.facts.known.get
+        facts = self.facts
+        cursors, step_of = facts.cursors, facts.steps.get
+        known_of = facts.known.get
         for sub in calendar.take_due(tenant, day):
             through = billed[sub.id]
             quantity = sub.quantity
@@ -1888,20 +1939,21 @@ class Book:
                 and cursor[0] == anchor
                 and cursor[1] == months
             ):
-                k, start = cursor[2], through
-                end = add_months(anchor, (k + 1) * months)
+                k = cursor[2]
+                period = step_of((anchor, months, k))
+                if period is None:
+                    period = facts.step(anchor, months, k, through)
             else:
                 k, start, end = locate(anchor, months, through)
+                period = facts.steps[(anchor, months, k)] = facts.period(start, end)
             while True:  # the periods [anchor + k months, anchor + (k + 1) months) from through
+                start, end = period.start, period.end
                 first = known.first  # _known_price(known, through, record=True), inline
                 if first is not None and (through if first > through else first) == known.day:
                     price = known.price
                 else:
                     price = self._known_price(known, through, record=True)
                 if price is not None:
-                    period = periods.get((start, end))  # self.facts.period(start, end), inline
-                    if period is None:
-                        period = self.facts.period(start, end)
                     if through == start:
                         self._post_whole(tenant, sub, known, price, period, _PERIOD)
                     elif through == sub.billing_cycle_change:
@@ -1921,7 +1973,8 @@ class Book:
                 k += 1
                 if through > day:
                     break
-                start, end = end, add_months(anchor, (k + 1) * months)
+                following = step_of((anchor, months, k))
+                period = facts.step(anchor, months, k, end) if following is None else following
             billed[sub_id] = through  # calendar.put_back(sub_id, through), inline
             push(due, (through, sub_id))
             cursors[sub_id] = (anchor, months, k, through)
@@ -2060,15 +2113,20 @@ class Book:
             tenant, events = outcome.tenant, outcome.events
             if events:
                 events = tuple(self.post(tenant, events))
-                self._share_terms(events)
+                self._renewals(tenant, events)
         self.bill(tenant, day)
         return tenant, events
 
-    def _share_terms(self, events: tuple[Event, ...]) -> None:
+    def _renewals(self, tenant: Tenant, events: tuple[Event, ...]) -> None:
         """Point the renewals the lifecycle has just made (seen by no one else yet) at the
         book's one value of each period, and their day at its first day: equal values, held
-        once by a kept timeline (a month-to-month tenant renews every month)."""
-        period = self.facts.period
+        once by a kept timeline (a month-to-month tenant renews every month). Then hand each
+        renewed subscription's new value what its last value worked out and a renewal keeps
+        (:meth:`_Known.renewed`), and where its entries go when its product and section stay."""
+        facts = self.facts
+        period = facts.period
+        latest, known_of = facts.latest, facts.known
+        placed = self.posted.placed
         for event in events:
             if event.__class__ is Renewed:
                 renewed = event
@@ -2078,6 +2136,27 @@ class Book:
                     _set_term_period(renewed, shared)
                 if renewed.on == shared.start and renewed.on is not shared.start:
                     _set_renewed_on(renewed, shared.start)
+                sub_id = renewed.subscription_id
+                prior = latest.get(sub_id)
+                position = tenant.position(sub_id)
+                if prior is None or position is None:
+                    continue
+                sub = tenant.subscriptions[position]
+                if prior.sub is sub:
+                    continue  # renewed again later in these events: handed on already
+                held = known_of.get(id(sub))
+                if held is not None and held.sub is sub:
+                    continue
+                known = known_of[id(sub)] = latest[sub_id] = _Known(sub)
+                known.renewed(prior)
+                place = placed.get(sub_id)
+                if (
+                    place is not None
+                    and place[0] is prior.sub
+                    and prior.sub.product_id is sub.product_id
+                    and prior.sub.invoice_section_id is sub.invoice_section_id
+                ):
+                    placed[sub_id] = (sub, *place[1:])  # _placing(tenant, sub), inline
 
     def catch_up(
         self, tenant: Tenant, after: date, until: date
@@ -2107,6 +2186,8 @@ class Book:
         """
         priced: list[Event] | None = None
         for index, event in enumerate(events):
+            if event.__class__ is Renewed:
+                continue  # nothing to post: the new term is billed when its period is due
             if isinstance(event, SubscriptionPurchased):
                 if not event.trial:
                     self._purchase(tenant, tenant.subscription(event.subscription_id), event.on)
