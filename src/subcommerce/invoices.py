@@ -60,7 +60,7 @@ import heapq
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from operator import attrgetter
+from operator import attrgetter, is_not
 from typing import Any, Final, cast
 
 import attrs
@@ -468,6 +468,7 @@ class EntryRows:
         "ints",
         "kept",
         "refs",
+        "seeds",
         "whos",
     )
 
@@ -539,6 +540,10 @@ class EntryRows:
         # What a book going on from these rows rebuilds from them (the rows never change): the
         # opening it was worked out with, the entries per subscription, the charges not credited.
         self.index: tuple[object, dict[str, int], dict[str, tuple[int, ...]]] | None = None
+        # What the book that froze these rows had found of its inputs alone, for the next book
+        # going on from them: the first starts of the groups of the tenant it ended with, and
+        # the statement each MOSA anchor found last (see Book.freeze).
+        self.seeds: tuple[_Starts, dict[date, Period]] | None = None
 
     @classmethod
     def holding(cls, entries: tuple[LedgerEntry, ...], code: Currency) -> EntryRows:
@@ -668,13 +673,18 @@ class _WorkRows(EntryRows):
         rows.code, rows._money = store.code, moneys
         rows.ints, rows.refs, rows.amounts = store.ints[:], list(store.refs), store.amounts[:]
         rows.whos, rows.kept = list(store.whos), dict(store.kept)
-        rows._built, rows._all, rows.index = None, None, None
+        rows._built, rows._all, rows.index, rows.seeds = None, None, None, None
         rows.lines, rows.made = {}, {}
         # An entry of the ledger is read through its own store, which keeps what it builds: a
         # quote on the same ledger again reads it built.
         rows.source, rows.taken = store, len(store.amounts)
         rows.who_of = {parts[0]: who for who, parts in enumerate(rows.whos)}  # the last of each
         return rows
+
+    def source_seeds(self) -> tuple[_Starts, dict[date, Period]] | None:
+        """The seeds of the frozen rows these went on from, if any (:meth:`Book.freeze`)."""
+        source = self.source
+        return None if source is None else source.seeds
 
     def copy(self) -> _WorkRows:
         """An independent copy (for a fork)."""
@@ -684,7 +694,7 @@ class _WorkRows(EntryRows):
         twin.whos, twin.who_of = list(self.whos), dict(self.who_of)
         twin.kept, twin.lines, twin.made = dict(self.kept), dict(self.lines), dict(self.made)
         twin.source, twin.taken = self.source, self.taken
-        twin._built, twin._all, twin.index = None, None, None
+        twin._built, twin._all, twin.index, twin.seeds = None, None, None, None
         return twin
 
     def frozen(self) -> EntryRows:
@@ -700,6 +710,7 @@ class _WorkRows(EntryRows):
         store._all = None
         store._money = {}
         store.index = None
+        store.seeds = None
         return store
 
     def who(
@@ -1287,6 +1298,12 @@ class _Posted:
         return self.rows.number(item, sub_id)
 
 
+#: The first start of the subscriptions of each invoice group (by group key) of a tenant's
+#: subscriptions, held with those subscriptions (the tuple itself) and whether its account bills
+#: by profile (which decides the groups): a function of the two alone, never changed in place.
+_Starts = tuple[tuple[Subscription, ...], bool, dict[tuple[str, str], date]]
+
+
 class _Grouping:
     """Where entries go: the invoice group of each subscription, each group's statement anchor
     and the statement found last, and the first starts of the groups of the tenant seen last."""
@@ -1297,13 +1314,14 @@ class _Grouping:
         self.anchors: dict[tuple[str, str], date] = {}
         self.statements: dict[tuple[str, str], Period] = {}
         self.groups: dict[str, tuple[InvoiceGroup, tuple[str, str]]] = {}
-        self.first_starts: tuple[Tenant, dict[tuple[str, str], date]] | None = None
+        self.first_starts: _Starts | None = None
 
     def copy(self) -> _Grouping:
         twin = _Grouping()
         twin.anchors = dict(self.anchors)
         twin.statements = dict(self.statements)
         twin.groups = dict(self.groups)
+        twin.first_starts = self.first_starts  # never changed in place
         return twin
 
 
@@ -1401,6 +1419,10 @@ class Book:
         self.grouping = _Grouping()
         self.facts = _Facts()
         self.posted = _Posted(ledger, self.facts.units)
+        seeds = self.posted.rows.source_seeds()
+        if seeds is not None:  # what the book that froze the ledger found (never changed)
+            self.grouping.first_starts = seeds[0]
+            self.facts.statements.update(seeds[1])
 
     def fork(self) -> Book:
         """An independent copy (for a dry run that may be thrown away): what was posted, when
@@ -1415,12 +1437,23 @@ class Book:
         twin.facts = self.facts
         return twin
 
-    def freeze(self) -> Ledger:
-        """The ledger as a frozen value (its entries kept as rows, built when read)."""
+    def freeze(self, tenant: Tenant | None = None) -> Ledger:
+        """The ledger as a frozen value (its entries kept as rows, built when read).
+
+        ``tenant``: the tenant the book ends with; the rows then keep the first starts of its
+        groups and the statements the MOSA anchors found last, so that a book going on from the
+        ledger (a quote on a held ledger, ``resume``) starts from them instead of working them
+        out again (a function of their inputs alone: seeded or not, a book finds the same)."""
+        rows = self.posted.rows.frozen()
+        if tenant is not None:
+            self._first_starts(tenant)  # held as grouping.first_starts
+            held = self.grouping.first_starts
+            if held is not None:
+                rows.seeds = (held, dict(self.facts.statements))
         return Ledger(
             self.code,
             self.convention,
-            cast("tuple[LedgerEntry, ...]", self.posted.rows.frozen()),
+            cast("tuple[LedgerEntry, ...]", rows),
             tuple(self.posted.opening),
             tuple(self.calendar.billed.items()),
             tuple(self.posted.unpriced),
@@ -1460,10 +1493,26 @@ class Book:
 
     def _first_starts(self, tenant: Tenant) -> dict[tuple[str, str], date]:
         """The first start of the subscriptions of each invoice group of ``tenant`` (by group
-        key), worked out in one pass per tenant value."""
+        key): worked out in one pass over its subscriptions, or from those of the tenant seen
+        last when they differ by one subscription added (a purchase) or one replaced by a value
+        of the same id, start and group (a license change, a renewal): a quote's every line."""
+        subs = tenant.subscriptions
+        account = tenant.account
+        profiles = account is not None and account.type.has_profiles
         known = self.grouping.first_starts
-        if known is not None and known[0] is tenant:
-            return known[1]
+        if known is not None and known[1] == profiles:
+            if known[0] is subs:
+                return known[2]
+            starts = self._starts_after(tenant, known)
+            if starts is not None:
+                self.grouping.first_starts = (subs, profiles, starts)
+                return starts
+        starts = self._walked_starts(tenant)
+        self.grouping.first_starts = (subs, profiles, starts)
+        return starts
+
+    def _walked_starts(self, tenant: Tenant) -> dict[tuple[str, str], date]:
+        """:meth:`_first_starts` in one pass over the tenant's subscriptions."""
         keys = self.grouping.groups
         starts: dict[tuple[str, str], date] = {}
         for sub in tenant.subscriptions:
@@ -1473,8 +1522,36 @@ class Book:
             first = starts.get(key)
             if first is None or sub.start < first:
                 starts[key] = sub.start
-        self.grouping.first_starts = (tenant, starts)
         return starts
+
+    def _starts_after(self, tenant: Tenant, known: _Starts) -> dict[tuple[str, str], date] | None:
+        """:meth:`_first_starts` of ``tenant`` from ``known`` (those of other subscriptions),
+        when its subscriptions are those with one more at the end, or with one replaced by a
+        value of the same id, start, order and profile; otherwise None."""
+        subs, held, starts = tenant.subscriptions, known[0], known[2]
+        count = len(held)
+        if len(subs) == count + 1 and subs[:count] == held:  # each the same: compared by identity
+            sub = subs[count]
+            self.group_of(tenant, sub)
+            key = self.grouping.groups[sub.id][1]
+            first = starts.get(key)
+            if first is None or sub.start < first:
+                starts = dict(starts)
+                starts[key] = sub.start
+            return starts
+        if len(subs) == count:
+            changed = list(map(is_not, subs, held))
+            if changed.count(True) == 1:
+                at = changed.index(True)
+                old, new = held[at], subs[at]
+                if (
+                    old.id == new.id
+                    and old.start == new.start
+                    and old.order_id == new.order_id
+                    and old.billing_profile_id == new.billing_profile_id
+                ):
+                    return starts  # the same groups and starts
+        return None
 
     def group_of(self, tenant: Tenant, sub: Subscription) -> InvoiceGroup:
         """``tenant.invoice_group(sub)``, looked up once per subscription (it never changes)."""
