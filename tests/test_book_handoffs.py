@@ -2,7 +2,7 @@
 
 A renewal of an unchanged offer keeps its predecessor's months, billing period, price and whole
 amount; its new term's price day is worked out once, when the renewal is posted, and the offer
-found last is kept when it still holds on that day (``Book._renewals``, ``_Known.renewed``). The
+found last is kept when it still holds on that day (``Book._renewals``, ``_Known.renewal``). The
 expected facts here are worked out independently: months from the frequency, the price day by
 ``add_months`` from the anchor, the price by the public ``period_price`` (the catalog looked up
 on that day), the whole amount by ``prorate``. The catalogs drawn change their prices on a drawn
@@ -228,7 +228,7 @@ def test_a_run_that_hands_renewals_their_facts_writes_what_one_working_them_out_
     handed = _played(scenario, catalog)
     with pytest.MonkeyPatch.context() as patch:
         # a renewed value starts from nothing: every fact worked out when it is billed
-        patch.setattr(_Known, "renewed", lambda self, prior: None)
+        patch.setattr(_Known, "renewal", staticmethod(lambda prior, sub: _Known(sub)))
         patch.setattr(_Known, "inherit", lambda self, prior: None)
         afresh = _played(scenario, catalog)
     assert handed == afresh
@@ -282,13 +282,15 @@ def test_a_renewal_after_a_price_change_is_charged_the_new_price() -> None:
 
 
 def test_a_hand_on_that_kept_the_old_price_would_be_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    def stale(self: _Known, prior: _Known) -> None:  # the offer's window never looked at
-        self.inherit(prior)
-        self.first = _term_price_day(self.sub)
-        if self.day is not None:
-            self.day = self.first
+    def stale(prior: _Known, sub: Subscription) -> _Known:  # the offer's window not looked at
+        known = _Known(sub)
+        known.inherit(prior)
+        known.first = _term_price_day(sub)
+        if known.day is not None:
+            known.day = known.first
+        return known
 
-    monkeypatch.setattr(_Known, "renewed", stale)
+    monkeypatch.setattr(_Known, "renewal", staticmethod(stale))
     scenario, catalog = _month_to_month(date(2025, 4, 15))
     assert ("2025-04-30", Decimal("30.00")) in _charges(scenario, catalog)
 

@@ -427,6 +427,34 @@ _line_setters: Final = tuple(
 )
 
 
+def _made_entry(
+    entry_id: str,
+    sub_id: str,
+    product_id: str,
+    group: InvoiceGroup,
+    cause: EntryCause,
+    posted: date,
+    statement: Period,
+    line: ProratedLine,
+    credits: str | None,
+    section: str | None,
+) -> LedgerEntry:
+    """``LedgerEntry(...)`` of these fields, its slots set directly (the class neither checks nor
+    converts a field: the same value, without attrs' frozen ``__init__``)."""
+    entry = _new_entry(LedgerEntry)
+    _put_id(entry, entry_id)
+    _put_sub(entry, sub_id)
+    _put_product(entry, product_id)
+    _put_group(entry, group)
+    _put_cause(entry, cause)
+    _put_posted(entry, posted)
+    _put_statement(entry, statement)
+    _put_line(entry, line)
+    _put_credits(entry, credits)
+    _put_section(entry, section)
+    return entry
+
+
 def _number(entry_id: object, sub_id: str) -> int:
     """n when ``entry_id`` is exactly ``f"{sub_id}#{n}"`` for an int n >= 0 that fits, else -1."""
     if entry_id.__class__ is not str:
@@ -1075,16 +1103,44 @@ class _Known:
             if old.quantity == new.quantity:
                 self.whole = prior.whole
 
-    def renewed(self, prior: _Known) -> None:
-        """:meth:`inherit`, then what a renewal keeps: its new term's price day, worked out once
-        here, and the price of ``prior``'s offer when that offer holds on that day (the
-        catalog's offers of one product, term and frequency never overlap, so it is the one a
-        look-up would find)."""
-        self.inherit(prior)
-        first = self.first = _term_price_day(self.sub)
-        offer, day = self.offer, self.day
-        if offer is not None and day is not None and day != first and offer.is_valid_on(first):
-            self.day = first
+    @staticmethod
+    def renewal(prior: _Known, sub: Subscription) -> _Known:
+        """The facts of ``sub``, a renewal of ``prior``'s value: what :meth:`inherit` takes
+        over, then what a renewal keeps: its new term's price day, worked out once here, and the
+        price of ``prior``'s offer when that offer holds on that day (the catalog's offers of
+        one product, term and frequency never overlap, so it is the one a look-up would find).
+        Its slots are filled here directly (a renewal makes one per subscription and term)."""
+        known = _new_known(_Known)
+        known.sub = sub
+        known.due, known.due_known = None, False
+        known.first = first = _term_price_day(sub)
+        old = prior.sub
+        if old.term is not sub.term or old.billing_frequency is not sub.billing_frequency:
+            known.months = known.period = known.day = known.price = known.offer = None
+            known.whole = None
+            return known
+        known.months = prior.months
+        same_start = old.start is sub.start or old.start == sub.start
+        if (same_start and old.term_anchor is sub.term_anchor) or old.anchor == sub.anchor:
+            known.period = prior.period
+        else:
+            known.period = None
+        price = old.unit_price
+        if old.product_id == sub.product_id and (
+            price is sub.unit_price or price == sub.unit_price
+        ):
+            offer, day = prior.offer, prior.day
+            known.offer, known.price = offer, prior.price
+            if offer is not None and day is not None and day != first and offer.is_valid_on(first):
+                day = first
+            known.day = day
+            known.whole = prior.whole if old.quantity == sub.quantity else None
+        else:
+            known.day = known.price = known.offer = known.whole = None
+        return known
+
+
+_new_known: Final = object.__new__
 
 
 class _Calendar:
@@ -1713,18 +1769,11 @@ class Book:
     ) -> LedgerEntry:
         """The frozen entry ``<subscription>#<number>`` of ``line`` (``credits``: the item of the
         charge it takes back)."""
-        return LedgerEntry(
-            f"{sub.id}#{number}",
-            sub.id,
-            sub.product_id,
-            group,
-            cause,
-            on,
-            statement,
-            line,
-            None if credits is None else self.posted.id_of(credits),
-            section,
-        )
+        credited = None if credits is None else self.posted.id_of(credits)
+        return _made_entry(
+            f"{sub.id}#{number}", sub.id, sub.product_id, group, cause, on, statement, line,
+            credited, section,
+        )  # fmt: skip
 
     def _post_lines(
         self,
@@ -1842,18 +1891,10 @@ class Book:
         rows.amounts.append(whole[3])
         if not self.lazy:
             line = rows.lines[row] = self._whole(known, price, period, whole)
-            rows.made[row] = LedgerEntry(
-                f"{sub_id}#{number}",
-                sub_id,
-                sub.product_id,
-                group,
-                cause,
-                on,
-                statement,
-                line,
-                None,
-                section,
-            )
+            rows.made[row] = _made_entry(
+                f"{sub_id}#{number}", sub_id, sub.product_id, group, cause, on, statement, line,
+                None, section,
+            )  # fmt: skip
         live = posted.live.get(sub_id)
         if live is None:
             posted.live[sub_id] = [row]
@@ -2199,7 +2240,7 @@ class Book:
         book's one value of each period, and their day at its first day: equal values, held
         once by a kept timeline (a month-to-month tenant renews every month). Then hand each
         renewed subscription's new value what its last value worked out and a renewal keeps
-        (:meth:`_Known.renewed`), and where its entries go when its product and section stay."""
+        (:meth:`_Known.renewal`), and where its entries go when its product and section stay."""
         facts = self.facts
         period = facts.period
         latest, known_of = facts.latest, facts.known
@@ -2224,8 +2265,7 @@ class Book:
                 held = known_of.get(id(sub))
                 if held is not None and held.sub is sub:
                     continue
-                known = known_of[id(sub)] = latest[sub_id] = _Known(sub)
-                known.renewed(prior)
+                known_of[id(sub)] = latest[sub_id] = _Known.renewal(prior, sub)
                 place = placed.get(sub_id)
                 if (
                     place is not None
