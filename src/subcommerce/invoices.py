@@ -1217,6 +1217,15 @@ class _Calendar:
         """The first day after ``after`` on which a subscription of ``tenant`` that is billed
         now needs its next billing period (from the heap; what it looks at goes back)."""
         due, billed = self.due, self.billed
+        if due:  # the common case: the first on the heap is current, billed now, and after
+            through, sub_id = due[0]
+            if through > after and billed.get(sub_id) == through:
+                position = tenant.position(sub_id)
+                if (
+                    position is not None
+                    and tenant.subscriptions[position].status in BILLED_STATUSES
+                ):
+                    return through
         held = []
         found = None
         while due:
