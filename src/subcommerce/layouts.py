@@ -169,7 +169,7 @@ def refund_and_charge(
     note = f"remaining days of the {_KIND_VALUES[original.kind]} for {first}..{last}"
     if refund < alone:
         note += f", capped at the {original.amount} charged"
-    change = _new(SeatChangeSlots)
+    change = SeatChangeSlots()
     change.refund = explained_line(_REFUND, price, old, period, remaining, conv, refund, note)
     change.charge = explained_line(_CHARGE, price, new_quantity, period, remaining, conv)
     change.change_date = change_date

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Final, TypeVar
 
 import attrs
@@ -58,6 +58,10 @@ __all__ = [
 _E = TypeVar("_E", bound=enum.Enum)
 
 _DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_LEAP_DAYS: Final = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+#: timedelta(days=k) for every k two boundaries a month apart can be (28 to 31 days; more is
+#: never looked up): adding one to a date costs half a date() call.
+_SPANS: Final = tuple(timedelta(days=k) for k in range(32))
 
 #: The first and last dates subcommerce supports: eleven centuries around today's commerce.
 MIN_DATE: Final = date(1900, 1, 1)
@@ -307,7 +311,7 @@ _new = object.__new__
 
 def period_unchecked(start: date, end: date) -> Period:
     """A Period from boundaries already known to be dates with start < end (skips validation)."""
-    period = _new(PeriodSlots)
+    period = PeriodSlots()
     period.start = start
     period.end = end
     period.__class__ = Period
@@ -373,28 +377,53 @@ def period_containing(anchor: date, months_per_period: int, when: date) -> Perio
     n = months_per_period
     if not (n.__class__ is int and 1 <= n <= MAX_MONTHS):
         _check_months(n)
-    # locate(), inline (without its k): the anchor's month count and day are read once, and a
-    # day no month is shorter than is not clamped. Checked dates and months keep every boundary
-    # within datetime.date's years (see MAX_MONTHS).
-    base = anchor.year * 12 + anchor.month - 1
     day = anchor.day
-    total = base + (when.year * 12 + when.month - 1 - base) // n * n
-    if day <= 28:
-        start = date(total // 12, total % 12 + 1, day)
-        if start > when:  # the boundary in when's month falls after it: the period before
-            end = start
-            total -= n
-            start = date(total // 12, total % 12 + 1, day)
-        else:
-            total += n
-            end = date(total // 12, total % 12 + 1, day)
+    if n == 1:  # monthly, the common case: the boundary in when's month, then its neighbour
+        # The neighbour is a whole number of days away (month lengths, from a table), and a
+        # date plus a timedelta costs half a date() call. February is in when's year.
+        year, month = when.year, when.month
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        lengths = _LEAP_DAYS if leap else _DAYS
+        if day <= 28:  # no month is shorter: no clamping
+            start = date(year, month, day)
+            if start > when:  # the boundary falls after when: the period before
+                end = start
+                start = end - _SPANS[lengths[month - 2]]  # index -1: December
+            else:
+                end = start + _SPANS[lengths[month - 1]]
+        else:  # a late anchor day: each boundary clamped to its month's last day
+            length = lengths[month - 1]
+            here = day if day <= length else length
+            start = date(year, month, here)
+            if start > when:
+                end = start
+                length = lengths[month - 2]
+                start = end - _SPANS[length - (day if day <= length else length) + here]
+            else:
+                following = lengths[month % 12]  # index 0: January
+                end = start + _SPANS[length - here + (day if day <= following else following)]
     else:
-        start = _clamped(total, day)
-        if start > when:
-            start, end = _clamped(total - n, day), start
+        # locate(), inline (without its k): the anchor's month count and day are read once,
+        # and a day no month is shorter than is not clamped. Checked dates and months keep
+        # every boundary within datetime.date's years (see MAX_MONTHS).
+        base = anchor.year * 12 + anchor.month - 1
+        total = base + (when.year * 12 + when.month - 1 - base) // n * n
+        if day <= 28:
+            start = date(total // 12, total % 12 + 1, day)
+            if start > when:  # the boundary in when's month falls after it: the period before
+                end = start
+                total -= n
+                start = date(total // 12, total % 12 + 1, day)
+            else:
+                total += n
+                end = date(total // 12, total % 12 + 1, day)
         else:
-            end = _clamped(total + n, day)
-    period = _new(PeriodSlots)
+            start = _clamped(total, day)
+            if start > when:
+                start, end = _clamped(total - n, day), start
+            else:
+                end = _clamped(total + n, day)
+    period = PeriodSlots()
     period.start = start
     period.end = end
     period.__class__ = Period
@@ -442,7 +471,7 @@ def _tile(anchor: date, step: int, count: int) -> Iterator[Period]:
     start = anchor
     for k in range(1, count + 1):
         end = _add_months(anchor, k * step)
-        period = _new(PeriodSlots)
+        period = PeriodSlots()
         period.start = start
         period.end = end
         period.__class__ = Period
