@@ -119,6 +119,23 @@ def check_date(value: object, what: str = "date") -> date:
     raise InvalidDate(f"{what} must be a datetime.date, got {type(value).__name__} {value!r}")
 
 
+#: "00" to "99", and "-MM-DD" at index month * 32 + day: a date's ISO text from two tables.
+_TWO_DIGITS: Final = tuple(f"{i:02d}" for i in range(100))
+_MONTH_DAY_TEXT: Final = tuple(f"-{i // 32:02d}-{i % 32:02d}" for i in range(13 * 32))
+
+
+def date_text(day: date) -> str:
+    """``day.isoformat()`` (YYYY-MM-DD), from tables: isoformat formats through printf, a call
+    per field, and costs a quarter more.
+
+    >>> date_text(date(2026, 2, 28)), date_text(date(905, 1, 2))
+    ('2026-02-28', '0905-01-02')
+    """
+    year = day.year
+    month_day = _MONTH_DAY_TEXT[day.month * 32 + day.day]
+    return f"{_TWO_DIGITS[year // 100]}{_TWO_DIGITS[year % 100]}{month_day}"
+
+
 def _out_of_range(value: date, what: str) -> DateOutOfRange:
     return DateOutOfRange(
         f"{what} {value.isoformat()} is outside the supported dates "
@@ -300,7 +317,7 @@ class Period(PeriodSlots):
         raise DateOutsidePeriod(f"{what} {day.isoformat()} is outside [{self}{closing}")
 
     def __str__(self) -> str:
-        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+        return f"{date_text(self.start)}..{date_text(self.end)}"
 
     def __repr__(self) -> str:
         return f"Period({self.start!r}, {self.end!r})"

@@ -64,6 +64,7 @@ from subcommerce.periods import (
     Period,
     PeriodSlots,
     check_date,
+    date_text,
     months_between,
     period_unchecked,
 )
@@ -879,6 +880,12 @@ def check_original(
 ) -> ProratedLine:
     """``original`` if it is a charge or a rebill (what a change may credit, refund or change);
     ``error`` naming what it is otherwise, with ``done`` saying what was to be done to it."""
+    if original.__class__ is ProratedLine:  # the common case: its sign from its minor units
+        kind = original.kind
+        if kind is CHARGE_KIND or kind is _REBILL:
+            units = units_of(original.amount)
+            if units is not None and units >= 0:
+                return original
     if not isinstance(original, ProratedLine):
         raise error(f"expected the original ProratedLine, got {type(original).__name__}")
     kind = original.kind
@@ -903,9 +910,26 @@ def credit_and_rebill(
     are allocated to match it; with ``INDEPENDENT`` each line is rounded on its own.
     """
     check_original(original)
+    if convention is not None:  # the new quantity is refused first, then the convention
+        if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
+            check_quantity(new_quantity, "new quantity")
+        _check_convention(convention)
+    return credit_and_rebill_checked(original, change_date, new_quantity, convention)
+
+
+def credit_and_rebill_checked(
+    original: ProratedLine,
+    change_date: date,
+    new_quantity: int,
+    convention: ProrationConvention | None,
+) -> Adjustment:
+    """:func:`credit_and_rebill` of an ``original`` that :func:`check_original` has passed,
+    under ``convention`` (checked) or the original's own (None): what
+    :func:`subcommerce.layouts.change_quantity` calls once it has checked both with its own
+    words, so that a license change checks its original once."""
     if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
         check_quantity(new_quantity, "new quantity")
-    conv = original.convention if convention is None else _check_convention(convention)
+    conv = original.convention if convention is None else convention
     if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
         check_date(change_date, "change date")
     span = original.span
@@ -916,12 +940,20 @@ def credit_and_rebill(
         )
     price, period, old = original.unit_price, original.service_period, original.quantity
     charged = _units_of_line(original)
-    note = (
-        f"credit of the {_KIND_VALUES[original.kind]} for {first.isoformat()}..{last.isoformat()}"
-    )
+    note = f"credit of the {_KIND_VALUES[original.kind]} for {date_text(first)}..{date_text(last)}"
     credit = explained_line(_CREDIT, price, old, period, span, original.convention, charged, note)
-    after = period_unchecked(change_date, last)
-    before = period_unchecked(first, change_date) if change_date > first else None
+    slots = PeriodSlots()  # period_unchecked(change_date, last), inline
+    slots.start = change_date
+    slots.end = last
+    slots.__class__ = Period
+    after: Period = slots  # type: ignore[assignment]  # retyped: a Period now
+    before: Period | None = None
+    if change_date > first:
+        slots = PeriodSlots()  # period_unchecked(first, change_date), inline
+        slots.start = first
+        slots.end = change_date
+        slots.__class__ = Period
+        before = slots  # type: ignore[assignment]  # retyped: a Period now
     rebills: tuple[ProratedLine, ...]
     if conv.rebill is _INDEPENDENT:
         tail = explained_line(_REBILL, price, new_quantity, period, after, conv)
@@ -952,10 +984,9 @@ def credit_and_rebill(
         # allocated piece a minor unit below its exact share).
         total = charged + (-min(net, charged) if delta < 0 else net)
         note = _ALLOCATED
-        if before is None:
-            (share,) = allocate_units(total, [new_quantity * remaining])
+        if before is None:  # one rebill, of the whole span: it takes the whole total
             rebills = (
-                explained_line(_REBILL, price, new_quantity, period, after, conv, share, note),
+                explained_line(_REBILL, price, new_quantity, period, after, conv, total, note),
             )
         else:
             head, tail_units = allocate_units(
