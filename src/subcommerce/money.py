@@ -601,7 +601,6 @@ class Money(MoneySlots):
 
 _new = object.__new__
 _set_units = MoneySlots.__dict__["_units"].__set__
-_get_units = MoneySlots.__dict__["_units"].__get__
 # Decimal(units) x 10**-exponent: exact in this context, the same digits and exponent as
 # Decimal(units).scaleb(-exponent), in one call.
 _multiply: Final = EXACT_CONTEXT.multiply
@@ -614,7 +613,7 @@ def units_of(money: Money) -> int | None:
     too; ask :meth:`Money.minor_units` for the number.
     """
     try:
-        return _get_units(money)  # type: ignore[no-any-return]
+        return money._units  # a slot read (the slot's own __get__ costs a call through a wrapper)
     except AttributeError:  # a copy or an unpickled Money: attrs restores the fields only
         return None
 

@@ -159,11 +159,7 @@ def add_months(anchor: date, months: int) -> date:
         raise InvalidPeriod(
             f"months must be a whole number from -{MAX_MONTHS} to {MAX_MONTHS}, got {months!r}"
         )
-    return _add_months(anchor, months)
-
-
-def _add_months(anchor: date, months: int) -> date:
-    """:func:`add_months` for arguments already checked (the hot path of period tiling)."""
+    # The month step, inline (a call fewer: add_months is called hundreds of times per run).
     total = anchor.year * 12 + anchor.month - 1 + months
     year, month0 = total // 12, total % 12  # two operators: cheaper than a call to divmod
     day = anchor.day
@@ -487,7 +483,7 @@ def enum_member(kind: type[_E], value: object, what: str) -> _E:
 def _tile(anchor: date, step: int, count: int) -> Iterator[Period]:
     start = anchor
     for k in range(1, count + 1):
-        end = _add_months(anchor, k * step)
+        end = add_months(anchor, k * step)
         period = PeriodSlots()
         period.start = start
         period.end = end
