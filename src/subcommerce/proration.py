@@ -805,8 +805,8 @@ def prorate(
                 and not convention.round_unit_amount
             )
         ):  # ... under the default rounding, on a price in minor units: explained_line, inline
-            # (measured: calling explained_line here puts one line at 1.85x issue 10's floor in
-            # instructions, against 1.78x inline; the target is 1.8x)
+            # (measured: calling explained_line here costs one line 24.0 k instructions against
+            # 22.1 k inline, 1.55x issue 10's floor against 1.42x; wall 1.72x against 1.6x)
             period_end = period.end
             amount_units = round_ratio(
                 price_units * quantity * (period_end - start).days,
