@@ -60,7 +60,7 @@ import heapq
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from operator import attrgetter
+from operator import attrgetter, is_not
 from typing import Any, Final, cast
 
 import attrs
@@ -71,7 +71,13 @@ from subcommerce.alignment import window_start
 from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.billing_plans import first_period_line
 from subcommerce.catalog import Catalog, Offer
-from subcommerce.errors import CurrencyMismatch, InvalidArgument, UnknownReference
+from subcommerce.errors import (
+    CurrencyMismatch,
+    DateOutOfRange,
+    InvalidArgument,
+    InvalidPeriod,
+    UnknownReference,
+)
 from subcommerce.events import (
     Event,
     LicensesChanged,
@@ -421,6 +427,34 @@ _line_setters: Final = tuple(
 )
 
 
+def _made_entry(
+    entry_id: str,
+    sub_id: str,
+    product_id: str,
+    group: InvoiceGroup,
+    cause: EntryCause,
+    posted: date,
+    statement: Period,
+    line: ProratedLine,
+    credits: str | None,
+    section: str | None,
+) -> LedgerEntry:
+    """``LedgerEntry(...)`` of these fields, its slots set directly (the class neither checks nor
+    converts a field: the same value, without attrs' frozen ``__init__``)."""
+    entry = _new_entry(LedgerEntry)
+    _put_id(entry, entry_id)
+    _put_sub(entry, sub_id)
+    _put_product(entry, product_id)
+    _put_group(entry, group)
+    _put_cause(entry, cause)
+    _put_posted(entry, posted)
+    _put_statement(entry, statement)
+    _put_line(entry, line)
+    _put_credits(entry, credits)
+    _put_section(entry, section)
+    return entry
+
+
 def _number(entry_id: object, sub_id: str) -> int:
     """n when ``entry_id`` is exactly ``f"{sub_id}#{n}"`` for an int n >= 0 that fits, else -1."""
     if entry_id.__class__ is not str:
@@ -462,6 +496,7 @@ class EntryRows:
         "ints",
         "kept",
         "refs",
+        "seeds",
         "whos",
     )
 
@@ -533,6 +568,10 @@ class EntryRows:
         # What a book going on from these rows rebuilds from them (the rows never change): the
         # opening it was worked out with, the entries per subscription, the charges not credited.
         self.index: tuple[object, dict[str, int], dict[str, tuple[int, ...]]] | None = None
+        # What the book that froze these rows had found of its inputs alone, for the next book
+        # going on from them: the first starts of the groups of the tenant it ended with, and
+        # the statement each MOSA anchor found last (see Book.freeze).
+        self.seeds: tuple[_Starts, dict[date, Period]] | None = None
 
     @classmethod
     def holding(cls, entries: tuple[LedgerEntry, ...], code: Currency) -> EntryRows:
@@ -662,13 +701,18 @@ class _WorkRows(EntryRows):
         rows.code, rows._money = store.code, moneys
         rows.ints, rows.refs, rows.amounts = store.ints[:], list(store.refs), store.amounts[:]
         rows.whos, rows.kept = list(store.whos), dict(store.kept)
-        rows._built, rows._all, rows.index = None, None, None
+        rows._built, rows._all, rows.index, rows.seeds = None, None, None, None
         rows.lines, rows.made = {}, {}
         # An entry of the ledger is read through its own store, which keeps what it builds: a
         # quote on the same ledger again reads it built.
         rows.source, rows.taken = store, len(store.amounts)
         rows.who_of = {parts[0]: who for who, parts in enumerate(rows.whos)}  # the last of each
         return rows
+
+    def source_seeds(self) -> tuple[_Starts, dict[date, Period]] | None:
+        """The seeds of the frozen rows these went on from, if any (:meth:`Book.freeze`)."""
+        source = self.source
+        return None if source is None else source.seeds
 
     def copy(self) -> _WorkRows:
         """An independent copy (for a fork)."""
@@ -678,7 +722,7 @@ class _WorkRows(EntryRows):
         twin.whos, twin.who_of = list(self.whos), dict(self.who_of)
         twin.kept, twin.lines, twin.made = dict(self.kept), dict(self.lines), dict(self.made)
         twin.source, twin.taken = self.source, self.taken
-        twin._built, twin._all, twin.index = None, None, None
+        twin._built, twin._all, twin.index, twin.seeds = None, None, None, None
         return twin
 
     def frozen(self) -> EntryRows:
@@ -694,6 +738,7 @@ class _WorkRows(EntryRows):
         store._all = None
         store._money = {}
         store.index = None
+        store.seeds = None
         return store
 
     def who(
@@ -806,23 +851,23 @@ class InvoiceRows:
         entries: EntryRows,
         account_type: BillingAccountType,
         issued: bool,
-        invoices: Sequence[tuple[list[int], int, PaymentMethod | None]],
+        lines: list[int],
+        offsets: list[int],
+        totals: list[int],
+        methods: list[PaymentMethod | None],
     ) -> None:
+        """``lines``: the rows of every invoice's lines, those of invoice i at ``offsets[i]`` up
+        to ``offsets[i + 1]``; ``totals``, ``methods``: each invoice's."""
         self.entries = entries
         self.account_type = account_type
         self.issued = issued
-        offsets, lines = [0], []
-        for rows, _, _ in invoices:
-            lines.extend(rows)
-            offsets.append(len(lines))
         self.offsets = array("i", offsets)
         self.lines = array("i", lines)
-        totals = [total for _, total, _ in invoices]
         try:
             self.totals: Sequence[int] = array("q", totals)
         except OverflowError:  # pragma: no cover - more than 2**63 minor units on one invoice
             self.totals = tuple(totals)
-        self.methods = tuple(method for _, _, method in invoices)
+        self.methods = tuple(methods)
         self._all: tuple[Invoice, ...] | None = None
 
     def __len__(self) -> int:
@@ -975,8 +1020,17 @@ def _price_day(subscription: Subscription, on: date) -> date:
 
 
 def _term_price_day(subscription: Subscription) -> date:
-    """The first day of the current term (its purchase day for a first term begun before it)."""
-    term_start = add_months(subscription.anchor, subscription.term.months * subscription.renewals)
+    """The first day of the current term (its purchase day for a first term begun before it).
+
+    The term's start is ``add_months(anchor, term months x renewals)``: the subscription's own
+    ``current_term``, worked out once per value (a renewal hands its new value the term it
+    starts, which the lifecycle reads too)."""
+    try:
+        term_start = subscription.current_term.start
+    except (InvalidPeriod, DateOutOfRange):  # a term whose end is past what add_months takes
+        term_start = add_months(
+            subscription.anchor, subscription.term.months * subscription.renewals
+        )
     return term_start if term_start > subscription.start else subscription.start
 
 
@@ -1009,7 +1063,9 @@ class _Known:
     Money), and the next lifecycle transition.
     """
 
-    __slots__ = ("day", "due", "due_known", "first", "months", "period", "price", "sub", "whole")
+    __slots__ = (
+        "day", "due", "due_known", "first", "months", "offer", "period", "price", "sub", "whole",
+    )  # fmt: skip
 
     def __init__(self, sub: Subscription) -> None:
         self.sub = sub
@@ -1018,6 +1074,7 @@ class _Known:
         self.first: date | None = None
         self.day: date | None = None
         self.price: Money | None = None
+        self.offer: Offer | None = None  # the offer ``price`` is the period price of, if one
         self.due: date | None = None
         self.due_known = False
         # the price, the amount in minor units, as Money, and as a row holds it (None: no row)
@@ -1032,14 +1089,58 @@ class _Known:
         if old.term is not new.term or old.billing_frequency is not new.billing_frequency:
             return
         self.months = prior.months
-        if old.anchor == new.anchor:
+        # (each field compared by identity first: a new value mostly holds its last one's)
+        same_start = old.start is new.start or old.start == new.start
+        if (same_start and old.term_anchor is new.term_anchor) or old.anchor == new.anchor:
             self.period = prior.period
-            if old.renewals == new.renewals and old.start == new.start:
+            if old.renewals == new.renewals and same_start:
                 self.first = prior.first
-        if old.product_id == new.product_id and old.unit_price == new.unit_price:
-            self.day, self.price = prior.day, prior.price
+        price = old.unit_price
+        if old.product_id == new.product_id and (
+            price is new.unit_price or price == new.unit_price
+        ):
+            self.day, self.price, self.offer = prior.day, prior.price, prior.offer
             if old.quantity == new.quantity:
                 self.whole = prior.whole
+
+    @staticmethod
+    def renewal(prior: _Known, sub: Subscription) -> _Known:
+        """The facts of ``sub``, a renewal of ``prior``'s value: what :meth:`inherit` takes
+        over, then what a renewal keeps: its new term's price day, worked out once here, and the
+        price of ``prior``'s offer when that offer holds on that day (the catalog's offers of
+        one product, term and frequency never overlap, so it is the one a look-up would find).
+        Its slots are filled here directly (a renewal makes one per subscription and term)."""
+        known = _new_known(_Known)
+        known.sub = sub
+        known.due, known.due_known = None, False
+        known.first = first = _term_price_day(sub)
+        old = prior.sub
+        if old.term is not sub.term or old.billing_frequency is not sub.billing_frequency:
+            known.months = known.period = known.day = known.price = known.offer = None
+            known.whole = None
+            return known
+        known.months = prior.months
+        same_start = old.start is sub.start or old.start == sub.start
+        if (same_start and old.term_anchor is sub.term_anchor) or old.anchor == sub.anchor:
+            known.period = prior.period
+        else:
+            known.period = None
+        price = old.unit_price
+        if old.product_id == sub.product_id and (
+            price is sub.unit_price or price == sub.unit_price
+        ):
+            offer, day = prior.offer, prior.day
+            known.offer, known.price = offer, prior.price
+            if offer is not None and day is not None and day != first and offer.is_valid_on(first):
+                day = first
+            known.day = day
+            known.whole = prior.whole if old.quantity == sub.quantity else None
+        else:
+            known.day = known.price = known.offer = known.whole = None
+        return known
+
+
+_new_known: Final = object.__new__
 
 
 class _Calendar:
@@ -1116,6 +1217,15 @@ class _Calendar:
         """The first day after ``after`` on which a subscription of ``tenant`` that is billed
         now needs its next billing period (from the heap; what it looks at goes back)."""
         due, billed = self.due, self.billed
+        if due:  # the common case: the first on the heap is current, billed now, and after
+            through, sub_id = due[0]
+            if through > after and billed.get(sub_id) == through:
+                position = tenant.position(sub_id)
+                if (
+                    position is not None
+                    and tenant.subscriptions[position].status in BILLED_STATUSES
+                ):
+                    return through
         held = []
         found = None
         while due:
@@ -1253,6 +1363,12 @@ class _Posted:
         return self.rows.number(item, sub_id)
 
 
+#: The first start of the subscriptions of each invoice group (by group key) of a tenant's
+#: subscriptions, held with those subscriptions (the tuple itself) and whether its account bills
+#: by profile (which decides the groups): a function of the two alone, never changed in place.
+_Starts = tuple[tuple[Subscription, ...], bool, dict[tuple[str, str], date]]
+
+
 class _Grouping:
     """Where entries go: the invoice group of each subscription, each group's statement anchor
     and the statement found last, and the first starts of the groups of the tenant seen last."""
@@ -1263,13 +1379,14 @@ class _Grouping:
         self.anchors: dict[tuple[str, str], date] = {}
         self.statements: dict[tuple[str, str], Period] = {}
         self.groups: dict[str, tuple[InvoiceGroup, tuple[str, str]]] = {}
-        self.first_starts: tuple[Tenant, dict[tuple[str, str], date]] | None = None
+        self.first_starts: _Starts | None = None
 
     def copy(self) -> _Grouping:
         twin = _Grouping()
         twin.anchors = dict(self.anchors)
         twin.statements = dict(self.statements)
         twin.groups = dict(self.groups)
+        twin.first_starts = self.first_starts  # never changed in place
         return twin
 
 
@@ -1289,6 +1406,7 @@ class _Facts:
         "offers",
         "periods",
         "statements",
+        "steps",
         "units",
     )
 
@@ -1301,6 +1419,9 @@ class _Facts:
         # holds each once, not once per entry (its amounts are ints in the rows).
         self.periods: dict[tuple[date, date], Period] = {}
         self.statements: dict[date, Period] = {}  # per anchor: the MOSA statement found last
+        # (anchor, months, k) -> the book's one value of the billing period [anchor + k months,
+        # anchor + (k + 1) months): subscriptions of one anchor and frequency share their periods
+        self.steps: dict[tuple[date, int, int], Period] = {}
         self.units: dict[int, Money] = {}  # one Money per amount in minor units, when read
         self.latest: dict[str, _Known] = {}  # per subscription id: the facts of its latest value
 
@@ -1310,6 +1431,14 @@ class _Facts:
         period = self.periods.get(key)
         if period is None:
             period = self.periods[key] = period_unchecked(start, end)
+        return period
+
+    def step(self, anchor: date, months: int, k: int, start: date) -> Period:
+        """The billing period ``[start, add_months(anchor, (k + 1) * months))``, where ``start``
+        is ``add_months(anchor, k * months)`` (the caller's at hand), kept as ``steps`` holds it."""
+        period = self.steps[(anchor, months, k)] = self.period(
+            start, add_months(anchor, (k + 1) * months)
+        )
         return period
 
 
@@ -1355,6 +1484,10 @@ class Book:
         self.grouping = _Grouping()
         self.facts = _Facts()
         self.posted = _Posted(ledger, self.facts.units)
+        seeds = self.posted.rows.source_seeds()
+        if seeds is not None:  # what the book that froze the ledger found (never changed)
+            self.grouping.first_starts = seeds[0]
+            self.facts.statements.update(seeds[1])
 
     def fork(self) -> Book:
         """An independent copy (for a dry run that may be thrown away): what was posted, when
@@ -1369,12 +1502,23 @@ class Book:
         twin.facts = self.facts
         return twin
 
-    def freeze(self) -> Ledger:
-        """The ledger as a frozen value (its entries kept as rows, built when read)."""
+    def freeze(self, tenant: Tenant | None = None) -> Ledger:
+        """The ledger as a frozen value (its entries kept as rows, built when read).
+
+        ``tenant``: the tenant the book ends with; the rows then keep the first starts of its
+        groups and the statements the MOSA anchors found last, so that a book going on from the
+        ledger (a quote on a held ledger, ``resume``) starts from them instead of working them
+        out again (a function of their inputs alone: seeded or not, a book finds the same)."""
+        rows = self.posted.rows.frozen()
+        if tenant is not None:
+            self._first_starts(tenant)  # held as grouping.first_starts
+            held = self.grouping.first_starts
+            if held is not None:
+                rows.seeds = (held, dict(self.facts.statements))
         return Ledger(
             self.code,
             self.convention,
-            cast("tuple[LedgerEntry, ...]", self.posted.rows.frozen()),
+            cast("tuple[LedgerEntry, ...]", rows),
             tuple(self.posted.opening),
             tuple(self.calendar.billed.items()),
             tuple(self.posted.unpriced),
@@ -1414,10 +1558,26 @@ class Book:
 
     def _first_starts(self, tenant: Tenant) -> dict[tuple[str, str], date]:
         """The first start of the subscriptions of each invoice group of ``tenant`` (by group
-        key), worked out in one pass per tenant value."""
+        key): worked out in one pass over its subscriptions, or from those of the tenant seen
+        last when they differ by one subscription added (a purchase) or one replaced by a value
+        of the same id, start and group (a license change, a renewal): a quote's every line."""
+        subs = tenant.subscriptions
+        account = tenant.account
+        profiles = account is not None and account.type.has_profiles
         known = self.grouping.first_starts
-        if known is not None and known[0] is tenant:
-            return known[1]
+        if known is not None and known[1] == profiles:
+            if known[0] is subs:
+                return known[2]
+            starts = self._starts_after(tenant, known)
+            if starts is not None:
+                self.grouping.first_starts = (subs, profiles, starts)
+                return starts
+        starts = self._walked_starts(tenant)
+        self.grouping.first_starts = (subs, profiles, starts)
+        return starts
+
+    def _walked_starts(self, tenant: Tenant) -> dict[tuple[str, str], date]:
+        """:meth:`_first_starts` in one pass over the tenant's subscriptions."""
         keys = self.grouping.groups
         starts: dict[tuple[str, str], date] = {}
         for sub in tenant.subscriptions:
@@ -1427,8 +1587,36 @@ class Book:
             first = starts.get(key)
             if first is None or sub.start < first:
                 starts[key] = sub.start
-        self.grouping.first_starts = (tenant, starts)
         return starts
+
+    def _starts_after(self, tenant: Tenant, known: _Starts) -> dict[tuple[str, str], date] | None:
+        """:meth:`_first_starts` of ``tenant`` from ``known`` (those of other subscriptions),
+        when its subscriptions are those with one more at the end, or with one replaced by a
+        value of the same id, start, order and profile; otherwise None."""
+        subs, held, starts = tenant.subscriptions, known[0], known[2]
+        count = len(held)
+        if len(subs) == count + 1 and subs[:count] == held:  # each the same: compared by identity
+            sub = subs[count]
+            self.group_of(tenant, sub)
+            key = self.grouping.groups[sub.id][1]
+            first = starts.get(key)
+            if first is None or sub.start < first:
+                starts = dict(starts)
+                starts[key] = sub.start
+            return starts
+        if len(subs) == count:
+            changed = list(map(is_not, subs, held))
+            if changed.count(True) == 1:
+                at = changed.index(True)
+                old, new = held[at], subs[at]
+                if (
+                    old.id == new.id
+                    and old.start == new.start
+                    and old.order_id == new.order_id
+                    and old.billing_profile_id == new.billing_profile_id
+                ):
+                    return starts  # the same groups and starts
+        return None
 
     def group_of(self, tenant: Tenant, sub: Subscription) -> InvoiceGroup:
         """``tenant.invoice_group(sub)``, looked up once per subscription (it never changes)."""
@@ -1590,18 +1778,11 @@ class Book:
     ) -> LedgerEntry:
         """The frozen entry ``<subscription>#<number>`` of ``line`` (``credits``: the item of the
         charge it takes back)."""
-        return LedgerEntry(
-            f"{sub.id}#{number}",
-            sub.id,
-            sub.product_id,
-            group,
-            cause,
-            on,
-            statement,
-            line,
-            None if credits is None else self.posted.id_of(credits),
-            section,
-        )
+        credited = None if credits is None else self.posted.id_of(credits)
+        return _made_entry(
+            f"{sub.id}#{number}", sub.id, sub.product_id, group, cause, on, statement, line,
+            credited, section,
+        )  # fmt: skip
 
     def _post_lines(
         self,
@@ -1617,10 +1798,55 @@ class Book:
         if not lines:
             return
         group, statement, section, number = self._place(tenant, sub, cause, on)
-        counts, sub_id = self.posted.counts, sub.id
+        posted = self.posted
+        rows, counts, sub_id = posted.rows, posted.counts, sub.id
+        # What :meth:`_post` works out per line, once: the row owner (``_place`` has just found
+        # it), the n of the entry credited, the day; then each line that fits a row (the common
+        # case, its periods the book's own) is written here, any other through ``_post``.
+        who = posted.placed[sub_id][4]
+        credited = posted.number(credits, sub_id)
+        ordinal = on.toordinal() if on.__class__ is date else None
+        periods, code, convention = self.facts.periods, self.code, self.convention
         for index, line in enumerate(lines):
             if index:
                 number = counts[sub_id] = counts[sub_id] + 1
+                credited = -1
+            if line.__class__ is ProratedLine:
+                kind, quantity, price, service, span, amount, conv, note = _line_fields(line)
+                units = units_of(amount) if amount.__class__ is Money else None
+                if (
+                    units is not None
+                    and ordinal is not None
+                    and amount.currency is code
+                    and -_INT64 <= units < _INT64
+                    and quantity.__class__ is int
+                    and -_INT32 <= quantity < _INT32
+                    and conv is convention
+                    and (index or credited >= 0)
+                ):
+                    # self._share(line), inline
+                    shared = periods.setdefault((service.start, service.end), service)
+                    if span is service:
+                        span = shared
+                    else:
+                        span = periods.setdefault((span.start, span.end), span)
+                    item = len(rows.amounts)
+                    rows.ints.extend((who, number, ordinal, quantity, credited))
+                    rows.refs.extend((cause, statement, kind, price, shared, span, note))
+                    rows.amounts.append(units)
+                    rows.lines[item] = line
+                    if not self.lazy:
+                        credited_id = None if index else credits
+                        rows.made[item] = self._entry(
+                            sub, number, group, cause, on, statement, line, credited_id, section
+                        )
+                    if kind is _CHARGE or kind is _REBILL:
+                        live = posted.live.get(sub_id)
+                        if live is None:
+                            posted.live[sub_id] = [item]
+                        else:
+                            live.append(item)
+                    continue
             where = (group, statement, section, number)
             self._post(tenant, sub, cause, on, line, None if index else credits, where=where)
 
@@ -1674,18 +1900,10 @@ class Book:
         rows.amounts.append(whole[3])
         if not self.lazy:
             line = rows.lines[row] = self._whole(known, price, period, whole)
-            rows.made[row] = LedgerEntry(
-                f"{sub_id}#{number}",
-                sub_id,
-                sub.product_id,
-                group,
-                cause,
-                on,
-                statement,
-                line,
-                None,
-                section,
-            )
+            rows.made[row] = _made_entry(
+                f"{sub_id}#{number}", sub_id, sub.product_id, group, cause, on, statement, line,
+                None, section,
+            )  # fmt: skip
         live = posted.live.get(sub_id)
         if live is None:
             posted.live[sub_id] = [row]
@@ -1744,9 +1962,9 @@ class Book:
         day = on if first > on else first
         if day == known.day:
             return known.price
-        price = self._look_up(known.sub, day, record=record)
+        offer, price = self._look_up(known.sub, day, record=record)
         if price is not None:
-            known.day, known.price = day, price
+            known.day, known.price, known.offer = day, price, offer
         return price
 
     def charge(self, price: Money, quantity: int, period: Period, start: date) -> ProratedLine:
@@ -1778,7 +1996,11 @@ class Book:
             known = self.facts.offer_prices[id(offer)] = (offer, offer.period_price(self.code))
         return known[1]
 
-    def _look_up(self, sub: Subscription, day: date, *, record: bool = True) -> Money | None:
+    def _look_up(
+        self, sub: Subscription, day: date, *, record: bool = True
+    ) -> tuple[Offer | None, Money | None]:
+        """The price per unit of a billing period of ``sub`` on ``day`` and the offer it is the
+        period price of (None: the price locked in at purchase, or none)."""
         key = (sub.product_id, sub.term, sub.billing_frequency)
         offer = self.facts.offers.get(key)
         if offer is None or not offer.is_valid_on(day):
@@ -1789,13 +2011,13 @@ class Book:
             held = self.facts.offer_prices.get(id(offer))  # offer_price(offer), inline
             price = held[1] if held is not None and held[0] is offer else self.offer_price(offer)
             if price is not None:
-                return price
+                return offer, price
         locked = sub.unit_price
         if locked is not None and locked.currency == self.code:
-            return locked
+            return None, locked
         if record and sub.id not in self.posted.unpriced:
             self.posted.unpriced.append(sub.id)
-        return None
+        return None, None
 
     def record_opening(self, tenant: Tenant, start: date) -> None:
         """Record the periods running on ``start`` as billed before the ledger (opening)."""
@@ -1820,8 +2042,9 @@ class Book:
         if quiet is not None and day < quiet:
             return  # every subscription is billed past ``day``
         billed, due, push = calendar.billed, calendar.due, heapq.heappush
-        cursors, periods = self.facts.cursors, self.facts.periods
-        known_of = self.facts.known.get
+        facts = self.facts
+        cursors, step_of = facts.cursors, facts.steps.get
+        known_of = facts.known.get
         for sub in calendar.take_due(tenant, day):
             through = billed[sub.id]
             quantity = sub.quantity
@@ -1843,20 +2066,21 @@ class Book:
                 and cursor[0] == anchor
                 and cursor[1] == months
             ):
-                k, start = cursor[2], through
-                end = add_months(anchor, (k + 1) * months)
+                k = cursor[2]
+                period = step_of((anchor, months, k))
+                if period is None:
+                    period = facts.step(anchor, months, k, through)
             else:
                 k, start, end = locate(anchor, months, through)
+                period = facts.steps[(anchor, months, k)] = facts.period(start, end)
             while True:  # the periods [anchor + k months, anchor + (k + 1) months) from through
+                start, end = period.start, period.end
                 first = known.first  # _known_price(known, through, record=True), inline
                 if first is not None and (through if first > through else first) == known.day:
                     price = known.price
                 else:
                     price = self._known_price(known, through, record=True)
                 if price is not None:
-                    period = periods.get((start, end))  # self.facts.period(start, end), inline
-                    if period is None:
-                        period = self.facts.period(start, end)
                     if through == start:
                         self._post_whole(tenant, sub, known, price, period, _PERIOD)
                     elif through == sub.billing_cycle_change:
@@ -1876,7 +2100,8 @@ class Book:
                 k += 1
                 if through > day:
                     break
-                start, end = end, add_months(anchor, (k + 1) * months)
+                following = step_of((anchor, months, k))
+                period = facts.step(anchor, months, k, end) if following is None else following
             billed[sub_id] = through  # calendar.put_back(sub_id, through), inline
             push(due, (through, sub_id))
             cursors[sub_id] = (anchor, months, k, through)
@@ -2015,15 +2240,20 @@ class Book:
             tenant, events = outcome.tenant, outcome.events
             if events:
                 events = tuple(self.post(tenant, events))
-                self._share_terms(events)
+                self._renewals(tenant, events)
         self.bill(tenant, day)
         return tenant, events
 
-    def _share_terms(self, events: tuple[Event, ...]) -> None:
+    def _renewals(self, tenant: Tenant, events: tuple[Event, ...]) -> None:
         """Point the renewals the lifecycle has just made (seen by no one else yet) at the
         book's one value of each period, and their day at its first day: equal values, held
-        once by a kept timeline (a month-to-month tenant renews every month)."""
-        period = self.facts.period
+        once by a kept timeline (a month-to-month tenant renews every month). Then hand each
+        renewed subscription's new value what its last value worked out and a renewal keeps
+        (:meth:`_Known.renewal`), and where its entries go when its product and section stay."""
+        facts = self.facts
+        period = facts.period
+        latest, known_of = facts.latest, facts.known
+        placed = self.posted.placed
         for event in events:
             if event.__class__ is Renewed:
                 renewed = event
@@ -2033,6 +2263,26 @@ class Book:
                     _set_term_period(renewed, shared)
                 if renewed.on == shared.start and renewed.on is not shared.start:
                     _set_renewed_on(renewed, shared.start)
+                sub_id = renewed.subscription_id
+                prior = latest.get(sub_id)
+                position = tenant.position(sub_id)
+                if prior is None or position is None:
+                    continue
+                sub = tenant.subscriptions[position]
+                if prior.sub is sub:
+                    continue  # renewed again later in these events: handed on already
+                held = known_of.get(id(sub))
+                if held is not None and held.sub is sub:
+                    continue
+                known_of[id(sub)] = latest[sub_id] = _Known.renewal(prior, sub)
+                place = placed.get(sub_id)
+                if (
+                    place is not None
+                    and place[0] is prior.sub
+                    and prior.sub.product_id is sub.product_id
+                    and prior.sub.invoice_section_id is sub.invoice_section_id
+                ):
+                    placed[sub_id] = (sub, *place[1:])  # _placing(tenant, sub), inline
 
     def catch_up(
         self, tenant: Tenant, after: date, until: date
@@ -2062,6 +2312,8 @@ class Book:
         """
         priced: list[Event] | None = None
         for index, event in enumerate(events):
+            if event.__class__ is Renewed:
+                continue  # nothing to post: the new term is billed when its period is due
             if isinstance(event, SubscriptionPurchased):
                 if not event.trial:
                     self._purchase(tenant, tenant.subscription(event.subscription_id), event.on)
@@ -2143,17 +2395,29 @@ class Book:
         if not live:
             return None
         span_of = posted.span_of
+        rows = posted.rows
+        ints, refs = rows.ints, cast("list[Period]", rows.refs)  # read only at spans
         ended = posted.ended.get(subscription_id)
         at = 0 if ended is None or on < ended[0] else ended[1]
         count = len(live)
-        while at < count and span_of(live[at]).end <= on:
+        while at < count:
+            item = live[at]
+            # span_of(item), read from a row inline (an item's own row; a kept entry's line)
+            span = (
+                refs[item * _REFS + 5] if item >= 0 and ints[item * _INTS] >= 0 else span_of(item)
+            )
+            if span.end > on:
+                break
             at += 1
         if ended is None or on >= ended[0]:
             posted.ended[subscription_id] = (on, at)
         for index in range(at, count):
-            span = span_of(live[index])
+            item = live[index]
+            span = (
+                refs[item * _REFS + 5] if item >= 0 and ints[item * _INTS] >= 0 else span_of(item)
+            )
             if span.start <= on < span.end:
-                return live[index]
+                return item
         return None
 
     def _credit(self, subscription_id: str, item: int) -> None:
@@ -2307,8 +2571,9 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
     at_held: dict[tuple[int, int], int] = {}
     lines: list[list[int]] = []
     totals: list[int] = []  # each statement's total, in minor units
-    firsts: list[tuple[InvoiceGroup, Period]] = []
-    order: list[tuple[date, str, str, date]] = []
+    # per invoice: its statement's end, its group's kind and id, its statement's start (each
+    # invoice's own), then its place and group
+    order: list[tuple[date, str, str, date, int, InvoiceGroup]] = []
 
     def place(held: tuple[int, int], group: InvoiceGroup, statement: Period) -> int:
         key = (group.kind, group.id, statement.start, statement.end)
@@ -2317,20 +2582,31 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
             at = at_key[key] = len(lines)
             lines.append([])
             totals.append(0)
-            firsts.append((group, statement))
-            order.append((key[3], key[0], key[1], key[2]))  # by statement end
+            order.append((key[3], key[0], key[1], key[2], at, group))
         at_held[held] = at
         return at
 
     minors: dict[int, int] = {}  # minor units of the amounts of entries kept as they are
+    # per row owner: its invoice of each statement (by the statement's identity)
+    at_who: list[dict[int, int]] = [{} for _ in whos]
+    statements = cast("list[Period]", refs[1::_REFS])
     for row, (who, statement, minor) in enumerate(
-        zip(ints[::_INTS], refs[1::_REFS], amounts, strict=True)
+        zip(ints[::_INTS], statements, amounts, strict=True)
     ):
         if who >= 0:  # a row: its group, statement and minor units
-            held = (who, id(statement))
-            at = at_held.get(held)
-            if at is None:
-                at = place(held, whos[who][2], cast(Period, statement))
+            held_at = at_who[who]
+            at = held_at.get(id(statement))
+            if at is None:  # place(...), inline
+                group = whos[who][2]
+                key = (group.kind, group.id, statement.start, statement.end)
+                at = at_key.get(key)
+                if at is None:
+                    at = held_at[id(statement)] = at_key[key] = len(lines)
+                    lines.append([row])
+                    totals.append(minor)
+                    order.append((key[3], key[0], key[1], key[2], at, group))
+                    continue
+                held_at[id(statement)] = at
         else:
             entry = kept[row]
             amount = entry.line.amount  # entry.amount, without the property call
@@ -2353,19 +2629,24 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
                 at = place(held, entry.group, entry.statement)
         lines[at].append(row)
         totals[at] += minor
-    issued: list[tuple[list[int], int, PaymentMethod | None]] = []
-    open_: list[tuple[list[int], int, PaymentMethod | None]] = []
+    # the issued invoices, then those still open: their lines, offsets, totals, methods
+    issued: tuple[list[int], list[int], list[int], list[PaymentMethod | None]] = ([], [0], [], [])
+    open_: tuple[list[int], list[int], list[int], list[PaymentMethod | None]] = ([], [0], [], [])
     methods: dict[tuple[str, str], PaymentMethod | None] = {}
     by_order: dict[InvoiceGroup, PaymentMethod] = {}
-    for at in sorted(range(len(lines)), key=order.__getitem__):
-        group, period = firsts[at]
-        group_key = (group.kind, group.id)
-        method = methods.get(group_key, _UNSET)
-        if method is _UNSET:
+    order.sort()  # by statement end, then group and start (no two alike: no group compared)
+    for end, kind, group_id, _, at, group in order:
+        group_key = (kind, group_id)
+        if group_key in methods:
+            method = methods[group_key]
+        else:
             method = methods[group_key] = _payment_method(tenant, group, by_order)
-        invoice = (lines[at], totals[at], cast("PaymentMethod | None", method))
-        (issued if period.end <= until else open_).append(invoice)
+        rows, offsets, amounts_of, methods_of = issued if end <= until else open_
+        rows += lines[at]
+        offsets.append(len(rows))
+        amounts_of.append(totals[at])
+        methods_of.append(method)
     return (
-        InvoiceRows(store, account_type, True, issued),
-        InvoiceRows(store, account_type, False, open_),
+        InvoiceRows(store, account_type, True, *issued),
+        InvoiceRows(store, account_type, False, *open_),
     )

@@ -46,7 +46,7 @@ from subcommerce.proration import (
     charge_units,
     check_original,
     check_quantity,
-    credit_and_rebill,
+    credit_and_rebill_checked,
     explained_line,
 )
 
@@ -152,7 +152,13 @@ def refund_and_charge(
     check_original(original, "changed", InvalidArgument)
     if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
         check_quantity(new_quantity, "new quantity")
-    conv = _convention(original, convention)
+    return _seat_change(original, change_date, new_quantity, _convention(original, convention))
+
+
+def _seat_change(
+    original: ProratedLine, change_date: date, new_quantity: int, conv: ProrationConvention
+) -> SeatChange:
+    """:func:`refund_and_charge` of an ``original`` and a new quantity already checked."""
     if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
         check_date(change_date, "change date")
     span = original.span
@@ -169,7 +175,7 @@ def refund_and_charge(
     note = f"remaining days of the {_KIND_VALUES[original.kind]} for {first}..{last}"
     if refund < alone:
         note += f", capped at the {original.amount} charged"
-    change = _new(SeatChangeSlots)
+    change = SeatChangeSlots()
     change.refund = explained_line(_REFUND, price, old, period, remaining, conv, refund, note)
     change.charge = explained_line(_CHARGE, price, new_quantity, period, remaining, conv)
     change.change_date = change_date
@@ -198,11 +204,13 @@ def change_quantity(
     :func:`refund_and_charge` (new commerce). The first line takes back (part of) ``original``;
     the others are new charges.
     """
-    check_original(original, "changed", InvalidArgument)
+    check_original(original, "changed", InvalidArgument)  # once, for either layout
     conv = _convention(original, convention)
     if conv.layout is _NEW_COMMERCE:
-        return refund_and_charge(original, change_date, new_quantity, convention=conv)
-    return credit_and_rebill(original, change_date, new_quantity, convention=conv)
+        if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
+            check_quantity(new_quantity, "new quantity")
+        return _seat_change(original, change_date, new_quantity, conv)
+    return credit_and_rebill_checked(original, change_date, new_quantity, conv)
 
 
 def effective_unit_price(line: ProratedLine, places: int = 2) -> Decimal:

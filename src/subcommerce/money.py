@@ -417,7 +417,7 @@ class Money(MoneySlots):
             mine, theirs = self._units, other._units
         except AttributeError:  # a copy or an unpickled Money: no units kept
             mine = theirs = None
-        money = _new(MoneySlots)
+        money = MoneySlots()
         if mine is not None and theirs is not None:  # whole minor units: integers all the way
             total = mine + theirs
             money.amount = _multiply(total, _MINOR_UNITS[cur.exponent])
@@ -445,7 +445,7 @@ class Money(MoneySlots):
             mine, theirs = self._units, other._units
         except AttributeError:  # a copy or an unpickled Money: no units kept
             mine = theirs = None
-        money = _new(MoneySlots)
+        money = MoneySlots()
         if mine is not None and theirs is not None:  # whole minor units: integers all the way
             total = mine - theirs
             money.amount = _multiply(total, _MINOR_UNITS[cur.exponent])
@@ -466,7 +466,7 @@ class Money(MoneySlots):
         except AttributeError:  # a copy or an unpickled Money: no units kept
             units = None
         cur = self.currency
-        money = _new(MoneySlots)
+        money = MoneySlots()
         if units is not None:
             money.amount = _multiply(-units, _MINOR_UNITS[cur.exponent])
             money._units = -units
@@ -492,7 +492,7 @@ class Money(MoneySlots):
             if units:  # no zero on either side: Decimal signs zeros (-1.00 x 0, 0.00 x -1: -0.00)
                 product = units * factor
                 cur = self.currency
-                money = _new(MoneySlots)
+                money = MoneySlots()
                 money.amount = _multiply(product, _MINOR_UNITS[cur.exponent])
                 money.currency = cur
                 money._units = product
@@ -601,7 +601,6 @@ class Money(MoneySlots):
 
 _new = object.__new__
 _set_units = MoneySlots.__dict__["_units"].__set__
-_get_units = MoneySlots.__dict__["_units"].__get__
 # Decimal(units) x 10**-exponent: exact in this context, the same digits and exponent as
 # Decimal(units).scaleb(-exponent), in one call.
 _multiply: Final = EXACT_CONTEXT.multiply
@@ -614,7 +613,7 @@ def units_of(money: Money) -> int | None:
     too; ask :meth:`Money.minor_units` for the number.
     """
     try:
-        return _get_units(money)  # type: ignore[no-any-return]
+        return money._units  # a slot read (the slot's own __get__ costs a call through a wrapper)
     except AttributeError:  # a copy or an unpickled Money: attrs restores the fields only
         return None
 
@@ -635,7 +634,7 @@ def sum_in_units(amounts: Iterable[Money], cur: Currency) -> Money | None:
             total += units
     except AttributeError:  # a copy or an unpickled Money, or not a Money at all
         return None
-    result = _new(MoneySlots)
+    result = MoneySlots()
     result.amount = _multiply(total, _MINOR_UNITS[cur.exponent])
     result.currency = cur
     result._units = total
@@ -645,7 +644,7 @@ def sum_in_units(amounts: Iterable[Money], cur: Currency) -> Money | None:
 
 def money_unchecked(amount: Decimal, cur: Currency) -> Money:
     """Build Money from an amount already known to be a finite Decimal (skips validation)."""
-    money = _new(MoneySlots)
+    money = MoneySlots()
     money.amount = amount
     money.currency = cur
     money._units = None
@@ -659,7 +658,7 @@ def money_from_units(units: int, cur: Currency) -> Money:
     The Money keeps ``units`` beside its Decimal amount (``Decimal(units).scaleb(-exponent)``),
     so that arithmetic with other such Money stays in integers.
     """
-    money = _new(MoneySlots)
+    money = MoneySlots()
     money.amount = _multiply(units, _MINOR_UNITS[cur.exponent])
     money.currency = cur
     money._units = units

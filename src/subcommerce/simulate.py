@@ -348,7 +348,7 @@ class _Run:
             self.events.extend(outcome.events)
 
     def timeline(self) -> Timeline:
-        ledger = self.book.freeze()
+        ledger = self.book.freeze(self.tenant)  # seeded for a book going on from it
         issued, still_open = invoice_rows(ledger, self.tenant, self.as_of)
         invoices = cast("tuple[Invoice, ...]", issued)
         open_invoices = cast("tuple[Invoice, ...]", still_open)
