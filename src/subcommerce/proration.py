@@ -646,7 +646,6 @@ def _units(
     return min(amount, whole), daily_rate, unit_amount
 
 
-_new: Final = object.__new__
 _MINOR: Final = tuple(Currency("XXX", e).minor_unit for e in range(5))  # 1, 0.1, ... 0.0001
 # Decimal(units) x 10**-exponent, exact: the same Decimal as money_from_units gives.
 _multiply: Final = EXACT_CONTEXT.multiply
