@@ -117,6 +117,7 @@ from subcommerce.proration import (
     EXACT,
     DayCount,
     LineKind,
+    LineSlots,
     ProratedLine,
     ProrationConvention,
     explained_line,
@@ -422,9 +423,6 @@ _entry_setters: Final = tuple(
 )
 _put_id, _put_sub, _put_product, _put_group, _put_cause = _entry_setters[:5]
 _put_posted, _put_statement, _put_line, _put_credits, _put_section = _entry_setters[5:]
-_line_setters: Final = tuple(
-    ProratedLine.__dict__[f.name].__set__ for f in attrs.fields(ProratedLine)
-)
 
 
 def _made_entry(
@@ -628,22 +626,16 @@ class EntryRows:
         who = self.ints[row * _INTS]
         if who < 0:
             return self.kept[row].line
-        quantity = self.ints[row * _INTS + 3]
         at = row * _REFS + 2
-        kind, price, service, span, note = self.refs[at : at + 5]
-        line = _new_line(ProratedLine)
-        set_kind, set_quantity, set_price, set_service, set_span, set_amount, set_conv, set_note = (
-            _line_setters
-        )
-        set_kind(line, kind)
-        set_quantity(line, quantity)
-        set_price(line, price)
-        set_service(line, service)
-        set_span(line, span)
-        set_amount(line, self.money(self.amounts[row]))
-        set_conv(line, self.whos[who][4])
-        set_note(line, note)
-        return line
+        # ProratedLine(...) of the row's fields, filled as its writable twin and retyped
+        fields: list[Any] = self.refs[at : at + 5]  # kind, price, service, span, note
+        line = _new_line(LineSlots)
+        line.kind, line.unit_price, line.service_period, line.span, line.note = fields
+        line.quantity = self.ints[row * _INTS + 3]
+        line.amount = self.money(self.amounts[row])
+        line.convention = self.whos[who][4]
+        line.__class__ = ProratedLine
+        return line  # type: ignore[return-value]  # retyped: a ProratedLine now
 
     def where(self, row: int) -> tuple[InvoiceGroup, Period]:
         """The group and statement of ``row``, without building its entry."""
@@ -2120,19 +2112,17 @@ class Book:
             whole = self._whole_of(known, price, period)
         # explained_line(CHARGE_KIND, price, quantity, period, period, convention, whole[1]),
         # with the amount's one Money (no Decimal built again)
-        line = _new_line(ProratedLine)
-        set_kind, set_quantity, set_price, set_service, set_span, set_amount, set_conv, set_note = (
-            _line_setters
-        )
-        set_kind(line, CHARGE_KIND)
-        set_quantity(line, known.sub.quantity)
-        set_price(line, price)
-        set_service(line, period)
-        set_span(line, period)
-        set_amount(line, whole[2])
-        set_conv(line, self.convention)
-        set_note(line, "")
-        return line
+        line = _new_line(LineSlots)  # filled as the line's writable twin, then retyped
+        line.kind = CHARGE_KIND
+        line.quantity = known.sub.quantity
+        line.unit_price = price
+        line.service_period = period
+        line.span = period
+        line.amount = whole[2]
+        line.convention = self.convention
+        line.note = ""
+        line.__class__ = ProratedLine
+        return line  # type: ignore[return-value]  # retyped: a ProratedLine now
 
     def _whole_of(
         self, known: _Known, price: Money, period: Period
