@@ -2050,7 +2050,9 @@ class Book:
             months = known.months
             if months is None:
                 months = known.months = _months(sub)
-            anchor = sub.anchor
+            anchor = sub.term_anchor  # sub.anchor, without the property call
+            if anchor is None:
+                anchor = sub.start
             cursor = cursors.get(sub_id)
             if (
                 cursor is not None
