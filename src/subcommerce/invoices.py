@@ -2579,13 +2579,22 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
         return at
 
     minors: dict[int, int] = {}  # minor units of the amounts of entries kept as they are
-    # per row owner: its invoice of each statement (by the statement's identity)
+    # per row owner: its invoice of each statement (by the statement's identity), and the
+    # statement and invoice of its row seen last (its next row is mostly on the same)
     at_who: list[dict[int, int]] = [{} for _ in whos]
+    last_statement: list[object] = [None] * len(whos)
+    last_at = [0] * len(whos)
     statements = cast("list[Period]", refs[1::_REFS])
     for row, (who, statement, minor) in enumerate(
         zip(ints[::_INTS], statements, amounts, strict=True)
     ):
         if who >= 0:  # a row: its group, statement and minor units
+            if last_statement[who] is statement:
+                same = last_at[who]
+                lines[same].append(row)
+                totals[same] += minor
+                continue
+            last_statement[who] = statement
             held_at = at_who[who]
             at = held_at.get(id(statement))
             if at is None:  # place(...), inline
@@ -2593,12 +2602,13 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
                 key = (group.kind, group.id, statement.start, statement.end)
                 at = at_key.get(key)
                 if at is None:
-                    at = held_at[id(statement)] = at_key[key] = len(lines)
+                    at = last_at[who] = held_at[id(statement)] = at_key[key] = len(lines)
                     lines.append([row])
                     totals.append(minor)
                     order.append((key[3], key[0], key[1], key[2], at, group))
                     continue
                 held_at[id(statement)] = at
+            last_at[who] = at
         else:
             entry = kept[row]
             amount = entry.line.amount  # entry.amount, without the property call
