@@ -2243,14 +2243,15 @@ class Book:
         renewed subscription's new value what its last value worked out and a renewal keeps
         (:meth:`_Known.renewal`), and where its entries go when its product and section stay."""
         facts = self.facts
-        period = facts.period
-        latest, known_of = facts.latest, facts.known
+        periods, latest, known_of = facts.periods, facts.latest, facts.known
         placed = self.posted.placed
         for event in events:
             if event.__class__ is Renewed:
                 renewed = event
                 term = renewed.term_period
-                shared = period(term.start, term.end)
+                # facts.period(term.start, term.end), inline: the term (a Period the lifecycle
+                # has just made) becomes the book's one value of it when it has none yet
+                shared = periods.setdefault((term.start, term.end), term)
                 if shared is not term:
                     _set_term_period(renewed, shared)
                 if renewed.on == shared.start and renewed.on is not shared.start:
