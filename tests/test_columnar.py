@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from reference import reference_round, whole_units
@@ -629,8 +629,15 @@ def test_prorate_columns_equals_prorate_line_by_line_with_a_currency_per_line(
 ) -> None:
     # One places for the batch: each line's price is rescaled to the finest places drawn.
     places = max(line[3] for line in lines)
+    rescaled = [units * 10 ** (places - p) for _, _, _, p, units, _ in lines]
+    # Rescaling can take a price to 10**13 minor units; lines whose products leave int64 are
+    # refused by name, which the huge-line properties below pin down. Here every product fits:
+    # price x quantity x days, times the daily rate's extra decimals, with a tenfold margin.
+    extra = max(0, (convention.daily_rate_places or 0) - places)
+    largest = max(rescaled) * max(count for *_, count in lines) * 366 * 10 ** (extra + 1)
+    assume(largest <= 2**63 - 1)
     got = prorate_columns(
-        [units * 10 ** (places - p) for _, _, _, p, units, _ in lines],
+        rescaled,
         [count for *_, count in lines],
         [period.start for period, *_ in lines],
         [period.end for period, *_ in lines],
