@@ -36,7 +36,7 @@ from subcommerce._checks import Choice
 from subcommerce.alignment import ALIGNMENT_ACCOUNTS
 from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.billing_plans import PC_BILLING_PLAN_MONTHS, BillingPlanProration
-from subcommerce.errors import InvalidArgument, InvalidQuantity
+from subcommerce.errors import DateOutOfRange, InvalidArgument, InvalidQuantity
 from subcommerce.periods import Term, check_boundary, check_date
 from subcommerce.proration import EXACT, ProrationConvention
 from subcommerce.subscriptions import PurchaseChannel, Subscription, SubscriptionStatus
@@ -239,6 +239,16 @@ class CardCharge:
             raise InvalidArgument(
                 f"charged_on needs an account type and three dates, got {account_type!r}, "
                 f"{ordered!r}, {invoice_date!r}, {due_date!r}"
+            ) from None
+        except OverflowError:  # a day after datetime.date's last one
+            which, after = (
+                ("invoice date", invoice_date)
+                if rule is _DAY_AFTER_INVOICE
+                else ("order date", ordered)
+            )
+            raise DateOutOfRange(
+                f"the day a card is charged ({rule.value}) from the {which} {after.isoformat()} "
+                f"would fall after {date.max.isoformat()}"
             ) from None
         if type(day) is not date:
             check_boundary(day, "the day a card is charged")
