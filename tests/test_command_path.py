@@ -15,7 +15,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strategies_accounts import ORGANIZATION, actions, billing_accounts, subscriptions, tenants
+from strategies_accounts import (
+    ORGANIZATION,
+    actions,
+    billing_accounts,
+    days,
+    mca_tenant,
+    mosa_tenant,
+    purchase,
+    run,
+    subscriptions,
+    tenants,
+)
 from subcommerce.billing import (
     MICROSOFT,
     ROLE_ACTIONS,
@@ -28,11 +39,13 @@ from subcommerce.billing import (
     authorize,
 )
 from subcommerce.errors import Reason, ReasonCode
+from subcommerce.periods import BillingFrequency, Period, Term, add_months
 from subcommerce.strategies.accounts import ADMIN, PRINCIPALS
 from subcommerce.subscriptions import (
     LicenseBlock,
     LicenseBlockSlots,
     Subscription,
+    SubscriptionSlots,
     Tenant,
     license_block,
     same_dates,
@@ -144,3 +157,38 @@ def test_a_subscription_swapped_into_a_tenant_of_another_organization_is_refused
     tenant = Tenant(ORGANIZATION, (sub,))
     with pytest.raises(ValueError, match="belongs to organization"):
         same_dates(tenant, attrs.evolve(sub, organization="other.example"))
+
+
+_TERM_SLOT = SubscriptionSlots.__dict__["current_term"]
+
+
+@given(
+    st.sampled_from(
+        [
+            (Term.P1M, BillingFrequency.MONTHLY),
+            (Term.P1Y, BillingFrequency.MONTHLY),
+            (Term.P1Y, BillingFrequency.ANNUAL),
+            (Term.P3Y, BillingFrequency.ANNUAL),
+        ]
+    ),
+    days(max_value=date(2999, 12, 31)),
+    st.booleans(),
+)
+def test_a_purchase_keeps_the_first_term_the_subscription_would_work_out(
+    plan: tuple[Term, BillingFrequency], on: date, mca: bool
+) -> None:
+    term, frequency = plan
+    tenant = mca_tenant() if mca else mosa_tenant()
+    bought = run(tenant, purchase(tenant, "s1", on=on, term=term, billing_frequency=frequency))
+    sub = bought.subscription("s1")
+    kept = _TERM_SLOT.__get__(sub)  # the purchase gave it: nothing is worked out on reading
+    assert kept == Period(on, add_months(on, term.months))  # by the definition: one term on
+    fresh = Subscription(**attrs.asdict(sub, recurse=False))
+    assert fresh == sub
+    assert fresh.current_term == kept
+
+
+def test_a_purchase_on_a_month_end_keeps_the_clamped_end() -> None:
+    tenant = mosa_tenant()
+    bought = run(tenant, purchase(tenant, "s1", on=date(2025, 1, 31), term=Term.P1M))
+    assert bought.subscription("s1").current_term == Period(date(2025, 1, 31), date(2025, 2, 28))

@@ -94,6 +94,12 @@ def test_a_month_to_month_renewal_is_the_same_calendar_one_term_on() -> None:
             BillingFrequency.MONTHLY,
         ),
     )
+    (event,) = after.events
+    assert type(event) is Renewed
+    assert hash(event) == hash(attrs.evolve(event))  # the checked constructor's value
+    assert pickle.loads(pickle.dumps(event)) == event
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        event.on = date(2025, 1, 1)  # type: ignore[misc]
     # The tenant comes back knowing its next day: the end of the new term.
     assert after.tenant.due_memo is not None
     assert after.tenant.due_memo[1] == date(2025, 3, 31)

@@ -93,7 +93,14 @@ from subcommerce.lifecycle import (
     trial_end,
 )
 from subcommerce.money import Money, money_from_units
-from subcommerce.periods import BillingFrequency, Term, check_date, period_containing
+from subcommerce.periods import (
+    BillingFrequency,
+    Term,
+    add_months,
+    check_date,
+    period_containing,
+    period_unchecked,
+)
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import ProratedLine, prorate, refund_unused
 from subcommerce.subscriptions import (
@@ -900,6 +907,7 @@ def _purchase(
         tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
     )
     # Every field comes from the checked command or the tenant: built without a second check.
+    term_now = None
     if cmd.align_to is None:
         anchor = (
             parent.current_term.start
@@ -907,6 +915,8 @@ def _purchase(
             else None
         )
         renewals = 0
+        if anchor is None:  # its first term, from the purchase day: worked out once, here
+            term_now = period_unchecked(cmd.as_of, add_months(cmd.as_of, cmd.term.months))
     else:
         aligned, renewals = _aligned(tenant, cmd.align_to, cmd.term, cmd.as_of)
         anchor = (
@@ -936,6 +946,7 @@ def _purchase(
         cmd.order_id or f"{cmd.subscription_id}/order",
         cmd.unit_price,
         tenant.organization,
+        term_now,
     )
     tenant = tenant.added(sub)
     event = purchased(
@@ -1020,8 +1031,10 @@ def _start_trial(tenant: Tenant, cmd: StartTrial, policy: Policy) -> tuple[Tenan
 def _quantity_reasons(tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy) -> list[Reason]:
     sub = tenant.subscription(cmd.subscription_id)
     reasons = _authorize(tenant, cmd.actor, _ACT_CHANGE_SUBSCRIPTION, sub)
-    reasons += _status(sub, _ACTIVE)
-    reasons += _channel(sub, prepaid=True)
+    if sub.status is not _ACTIVE:  # the common case asks no more
+        reasons += _status(sub, _ACTIVE)
+    if sub.channel is not _DIRECT:
+        reasons += _channel(sub, prepaid=True)
     if sub.credit_check_pending:
         reasons.append(Reason(ReasonCode.CREDIT_CHECK_PENDING, subscription=sub.id))
     new = cmd.quantity

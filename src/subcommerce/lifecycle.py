@@ -51,6 +51,8 @@ from subcommerce.events import (
     OverAssignmentEnded,
     OverAssignmentStarted,
     ProductChanged,
+    Renewed,
+    RenewedSlots,
     StatusCause,
     StatusChanged,
     TrialConverted,
@@ -652,7 +654,16 @@ def _renewal(sub: Subscription, on: date) -> tuple[Subscription, Event]:
         quantity,
         next_term,
     )
-    return moved, renewed_event(sub.id, on, next_term, quantity, quantity, term, frequency)
+    event = _new(RenewedSlots)  # events.renewed, inline (once per renewal)
+    event.subscription_id = sub.id
+    event.on = on
+    event.term_period = next_term
+    event.quantity_before = quantity
+    event.quantity_after = quantity
+    event.term = term
+    event.billing_frequency = frequency
+    event.__class__ = Renewed
+    return moved, event  # type: ignore[return-value]  # retyped: a Renewed now
 
 
 _NO_CHANGE: Final = ScheduledChange()

@@ -693,7 +693,8 @@ def maker(*names: str) -> Callable[..., Subscription]:
     """A function of the values of ``names`` (positional, in that order) that builds
     ``Subscription(**dict(zip(names, values)))`` for values the caller has checked make a valid
     subscription (as :func:`rebuilt`): a purchase of the commands, from a command already
-    checked. One is made per set of names and kept."""
+    checked. One is made per set of names and kept. A caller that knows the new subscription's
+    current term gives it last (``current_term``, the value the subscription would work out)."""
     make = _MAKERS.get(names)
     if make is None:
         make = _MAKERS[names] = _maker(names)
@@ -718,9 +719,10 @@ def _maker(names: tuple[str, ...]) -> Callable[..., Subscription]:
         value = f"new_{name}" if name in names else f"default_{name}"
         lines.append(f"    made.{name} = {value}")
     lines.append(_ANCHOR_LINE)
+    lines += ["    if current_term is not None:", "        made.current_term = current_term"]
     lines += ["    made.__class__ = cls", "    return made"]
-    params = ", ".join(f"new_{name}" for name in names)
-    source = f"def make({params}):\n" + "\n".join(lines) + "\n"
+    params = "".join(f"new_{name}, " for name in names)
+    source = f"def make({params}current_term=None):\n" + "\n".join(lines) + "\n"
     exec(source, scope)  # generated from the class's own field names, nothing from outside
     make: Callable[..., Subscription] = scope["make"]
     return make
