@@ -196,3 +196,22 @@ def test_the_anchor_is_no_field_and_shows_nowhere() -> None:
     assert sub == Subscription("s1", "p", date(2025, 1, 5), 3, term_anchor=date(2025, 2, 1))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         sub.anchor = date(2025, 1, 1)  # type: ignore[misc]
+
+
+def test_subscriptions_on_one_calendar_renew_to_one_term_and_others_to_their_own() -> None:
+    start = date(2025, 1, 31)
+    subs = (
+        Subscription("a", "p", start, 1, Term.P1M, organization=ORGANIZATION),
+        Subscription("b", "p", start, 2, Term.P1M, organization=ORGANIZATION),
+        # Its anchor's 24th month is the others' too, but it renews on Jan 31, 2026 (by hand).
+        Subscription("c", "p", start, 3, Term.P1Y, renewals=0, organization=ORGANIZATION),
+        Subscription("d", "p", date(2025, 1, 30), 4, Term.P1M, organization=ORGANIZATION),
+    )
+    after = advance(Tenant(ORGANIZATION, subs), date(2025, 2, 28)).tenant
+    a, b, c, d = after.subscriptions
+    assert a.current_term == b.current_term == Period(date(2025, 2, 28), date(2025, 3, 31))
+    assert d.current_term == Period(date(2025, 2, 28), date(2025, 3, 30))
+    assert c.current_term == Period(start, date(2026, 1, 31))  # not renewed yet
+    later = advance(after, date(2026, 1, 31)).tenant
+    assert later.subscription("c").current_term == Period(date(2026, 1, 31), date(2027, 1, 31))
+    assert later.subscription("a").current_term == Period(date(2026, 1, 31), date(2026, 2, 28))

@@ -379,6 +379,7 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
     work: list[Subscription] | None = None
     events: list[Event] = []
     soonest: date | None = None
+    terms: _Terms | None = None  # the renewals' next terms, shared by those on one calendar
     for position, sub in enumerate(subscriptions):
         while True:
             if sub.status is _ACTIVE and not sub.over_assigned and not sub.credit_check_pending:
@@ -397,7 +398,9 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
                     and quantity > 0
                     and quantity >= sub.assigned
                 ):
-                    sub, renewal = _renewal(sub, end)
+                    if terms is None:
+                        terms = {}
+                    sub, renewal = _renewal(sub, end, terms)
                     work[position] = sub
                     events.append(renewal)
                 else:
@@ -629,24 +632,36 @@ def _renew(
     return events
 
 
-def _renewal(sub: Subscription, on: date) -> tuple[Subscription, Event]:
+#: The next terms worked out on one day, by (start, anchor, months from the anchor to the end):
+#: subscriptions bought together renew together, on one calendar.
+_Terms = dict[tuple[date, date, int], Period]
+
+
+def _renewal(
+    sub: Subscription, on: date, terms: _Terms | None = None
+) -> tuple[Subscription, Event]:
     """The renewal of ``sub`` on ``on``, the end of its term, in the common case (active, nothing
     scheduled, a whole quantity, no user losing a license): the same calendar one term on, a
     fresh block of the same licenses; :func:`_renewed` of it, without the general case's
-    look at what changes."""
+    look at what changes. ``terms``: the next terms already worked out that day (a renewal of
+    another subscription on the same calendar takes the same one)."""
     term = sub.term
-    anchor = sub.term_anchor
     renewals = sub.renewals + 1
     frequency = sub.billing_frequency
     quantity = sub.quantity
     # The same calendar, one term on: it starts where the current one ends.
-    next_term = period_unchecked(
-        on, add_months(sub.start if anchor is None else anchor, term.months * (renewals + 1))
-    )
+    anchor = sub.anchor
+    months = term.months * (renewals + 1)
+    key = (on, anchor, months)
+    next_term = None if terms is None else terms.get(key)
+    if next_term is None:
+        next_term = period_unchecked(on, add_months(anchor, months))
+        if terms is not None:
+            terms[key] = next_term
     moved = _RENEWAL(
         sub,
         term,
-        anchor,
+        sub.term_anchor,
         renewals,
         frequency,
         None,
