@@ -400,12 +400,17 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
                 ):
                     if terms is None:
                         terms = {}
-                    sub, renewal = _renewal(sub, end, terms)
+                    # Renewed, it is active as before with nothing scheduled, over-assigned or
+                    # pending: its next step is the end of the term it has just begun.
+                    while end <= as_of:
+                        sub, renewal, term_now = _renewal(sub, end, terms)
+                        events.append(renewal)
+                        end = term_now.end
                     work[position] = sub
-                    events.append(renewal)
-                else:
-                    events.extend(_take(tenant, work, position, (), end, _TERM_END, policy))
-                    sub = work[position]
+                    due = end
+                    break
+                events.extend(_take(tenant, work, position, (), end, _TERM_END, policy))
+                sub = work[position]
                 continue
             steps = _family_steps(subscriptions if work is None else work, (position, ()), policy)
             due = None
@@ -639,12 +644,13 @@ _Terms = dict[tuple[date, date, int], Period]
 
 def _renewal(
     sub: Subscription, on: date, terms: _Terms | None = None
-) -> tuple[Subscription, Event]:
+) -> tuple[Subscription, Event, Period]:
     """The renewal of ``sub`` on ``on``, the end of its term, in the common case (active, nothing
     scheduled, a whole quantity, no user losing a license): the same calendar one term on, a
     fresh block of the same licenses; :func:`_renewed` of it, without the general case's
     look at what changes. ``terms``: the next terms already worked out that day (a renewal of
-    another subscription on the same calendar takes the same one)."""
+    another subscription on the same calendar takes the same one). Returns the renewed
+    subscription, its event and its new current term."""
     term = sub.term
     renewals = sub.renewals + 1
     frequency = sub.billing_frequency
@@ -678,7 +684,7 @@ def _renewal(
     event.term = term
     event.billing_frequency = frequency
     event.__class__ = Renewed
-    return moved, event  # type: ignore[return-value]  # retyped: a Renewed now
+    return moved, event, next_term  # type: ignore[return-value]  # retyped: a Renewed now
 
 
 _NO_CHANGE: Final = ScheduledChange()
@@ -700,7 +706,7 @@ def _renewed(
     if term_now is None and sub.scheduled is None:
         quantity = sub.quantity
         if quantity.__class__ is int and quantity > 0 and quantity >= sub.assigned:
-            moved, event = _renewal(sub, on)  # the common case
+            moved, event, _ = _renewal(sub, on)  # the common case
             return moved, [event]
     current = sub.term if term_now is None else term_now
     change = sub.scheduled or _NO_CHANGE
