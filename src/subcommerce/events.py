@@ -418,8 +418,6 @@ Event = (
 
 # -- built from checked parts -------------------------------------------------------------------
 
-_new = object.__new__
-
 
 def renewed(
     subscription_id: str,
@@ -432,7 +430,7 @@ def renewed(
 ) -> Renewed:
     """``Renewed(...)`` of these fields (the lifecycle's, once per renewal): the same value,
     built by retyping its slots' twin."""
-    made = _new(RenewedSlots)
+    made = RenewedSlots()
     made.subscription_id = subscription_id
     made.on = on
     made.term_period = term_period
@@ -447,7 +445,7 @@ def renewed(
 def licenses_changed(subscription_id: str, on: date, before: int, after: int) -> LicensesChanged:
     """``LicensesChanged(...)`` of these fields (a license change's): the same value, built by
     retyping its slots' twin."""
-    made = _new(LicensesChangedSlots)
+    made = LicensesChangedSlots()
     made.subscription_id = subscription_id
     made.on = on
     made.before = before
@@ -470,7 +468,7 @@ def purchased(
 ) -> SubscriptionPurchased:
     """``SubscriptionPurchased(...)`` of a paid purchase (``trial`` False): the same value,
     built by retyping its slots' twin."""
-    made = _new(SubscriptionPurchasedSlots)
+    made = SubscriptionPurchasedSlots()
     made.subscription_id = subscription_id
     made.on = on
     made.product_id = product_id

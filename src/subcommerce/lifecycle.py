@@ -100,14 +100,11 @@ class Outcome(OutcomeSlots):
 def outcome(tenant: Tenant, events: tuple[Event, ...] = ()) -> Outcome:
     """``Outcome(tenant, events)`` for a checked tenant and a tuple of events (the lifecycle's
     and the commands', once per command): the same value, built by retyping its slots' twin."""
-    made = _new(OutcomeSlots)
+    made = OutcomeSlots()
     made.tenant = tenant
     made.events = events
     made.__class__ = Outcome
     return made  # type: ignore[return-value]  # retyped: an Outcome now
-
-
-_new = object.__new__
 
 
 class _Step(enum.IntEnum):
@@ -675,7 +672,7 @@ def _renewal(
         quantity,
         next_term,
     )
-    event = _new(RenewedSlots)  # events.renewed, inline (once per renewal)
+    event = RenewedSlots()  # events.renewed, inline (once per renewal)
     event.subscription_id = sub.id
     event.on = on
     event.term_period = next_term

@@ -126,7 +126,6 @@ _PAYMENT_TERMS: Final = timedelta(days=PAYMENT_TERMS_DAYS)
 
 _IMMEDIATE: Final = frozenset({PaymentMethod.CARD, PaymentMethod.BANK_ACCOUNT})
 _INVOICE: Final = PaymentMethod.INVOICE
-_new = object.__new__
 #: Commands that move a subscription to no other billing plan or product (exactly these classes).
 _NO_PLAN: Final = frozenset({PurchaseSubscription, ChangeLicenseQuantity, AssignLicenses})
 _PURCHASE: Final = prechecked(PurchaseSubscription)
@@ -931,7 +930,7 @@ class _Engine:
         else:
             charge_by = None
         # Every field is the engine's own or a checked value's: built without a second look.
-        made = _new(QuoteLineSlots)
+        made = QuoteLineSlots()
         made.index = index
         made.line = line
         made.subscription_id = sub_id

@@ -115,9 +115,6 @@ def _a_date_or_none(
         check_date(value, attribute.name)
 
 
-_new: Final = object.__new__
-
-
 class LicenseBlockSlots:
     """The slots of a :class:`LicenseBlock`, writable (as :class:`SubscriptionSlots`):
     :func:`license_block` fills and retypes one."""
@@ -139,7 +136,7 @@ def license_block(quantity: int, bought: date) -> LicenseBlock:
     """``LicenseBlock(quantity, bought)`` for a whole number >= 1 and a date the caller has
     checked (a renewal's or a license change's, once each): the same value, not checked again,
     built by retyping its slots' twin."""
-    made = _new(LicenseBlockSlots)
+    made = LicenseBlockSlots()
     made.quantity = quantity
     made.bought = bought
     made.__class__ = LicenseBlock
@@ -640,12 +637,11 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
     field the current term comes from is among ``names``, a worked-out term is carried over."""
     _check_names(names)
     scope: dict[str, Any] = {
-        "new": object.__new__,
         "cls": Subscription,
         "slots": SubscriptionSlots,
         "get_current_term": _CURRENT_TERM.__get__,
     }
-    lines = ["    made = new(slots)"]  # plain slot stores, then retyped (see SubscriptionSlots)
+    lines = ["    made = slots()"]  # plain slot stores, then retyped (see SubscriptionSlots)
     for name in _SUBSCRIPTION_FIELDS:
         value = f"new_{name}" if name in names else f"sub.{name}"
         lines.append(f"    made.{name} = {value}")
@@ -712,8 +708,8 @@ def _maker(names: tuple[str, ...]) -> Callable[..., Subscription]:
     missing = [name for name in _SUBSCRIPTION_FIELDS if name in _REQUIRED and name not in names]
     if missing:
         raise TypeError(f"a Subscription needs {', '.join(missing)}")
-    scope: dict[str, Any] = {"new": object.__new__, "cls": Subscription, "slots": SubscriptionSlots}
-    lines = ["    made = new(slots)"]  # plain slot stores, then retyped (see SubscriptionSlots)
+    scope: dict[str, Any] = {"cls": Subscription, "slots": SubscriptionSlots}
+    lines = ["    made = slots()"]  # plain slot stores, then retyped (see SubscriptionSlots)
     for name, default in zip(_SUBSCRIPTION_FIELDS, _DEFAULTS, strict=True):
         scope[f"default_{name}"] = default
         value = f"new_{name}" if name in names else f"default_{name}"
@@ -749,7 +745,7 @@ def restated(
             _positions=tenant._positions,
             due_memo=memo,
         )
-    made = _new(TenantSlots)
+    made = TenantSlots()
     made.organization = tenant.organization
     made.subscriptions = subscriptions
     made.account = tenant.account
@@ -778,7 +774,7 @@ def _unchecked(tenant: Tenant, **changes: Any) -> Tenant:
             object.__setattr__(new, name, value)
         return new
     get = changes.get
-    made = _new(TenantSlots)
+    made = TenantSlots()
     made.organization = get("organization", tenant.organization)
     made.subscriptions = get("subscriptions", tenant.subscriptions)
     made.account = get("account", tenant.account)
@@ -806,7 +802,7 @@ def dated(tenant: Tenant, as_of: date) -> Tenant:
     lifecycle memo, set slot by slot."""
     if type(tenant) is not Tenant or not _DATED_FAST:
         return _unchecked(tenant, as_of=as_of)
-    made = _new(TenantSlots)
+    made = TenantSlots()
     made.organization = tenant.organization
     made.subscriptions = tenant.subscriptions
     made.account = tenant.account
@@ -826,7 +822,7 @@ def _holding(
     """A Tenant (never a subclass: the caller checks) of the same organization, account and date
     holding ``subscriptions`` at ``positions``, with the lifecycle memo ``memo``: checked by the
     caller, set slot by slot."""
-    made = _new(TenantSlots)
+    made = TenantSlots()
     made.organization = tenant.organization
     made.subscriptions = subscriptions
     made.account = tenant.account
@@ -867,7 +863,7 @@ def _replaced_one(tenant: Tenant, changed: Subscription, *, keep_memo: bool = Fa
     work = list(subscriptions)
     work[index] = changed
     if _DATED_FAST:  # a Tenant: replace and same_dates take the general way for any other
-        made = _new(TenantSlots)  # _holding, inline (once per license change)
+        made = TenantSlots()  # _holding, inline (once per license change)
         made.organization = tenant.organization
         made.subscriptions = tuple(work)
         made.account = tenant.account
