@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import pickle
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from strategies_accounts import ORGANIZATION, days, subscriptions, tenants
 from subcommerce import from_json, lifecycle, to_json
-from subcommerce.errors import InvalidPeriod
+from subcommerce.errors import DateOutOfRange, InvalidDate, InvalidPeriod
 from subcommerce.events import Renewed
 from subcommerce.lifecycle import advance, first_transition
 from subcommerce.periods import BillingFrequency, Period, Term
@@ -215,3 +215,20 @@ def test_subscriptions_on_one_calendar_renew_to_one_term_and_others_to_their_own
     later = advance(after, date(2026, 1, 31)).tenant
     assert later.subscription("c").current_term == Period(date(2026, 1, 31), date(2027, 1, 31))
     assert later.subscription("a").current_term == Period(date(2026, 1, 31), date(2026, 2, 28))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "error"),
+    [
+        (datetime(2025, 3, 1, 12, 0), InvalidDate),
+        (date(3000, 1, 1), DateOutOfRange),
+        (date(1899, 12, 31), DateOutOfRange),
+        ("2025-03-01", InvalidDate),
+    ],
+)
+def test_advance_refuses_what_is_no_supported_date_and_names_it(
+    as_of: object, error: type[Exception]
+) -> None:
+    tenant = Tenant(ORGANIZATION, (Subscription("s1", "p", date(2025, 1, 31), 1),))
+    with pytest.raises(error, match="as-of date"):
+        advance(tenant, as_of)  # type: ignore[arg-type]
