@@ -232,3 +232,18 @@ def test_advance_refuses_what_is_no_supported_date_and_names_it(
     tenant = Tenant(ORGANIZATION, (Subscription("s1", "p", date(2025, 1, 31), 1),))
     with pytest.raises(error, match="as-of date"):
         advance(tenant, as_of)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class _Annotated(Subscription):
+    """A subclass of the caller's own, with a field of its own (attrs makes its __setstate__)."""
+
+    note: str = ""
+
+
+def test_a_subclass_made_by_attrs_keeps_its_anchor_through_copies_and_pickles() -> None:
+    sub = _Annotated("s1", "p", date(2025, 1, 5), 3, term_anchor=date(2025, 2, 1), note="x")
+    for other in (copy.copy(sub), copy.deepcopy(sub), pickle.loads(pickle.dumps(sub))):
+        assert other == sub
+        assert other.anchor == date(2025, 2, 1)
+        assert other.note == "x"

@@ -297,6 +297,13 @@ class Subscription(SubscriptionSlots):
     billing_cycle_change: date | None = attrs.field(default=None, validator=_a_date_or_none)
     renewal_aligned_to: str | None = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass made by attrs has a __setstate__ of its own: it sets the anchor too.
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("__setstate__")
+        if own is not None:
+            type.__setattr__(cls, "__setstate__", _with_anchor(own))
+
     def __attrs_post_init__(self) -> None:
         _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
         total = 0
@@ -378,16 +385,18 @@ class Subscription(SubscriptionSlots):
         return self.quantity
 
 
-_attrs_setstate: Final[Callable[[Subscription, Any], None]] = Subscription.__dict__["__setstate__"]
+def _with_anchor(setstate: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """``setstate`` (the ``__setstate__`` attrs made: a copy, an unpickled value), then the
+    derived ``anchor``."""
+
+    def setstate_with_anchor(self: Subscription, state: Any) -> None:
+        setstate(self, state)
+        _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
+
+    return setstate_with_anchor
 
 
-def _setstate(self: Subscription, state: Any) -> None:
-    """attrs' ``__setstate__`` (a copy, an unpickled value), then the derived ``anchor``."""
-    _attrs_setstate(self, state)
-    _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
-
-
-Subscription.__setstate__ = _setstate  # type: ignore[attr-defined]  # attrs made the one it wraps
+type.__setattr__(Subscription, "__setstate__", _with_anchor(Subscription.__dict__["__setstate__"]))
 
 
 @attrs.frozen
