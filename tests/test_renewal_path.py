@@ -247,3 +247,20 @@ def test_a_subclass_made_by_attrs_keeps_its_anchor_through_copies_and_pickles() 
         assert other == sub
         assert other.anchor == date(2025, 2, 1)
         assert other.note == "x"
+
+
+@attrs.frozen
+class _Checked(Subscription):
+    """A subclass with a post-init of its own that does not call Subscription's."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.quantity > 1_000:
+            raise ValueError("too many")
+
+
+def test_a_subclass_with_its_own_post_init_still_has_its_anchor() -> None:
+    sub = _Checked("s1", "p", date(2025, 1, 5), 3, term_anchor=date(2025, 2, 1))
+    assert sub.anchor == date(2025, 2, 1)
+    assert pickle.loads(pickle.dumps(sub)).anchor == date(2025, 2, 1)
+    with pytest.raises(ValueError, match="too many"):
+        _Checked("s1", "p", date(2025, 1, 5), 1_001)
