@@ -374,3 +374,13 @@ def test_a_catalog_s_problems_are_headed_in_french_each_with_its_path(
     )
     err = _error_of(["catalog", "--file", str(one), "--lang", "fr"], capsys)
     assert err == "erreur : le catalogue a 1 problème :\n- catalog.plans[0].id: 3 is not a string\n"
+
+
+def test_a_path_with_a_character_that_does_not_print_is_shown_quoted_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A line break (or \x1e, which str.splitlines also breaks on) would split the one-line error.
+    for name, shown in (("a\nb.toml", "'a\\nb.toml'"), ("\x1e", "'\\x1e'")):
+        err = _error_of(["simulate", name], capsys)
+        assert err == f"error: cannot read the scenario file {shown}: no such file\n"
+        assert len(err.splitlines()) == 1

@@ -388,6 +388,12 @@ _UNREADABLE = {
 _FILE_KINDS = {"scenario": _said_later("scenario"), "catalog": _said_later("catalog")}
 
 
+def _shown(path: str) -> str:
+    """``path`` as an error message shows it: as typed, or quoted with its escapes when it holds
+    a character that does not print (a line break would split the one-line message)."""
+    return path if path.isprintable() else repr(path)
+
+
 def _read(path: str, what: str) -> bytes:
     try:
         with open(path, "rb") as handle:  # bytes: the parser says where UTF-8 breaks
@@ -398,7 +404,7 @@ def _read(path: str, what: str) -> bytes:
             "cannot read the {what} file {path}: {why}",
             ("what", "why") if known else ("what",),
             what=_FILE_KINDS[what],
-            path=path,
+            path=_shown(path),
             why=known or str(error.strerror),
         ) from None
     except ValueError:  # a path the system cannot name (an embedded NUL byte)
@@ -832,7 +838,7 @@ def _quote(path: str, out: TextIO, as_json: bool, say: _Say) -> int:
     if not isinstance(order, PlaceOrder):
         raise _BadInput(
             "{path}: the last step of a cart file is the order to review (type = 'place_order')",
-            path=path,
+            path=_shown(path),
         )
     catalog = scenario_catalog(scenario.catalog)
     before = attrs.evolve(scenario, steps=scenario.steps[:-1], until=None)
