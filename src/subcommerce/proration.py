@@ -939,27 +939,8 @@ def credit_and_rebill_checked(
         )
     price, period, old = original.unit_price, original.service_period, original.quantity
     charged = _units_of_line(original)
-    # The credit, the original's amount negated (explained_line, inline: the lines of a change
-    # are built here, a call fewer each).
-    cur = price.currency
-    minor = _MINOR[cur.exponent]
-    money = MoneySlots()
-    money.amount = _multiply(-charged, minor)
-    money.currency = cur
-    money._units = -charged
-    money.__class__ = Money
-    credit = LineSlots()
-    credit.kind = _CREDIT
-    credit.quantity = old
-    credit.unit_price = price
-    credit.service_period = period
-    credit.span = span
-    credit.amount = money  # type: ignore[assignment]  # retyped: a Money now
-    credit.convention = original.convention
-    credit.note = (
-        f"credit of the {_KIND_VALUES[original.kind]} for {date_text(first)}..{date_text(last)}"
-    )
-    credit.__class__ = ProratedLine
+    note = f"credit of the {_KIND_VALUES[original.kind]} for {date_text(first)}..{date_text(last)}"
+    credit = explained_line(_CREDIT, price, old, period, span, original.convention, charged, note)
     slots = PeriodSlots()  # period_unchecked(change_date, last), inline
     slots.start = change_date
     slots.end = last
@@ -1010,39 +991,12 @@ def credit_and_rebill_checked(
             head, tail_units = allocate_units(
                 total, [old * (change_date - first).days, new_quantity * remaining]
             )
-            money = MoneySlots()  # the two rebills: explained_line, inline
-            money.amount = _multiply(head, minor)
-            money.currency = cur
-            money._units = head
-            money.__class__ = Money
-            earlier = LineSlots()
-            earlier.kind = _REBILL
-            earlier.quantity = old
-            earlier.unit_price = price
-            earlier.service_period = period
-            earlier.span = before
-            earlier.amount = money  # type: ignore[assignment]  # retyped: a Money now
-            earlier.convention = conv
-            earlier.note = note
-            earlier.__class__ = ProratedLine
-            money = MoneySlots()
-            money.amount = _multiply(tail_units, minor)
-            money.currency = cur
-            money._units = tail_units
-            money.__class__ = Money
-            later = LineSlots()
-            later.kind = _REBILL
-            later.quantity = new_quantity
-            later.unit_price = price
-            later.service_period = period
-            later.span = after
-            later.amount = money  # type: ignore[assignment]  # retyped: a Money now
-            later.convention = conv
-            later.note = note
-            later.__class__ = ProratedLine
-            rebills = (earlier, later)  # type: ignore[assignment]  # retyped: lines now
+            rebills = (
+                explained_line(_REBILL, price, old, period, before, conv, head, note),
+                explained_line(_REBILL, price, new_quantity, period, after, conv, tail_units, note),
+            )
     adjustment = AdjustmentSlots()
-    adjustment.credit = credit  # type: ignore[assignment]  # retyped: a ProratedLine now
+    adjustment.credit = credit
     adjustment.rebills = rebills
     adjustment.change_date = change_date
     adjustment.old_quantity = old
