@@ -264,3 +264,24 @@ def test_a_subclass_with_its_own_post_init_still_has_its_anchor() -> None:
     assert pickle.loads(pickle.dumps(sub)).anchor == date(2025, 2, 1)
     with pytest.raises(ValueError, match="too many"):
         _Checked("s1", "p", date(2025, 1, 5), 1_001)
+
+
+@attrs.frozen
+class _CheckedAfterTheBase(Subscription):
+    """A subclass whose post-init calls Subscription's through super() first."""
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.quantity > 100:
+            raise ValueError("too many")
+
+
+def test_a_subclass_whose_post_init_calls_super_is_built_and_checked() -> None:
+    # attrs remakes a slotted class and repairs super()'s class cell only in the class's own
+    # functions: a wrapped post-init broke every construction with a TypeError.
+    sub = _CheckedAfterTheBase("s1", "p", date(2025, 1, 31), 5)
+    assert (sub.anchor, sub.end) == (date(2025, 1, 31), date(2025, 2, 28))
+    assert copy.deepcopy(sub).anchor == date(2025, 1, 31)
+    assert attrs.evolve(sub, term_anchor=date(2025, 3, 31)).anchor == date(2025, 3, 31)
+    with pytest.raises(ValueError, match="too many"):
+        _CheckedAfterTheBase("s1", "p", date(2025, 1, 31), 500)

@@ -298,15 +298,12 @@ class Subscription(SubscriptionSlots):
     renewal_aligned_to: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        # A subclass's own __setstate__ (attrs makes one) and __attrs_post_init__ set the
-        # derived anchor too, whether or not they call this class's.
+        # A subclass works its anchor out when read (a property over the two fields), so that its
+        # own __attrs_post_init__ or __setstate__ (attrs makes one) need not set the slot. None of
+        # them is wrapped: attrs remakes a slotted class, and repairs the class cell that super()
+        # reads only in the functions it finds in the class's own dict, not in a wrapper.
         super().__init_subclass__(**kwargs)
-        own = cls.__dict__.get("__setstate__")
-        if own is not None and not getattr(own, "sets_anchor", False):
-            type.__setattr__(cls, "__setstate__", _with_anchor(own))
-        post_init = cls.__dict__.get("__attrs_post_init__")
-        if post_init is not None and not getattr(post_init, "sets_anchor", False):
-            type.__setattr__(cls, "__attrs_post_init__", _post_init_with_anchor(post_init))
+        type.__setattr__(cls, "anchor", _WORKED_OUT_ANCHOR)
 
     def __attrs_post_init__(self) -> None:
         _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
@@ -397,22 +394,19 @@ def _with_anchor(setstate: Callable[[Any, Any], None]) -> Callable[[Any, Any], N
         setstate(self, state)
         _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
 
-    setstate_with_anchor.sets_anchor = True  # type: ignore[attr-defined]
     return setstate_with_anchor
 
 
-def _post_init_with_anchor(post_init: Callable[[Any], None]) -> Callable[[Any], None]:
-    """A subclass's own ``__attrs_post_init__``, after setting the derived ``anchor``."""
-
-    def post_init_with_anchor(self: Subscription) -> None:
-        _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
-        post_init(self)
-
-    post_init_with_anchor.sets_anchor = True  # type: ignore[attr-defined]
-    return post_init_with_anchor
-
-
 type.__setattr__(Subscription, "__setstate__", _with_anchor(Subscription.__dict__["__setstate__"]))
+
+
+def _anchor_of(sub: Subscription) -> date:
+    """The date ``sub``'s run of terms is counted from (``Subscription.anchor``)."""
+    return sub.start if sub.term_anchor is None else sub.term_anchor
+
+
+#: A subclass's ``anchor``: worked out when read (see ``Subscription.__init_subclass__``).
+_WORKED_OUT_ANCHOR: Final = property(_anchor_of)
 
 
 @attrs.frozen
