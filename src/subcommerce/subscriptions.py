@@ -306,7 +306,7 @@ class Subscription(SubscriptionSlots):
         type.__setattr__(cls, "anchor", _WORKED_OUT_ANCHOR)
 
     def __attrs_post_init__(self) -> None:
-        _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
+        _keep_anchor(self, _anchor_of(self))
         total = 0
         for block in self.blocks:
             total += block.quantity
@@ -392,7 +392,7 @@ def _with_anchor(setstate: Callable[[Any, Any], None]) -> Callable[[Any, Any], N
 
     def setstate_with_anchor(self: Subscription, state: Any) -> None:
         setstate(self, state)
-        _keep_anchor(self, self.start if self.term_anchor is None else self.term_anchor)
+        _keep_anchor(self, _anchor_of(self))
 
     return setstate_with_anchor
 
