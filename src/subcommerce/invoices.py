@@ -1452,6 +1452,7 @@ class Book:
         "convention",
         "facts",
         "grouping",
+        "handed",
         "lazy",
         "policy",
         "posted",
@@ -1476,6 +1477,9 @@ class Book:
         self.grouping = _Grouping()
         self.facts = _Facts()
         self.posted = _Posted(ledger, self.facts.units)
+        # what the last purchase posted worked out: (subscription, day, its facts, billing
+        # period, price), read back by :meth:`terms_of`
+        self.handed: tuple[Subscription, date, _Known, Period, Money | None] | None = None
         seeds = self.posted.rows.source_seeds()
         if seeds is not None:  # what the book that froze the ledger found (never changed)
             self.grouping.first_starts = seeds[0]
@@ -1492,6 +1496,7 @@ class Book:
         twin.posted = self.posted.copy()
         twin.grouping = self.grouping.copy()
         twin.facts = self.facts
+        twin.handed = self.handed
         return twin
 
     def freeze(self, tenant: Tenant | None = None) -> Ledger:
@@ -1927,14 +1932,17 @@ class Book:
     def period_of(self, sub: Subscription, on: date) -> Period:
         """The billing period of ``sub`` that holds ``on``: ``period_containing(sub.anchor,
         months per billing period, on)``."""
-        known = self._known(sub)
+        return self._period_of(self._known(sub), on)
+
+    def _period_of(self, known: _Known, on: date) -> Period:
+        """:meth:`period_of` of ``known``'s subscription."""
         period = known.period
         if period is not None and period.start <= on < period.end:
             return period
         months = known.months
         if months is None:
-            months = known.months = _months(sub)
-        _, start, end = locate(sub.anchor, months, on)
+            months = known.months = _months(known.sub)
+        _, start, end = locate(known.sub.anchor, months, on)
         period = known.period = self.facts.period(start, end)
         return period
 
@@ -2175,6 +2183,24 @@ class Book:
         whole = known.whole = (price, amount.minor_units(), amount, units if fits else None)
         return whole
 
+    def terms_of(self, sub: Subscription, on: date) -> tuple[Period, Money | None, Money | None]:
+        """``period_of(sub, on)``, ``price_of(sub, on)`` and, when priced, ``whole_amount(sub,
+        price, period)``: a quote's line reads them back from what the purchase just posted
+        worked out when it was of ``sub`` on ``on`` (otherwise they are asked for)."""
+        handed = self.handed
+        if handed is not None and handed[0] is sub and handed[1] == on:
+            _, _, known, period, price = handed
+        else:
+            known = self._known(sub)
+            period = self._period_of(known, on)
+            price = self._known_price(known, on, record=False)
+        if price is None:
+            return period, None, None
+        whole = known.whole
+        if whole is None or whole[0] is not price:
+            whole = self._whole_of(known, price, period)
+        return period, price, whole[2]
+
     def whole_amount(self, sub: Subscription, price: Money, period: Period) -> Money:
         """``charge(price, sub.quantity, period, period.start).amount``: what a whole billing
         period of ``sub`` costs."""
@@ -2333,14 +2359,16 @@ class Book:
     ) -> None:
         if sub.quantity == 0:
             return
-        period = self.period_of(sub, on)
-        price = self._price(sub, on)
+        known = self._known(sub)
+        period = self._period_of(known, on)
+        price = self._known_price(known, on, record=True)
         if price is not None:
             if on == period.start:
-                self._post_whole(tenant, sub, self._known(sub), price, period, cause)
+                self._post_whole(tenant, sub, known, price, period, cause)
             else:
                 self._post(tenant, sub, cause, on, self.charge(price, sub.quantity, period, on))
         self.calendar.record(sub.id, period.end)
+        self.handed = (sub, on, known, period, price)  # for terms_of: a quote's line reads them
 
     def _plan_change(self, tenant: Tenant, event: PlanChanged) -> None:
         """A change of plan: the old subscription's unused days are credited (all of them for a

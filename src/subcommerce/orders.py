@@ -900,11 +900,7 @@ class _Engine:
     ) -> QuoteLine:
         as_of = self.order.as_of
         book = self.book
-        period = book.period_of(sub, as_of)
-        price = book.price_of(sub, as_of)
-        recurring = None
-        if price is not None:
-            recurring = book.whole_amount(sub, price, period)
+        period, price, recurring = book.terms_of(sub, as_of)
         # The invoice of the line's own first charge: a change of plan's first entry is the old
         # subscription's credit, which a MOSA account puts on the old subscription's invoice.
         sub_id = sub.id

@@ -1,0 +1,185 @@
+"""A quote's line reads its billing period, price and recurring amount back from the book.
+
+Issue 10.
+
+The book's purchase keeps what it worked out while posting (the subscription value, the day, its
+facts, the billing period, the price: ``Book.handed``), and ``Book.terms_of`` hands them to the
+order's line when they are of that very value on that day; otherwise it asks, as the line used to
+(``period_of``, ``price_of``, ``whole_amount``). The expected quote is the one those three public
+look-ups give, asked afresh for every line.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strategies_orders import Ids, orders, scenarios
+from subcommerce import to_json
+from subcommerce.billing import PaymentMethod
+from subcommerce.catalog import Catalog
+from subcommerce.errors import SubcommerceError
+from subcommerce.invoices import Book
+from subcommerce.money import Money
+from subcommerce.orders import Cart, ChangeLicenses, NewSubscription, PlaceOrder, quote
+from subcommerce.periods import Period
+from subcommerce.simulate import Scenario, Timeline, simulate
+from subcommerce.strategies.orders import ADMIN, PLANS, mosa_tenant, shop
+from subcommerce.subscriptions import Subscription
+
+
+def _asked(book: Book, sub: Subscription, on: date) -> tuple[Period, Money | None, Money | None]:
+    """What a line asked the book before the hand-on: three public look-ups."""
+    period = book.period_of(sub, on)
+    price = book.price_of(sub, on)
+    return period, price, None if price is None else book.whole_amount(sub, price, period)
+
+
+def _quoted(catalog: Catalog, timeline: Timeline, order: PlaceOrder) -> str:
+    try:
+        return to_json(quote(catalog, timeline.tenant, order, ledger=timeline.ledger))
+    except SubcommerceError as error:  # the same refusal either way
+        return f"{type(error).__name__}: {error}"
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), scenarios(max_steps=4, max_days=90))
+def test_a_quote_reading_its_lines_terms_back_is_the_quote_asking_for_them(
+    data: st.DataObject, generated: tuple[Scenario, Catalog]
+) -> None:
+    scenario, catalog = generated
+    try:
+        timeline = simulate(scenario, catalog=catalog)
+    except SubcommerceError:
+        return
+    on = timeline.as_of + timedelta(days=data.draw(st.integers(0, 40)))
+    ids = Ids([s.id for s in timeline.tenant], missing=False)
+    order = data.draw(orders(timeline.tenant, on, ids))
+    handed = _quoted(catalog, timeline, order)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Book, "terms_of", _asked)
+        asked = _quoted(catalog, timeline, order)
+    assert handed == asked
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), scenarios(max_steps=4, max_days=90))
+def test_the_terms_read_back_are_those_asked_for_line_by_line(
+    data: st.DataObject, generated: tuple[Scenario, Catalog]
+) -> None:
+    scenario, catalog = generated
+    try:
+        timeline = simulate(scenario, catalog=catalog)
+    except SubcommerceError:
+        return
+    on = timeline.as_of + timedelta(days=data.draw(st.integers(0, 40)))
+    ids = Ids([s.id for s in timeline.tenant], missing=False)
+    order = data.draw(orders(timeline.tenant, on, ids))
+    seen: list[tuple[object, object]] = []
+    terms_of = Book.terms_of
+
+    def checked(book: Book, sub: Subscription, day: date) -> object:
+        got = terms_of(book, sub, day)
+        seen.append((got, _asked(book.fork(), sub, day)))
+        return got
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Book, "terms_of", checked)
+        try:
+            quote(catalog, timeline.tenant, order, ledger=timeline.ledger)
+        except SubcommerceError:
+            return
+    for got, expected in seen:
+        assert got == expected
+
+
+def _held() -> tuple[Catalog, Timeline]:
+    """Two subscriptions bought on Jan 31, 2025 (MOSA), played to Mar 1."""
+    catalog = shop()
+    buy = PlaceOrder(
+        actor=ADMIN,
+        as_of=date(2025, 1, 31),
+        cart=Cart(
+            tuple(
+                NewSubscription(product_id=plan, quantity=5, subscription_id=f"s{n}")
+                for n, plan in enumerate(PLANS[:2])
+            )
+        ),
+        payment_method=PaymentMethod.CARD,
+    )
+    scenario = Scenario(
+        name="held",
+        start=date(2025, 1, 31),
+        tenant=mosa_tenant(),
+        currency="USD",
+        steps=(buy,),
+        until=date(2025, 3, 1),
+        catalog="test-shop",
+    )
+    return catalog, simulate(scenario, catalog=catalog)
+
+
+def _cart(on: date) -> PlaceOrder:
+    return PlaceOrder(
+        actor=ADMIN,
+        as_of=on,
+        payment_method=PaymentMethod.CARD,
+        cart=Cart(
+            (
+                NewSubscription(product_id=PLANS[0], quantity=3, subscription_id="new"),
+                ChangeLicenses(subscription_id="s1", quantity=7),
+            )
+        ),
+    )
+
+
+def test_a_purchase_line_reads_back_what_its_purchase_posted() -> None:
+    catalog, timeline = _held()
+    on = date(2025, 3, 10)
+    seen: list[bool] = []
+    terms_of = Book.terms_of
+
+    def watched(book: Book, sub: Subscription, day: date) -> object:
+        handed = book.handed
+        seen.append(handed is not None and handed[0] is sub and handed[1] == day)
+        return terms_of(book, sub, day)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Book, "terms_of", watched)
+        review = quote(catalog, timeline.tenant, _cart(on), ledger=timeline.ledger)
+    assert review.ok
+    assert seen == [True, False]  # the purchase is read back; the license change asks
+    bought, changed = review.lines
+    # Bought on Mar 10: its first monthly period is Mar 10 - Apr 10, the whole of it charged.
+    assert bought.first_period == Period(date(2025, 3, 10), date(2025, 4, 10))
+    assert bought.next_charge_on == date(2025, 4, 10)
+    # basic, a month to month term: 6.00 a month, +20 % = 7.20; 3 licenses
+    assert bought.unit_price == Money.of("7.20", "USD")
+    assert bought.recurring == Money.of("21.60", "USD")
+    assert bought.first_charge_total == Money.of("21.60", "USD")
+    # s1, bought Jan 31, is billed Feb 28 - Mar 31: 7 licenses a period now.
+    assert changed.first_period == Period(date(2025, 2, 28), date(2025, 3, 31))
+    # premium: 22.00 +20 % = 26.40 a month; 7 licenses
+    assert changed.unit_price == Money.of("26.40", "USD")
+    assert changed.recurring == Money.of("184.80", "USD")
+
+
+def test_a_hand_on_that_ignored_whose_terms_it_holds_would_be_caught() -> None:
+    catalog, timeline = _held()
+    on = date(2025, 3, 10)
+    good = _quoted(catalog, timeline, _cart(on))
+    terms_of = Book.terms_of
+
+    def careless(book: Book, sub: Subscription, day: date) -> object:
+        handed = book.handed
+        if handed is not None:  # the last purchase's terms, whoever the line is about
+            book.handed = (sub, day, *handed[2:])
+        return terms_of(book, sub, day)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Book, "terms_of", careless)
+        bad = _quoted(catalog, timeline, _cart(on))
+    assert bad != good
