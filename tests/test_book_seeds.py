@@ -114,7 +114,7 @@ def test_a_timeline_keeps_the_first_starts_of_the_tenant_it_ends_with() -> None:
     book = Book(shop(), timeline.ledger)
     seeds = book.posted.rows.source_seeds()
     assert seeds is not None
-    (subs, profiles, starts), statements = seeds
+    (subs, profiles, starts), statements, _ = seeds
     assert subs is timeline.tenant.subscriptions
     assert profiles is False
     # one order: one group, whose statements are counted from its first day

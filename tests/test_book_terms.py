@@ -183,3 +183,73 @@ def test_a_hand_on_that_ignored_whose_terms_it_holds_would_be_caught() -> None:
         patch.setattr(Book, "terms_of", careless)
         bad = _quoted(catalog, timeline, _cart(on))
     assert bad != good
+
+
+# -- a quote on a held ledger starts from the facts the simulation found ---------------------------
+
+
+def _unseeded(book: Book, seeded: object) -> None:
+    """A book from a ledger starts from no facts: every price and period is looked up again."""
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), scenarios(max_steps=4, max_days=90))
+def test_a_quote_starting_from_the_held_facts_is_the_quote_looking_them_up(
+    data: st.DataObject, generated: tuple[Scenario, Catalog]
+) -> None:
+    scenario, catalog = generated
+    try:
+        timeline = simulate(scenario, catalog=catalog)
+    except SubcommerceError:
+        return
+    on = timeline.as_of + timedelta(days=data.draw(st.integers(0, 400)))
+    ids = Ids([s.id for s in timeline.tenant], missing=False)
+    order = data.draw(orders(timeline.tenant, on, ids))
+    seeded = _quoted(catalog, timeline, order)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Book, "_seed_facts", _unseeded)
+        afresh = _quoted(catalog, timeline, order)
+    assert seeded == afresh
+
+
+def test_a_quote_with_the_simulations_catalog_starts_from_its_facts() -> None:
+    catalog, timeline = _held()
+    book = Book(catalog, timeline.ledger)
+    held = {sub.id: sub for sub in timeline.tenant.subscriptions}
+    assert set(book.facts.latest) == set(held)
+    for sub_id, known in book.facts.latest.items():
+        assert known.sub is held[sub_id]
+        assert book.facts.known[id(known.sub)] is known
+
+
+def test_a_quote_with_another_catalog_looks_its_prices_up_in_that_catalog() -> None:
+    _, timeline = _held()
+    dearer = shop(prices=(900, 3300, 1000, 20, 300))  # basic 9.00, premium 33.00 a month
+    book = Book(dearer, timeline.ledger)
+    assert book.facts.latest == {}
+    assert book.facts.offers == {}
+    # The same catalog rebuilt is another catalog: its facts are looked up again too.
+    assert Book(shop(), timeline.ledger).facts.latest == {}
+    review = quote(dearer, timeline.tenant, _cart(date(2025, 3, 10)), ledger=timeline.ledger)
+    bought, changed = review.lines
+    assert bought.unit_price == Money.of("10.80", "USD")  # 9.00 +20 %
+    # s1 (premium, month to month) is priced from the catalog the quote is given: 33.00 +20 %
+    assert changed.unit_price == Money.of("39.60", "USD")
+
+
+def test_a_seed_that_ignored_the_catalog_would_be_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog, timeline = _held()
+    dearer = shop(prices=(900, 3300, 1000, 20, 300))
+    order = _cart(date(2025, 3, 10))
+    right = _quoted(dearer, timeline, order)
+    seed = Book._seed_facts
+
+    def careless(book: Book, seeded: tuple[object, ...]) -> None:
+        held = book.catalog
+        book.catalog = seeded[0]()  # type: ignore[operator]  # as if it were the catalog
+        seed(book, seeded)  # type: ignore[arg-type]
+        book.catalog = held
+
+    monkeypatch.setattr(Book, "_seed_facts", careless)
+    assert _quoted(dearer, timeline, order) != right
+    assert catalog is not dearer  # (the simulation's catalog, alive while its facts are read)

@@ -57,6 +57,7 @@ Amounts exclude taxes.
 from __future__ import annotations
 
 import heapq
+import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
@@ -569,7 +570,8 @@ class EntryRows:
         # What the book that froze these rows had found of its inputs alone, for the next book
         # going on from them: the first starts of the groups of the tenant it ended with, and
         # the statement each MOSA anchor found last (see Book.freeze).
-        self.seeds: tuple[_Starts, dict[date, Period]] | None = None
+        # And what it had found of each subscription of that tenant (``_Seeded``).
+        self.seeds: tuple[_Starts, dict[date, Period], _Seeded] | None = None
 
     @classmethod
     def holding(cls, entries: tuple[LedgerEntry, ...], code: Currency) -> EntryRows:
@@ -701,7 +703,7 @@ class _WorkRows(EntryRows):
         rows.who_of = {parts[0]: who for who, parts in enumerate(rows.whos)}  # the last of each
         return rows
 
-    def source_seeds(self) -> tuple[_Starts, dict[date, Period]] | None:
+    def source_seeds(self) -> tuple[_Starts, dict[date, Period], _Seeded] | None:
         """The seeds of the frozen rows these went on from, if any (:meth:`Book.freeze`)."""
         source = self.source
         return None if source is None else source.seeds
@@ -1361,6 +1363,20 @@ class _Posted:
 _Starts = tuple[tuple[Subscription, ...], bool, dict[tuple[str, str], date]]
 
 
+#: The facts a book found of the subscriptions of the tenant it ended with (by id: the facts of
+#: that very value), the offers it found last and their prices in its currency, held with the
+#: catalog and the policy they are facts of (weakly: a ledger does not keep them alive); a book
+#: going on from its rows with that very catalog and policy (and so the same currency and
+#: convention: the ledger's) starts from copies of them (:meth:`Book.freeze`).
+_Seeded = tuple[
+    "weakref.ref[Catalog]",
+    "weakref.ref[Policy]",
+    dict[str, "_Known"],
+    dict[tuple[str, Term, BillingFrequency], Offer],
+    dict[int, tuple[Offer, "Money | None"]],
+]
+
+
 class _Grouping:
     """Where entries go: the invoice group of each subscription, each group's statement anchor
     and the statement found last, and the first starts of the groups of the tenant seen last."""
@@ -1484,6 +1500,21 @@ class Book:
         if seeds is not None:  # what the book that froze the ledger found (never changed)
             self.grouping.first_starts = seeds[0]
             self.facts.statements.update(seeds[1])
+            self._seed_facts(seeds[2])
+
+    def _seed_facts(self, seeded: _Seeded) -> None:
+        """Start from what the book that froze the ledger found of its tenant's subscriptions
+        and offers, when they are facts of this book's very catalog and policy (the currency and
+        the convention are the ledger's): its ``_Known`` are shared (a memo of a value's facts
+        under those inputs, as a book and its forks share them), the dicts copied."""
+        catalog, policy, latest, offers, offer_prices = seeded
+        if catalog() is not self.catalog or policy() is not self.policy:
+            return
+        facts = self.facts
+        facts.latest.update(latest)
+        facts.known.update({id(known.sub): known for known in latest.values()})
+        facts.offers.update(offers)
+        facts.offer_prices.update(offer_prices)
 
     def fork(self) -> Book:
         """An independent copy (for a dry run that may be thrown away): what was posted, when
@@ -1511,7 +1542,20 @@ class Book:
             self._first_starts(tenant)  # held as grouping.first_starts
             held = self.grouping.first_starts
             if held is not None:
-                rows.seeds = (held, dict(self.facts.statements))
+                facts = self.facts
+                latest = {}
+                for sub in tenant.subscriptions:
+                    known = facts.latest.get(sub.id)
+                    if known is not None and known.sub is sub:
+                        latest[sub.id] = known
+                seeded = (
+                    weakref.ref(self.catalog),
+                    weakref.ref(self.policy),
+                    latest,
+                    dict(facts.offers),
+                    dict(facts.offer_prices),
+                )
+                rows.seeds = (held, dict(facts.statements), seeded)
         return Ledger(
             self.code,
             self.convention,
