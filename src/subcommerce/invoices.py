@@ -57,9 +57,10 @@ Amounts exclude taxes.
 from __future__ import annotations
 
 import heapq
+import struct
 import weakref
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from datetime import date, timedelta
 from operator import attrgetter, is_not
 from typing import Any, Final, cast
@@ -558,9 +559,10 @@ class EntryRows:
             amounts.append(0)
         self.whos = whos
         self.kept = kept
-        self.ints = array("i", ints)
+        # (a book's working rows hold plain lists: see _WorkRows)
+        self.ints: MutableSequence[int] = array("i", ints)
         self.refs = refs
-        self.amounts = array("q", amounts)
+        self.amounts: MutableSequence[int] = array("q", amounts)
         self._built: list[LedgerEntry | None] | None = None
         self._all: tuple[LedgerEntry, ...] | None = None
         self._money: dict[int, Money] = {}
@@ -681,6 +683,9 @@ class _WorkRows(EntryRows):
 
     def __init__(self, code: Currency, moneys: dict[int, Money]) -> None:
         EntryRows.__init__(self, (), code)
+        # Plain lists while written (an array converts each item it takes by parsing a format
+        # string: a few hundred instructions per row); packed into arrays once, by frozen().
+        self.ints, self.amounts = [], []
         self.source: EntryRows | None = None  # the frozen ledger's rows these went on from
         self.taken = 0  # how many of them
         self._money = moneys  # the book's one Money per amount (shared with its forks)
@@ -693,7 +698,7 @@ class _WorkRows(EntryRows):
         """Rows to go on writing from those of a frozen ledger (copied: the ledger keeps its)."""
         rows = _WorkRows.__new__(_WorkRows)
         rows.code, rows._money = store.code, moneys
-        rows.ints, rows.refs, rows.amounts = store.ints[:], list(store.refs), store.amounts[:]
+        rows.ints, rows.refs, rows.amounts = list(store.ints), list(store.refs), list(store.amounts)
         rows.whos, rows.kept = list(store.whos), dict(store.kept)
         rows._built, rows._all, rows.index, rows.seeds = None, None, None, None
         rows.lines, rows.made = {}, {}
@@ -725,9 +730,9 @@ class _WorkRows(EntryRows):
         store.code = self.code
         store.whos = list(self.whos)
         store.kept = dict(self.kept)
-        store.ints = self.ints[:]
+        store.ints = _packed("i", self.ints)
         store.refs = list(self.refs)
-        store.amounts = self.amounts[:]
+        store.amounts = _packed("q", self.amounts)
         store._built = None
         store._all = None
         store._money = {}
@@ -810,6 +815,15 @@ class _WorkRows(EntryRows):
         return f"{self.whos[who][0]}#{self.ints[row * _INTS + 1]}"
 
 
+def _packed(typecode: str, values: MutableSequence[int]) -> array[int]:
+    """``array(typecode, values)``, packed in one step (``struct`` takes the ints as they are;
+    an array parses a format string per item it converts). The values fit: each was checked
+    against the item's range when its row was written."""
+    packed = array(typecode)
+    packed.frombytes(struct.pack(f"{len(values)}{typecode}", *values))
+    return packed[:]  # an exact copy: frombytes leaves room to grow
+
+
 class _Entries(Sequence[LedgerEntry]):
     """The entries of a book's rows as a sequence of frozen entries, built when read."""
 
@@ -855,11 +869,11 @@ class InvoiceRows:
         self.entries = entries
         self.account_type = account_type
         self.issued = issued
-        self.offsets = array("i", offsets)
-        self.lines = array("i", lines)
+        self.offsets = _packed("i", offsets)
+        self.lines = _packed("i", lines)
         try:
-            self.totals: Sequence[int] = array("q", totals)
-        except OverflowError:  # pragma: no cover - more than 2**63 minor units on one invoice
+            self.totals: Sequence[int] = _packed("q", totals)
+        except struct.error:  # pragma: no cover - more than 2**63 minor units on one invoice
             self.totals = tuple(totals)
         self.methods = tuple(methods)
         self._all: tuple[Invoice, ...] | None = None
