@@ -1155,19 +1155,30 @@ class _Calendar:
     """When: what each subscription is billed through, and which is billed next (the scheduling
     half of a :class:`Book`; what those periods cost and the entries posted are the book's).
 
-    ``billed`` maps a subscription id to the first day not billed yet; ``due`` is a heap of
-    (that day, id) pairs, one pushed for every value ``billed`` took (a pair is current while
-    ``billed`` still holds its day; stale ones are dropped when seen). ``quiet``: no period is
-    due before it (None: unknown). ``transition`` and ``due_for``: the first lifecycle transition
-    of the tenant ``due_for``, as :meth:`Book.next_due` found it.
+    ``billed`` maps a subscription id to the first day not billed yet; ``buckets`` holds, per
+    day, the ids recorded as billed up to it (one pushed for every value ``billed`` took: an id
+    is current in a bucket while ``billed`` still holds its day; stale ones are dropped when
+    seen), and ``days`` is a heap of the days that have a bucket, each once: subscriptions
+    billed on one calendar share a day, so a day's periods cost one push and one pop, and the
+    heap compares dates, not (date, id) pairs. ``quiet``: no period is due before it (None:
+    unknown). ``transition`` and ``due_for``: the first lifecycle transition of the tenant
+    ``due_for``, as :meth:`Book.next_due` found it.
     """
 
-    __slots__ = ("billed", "due", "due_for", "quiet", "transition")
+    __slots__ = ("billed", "buckets", "days", "due_for", "quiet", "transition")
 
     def __init__(self, billed: dict[str, date]) -> None:
         self.billed = billed
-        self.due: list[tuple[date, str]] = [(day, sub_id) for sub_id, day in billed.items()]
-        heapq.heapify(self.due)
+        buckets: dict[date, list[str]] = {}
+        for sub_id, day in billed.items():
+            bucket = buckets.get(day)
+            if bucket is None:
+                buckets[day] = [sub_id]
+            else:
+                bucket.append(sub_id)
+        self.buckets = buckets
+        self.days = list(buckets)
+        heapq.heapify(self.days)
         self.quiet: date | None = None
         self.transition: date | None = None
         self.due_for: Tenant | None = None
@@ -1176,33 +1187,44 @@ class _Calendar:
         """An independent copy (the tenant it looked at last is forgotten)."""
         twin = _Calendar.__new__(_Calendar)
         twin.billed = dict(self.billed)
-        twin.due = list(self.due)
+        twin.buckets = {day: list(ids) for day, ids in self.buckets.items()}
+        twin.days = list(self.days)
         twin.quiet = self.quiet
         twin.transition = None
         twin.due_for = None
         return twin
 
+    def _push(self, sub_id: str, through: date) -> None:
+        """``sub_id`` into the bucket of ``through`` (a new day onto the heap)."""
+        bucket = self.buckets.get(through)
+        if bucket is None:
+            self.buckets[through] = [sub_id]
+            heapq.heappush(self.days, through)
+        else:
+            bucket.append(sub_id)
+
     def record(self, sub_id: str, through: date) -> None:
         """``sub_id`` is billed up to ``through`` (exclusive)."""
         self.billed[sub_id] = through
-        heapq.heappush(self.due, (through, sub_id))
+        self._push(sub_id, through)
         self.quiet = None
 
     def take_due(self, tenant: Tenant, day: date) -> list[Subscription]:
         """The subscriptions of ``tenant`` billed only up to ``day`` or before, in tenant order,
-        taken off the heap (the caller puts each back, billed further or not)."""
-        due, billed = self.due, self.billed
+        taken off the calendar (the caller puts each back, billed further or not)."""
+        days, buckets, billed = self.days, self.buckets, self.billed
         found: dict[str, date] = {}
-        while due and due[0][0] <= day:
-            through, sub_id = heapq.heappop(due)
-            if billed.get(sub_id) == through:
-                found[sub_id] = through
+        while days and days[0] <= day:
+            through = heapq.heappop(days)
+            for sub_id in buckets.pop(through):
+                if billed.get(sub_id) == through:
+                    found[sub_id] = through
         subs = tenant.subscriptions
         taken = []
         for sub_id, through in found.items():
             position = tenant.position(sub_id)
             if position is None:
-                heapq.heappush(due, (through, sub_id))  # not in the tenant: never billed here
+                self._push(sub_id, through)  # not in the tenant: never billed here
             else:
                 taken.append((position, subs[position]))
         if len(taken) > 1:
@@ -1212,44 +1234,58 @@ class _Calendar:
     def put_back(self, sub_id: str, through: date) -> None:
         """``sub_id`` billed up to ``through``, after :meth:`take_due` (then :meth:`settle`)."""
         self.billed[sub_id] = through
-        heapq.heappush(self.due, (through, sub_id))
+        self._push(sub_id, through)
 
     def settle(self) -> None:
-        """Work out ``quiet`` again: the first day a period is due (stale pairs dropped)."""
-        due, billed = self.due, self.billed
-        while due and billed.get(due[0][1]) != due[0][0]:
-            heapq.heappop(due)
-        self.quiet = due[0][0] if due else None
+        """Work out ``quiet`` again: the first day a period is due (stale days dropped)."""
+        days, buckets, billed = self.days, self.buckets, self.billed
+        while days:
+            first = days[0]
+            for sub_id in buckets[first]:
+                if billed.get(sub_id) == first:
+                    self.quiet = first
+                    return
+            heapq.heappop(days)
+            del buckets[first]
+        self.quiet = None
 
     def next_billed(self, tenant: Tenant, after: date) -> date | None:
         """The first day after ``after`` on which a subscription of ``tenant`` that is billed
         now needs its next billing period (from the heap; what it looks at goes back)."""
-        due, billed = self.due, self.billed
-        if due:  # the common case: the first on the heap is current, billed now, and after
-            through, sub_id = due[0]
-            if through > after and billed.get(sub_id) == through:
+        days, buckets, billed = self.days, self.buckets, self.billed
+        if days and days[0] > after:  # the common case: the first day, for one billed now
+            through = days[0]
+            for sub_id in buckets[through]:
+                if billed.get(sub_id) == through:
+                    position = tenant.position(sub_id)
+                    if (
+                        position is not None
+                        and tenant.subscriptions[position].status in BILLED_STATUSES
+                    ):
+                        return through
+        held = []
+        found = None
+        while days:
+            through = heapq.heappop(days)
+            current = [sub_id for sub_id in buckets.pop(through) if billed.get(sub_id) == through]
+            if not current:
+                continue  # stale
+            held.append((through, current))
+            if through <= after:
+                continue
+            for sub_id in current:
                 position = tenant.position(sub_id)
                 if (
                     position is not None
                     and tenant.subscriptions[position].status in BILLED_STATUSES
                 ):
-                    return through
-        held = []
-        found = None
-        while due:
-            item = heapq.heappop(due)
-            through, sub_id = item
-            if billed.get(sub_id) != through:
-                continue  # stale
-            held.append(item)
-            if through <= after:
-                continue
-            position = tenant.position(sub_id)
-            if position is not None and tenant.subscriptions[position].status in BILLED_STATUSES:
-                found = through
+                    found = through
+                    break
+            if found is not None:
                 break
-        for item in held:
-            heapq.heappush(due, item)
+        for through, current in held:
+            buckets[through] = current
+            heapq.heappush(days, through)
         return found
 
 
@@ -2099,7 +2135,12 @@ class Book:
         quiet = calendar.quiet
         if quiet is not None and day < quiet:
             return  # every subscription is billed past ``day``
-        billed, due, push = calendar.billed, calendar.due, heapq.heappush
+        billed, days, buckets, push = (
+            calendar.billed,
+            calendar.days,
+            calendar.buckets,
+            heapq.heappush,
+        )
         facts = self.facts
         cursors, step_of = facts.cursors, facts.steps.get
         known_of = facts.known.get
@@ -2163,7 +2204,12 @@ class Book:
                 following = step_of((anchor, months, k))
                 period = facts.step(anchor, months, k, end) if following is None else following
             billed[sub_id] = through  # calendar.put_back(sub_id, through), inline
-            push(due, (through, sub_id))
+            bucket = buckets.get(through)
+            if bucket is None:
+                buckets[through] = [sub_id]
+                push(days, through)
+            else:
+                bucket.append(sub_id)
             cursors[sub_id] = (anchor, months, k, through)
         calendar.settle()
 
