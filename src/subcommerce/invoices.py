@@ -2712,9 +2712,8 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
         return at
 
     minors: dict[int, int] = {}  # minor units of the amounts of entries kept as they are
-    # per row owner: its invoice of each statement (by the statement's identity), and the
-    # statement and invoice of its row seen last (its next row is mostly on the same)
-    at_who: list[dict[int, int]] = [{} for _ in whos]
+    # per row owner: the statement and invoice of its row seen last (its next row is mostly on
+    # the same; its rows follow the statements in order, so a new one is mostly a new invoice)
     last_statement: list[object] = [None] * len(whos)
     last_at = [0] * len(whos)
     statements = cast("list[Period]", refs[1::_REFS])
@@ -2728,19 +2727,15 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
                 totals[same] += minor
                 continue
             last_statement[who] = statement
-            held_at = at_who[who]
-            at = held_at.get(id(statement))
-            if at is None:  # place(...), inline
-                group = whos[who][2]
-                key = (group.kind, group.id, statement.start, statement.end)
-                at = at_key.get(key)
-                if at is None:
-                    at = last_at[who] = held_at[id(statement)] = at_key[key] = len(lines)
-                    lines.append([row])
-                    totals.append(minor)
-                    order.append((key[3], key[0], key[1], key[2], at, group))
-                    continue
-                held_at[id(statement)] = at
+            group = whos[who][2]  # place(...), inline
+            key = (group.kind, group.id, statement.start, statement.end)
+            at = at_key.get(key)
+            if at is None:
+                at = last_at[who] = at_key[key] = len(lines)
+                lines.append([row])
+                totals.append(minor)
+                order.append((key[3], key[0], key[1], key[2], at, group))
+                continue
             last_at[who] = at
         else:
             entry = kept[row]
@@ -2767,16 +2762,20 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
     # the issued invoices, then those still open: their lines, offsets, totals, methods
     issued: tuple[list[int], list[int], list[int], list[PaymentMethod | None]] = ([], [0], [], [])
     open_: tuple[list[int], list[int], list[int], list[PaymentMethod | None]] = ([], [0], [], [])
-    methods: dict[tuple[str, str], PaymentMethod | None] = {}
+    methods: dict[int, PaymentMethod | None] = {}  # per group (by identity): its method
     by_order: dict[InvoiceGroup, PaymentMethod] = {}
     order.sort()  # by statement end, then group and start (no two alike: no group compared)
-    for end, kind, group_id, _, at, group in order:
-        group_key = (kind, group_id)
-        if group_key in methods:
-            method = methods[group_key]
+    rows, offsets, amounts_of, methods_of = issued
+    still = False  # the invoices still open: those after ``until``, the last ones in order
+    for end, _, _, _, at, group in order:
+        if not still and end > until:
+            still = True
+            rows, offsets, amounts_of, methods_of = open_
+        group_at = id(group)  # (alive: the rows' owners and kept entries hold it)
+        if group_at in methods:
+            method = methods[group_at]
         else:
-            method = methods[group_key] = _payment_method(tenant, group, by_order)
-        rows, offsets, amounts_of, methods_of = issued if end <= until else open_
+            method = methods[group_at] = _payment_method(tenant, group, by_order)
         rows += lines[at]
         offsets.append(len(rows))
         amounts_of.append(totals[at])
