@@ -415,6 +415,8 @@ _INTS: Final = 5  # per entry: who, n, posted on (ordinal), quantity, credited n
 _REFS: Final = 7  # per entry: cause, statement, kind, unit price, service period, span, note
 _INT32: Final = 2**31
 _INT64: Final = 2**63
+_MIN32: Final = -_INT32  # (negated once: ``-_INT32`` in a test makes a new int each time)
+_MIN64: Final = -_INT64
 _KEPT_INTS: Final = (-1,) * _INTS  # who is -1 for an entry kept as it is
 _KEPT_REFS: Final = (None,) * _REFS
 _new_entry: Final = object.__new__
@@ -531,9 +533,9 @@ class EntryRows:
                     if (
                         units is not None
                         and amount.currency is code
-                        and -_INT64 <= units < _INT64
+                        and _MIN64 <= units < _INT64
                         and quantity.__class__ is int
-                        and -_INT32 <= quantity < _INT32
+                        and _MIN32 <= quantity < _INT32
                         and posted.__class__ is date
                     ):
                         who = who_of.get(id(sub_id))
@@ -1822,9 +1824,9 @@ class Book:
                 units is not None
                 and line.__class__ is ProratedLine
                 and amount.currency is self.code
-                and -_INT64 <= units < _INT64
+                and _MIN64 <= units < _INT64
                 and quantity.__class__ is int
-                and -_INT32 <= quantity < _INT32
+                and _MIN32 <= quantity < _INT32
                 and on.__class__ is date
                 and credited >= -(credits is None)
             ):
@@ -1897,7 +1899,11 @@ class Book:
         who = posted.placed[sub_id][4]
         credited = posted.number(credits, sub_id)
         ordinal = on.toordinal() if on.__class__ is date else None
-        periods, code, convention = self.facts.periods, self.code, self.convention
+        periods, code, convention, lazy = self.facts.periods, self.code, self.convention, self.lazy
+        put_ints, put_refs, put_units = rows.ints.extend, rows.refs.extend, rows.amounts.append
+        amounts, lines_at = rows.amounts, rows.lines
+        live = posted.live.get(sub_id)
+        held = shared = None  # the service period seen last and the book's one value of it
         for index, line in enumerate(lines):
             if index:
                 number = counts[sub_id] = counts[sub_id] + 1
@@ -1909,37 +1915,40 @@ class Book:
                     units is not None
                     and ordinal is not None
                     and amount.currency is code
-                    and -_INT64 <= units < _INT64
+                    and _MIN64 <= units < _INT64
                     and quantity.__class__ is int
-                    and -_INT32 <= quantity < _INT32
+                    and _MIN32 <= quantity < _INT32
                     and conv is convention
                     and (index or credited >= 0)
                 ):
-                    # self._share(line), inline
-                    shared = periods.setdefault((service.start, service.end), service)
+                    # self._share(line), inline (a layout's lines mostly share their service
+                    # period: the charge's they change)
+                    if service is not held:
+                        held = service
+                        shared = periods.setdefault((service.start, service.end), service)
                     if span is service:
                         span = shared
                     else:
                         span = periods.setdefault((span.start, span.end), span)
-                    item = len(rows.amounts)
-                    rows.ints.extend((who, number, ordinal, quantity, credited))
-                    rows.refs.extend((cause, statement, kind, price, shared, span, note))
-                    rows.amounts.append(units)
-                    rows.lines[item] = line
-                    if not self.lazy:
+                    item = len(amounts)
+                    put_ints((who, number, ordinal, quantity, credited))
+                    put_refs((cause, statement, kind, price, shared, span, note))
+                    put_units(units)
+                    lines_at[item] = line
+                    if not lazy:
                         credited_id = None if index else credits
                         rows.made[item] = self._entry(
                             sub, number, group, cause, on, statement, line, credited_id, section
                         )
                     if kind is _CHARGE or kind is _REBILL:
-                        live = posted.live.get(sub_id)
                         if live is None:
-                            posted.live[sub_id] = [item]
+                            live = posted.live[sub_id] = [item]
                         else:
                             live.append(item)
                     continue
             where = (group, statement, section, number)
             self._post(tenant, sub, cause, on, line, None if index else credits, where=where)
+            live = posted.live.get(sub_id)  # (_post may have made it)
 
     def _post_whole(
         self,
@@ -2276,9 +2285,9 @@ class Book:
             units is not None
             and line.__class__ is ProratedLine
             and amount.currency is self.code
-            and -_INT64 <= units < _INT64
+            and _MIN64 <= units < _INT64
             and quantity.__class__ is int
-            and -_INT32 <= quantity < _INT32
+            and _MIN32 <= quantity < _INT32
             and line.convention is self.convention
             and line.note == ""
             and line.kind is CHARGE_KIND
