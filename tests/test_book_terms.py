@@ -22,7 +22,9 @@ from subcommerce import to_json
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog
 from subcommerce.errors import SubcommerceError
+from subcommerce.events import Renewed
 from subcommerce.invoices import Book
+from subcommerce.lifecycle import advance
 from subcommerce.money import Money
 from subcommerce.orders import Cart, ChangeLicenses, NewSubscription, PlaceOrder, quote
 from subcommerce.periods import Period
@@ -253,3 +255,24 @@ def test_a_seed_that_ignored_the_catalog_would_be_caught(monkeypatch: pytest.Mon
     monkeypatch.setattr(Book, "_seed_facts", careless)
     assert _quoted(dearer, timeline, order) != right
     assert catalog is not dearer  # (the simulation's catalog, alive while its facts are read)
+
+
+# -- a subscription renewed more than once in one advance -----------------------------------------
+
+
+def test_a_value_renewed_three_times_in_one_advance_is_handed_its_last_terms_price_day() -> None:
+    catalog, timeline = _held()
+    book = Book(catalog, timeline.ledger)
+    tenant = timeline.tenant
+    s0 = tenant.subscription("s0")  # month to month, bought Jan 31, 2025
+    book.price_of(s0, s0.current_term.start)  # its facts, as the book found them
+    # Three renewals at once (Mar 31, Apr 30, May 31): the events come in order.
+    outcome = advance(tenant, date(2025, 6, 1))
+    renewed = [e for e in outcome.events if isinstance(e, Renewed) and e.subscription_id == "s0"]
+    assert [e.on for e in renewed] == [date(2025, 3, 31), date(2025, 4, 30), date(2025, 5, 31)]
+    book._renewals(outcome.tenant, outcome.events)
+    now = outcome.tenant.subscription("s0")
+    known = book.facts.latest["s0"]
+    assert known.sub is now
+    assert known.first == date(2025, 5, 31)  # the last term's first day, not Mar 31's
+    assert known.price == Money.of("7.20", "USD")

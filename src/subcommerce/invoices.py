@@ -1114,16 +1114,24 @@ class _Known:
                 self.whole = prior.whole
 
     @staticmethod
-    def renewal(prior: _Known, sub: Subscription) -> _Known:
+    def renewal(prior: _Known, sub: Subscription, term: Period | None = None) -> _Known:
         """The facts of ``sub``, a renewal of ``prior``'s value: what :meth:`inherit` takes
-        over, then what a renewal keeps: its new term's price day, worked out once here, and the
-        price of ``prior``'s offer when that offer holds on that day (the catalog's offers of
-        one product, term and frequency never overlap, so it is the one a look-up would find).
+        over, then what a renewal keeps: its new term's price day, worked out once here (from
+        ``term``, its current term, when the renewal's event hands it on), and the price of
+        ``prior``'s offer when that offer holds on that day (the catalog's offers of one
+        product, term and frequency never overlap, so it is the one a look-up would find).
         Its slots are filled here directly (a renewal makes one per subscription and term)."""
         known = _new_known(_Known)
         known.sub = sub
         known.due, known.due_known = None, False
-        known.first = first = _term_price_day(sub)
+        if term is None:
+            first = _term_price_day(sub)
+        else:  # _term_price_day(sub), from the term at hand
+            first = term.start
+            start = sub.start
+            if start > first:
+                first = start
+        known.first = first
         old = prior.sub
         if old.term is not sub.term or old.billing_frequency is not sub.billing_frequency:
             known.months = known.period = known.day = known.price = known.offer = None
@@ -2384,7 +2392,9 @@ class Book:
         facts = self.facts
         periods, latest, known_of = facts.periods, facts.latest, facts.known
         placed = self.posted.placed
-        for event in events:
+        # From the last event: a subscription renewed more than once in these events is handed
+        # on from its last renewal, whose term is the new value's current term.
+        for event in reversed(events):
             if event.__class__ is Renewed:
                 renewed = event
                 term = renewed.term_period
@@ -2406,7 +2416,7 @@ class Book:
                 held = known_of.get(id(sub))
                 if held is not None and held.sub is sub:
                     continue
-                known_of[id(sub)] = latest[sub_id] = _Known.renewal(prior, sub)
+                known_of[id(sub)] = latest[sub_id] = _Known.renewal(prior, sub, shared)
                 place = placed.get(sub_id)
                 if (
                     place is not None
