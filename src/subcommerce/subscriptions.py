@@ -219,6 +219,10 @@ class SubscriptionSlots:
     #: set whenever a subscription is made: a plain slot, read often by the book and the
     #: lifecycle (a property cost a call per read).
     anchor: date
+    #: The ``current_term`` slot under a second name that no property shadows (the same
+    #: descriptor, set below the class): reading it is a plain slot read, where the
+    #: descriptor's ``__get__`` cost a call. AttributeError while the term is not worked out.
+    _kept_term: Period
 
 
 #: The slot a subscription's current term is kept in once worked out (the twin's own: the class
@@ -228,7 +232,7 @@ class SubscriptionSlots:
 #: reads specialized (each of a subscription's 33 fields cost about 400 instructions to read,
 #: against about 40).
 _TERM_SLOT: Final = SubscriptionSlots.__dict__["current_term"]
-_known_term: Final = _TERM_SLOT.__get__
+type.__setattr__(SubscriptionSlots, "_kept_term", _TERM_SLOT)
 _keep_term: Final = _TERM_SLOT.__set__
 _keep_anchor: Final = SubscriptionSlots.__dict__["anchor"].__set__
 
@@ -346,8 +350,7 @@ class Subscription(SubscriptionSlots):
     def current_term(self) -> Period:
         """The current term, computed from the anchor (once: a subscription never changes)."""
         try:
-            known: Period = _known_term(self)
-            return known
+            return self._kept_term
         except AttributeError:  # not worked out yet
             pass
         anchor = self.anchor
@@ -602,8 +605,6 @@ _subscription_values: Final = operator.attrgetter(*_SUBSCRIPTION_FIELDS)
 _TENANT_FIELDS: Final = tuple(a.name for a in attrs.fields(Tenant))
 
 
-#: The slot ``current_term`` is kept in.
-_CURRENT_TERM: Final = _TERM_SLOT
 #: The fields the current term is computed from: a change to none of them keeps it.
 _TERM_FIELDS: Final = frozenset({"start", "term", "term_anchor", "renewals"})
 #: The fields ``anchor`` comes from, and the generated line that sets it from the new value's.
@@ -658,7 +659,6 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
     scope: dict[str, Any] = {
         "cls": Subscription,
         "slots": SubscriptionSlots,
-        "get_current_term": _CURRENT_TERM.__get__,
     }
     lines = ["    made = slots()"]  # plain slot stores, then retyped (see SubscriptionSlots)
     for name in _SUBSCRIPTION_FIELDS:
@@ -672,7 +672,7 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
         lines += [
             "    else:",
             "        try:",
-            "            made.current_term = get_current_term(sub)",
+            "            made.current_term = sub._kept_term",
             "        except AttributeError:",  # not worked out yet: the new one works it out
             "            pass",
         ]
