@@ -9,13 +9,22 @@ import pickle
 from datetime import date
 
 import attrs
+import pytest
 from hypothesis import assume, given
+from hypothesis import strategies as st
 
-from strategies_accounts import ORGANIZATION, subscriptions
-from subcommerce.errors import SubcommerceError
-from subcommerce.lifecycle import advance
+from strategies_accounts import ORGANIZATION, subscriptions, tenants
+from subcommerce.errors import InvalidArgument, SubcommerceError
+from subcommerce.lifecycle import advance, first_transition
 from subcommerce.periods import Period, Term
-from subcommerce.subscriptions import Subscription, SubscriptionSlots, Tenant, rebuilt
+from subcommerce.policy import DEFAULT_POLICY
+from subcommerce.subscriptions import (
+    InvoiceGroup,
+    Subscription,
+    SubscriptionSlots,
+    Tenant,
+    rebuilt,
+)
 
 
 def test_renewals_of_several_subscriptions_come_out_in_date_order() -> None:
@@ -64,3 +73,54 @@ def test_a_change_that_keeps_the_term_hands_on_the_term_read_first(sub: Subscrip
     for other in (changed, copy.copy(changed), pickle.loads(pickle.dumps(changed))):
         assert other == sub
         assert other.current_term == term
+
+
+def _group_by_definition(tenant: Tenant, sub: Subscription) -> InvoiceGroup:
+    """Seed 003's rule written out: a billing profile's invoice under an agreement that bills by
+    profile, otherwise the order's (a subscription without an order is its own)."""
+    account = tenant.account
+    if sub.billing_profile_id is not None and account is not None and account.type.has_profiles:
+        return InvoiceGroup("billing_profile", sub.billing_profile_id)
+    return InvoiceGroup("order", sub.order_id if sub.order_id else sub.id)
+
+
+@given(tenants(), st.one_of(st.none(), st.just("o-7")), st.one_of(st.none(), st.just("p-9")))
+def test_an_invoice_group_is_the_value_its_constructor_gives(
+    tenant: Tenant, order: str | None, profile: str | None
+) -> None:
+    for sub in tenant:
+        for drawn in (sub, attrs.evolve(sub, order_id=order, billing_profile_id=profile)):
+            made = tenant.invoice_group(drawn)
+            expected = _group_by_definition(tenant, drawn)
+            assert type(made) is InvoiceGroup
+            assert (made, hash(made), repr(made)) == (expected, hash(expected), repr(expected))
+            assert pickle.dumps(made) == pickle.dumps(expected)
+            assert copy.deepcopy(made) == expected
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                made.id = "x"  # type: ignore[misc]
+
+
+def test_a_tenant_refuses_to_add_what_is_no_subscription() -> None:
+    tenant = Tenant(ORGANIZATION)
+    with pytest.raises(InvalidArgument, match="subscription"):
+        tenant.added("s1")  # type: ignore[arg-type]
+
+
+@given(tenants(), subscriptions("new"))
+def test_a_subscription_added_leaves_the_memo_the_lifecycle_works_out(
+    tenant: Tenant, newcomer: Subscription
+) -> None:
+    first_transition(tenant, DEFAULT_POLICY)  # the tenant holds its memo
+    if tenant.has("new"):
+        return
+    joined = tenant.added(newcomer)
+    assert joined.subscriptions == (*tenant.subscriptions, newcomer)
+    memo = joined.due_memo
+    fresh = Tenant(joined.organization, joined.subscriptions, joined.account, joined.as_of)
+    try:
+        expected = first_transition(fresh, DEFAULT_POLICY)
+    except SubcommerceError:  # a term past the supported dates: no memo is kept
+        assert memo is None
+        return
+    if memo is not None:  # none is kept when the newcomer's day cannot be worked out
+        assert memo[1] == expected

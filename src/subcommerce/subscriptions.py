@@ -412,8 +412,17 @@ def _anchor_of(sub: Subscription) -> date:
 _WORKED_OUT_ANCHOR: Final = property(_anchor_of)
 
 
+class InvoiceGroupSlots:
+    """The slots of an :class:`InvoiceGroup`, writable (as :class:`SubscriptionSlots`):
+    :meth:`Tenant.invoice_group` fills and retypes one."""
+
+    __slots__ = ("__weakref__", "id", "kind")
+    kind: str
+    id: str
+
+
 @attrs.frozen
-class InvoiceGroup:
+class InvoiceGroup(InvoiceGroupSlots):
     """The invoice a subscription is billed on: its order (MOSA) or its billing profile (MCA)."""
 
     kind: str  # "order" or "billing_profile"
@@ -533,14 +542,21 @@ class Tenant(TenantSlots):
 
     def added(self, subscription: Subscription) -> Tenant:
         """This tenant with ``subscription`` added at the end (it joins the organization)."""
-        joined = expect(subscription, Subscription, "subscription")
+        joined = subscription
+        if subscription.__class__ is not Subscription:  # the common case costs one comparison
+            joined = expect(subscription, Subscription, "subscription")
         if subscription.organization != self.organization:
             joined = evolved(subscription, organization=self.organization)
         # Only the newcomer can break the tenant's checks, and only by its id.
         if joined.id in self._positions:
             raise InvalidTenant(f"subscription id {joined.id!r} appears twice")
         positions = {**self._positions, joined.id: len(self.subscriptions)}
-        memo = _kept_memo(_due_with, self.due_memo, joined)
+        memo = self.due_memo
+        if memo is not None:
+            try:
+                memo = _due_with(memo, joined)
+            except SubcommerceError:  # its next day cannot be worked out: see _kept_memo
+                memo = None
         if type(self) is Tenant and _DATED_FAST:
             return _holding(self, (*self.subscriptions, joined), positions, memo)
         return _unchecked(
@@ -571,9 +587,15 @@ class Tenant(TenantSlots):
         if type(subscription) is not Subscription:
             expect(subscription, Subscription, "subscription")
         profile_id = subscription.billing_profile_id
+        made = InvoiceGroupSlots()  # InvoiceGroup(kind, id) of two strings, retyped
         if profile_id is not None and (self.account is not None and self.account.type.has_profiles):
-            return InvoiceGroup("billing_profile", profile_id)
-        return InvoiceGroup("order", subscription.order_id or subscription.id)
+            made.kind = "billing_profile"
+            made.id = profile_id
+        else:
+            made.kind = "order"
+            made.id = subscription.order_id or subscription.id
+        made.__class__ = InvoiceGroup
+        return made  # type: ignore[return-value]  # retyped: an InvoiceGroup now
 
     def __iter__(self) -> Iterator[Subscription]:
         return iter(self.subscriptions)
