@@ -23,6 +23,7 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionSlots,
     Tenant,
+    positions,
     rebuilt,
 )
 
@@ -124,3 +125,13 @@ def test_a_subscription_added_leaves_the_memo_the_lifecycle_works_out(
         return
     if memo is not None:  # none is kept when the newcomer's day cannot be worked out
         assert memo[1] == expected
+
+
+@given(tenants())
+def test_the_positions_of_a_tenant_are_where_its_subscriptions_sit(tenant: Tenant) -> None:
+    found = positions(tenant)
+    assert dict(found) == {sub.id: n for n, sub in enumerate(tenant.subscriptions)}
+    for sub_id, at in found.items():
+        assert tenant.position(sub_id) == at
+        assert tenant.subscriptions[at].id == sub_id
+    assert positions(advance(tenant, date(2031, 1, 1)).tenant) == found  # ids never move

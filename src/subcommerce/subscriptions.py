@@ -874,6 +874,14 @@ def _holding(
     return made  # type: ignore[return-value]  # retyped: a Tenant now
 
 
+def positions(tenant: Tenant) -> Mapping[str, int]:
+    """Where each subscription of ``tenant`` sits in ``tenant.subscriptions``, by id: the
+    mapping :meth:`Tenant.position` reads, for an engine module that looks up many ids of one
+    tenant value (the book, per due subscription and renewal) with a dict read each instead of
+    a method call. The tenant's own: read it, never change it."""
+    return tenant._positions
+
+
 def same_dates(tenant: Tenant, changed: Subscription) -> Tenant:
     """``tenant.replace(changed)`` for a ``changed`` the lifecycle sees on the same days as the
     subscription it replaces (a license change that starts or ends no over-assignment: status,
