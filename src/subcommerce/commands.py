@@ -584,27 +584,50 @@ Command = (
 # -- commands built from parts already checked -------------------------------------------------
 
 
+def _twin(kind: type) -> type:
+    """A writable twin of ``kind``'s slots: a class on ``kind``'s own base with the same slots,
+    whose stores are plain slot writes (``object``'s own ``__setattr__`` and ``__delattr__``, so
+    that CPython specializes them, where a frozen class's setter costs a call per field) and
+    whose ``__init__`` takes nothing. Having the same base and slots, it can be retyped to
+    ``kind`` once filled (as ``periods.PeriodSlots`` is to ``Period``)."""
+    (base,) = kind.__bases__
+    own = kind.__dict__.get("__slots__")
+    if own is None:
+        raise TypeError(f"{kind.__name__} has no slots of its own: build it with the class")
+    scope = {
+        "__slots__": own,
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__init__": object.__init__,
+        "__module__": kind.__module__,
+        "__qualname__": f"{kind.__qualname__}Slots",
+    }
+    return type(f"{kind.__name__}Slots", (base,), scope)
+
+
 def _maker(kind: type) -> Callable[..., Any]:
-    """A function taking ``kind``'s fields by keyword (with their defaults) that sets them on a
-    new ``kind`` without its validators or ``__attrs_post_init__``: see :func:`prechecked`."""
+    """A function taking ``kind``'s fields by keyword (with their defaults) that fills them into
+    a twin of ``kind`` and retypes it, without ``kind``'s validators or ``__attrs_post_init__``:
+    see :func:`prechecked`."""
     fields = attrs.fields(kind)
     # Only a class whose value is its fields as given: a converter or a default factory would be
     # skipped here and the value differ from the class's own (ChangePlan's lists become tuples).
     # Its post-init checks are the caller's to have made, as every validator's.
     if any(f.converter is not None or isinstance(f.default, attrs.Factory) for f in fields):  # type: ignore[arg-type]
         raise TypeError(f"{kind.__name__} converts its fields: build it with the class")
-    scope: dict[str, Any] = {"new": object.__new__, "kind": kind}
+    scope: dict[str, Any] = {"twin": _twin(kind), "kind": kind}
     params = []
     for field in fields:
-        slot = next(k.__dict__[field.name] for k in kind.__mro__ if field.name in k.__dict__)
-        scope[f"set_{field.name}"] = slot.__set__  # the slot's own setter
         if field.default is attrs.NOTHING:
             params.append(field.name)
         else:
             scope[f"default_{field.name}"] = field.default
             params.append(f"{field.name}=default_{field.name}")
-    body = "".join(f"    set_{f.name}(made, {f.name})\n" for f in fields)
-    source = f"def make(*, {', '.join(params)}):\n    made = new(kind)\n{body}    return made\n"
+    body = "".join(f"    made.{f.name} = {f.name}\n" for f in fields)
+    source = (
+        f"def make(*, {', '.join(params)}):\n    made = twin()\n{body}"
+        "    made.__class__ = kind\n    return made\n"
+    )
     exec(source, scope)  # generated from the class's own field names, nothing from outside
     make: Callable[..., Any] = scope["make"]
     return make
