@@ -19,8 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies_accounts import days
-from subcommerce.billing import PaymentMethod
+from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.commands import ChangeLicenseQuantity, PurchaseSubscription, prechecked
+from subcommerce.errors import InvalidPeriod
 from subcommerce.money import Money
 from subcommerce.periods import BillingFrequency, Term
 
@@ -86,3 +87,48 @@ def test_a_prechecked_command_is_never_its_twin() -> None:
     assert type(made) is ChangeLicenseQuantity
     assert type(made).__name__ == "ChangeLicenseQuantity"
     assert isinstance(made, ChangeLicenseQuantity)
+
+
+# -- the enum properties read through tables ---------------------------------------------------
+
+_LENGTHS = {Term.P1M: 1, Term.P1Y: 12, Term.P3Y: 36}  # ISO 8601: one month, one year, three
+
+
+def test_a_term_knows_its_length_and_refuses_to_have_it_changed() -> None:
+    assert {term: term.months for term in Term} == _LENGTHS
+    for term in Term:
+        with pytest.raises(AttributeError):
+            term.months = 2  # type: ignore[misc]
+        assert term.months == _LENGTHS[term]
+    assert len(Term) == 3  # the table is no member
+
+
+@pytest.mark.parametrize("frequency", list(BillingFrequency))
+@pytest.mark.parametrize("term", list(Term))
+def test_a_billing_period_lasts_what_the_frequency_says_when_the_term_is_a_whole_number_of_them(
+    frequency: BillingFrequency, term: Term
+) -> None:
+    per = {BillingFrequency.MONTHLY: 1, BillingFrequency.ANNUAL: 12}.get(frequency, _LENGTHS[term])
+    if _LENGTHS[term] % per:
+        with pytest.raises(InvalidPeriod, match=f"a {term.value} term cannot be billed"):
+            frequency.months(term)
+    else:
+        assert frequency.months(term) == per
+
+
+@pytest.mark.parametrize("not_a_term", ["P1Y", 12, None, BillingFrequency.ANNUAL])
+def test_a_billing_period_of_something_that_is_not_a_term_is_refused_by_name(
+    not_a_term: object,
+) -> None:
+    with pytest.raises(InvalidPeriod, match="expected a Term"):
+        BillingFrequency.MONTHLY.months(not_a_term)  # type: ignore[arg-type]
+
+
+def test_only_the_agreements_billed_per_profile_have_profiles() -> None:
+    assert {kind: kind.has_profiles for kind in BillingAccountType} == {
+        BillingAccountType.MOSA: False,
+        BillingAccountType.MCA: True,
+        BillingAccountType.MPA: True,
+    }
+    with pytest.raises(AttributeError):
+        BillingAccountType.MCA.has_profiles = False  # type: ignore[misc]

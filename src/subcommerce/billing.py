@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -54,6 +54,10 @@ __all__ = [
 MICROSOFT: Final = "microsoft"
 
 
+#: The agreements billed per billing profile, filled once BillingAccountType exists.
+_PROFILE_AGREEMENTS: Final[set[BillingAccountType]] = set()
+
+
 class BillingAccountType(Choice):
     """The agreement a billing account is under.
 
@@ -67,14 +71,23 @@ class BillingAccountType(Choice):
     MCA = "mca"
     MPA = "mpa"
 
-    @property
-    def has_profiles(self) -> bool:
-        """True for the agreements billed per billing profile (MCA, MPA)."""
-        return self is not _MOSA
+    if TYPE_CHECKING:
+
+        @property
+        def has_profiles(self) -> bool:
+            """True for the agreements billed per billing profile (MCA, MPA)."""
+
+    else:
+        # Read without a Python call: the getter is the set's own __contains__.
+        has_profiles = property(
+            _PROFILE_AGREEMENTS.__contains__,
+            doc="True for the agreements billed per billing profile (MCA, MPA).",
+        )
 
 
 # Bound once: reading members off the enum class is slow on CPython 3.11 (on every command).
 _MOSA: Final = BillingAccountType.MOSA
+_PROFILE_AGREEMENTS.update({BillingAccountType.MCA, BillingAccountType.MPA})
 
 
 class PaymentMethod(Choice):

@@ -641,12 +641,14 @@ class _Engine:
             return self.order_id
         if self.order.order_id is not None:
             return f"{self.order_id}-{self.purchases}"
-        taken, number = self.taken, self.number
-        while f"order-{number}" in taken or f"order-{number}" in self.orders:
+        taken, orders, number = self.taken, self.orders, self.number
+        order_id = f"order-{number}"  # each id written once: an int's text costs about 1 k
+        while order_id in taken or order_id in orders:
             number += 1
+            order_id = f"order-{number}"
         self.number = number
-        self.orders.add(f"order-{number}")
-        return f"order-{number}"
+        orders.add(order_id)
+        return order_id
 
     def run(self) -> _Run:
         start = len(self.book.posted.entries)
