@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 from strategies_accounts import days
 from subcommerce.billing import BillingAccountType, PaymentMethod
+from subcommerce.catalog import Offer, Prices
 from subcommerce.commands import ChangeLicenseQuantity, PurchaseSubscription, prechecked
 from subcommerce.errors import InvalidPeriod
-from subcommerce.money import Money
+from subcommerce.money import Money, units_of
 from subcommerce.periods import BillingFrequency, Term
 
 
@@ -132,3 +133,38 @@ def test_only_the_agreements_billed_per_profile_have_profiles() -> None:
     }
     with pytest.raises(AttributeError):
         BillingAccountType.MCA.has_profiles = False  # type: ignore[misc]
+
+
+# -- a monthly period's price is the monthly price itself --------------------------------------
+
+
+@given(
+    st.integers(-(10**9), 10**9),
+    st.integers(0, 4),
+    st.sampled_from(["USD", "JPY", "KWD"]),
+)
+def test_a_money_times_one_is_that_very_money_field_for_field(
+    units: int, places: int, code: str
+) -> None:
+    # What lets a monthly offer hand back its monthly price (when it holds non-zero minor
+    # units) as its period price, instead of ``price * 1``.
+    for amount in (Decimal(units).scaleb(-places), Decimal("-0.00"), Decimal("0")):
+        money = Money.of(amount, code)
+        once = money * 1
+        assert once == money
+        assert once.amount.as_tuple() == money.amount.as_tuple()  # digits, exponent and sign
+        assert str(once) == str(money)
+        assert repr(once) == repr(money)
+        if units_of(money):
+            assert units_of(once) == units_of(money)
+
+
+def test_an_offer_billed_monthly_costs_its_monthly_price_and_one_billed_annually_twelve() -> None:
+    prices = Prices.of(USD="36.00", JPY="4000")
+    monthly = Offer(Term.P1Y, BillingFrequency.MONTHLY, prices)
+    annual = Offer(Term.P1Y, BillingFrequency.ANNUAL, prices)
+    assert monthly.period_price("USD") == Money.of("36.00", "USD")
+    assert str(monthly.period_price("USD")) == "36.00 USD"
+    assert str(annual.period_price("USD")) == "432.00 USD"
+    assert str(annual.period_price("JPY")) == "48000 JPY"
+    assert monthly.period_price("EUR") is None

@@ -681,7 +681,7 @@ def apply_advanced(advanced: Outcome, command: Command, policy: Policy = DEFAULT
     """:func:`apply` after the lifecycle: ``advanced`` is the tenant on the command's date and the
     events that bringing it there caused (callers that know a faster way to get there, such as
     the ledger when nothing is due, use this)."""
-    handler = _handler(command)
+    handler = _HANDLER_OF.get(type(command)) or _handler(command)  # one look, no call
     reasons = handler.reasons(advanced.tenant, command, policy)
     if reasons:
         raise Refused(reasons)
@@ -700,10 +700,10 @@ class _Handler:
 
 
 def _handler(command: object) -> _Handler:
-    try:
-        return _HANDLERS[type(command)]
-    except KeyError:
-        raise InvalidCommand(f"not a command: {command!r}") from None
+    handler = _HANDLER_OF.get(type(command))
+    if handler is None:
+        raise InvalidCommand(f"not a command: {command!r}")
+    return handler
 
 
 # -- shared questions ---------------------------------------------------------------------------
@@ -712,17 +712,17 @@ def _handler(command: object) -> _Handler:
 def _authorize(
     tenant: Tenant, actor: str, action: Action, sub: Subscription | None = None
 ) -> list[Reason]:
-    profile = None if sub is None else sub.billing_profile_id
-    section = None if sub is None else sub.invoice_section_id
-    return list(
-        authorize(
+    if sub is None:
+        return [*authorize(tenant.account, actor, action)]
+    return [
+        *authorize(
             tenant.account,
             actor,
             action,
-            billing_profile_id=profile,
-            invoice_section_id=section,
+            billing_profile_id=sub.billing_profile_id,
+            invoice_section_id=sub.invoice_section_id,
         )
-    )
+    ]
 
 
 def _status(sub: Subscription, *allowed: SubscriptionStatus) -> list[Reason]:
@@ -848,15 +848,15 @@ def _buying(
     profile, section, method = _placement(
         tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
     )
-    reasons = list(
-        authorize(
+    reasons = [
+        *authorize(
             tenant.account,
             cmd.actor,
             _ACT_BUY,
             billing_profile_id=profile,
             invoice_section_id=section,
         )
-    )
+    ]
     reasons += _end_of_sale(cmd.product_id, policy)
     return reasons, method
 
@@ -2255,3 +2255,5 @@ _HANDLERS: Final[Mapping[type, _Handler]] = MappingProxyType(
         ScheduleProductChange: _Handler(_product_reasons, _change_product),
     }
 )
+#: The same, as a plain dict: a look-up per command, without the proxy's indirection.
+_HANDLER_OF: Final[dict[type, _Handler]] = dict(_HANDLERS)

@@ -556,17 +556,16 @@ def apply_step(book: Book, tenant: Tenant, command: Command, policy: Policy) -> 
     one the subscription may move to.
     """
     advanced = book.advance(tenant, command.as_of)
-    refused = _plan_reasons(book.catalog, advanced.tenant, command)
-    if refused:
-        raise Refused((*check_advanced(advanced.tenant, command, policy), *refused))
+    if command.__class__ not in _NO_PLAN:  # the cart's commands move to no other plan: one look
+        refused = _plan_reasons(book.catalog, advanced.tenant, command)
+        if refused:
+            raise Refused((*check_advanced(advanced.tenant, command, policy), *refused))
     return apply_advanced(advanced, command, policy)
 
 
 def _plan_reasons(catalog: Catalog, tenant: Tenant, command: Command) -> list[Reason]:
     """The catalog's reasons against the billing plan or product a change moves a subscription
     to (issue 12): the commands know no catalog."""
-    if command.__class__ in _NO_PLAN:  # the cart's commands, one look
-        return []
     if isinstance(command, ScheduleProductChange):
         sub = tenant.subscription(command.subscription_id)
         return product_change_reasons(catalog, sub, command.product_id)
