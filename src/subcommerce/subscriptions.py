@@ -219,6 +219,10 @@ class SubscriptionSlots:
     #: set whenever a subscription is made: a plain slot, read often by the book and the
     #: lifecycle (a property cost a call per read).
     anchor: date
+    #: The ``current_term`` slot under a second name that no property shadows (the same
+    #: descriptor, set below the class): reading it is a plain slot read, where the
+    #: descriptor's ``__get__`` cost a call. AttributeError while the term is not worked out.
+    _kept_term: Period
 
 
 #: The slot a subscription's current term is kept in once worked out (the twin's own: the class
@@ -228,7 +232,7 @@ class SubscriptionSlots:
 #: reads specialized (each of a subscription's 33 fields cost about 400 instructions to read,
 #: against about 40).
 _TERM_SLOT: Final = SubscriptionSlots.__dict__["current_term"]
-_known_term: Final = _TERM_SLOT.__get__
+type.__setattr__(SubscriptionSlots, "_kept_term", _TERM_SLOT)
 _keep_term: Final = _TERM_SLOT.__set__
 _keep_anchor: Final = SubscriptionSlots.__dict__["anchor"].__set__
 
@@ -346,8 +350,7 @@ class Subscription(SubscriptionSlots):
     def current_term(self) -> Period:
         """The current term, computed from the anchor (once: a subscription never changes)."""
         try:
-            known: Period = _known_term(self)
-            return known
+            return self._kept_term
         except AttributeError:  # not worked out yet
             pass
         anchor = self.anchor
@@ -409,8 +412,17 @@ def _anchor_of(sub: Subscription) -> date:
 _WORKED_OUT_ANCHOR: Final = property(_anchor_of)
 
 
+class InvoiceGroupSlots:
+    """The slots of an :class:`InvoiceGroup`, writable (as :class:`SubscriptionSlots`):
+    :meth:`Tenant.invoice_group` fills and retypes one."""
+
+    __slots__ = ("__weakref__", "id", "kind")
+    kind: str
+    id: str
+
+
 @attrs.frozen
-class InvoiceGroup:
+class InvoiceGroup(InvoiceGroupSlots):
     """The invoice a subscription is billed on: its order (MOSA) or its billing profile (MCA)."""
 
     kind: str  # "order" or "billing_profile"
@@ -530,14 +542,21 @@ class Tenant(TenantSlots):
 
     def added(self, subscription: Subscription) -> Tenant:
         """This tenant with ``subscription`` added at the end (it joins the organization)."""
-        joined = expect(subscription, Subscription, "subscription")
+        joined = subscription
+        if subscription.__class__ is not Subscription:  # the common case costs one comparison
+            joined = expect(subscription, Subscription, "subscription")
         if subscription.organization != self.organization:
             joined = evolved(subscription, organization=self.organization)
         # Only the newcomer can break the tenant's checks, and only by its id.
         if joined.id in self._positions:
             raise InvalidTenant(f"subscription id {joined.id!r} appears twice")
         positions = {**self._positions, joined.id: len(self.subscriptions)}
-        memo = _kept_memo(_due_with, self.due_memo, joined)
+        memo = self.due_memo
+        if memo is not None:
+            try:
+                memo = _due_with(memo, joined)
+            except SubcommerceError:  # its next day cannot be worked out: see _kept_memo
+                memo = None
         if type(self) is Tenant and _DATED_FAST:
             return _holding(self, (*self.subscriptions, joined), positions, memo)
         return _unchecked(
@@ -568,9 +587,15 @@ class Tenant(TenantSlots):
         if type(subscription) is not Subscription:
             expect(subscription, Subscription, "subscription")
         profile_id = subscription.billing_profile_id
+        made = InvoiceGroupSlots()  # InvoiceGroup(kind, id) of two strings, retyped
         if profile_id is not None and (self.account is not None and self.account.type.has_profiles):
-            return InvoiceGroup("billing_profile", profile_id)
-        return InvoiceGroup("order", subscription.order_id or subscription.id)
+            made.kind = "billing_profile"
+            made.id = profile_id
+        else:
+            made.kind = "order"
+            made.id = subscription.order_id or subscription.id
+        made.__class__ = InvoiceGroup
+        return made  # type: ignore[return-value]  # retyped: an InvoiceGroup now
 
     def __iter__(self) -> Iterator[Subscription]:
         return iter(self.subscriptions)
@@ -602,8 +627,6 @@ _subscription_values: Final = operator.attrgetter(*_SUBSCRIPTION_FIELDS)
 _TENANT_FIELDS: Final = tuple(a.name for a in attrs.fields(Tenant))
 
 
-#: The slot ``current_term`` is kept in.
-_CURRENT_TERM: Final = _TERM_SLOT
 #: The fields the current term is computed from: a change to none of them keeps it.
 _TERM_FIELDS: Final = frozenset({"start", "term", "term_anchor", "renewals"})
 #: The fields ``anchor`` comes from, and the generated line that sets it from the new value's.
@@ -658,7 +681,6 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
     scope: dict[str, Any] = {
         "cls": Subscription,
         "slots": SubscriptionSlots,
-        "get_current_term": _CURRENT_TERM.__get__,
     }
     lines = ["    made = slots()"]  # plain slot stores, then retyped (see SubscriptionSlots)
     for name in _SUBSCRIPTION_FIELDS:
@@ -672,7 +694,7 @@ def _rebuilder(names: tuple[str, ...]) -> Callable[..., Subscription]:
         lines += [
             "    else:",
             "        try:",
-            "            made.current_term = get_current_term(sub)",
+            "            made.current_term = sub._kept_term",
             "        except AttributeError:",  # not worked out yet: the new one works it out
             "            pass",
         ]
@@ -850,6 +872,14 @@ def _holding(
     made.due_memo = memo
     made.__class__ = Tenant
     return made  # type: ignore[return-value]  # retyped: a Tenant now
+
+
+def positions(tenant: Tenant) -> Mapping[str, int]:
+    """Where each subscription of ``tenant`` sits in ``tenant.subscriptions``, by id: the
+    mapping :meth:`Tenant.position` reads, for an engine module that looks up many ids of one
+    tenant value (the book, per due subscription and renewal) with a dict read each instead of
+    a method call. The tenant's own: read it, never change it."""
+    return tenant._positions
 
 
 def same_dates(tenant: Tenant, changed: Subscription) -> Tenant:
