@@ -2220,6 +2220,7 @@ class Book:
                     break
                 following = step_of((anchor, months, k))
                 period = facts.step(anchor, months, k, end) if following is None else following
+            known.period = period  # the billing period found last: the one holding ``day``
             billed[sub_id] = through  # calendar.put_back(sub_id, through), inline
             bucket = buckets.get(through)
             if bucket is None:
@@ -2392,18 +2393,25 @@ class Book:
         facts = self.facts
         periods, latest, known_of = facts.periods, facts.latest, facts.known
         placed = self.posted.placed
+        # The term seen last and its shared value (renewals on one calendar share their term).
+        last_term: Period | None = None
+        shared: Period = cast(Period, None)
         # From the last event: a subscription renewed more than once in these events is handed
         # on from its last renewal, whose term is the new value's current term.
         for event in reversed(events):
             if event.__class__ is Renewed:
                 renewed = event
                 term = renewed.term_period
-                # facts.period(term.start, term.end), inline: the term (a Period the lifecycle
-                # has just made) becomes the book's one value of it when it has none yet
-                shared = periods.setdefault((term.start, term.end), term)
+                if term is not last_term:
+                    # facts.period(term.start, term.end), inline: the term (a Period the
+                    # lifecycle has just made) becomes the book's one value of it when it has
+                    # none yet
+                    last_term = term
+                    shared = periods.setdefault((term.start, term.end), term)
                 if shared is not term:
                     _set_term_period(renewed, shared)
-                if renewed.on == shared.start and renewed.on is not shared.start:
+                on = renewed.on
+                if on is not shared.start and on == shared.start:
                     _set_renewed_on(renewed, shared.start)
                 sub_id = renewed.subscription_id
                 prior = latest.get(sub_id)
