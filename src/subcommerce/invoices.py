@@ -131,6 +131,7 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
+    positions,
 )
 
 __all__ = [
@@ -1229,10 +1230,10 @@ class _Calendar:
             for sub_id in buckets.pop(through):
                 if billed.get(sub_id) == through:
                     found[sub_id] = through
-        subs = tenant.subscriptions
+        subs, where = tenant.subscriptions, positions(tenant)
         taken = []
         for sub_id, through in found.items():
-            position = tenant.position(sub_id)
+            position = where.get(sub_id)  # tenant.position(sub_id): ids from the calendar
             if position is None:
                 self._push(sub_id, through)  # not in the tenant: never billed here
             else:
@@ -2393,6 +2394,7 @@ class Book:
         facts = self.facts
         periods, latest, known_of = facts.periods, facts.latest, facts.known
         placed = self.posted.placed
+        where = positions(tenant)  # tenant.position(id) for the events' ids (text)
         # The term seen last and its shared value (renewals on one calendar share their term).
         last_term: Period | None = None
         shared: Period = cast(Period, None)
@@ -2415,7 +2417,7 @@ class Book:
                     _set_renewed_on(renewed, shared.start)
                 sub_id = renewed.subscription_id
                 prior = latest.get(sub_id)
-                position = tenant.position(sub_id)
+                position = where.get(sub_id)
                 if prior is None or position is None:
                     continue
                 sub = tenant.subscriptions[position]
