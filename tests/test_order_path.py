@@ -23,7 +23,14 @@ from subcommerce.billing import BillingAccountType, PaymentMethod
 from subcommerce.catalog import Offer, Prices
 from subcommerce.commands import ChangeLicenseQuantity, PurchaseSubscription, prechecked
 from subcommerce.errors import InvalidPeriod
-from subcommerce.money import Money, units_of
+from subcommerce.money import (
+    Money,
+    currency,
+    money_from_units,
+    money_unchecked,
+    sum_in_units,
+    units_of,
+)
 from subcommerce.periods import BillingFrequency, Term
 
 
@@ -168,3 +175,37 @@ def test_an_offer_billed_monthly_costs_its_monthly_price_and_one_billed_annually
     assert str(annual.period_price("USD")) == "432.00 USD"
     assert str(annual.period_price("JPY")) == "48000 JPY"
     assert monthly.period_price("EUR") is None
+
+
+# -- a sum of one amount is that amount -------------------------------------------------------
+
+
+@given(
+    st.lists(st.integers(-(10**12), 10**12) | st.just(0), max_size=6),
+    st.sampled_from(["USD", "JPY", "KWD"]),
+)
+def test_a_sum_in_minor_units_is_the_decimal_sum_field_for_field(
+    units: list[int], code: str
+) -> None:
+    cur = currency(code)
+    amounts = [money_from_units(u, cur) for u in units]
+    total = sum_in_units(amounts, cur)
+    by_decimals = Money.zero(cur)
+    for amount in amounts:  # the Decimal sum, written out
+        by_decimals = money_unchecked(by_decimals.amount + amount.amount, cur)
+    assert total == by_decimals
+    assert total is not None
+    assert total.amount.as_tuple() == by_decimals.amount.as_tuple()
+    assert units_of(total) == sum(units)
+    assert type(total) is Money
+
+
+def test_a_sum_of_one_amount_or_of_zeros_around_it_is_that_amount() -> None:
+    usd = currency("USD")
+    charge = money_from_units(4113, usd)
+    zero = money_from_units(0, usd)
+    assert sum_in_units([charge], usd) is charge
+    assert sum_in_units([zero, charge], usd) is charge
+    assert str(sum_in_units([charge, charge], usd)) == "82.26 USD"
+    assert str(sum_in_units([], usd)) == "0.00 USD"
+    assert sum_in_units([Money.of("-0.00", "USD")], usd) is None  # no units: summed by Decimal

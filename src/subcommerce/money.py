@@ -625,6 +625,7 @@ def sum_in_units(amounts: Iterable[Money], cur: Currency) -> Money | None:
     the currency's decimals, and so has that sum.
     """
     total = 0
+    money = None
     try:
         for money in amounts:
             units = money._units
@@ -633,6 +634,10 @@ def sum_in_units(amounts: Iterable[Money], cur: Currency) -> Money | None:
             total += units
     except AttributeError:  # a copy or an unpickled Money, or not a Money at all
         return None
+    if money.__class__ is Money and units == total:
+        # The last amount is the sum (a single one, the others zero): a Money holding its minor
+        # units is those units and its currency, field for field, so it is handed back as is.
+        return money
     result = MoneySlots()
     result.amount = _multiply(total, _MINOR_UNITS[cur.exponent])
     result.currency = cur

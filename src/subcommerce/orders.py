@@ -733,16 +733,16 @@ class _Engine:
     def _purchase(
         self,
         sub_id: str,
-        product_id: str,
+        product: Plan | Addon,
         line: NewSubscription | AddAddon,
         price: Money | None,
         order_id: str,
         addon_kind: AddonKind | None = None,
         parent_id: str | None = None,
     ) -> PurchaseSubscription:
-        product = self.catalog.product(product_id)
-        # Every field comes from the checked order and cart line, the book's price and the
-        # catalog's product: checked here only where the catalog leaves it unchecked.
+        # ``product`` is the catalog's, as the caller looked it up. Every field comes from the
+        # checked order and cart line, the book's price and the catalog's product: checked here
+        # only where the catalog leaves it unchecked.
         checked = product.unit.__class__ is LicenseUnit and (
             price is None or price.__class__ is Money
         )
@@ -751,7 +751,7 @@ class _Engine:
             actor=self.order.actor,
             as_of=self.order.as_of,
             subscription_id=sub_id,
-            product_id=product_id,
+            product_id=product.id,
             quantity=line.quantity,
             term=line.term,
             billing_frequency=line.billing_frequency,
@@ -798,7 +798,7 @@ class _Engine:
         reasons = _sale_reasons(product, self.order.as_of)
         offer_reasons, price = self._offer_reasons(product, line.term, line.billing_frequency)
         reasons += offer_reasons
-        return reasons, self._purchase(sub_id, product.id, line, price, order_id)
+        return reasons, self._purchase(sub_id, product, line, price, order_id)
 
     def _addon(
         self, line: AddAddon, sub_id: str, order_id: str
@@ -841,7 +841,7 @@ class _Engine:
         if parent is None:
             kind = AddonKind.STANDALONE  # a probe for the remaining checks when refused
         command = self._purchase(
-            sub_id, addon.id, line, price, order_id, addon_kind=kind, parent_id=parent
+            sub_id, addon, line, price, order_id, addon_kind=kind, parent_id=parent
         )
         return reasons, command
 
