@@ -708,9 +708,10 @@ def allocate_units(total: int, weights: Sequence[int]) -> list[int]:
         weight_sum = first + second
         if weight_sum <= 0:
             raise InvalidAmount("weights must have a positive sum")
-        head, head_rest = divmod(total * first, weight_sum)
-        tail, tail_rest = divmod(total * second, weight_sum)
-        if head + tail < total:
+        head_share, tail_share = total * first, total * second
+        head, tail = head_share // weight_sum, tail_share // weight_sum
+        head_rest, tail_rest = head_share - head * weight_sum, tail_share - tail * weight_sum
+        if head + tail < total:  # no divmod: a call costs more than the two products
             if tail_rest > head_rest:
                 tail += 1
             else:  # ties to the earlier part

@@ -938,7 +938,9 @@ def credit_and_rebill_checked(
             f"change date {change_date.isoformat()} is outside the charged span [{span})"
         )
     price, period, old = original.unit_price, original.service_period, original.quantity
-    charged = _units_of_line(original)
+    charged = units_of(original.amount)  # it is rounded: every line the engine builds is
+    if charged is None:
+        charged = original.amount.minor_units()
     note = f"credit of the {_KIND_VALUES[original.kind]} for {date_text(first)}..{date_text(last)}"
     credit = explained_line(_CREDIT, price, old, period, span, original.convention, charged, note)
     slots = PeriodSlots()  # period_unchecked(change_date, last), inline
@@ -1007,12 +1009,6 @@ def credit_and_rebill_checked(
 
 _ALLOCATED: Final = "allocated so that the change nets to the exact difference rounded once"
 _KIND_VALUES: Final = {kind: kind.value for kind in LineKind}
-
-
-def _units_of_line(line: ProratedLine) -> int:
-    """The line's amount in minor units (it is rounded: every line the engine builds is)."""
-    units = units_of(line.amount)
-    return line.amount.minor_units() if units is None else units
 
 
 def refund_unused(
