@@ -401,7 +401,7 @@ class Money(MoneySlots):
     # -- arithmetic -------------------------------------------------------------------------
 
     def _same(self, other: Money, verb: str) -> None:
-        if self.currency != other.currency:
+        if self.currency is not other.currency and self.currency != other.currency:
             raise CurrencyMismatch(
                 f"cannot {verb} {self.currency.code} and {other.currency.code} amounts "
                 f"({self} and {other})"

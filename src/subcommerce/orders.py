@@ -720,7 +720,8 @@ class _Engine:
         charge (or credit) nothing, inventing or losing money."""
         code = self.book.code
         locked = sub.unit_price
-        if (locked is not None and locked.currency != code) or (
+        # ``is not`` first: the currencies are mostly one value, and attrs' != costs two calls.
+        if (locked is not None and locked.currency is not code and locked.currency != code) or (
             locked is None and self.book.price_of(sub, self.order.as_of) is None
         ):
             return [
