@@ -46,7 +46,29 @@ def tuple_of(value: Iterable[T], what: str) -> tuple[T, ...]:
 
 
 class Choice(enum.StrEnum):
-    """A StrEnum whose lookup by an unknown value is an InvalidChoice (a ValueError)."""
+    """A StrEnum whose lookup by an unknown value is an InvalidChoice (a ValueError).
+
+    Its members are constants shared by the whole process: a public attribute cannot be set on
+    one or deleted from one (an AttributeError, as for a frozen value). A plain enum member has
+    a ``__dict__``, so ``BillingFrequency.MONTHLY.months = 1`` would hide the method from every
+    caller. Names with an underscore stay the enum machinery's own (``_name_``, ``_value_``).
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name.startswith("_"):
+            super().__setattr__(name, value)
+            return
+        raise AttributeError(
+            f"{type(self).__name__}.{self.name} is a constant: {name!r} cannot be set"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        if name.startswith("_"):
+            super().__delattr__(name)
+            return
+        raise AttributeError(
+            f"{type(self).__name__}.{self.name} is a constant: {name!r} cannot be deleted"
+        )
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
