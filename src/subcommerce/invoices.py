@@ -181,8 +181,37 @@ _set_term_period: Final = Renewed.__dict__["term_period"].__set__
 _set_renewed_on: Final = Renewed.__dict__["on"].__set__
 
 
+class LedgerEntrySlots:
+    """The slots of a :class:`LedgerEntry`, writable (as ``periods.PeriodSlots``): the book's
+    entry builders (``_made_entry``, ``EntryRows._build``) fill and retype one."""
+
+    __slots__ = (
+        "__weakref__",
+        "cause",
+        "credits",
+        "group",
+        "id",
+        "invoice_section_id",
+        "line",
+        "posted_on",
+        "product_id",
+        "statement",
+        "subscription_id",
+    )
+    id: str
+    subscription_id: str
+    product_id: str
+    group: InvoiceGroup
+    cause: EntryCause
+    posted_on: date
+    statement: Period
+    line: ProratedLine
+    credits: str | None
+    invoice_section_id: str | None
+
+
 @attrs.frozen
-class LedgerEntry:
+class LedgerEntry(LedgerEntrySlots):
     """One charge, credit, rebill or refund, with the prorated line that explains its amount.
 
     ``posted_on``: the day it was incurred. ``statement``: the statement (billing) period that
@@ -423,11 +452,6 @@ _KEPT_REFS: Final = (None,) * _REFS
 _new_entry: Final = object.__new__
 _entry_fields: Final = attrgetter(*(f.name for f in attrs.fields(LedgerEntry)))
 _line_fields: Final = attrgetter(*(f.name for f in attrs.fields(ProratedLine)))
-_entry_setters: Final = tuple(
-    LedgerEntry.__dict__[f.name].__set__ for f in attrs.fields(LedgerEntry)
-)
-_put_id, _put_sub, _put_product, _put_group, _put_cause = _entry_setters[:5]
-_put_posted, _put_statement, _put_line, _put_credits, _put_section = _entry_setters[5:]
 
 
 def _made_entry(
@@ -442,20 +466,21 @@ def _made_entry(
     credits: str | None,
     section: str | None,
 ) -> LedgerEntry:
-    """``LedgerEntry(...)`` of these fields, its slots set directly (the class neither checks nor
-    converts a field: the same value, without attrs' frozen ``__init__``)."""
-    entry = _new_entry(LedgerEntry)
-    _put_id(entry, entry_id)
-    _put_sub(entry, sub_id)
-    _put_product(entry, product_id)
-    _put_group(entry, group)
-    _put_cause(entry, cause)
-    _put_posted(entry, posted)
-    _put_statement(entry, statement)
-    _put_line(entry, line)
-    _put_credits(entry, credits)
-    _put_section(entry, section)
-    return entry
+    """``LedgerEntry(...)`` of these fields, filled as its writable twin and retyped (the class
+    neither checks nor converts a field: the same value, without attrs' frozen ``__init__``)."""
+    entry = LedgerEntrySlots()
+    entry.id = entry_id
+    entry.subscription_id = sub_id
+    entry.product_id = product_id
+    entry.group = group
+    entry.cause = cause
+    entry.posted_on = posted
+    entry.statement = statement
+    entry.line = line
+    entry.credits = credits
+    entry.invoice_section_id = section
+    entry.__class__ = LedgerEntry
+    return entry  # type: ignore[return-value]  # retyped: a LedgerEntry now
 
 
 def _number(entry_id: object, sub_id: str) -> int:
@@ -615,18 +640,19 @@ class EntryRows:
         refs = self.refs
         at_refs = row * _REFS
         credited = ints[at + 4]
-        entry = _new_entry(LedgerEntry)
-        _put_id(entry, f"{sub_id}#{ints[at + 1]}")
-        _put_sub(entry, sub_id)
-        _put_product(entry, product_id)
-        _put_group(entry, group)
-        _put_cause(entry, refs[at_refs])
-        _put_posted(entry, date.fromordinal(ints[at + 2]))
-        _put_statement(entry, refs[at_refs + 1])
-        _put_line(entry, line)
-        _put_credits(entry, None if credited < 0 else f"{sub_id}#{credited}")
-        _put_section(entry, section)
-        return entry
+        entry = LedgerEntrySlots()  # LedgerEntry(...), filled as its twin and retyped
+        entry.id = f"{sub_id}#{ints[at + 1]}"
+        entry.subscription_id = sub_id
+        entry.product_id = product_id
+        entry.group = group
+        entry.cause = cast(EntryCause, refs[at_refs])
+        entry.posted_on = date.fromordinal(ints[at + 2])
+        entry.statement = cast(Period, refs[at_refs + 1])
+        entry.line = line
+        entry.credits = None if credited < 0 else f"{sub_id}#{credited}"
+        entry.invoice_section_id = section
+        entry.__class__ = LedgerEntry
+        return entry  # type: ignore[return-value]  # retyped: a LedgerEntry now
 
     def line(self, row: int) -> ProratedLine:
         """A new line of ``row`` (the line of the entry it builds)."""
@@ -1435,20 +1461,48 @@ _Seeded = tuple[
     dict[str, "_Known"],
     dict[tuple[str, Term, BillingFrequency], Offer],
     dict[int, tuple[Offer, "Money | None"]],
+    "dict[str, _SeededPlace]",
 ]
+#: Where the entries of a subscription of the tenant a book froze with went (its ``_Place``),
+#: beside that value and whether the tenant's account had billing profiles: the inputs of
+#: ``Book._placing`` that place is a function of (see :func:`_agrees`).
+_SeededPlace = tuple[Subscription, "_Place", bool]
+
+
+_NO_PLACES: Final[dict[str, _SeededPlace]] = {}  # never written
+
+
+def _agrees(tenant: Tenant, sub: Subscription, seed: _SeededPlace) -> bool:
+    """True when ``sub`` (of ``tenant``) agrees with the value a seeded place was found for on
+    every input ``Book._placing`` reads: the id (the seed's key), the order, billing profile,
+    product and invoice section, and whether the account has billing profiles. The policy and
+    the convention are the book's own (``Book._seed_facts`` seeds under that very policy; the
+    convention is the ledger's). Its group is then the same value, and its row owner holds
+    those same parts (:meth:`Book._frozen_place` checked both when it froze)."""
+    held, _, profiles = seed
+    account = tenant.account
+    return (
+        sub.order_id == held.order_id
+        and sub.billing_profile_id == held.billing_profile_id
+        and sub.product_id == held.product_id
+        and sub.invoice_section_id == held.invoice_section_id
+        and (account is not None and account.type.has_profiles) is profiles
+    )
 
 
 class _Grouping:
     """Where entries go: the invoice group of each subscription, each group's statement anchor
     and the statement found last, and the first starts of the groups of the tenant seen last."""
 
-    __slots__ = ("anchors", "first_starts", "groups", "statements")
+    __slots__ = ("anchors", "first_starts", "groups", "seeded", "statements")
 
     def __init__(self) -> None:
         self.anchors: dict[tuple[str, str], date] = {}
         self.statements: dict[tuple[str, str], Period] = {}
         self.groups: dict[str, tuple[InvoiceGroup, tuple[str, str]]] = {}
         self.first_starts: _Starts | None = None
+        # per subscription id: where the book that froze the ledger placed it (never changed)
+        self.seeded: dict[str, _SeededPlace] = _NO_PLACES
 
     def copy(self) -> _Grouping:
         twin = _Grouping()
@@ -1456,6 +1510,7 @@ class _Grouping:
         twin.statements = dict(self.statements)
         twin.groups = dict(self.groups)
         twin.first_starts = self.first_starts  # never changed in place
+        twin.seeded = self.seeded  # never changed
         return twin
 
 
@@ -1568,9 +1623,10 @@ class Book:
         and offers, when they are facts of this book's very catalog and policy (the currency and
         the convention are the ledger's): its ``_Known`` are shared (a memo of a value's facts
         under those inputs, as a book and its forks share them), the dicts copied."""
-        catalog, policy, latest, offers, offer_prices = seeded
+        catalog, policy, latest, offers, offer_prices, places = seeded
         if catalog() is not self.catalog or policy() is not self.policy:
             return
+        self.grouping.seeded = places
         facts = self.facts
         facts.latest.update(latest)
         facts.known.update({id(known.sub): known for known in latest.values()})
@@ -1605,16 +1661,23 @@ class Book:
             if held is not None:
                 facts = self.facts
                 latest = {}
+                places: dict[str, _SeededPlace] = {}
+                account = tenant.account
+                profiles = account is not None and account.type.has_profiles
                 for sub in tenant.subscriptions:
                     known = facts.latest.get(sub.id)
                     if known is not None and known.sub is sub:
                         latest[sub.id] = known
+                    place = self._frozen_place(tenant, sub)
+                    if place is not None:
+                        places[sub.id] = (sub, place, profiles)
                 seeded = (
                     weakref.ref(self.catalog),
                     weakref.ref(self.policy),
                     latest,
                     dict(facts.offers),
                     dict(facts.offer_prices),
+                    places,
                 )
                 rows.seeds = (held, dict(facts.statements), seeded)
         return Ledger(
@@ -1754,16 +1817,44 @@ class Book:
             ):
                 place = self.posted.placed[sub_id] = (sub, *prior[1:])
                 return place
-        known = self.grouping.groups.get(sub_id)
+        grouping = self.grouping
+        groups = grouping.groups
+        known = groups.get(sub_id)
         if known is None:
+            seed = grouping.seeded.get(sub_id)  # where the frozen rows placed it
+            if seed is not None and _agrees(tenant, sub, seed):
+                seeded = seed[1]  # its group is the one group_of would find now
+                groups[sub_id] = (seeded[1], seeded[2])
+                place = self.posted.placed[sub_id] = (sub, *seeded[1:])
+                return place
             self.group_of(tenant, sub)
-            known = self.grouping.groups[sub_id]
+            known = groups[sub_id]
         group, key = known
         profile = group.kind == "billing_profile"
         section = sub.invoice_section_id if profile else None
         who = self.posted.rows.who(sub_id, sub.product_id, group, section, self.convention)
         upfront = profile and self.policy.mca_upfront_invoices
         place = self.posted.placed[sub_id] = (sub, group, key, section, who, upfront)
+        return place
+
+    def _frozen_place(self, tenant: Tenant, sub: Subscription) -> _Place | None:
+        """The place of ``sub`` (the tenant's own value) to seed a book going on from the frozen
+        rows with: the one posted for that very value, when it is what ``_placing`` would work
+        out afresh for it under ``tenant`` (its group, its section, and a row owner of those very
+        parts in the rows); otherwise None (the book going on works it out)."""
+        place = self.posted.placed.get(sub.id)
+        if place is None or place[0] is not sub:
+            return None
+        _, group, key, section, who, upfront = place
+        fresh = tenant.invoice_group(sub)
+        profile = fresh.kind == "billing_profile"
+        wanted = sub.invoice_section_id if profile else None
+        if group != fresh or section != wanted or key != (fresh.kind, fresh.id):
+            return None
+        if self.posted.rows.whos[who] != (sub.id, sub.product_id, group, section, self.convention):
+            return None
+        if upfront is not (profile and self.policy.mca_upfront_invoices):
+            return None
         return place
 
     def _place(

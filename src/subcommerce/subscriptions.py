@@ -498,11 +498,9 @@ class Tenant(TenantSlots):
     def subscription(self, subscription_id: str) -> Subscription:
         """The subscription with ``subscription_id``; UnknownReference if there is none."""
         try:  # position(subscription_id), without the call
-            position = self._positions.get(subscription_id)
-        except TypeError:  # not hashable, so no subscription's id
-            position = None
-        if position is not None:
-            return self.subscriptions[position]
+            return self.subscriptions[self._positions[subscription_id]]
+        except (KeyError, TypeError):  # none, or not hashable (so no subscription's id)
+            pass
         raise UnknownReference(
             f"tenant {self.organization!r} has no subscription {subscription_id!r}"
         )
