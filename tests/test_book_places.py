@@ -30,7 +30,7 @@ from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog
 from subcommerce.errors import DateOutOfRange, SubcommerceError, UnknownReference
 from subcommerce.invoices import Book, LedgerEntry, LedgerEntrySlots
-from subcommerce.lifecycle import advance
+from subcommerce.lifecycle import advance, first_transition, next_transition
 from subcommerce.orders import Cart, ChangeLicenses, NewSubscription, PlaceOrder, quote
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.simulate import Scenario, Timeline, simulate
@@ -236,3 +236,18 @@ def test_a_tenant_names_the_culprit_when_it_has_no_subscription_of_that_id() -> 
     for missing in ("s9", ["s1"]):
         with pytest.raises(UnknownReference, match="no subscription"):
             tenant.subscription(missing)  # type: ignore[arg-type]
+
+
+def test_the_lifecycle_memo_gives_each_next_transition_and_survives_a_pickle() -> None:
+    _, timeline = _held()
+    tenant = timeline.tenant
+    assert first_transition(tenant, DEFAULT_POLICY) == date(2025, 3, 31)  # s0's month ends
+    memo = tenant.due_memo
+    assert memo is not None
+    assert memo[0] is DEFAULT_POLICY
+    for sub in tenant.subscriptions:
+        assert memo[2](sub) == next_transition(sub, DEFAULT_POLICY)
+    back = pickle.loads(pickle.dumps(tenant))
+    assert back == tenant
+    assert back.due_memo is not None
+    assert [back.due_memo[2](s) for s in back] == [next_transition(s) for s in tenant]

@@ -221,6 +221,19 @@ def next_transition(subscription: Subscription, policy: Policy = DEFAULT_POLICY)
 
     A traditional add-on whose base is in the tenant changes with its base instead.
     """
+    return _next_due(policy, subscription)
+
+
+def _due_of(policy: Policy) -> Callable[[Subscription], date | None]:
+    """``next_transition(sub, policy)`` as a function of ``sub`` alone (the lifecycle memo's due
+    day of one subscription, pickled with the tenant): :func:`_next_due` with ``policy`` bound
+    first, so a call passes positional arguments only (a partial with ``policy=`` builds a
+    dict of keywords on every call)."""
+    return functools.partial(_next_due, policy)
+
+
+def _next_due(policy: Policy, subscription: Subscription) -> date | None:
+    """:func:`next_transition`, the policy first."""
     if subscription.__class__ is not Subscription:  # the common case costs one comparison
         expect(subscription, Subscription, "subscription")
     if policy.__class__ is not Policy:  # the common case costs one comparison
@@ -300,7 +313,7 @@ def _first_due(
         if sub.status is _ACTIVE and not sub.over_assigned and not sub.credit_check_pending:
             due: date | None = sub.current_term.end  # the common case, spelled out
         else:
-            due = next_transition(sub, policy)
+            due = _next_due(policy, sub)
         if due is not None and due <= as_of:
             return index
         for child_position in addons:
@@ -455,9 +468,7 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
         events.sort(key=_ON)  # stable: same-day events keep their order
     memo = tenant.due_memo
     due_of: Callable[[Subscription], date | None] = (
-        memo[2]
-        if memo is not None and memo[0] is policy
-        else functools.partial(next_transition, policy=policy)
+        memo[2] if memo is not None and memo[0] is policy else _due_of(policy)
     )
     return outcome(restated(tenant, tuple(work), as_of, (policy, soonest, due_of)), tuple(events))
 
@@ -475,12 +486,10 @@ def first_transition(tenant: Tenant, policy: Policy) -> date | None:
         return memo[1]
     soonest: date | None = None
     for sub in tenant.subscriptions:
-        due = next_transition(sub, policy)
+        due = _next_due(policy, sub)
         if due is not None and (soonest is None or due < soonest):
             soonest = due
-    due_of: Callable[[Subscription], date | None] = functools.partial(
-        next_transition, policy=policy
-    )
+    due_of = _due_of(policy)
     object.__setattr__(tenant, "due_memo", (policy, soonest, due_of))
     return soonest
 
