@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategies_orders import Ids, orders, scenarios
-from subcommerce import invoices, to_json
+from subcommerce import invoices, lifecycle, to_json
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog
 from subcommerce.errors import DateOutOfRange, SubcommerceError, UnknownReference
@@ -35,7 +35,7 @@ from subcommerce.orders import Cart, ChangeLicenses, NewSubscription, PlaceOrder
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.simulate import Scenario, Timeline, simulate
 from subcommerce.strategies.orders import ADMIN, PLANS, mosa_tenant, shop
-from subcommerce.subscriptions import InvoiceGroup, Tenant
+from subcommerce.subscriptions import InvoiceGroup, SubscriptionStatus, Tenant
 
 
 def _held() -> tuple[Catalog, Timeline]:
@@ -251,3 +251,24 @@ def test_the_lifecycle_memo_gives_each_next_transition_and_survives_a_pickle() -
     assert back == tenant
     assert back.due_memo is not None
     assert [back.due_memo[2](s) for s in back] == [next_transition(s) for s in tenant]
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_steps=4, max_days=400))
+def test_an_active_subscriptions_next_transition_is_its_terms_end_and_others_their_steps(
+    generated: tuple[Scenario, Catalog],
+) -> None:
+    scenario, catalog = generated
+    try:
+        timeline = simulate(scenario, catalog=catalog)
+    except SubcommerceError:
+        return
+    for sub in timeline.tenant:
+        due = next_transition(sub)
+        if sub.status is SubscriptionStatus.ACTIVE and not (
+            sub.over_assigned or sub.credit_check_pending
+        ):
+            assert due == sub.current_term.end  # the rule: only its term ends
+        else:  # the general path: the least of its steps (what advance takes)
+            steps = lifecycle._steps(sub, DEFAULT_POLICY)
+            assert due == (min(on for on, _ in steps) if steps else None)

@@ -238,11 +238,15 @@ def _next_due(policy: Policy, subscription: Subscription) -> date | None:
         expect(subscription, Subscription, "subscription")
     if policy.__class__ is not Policy:  # the common case costs one comparison
         expect(policy, Policy, "policy")
-    if subscription.status is _DELETED:
+    status = subscription.status
+    over, pending = subscription.over_assigned, subscription.credit_check_pending
+    if status is _ACTIVE and not over and not pending:  # the common case: its term's end
+        return subscription.current_term.end
+    if status is _DELETED:
         return None
     step = _status_step(subscription, policy)
     due = None if step is None else step[0]
-    if subscription.over_assigned or subscription.credit_check_pending:
+    if over or pending:
         for on, _ in _own_steps(subscription, policy):
             if due is None or on < due:
                 due = on
