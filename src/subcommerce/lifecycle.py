@@ -221,19 +221,23 @@ def next_transition(subscription: Subscription, policy: Policy = DEFAULT_POLICY)
 
     A traditional add-on whose base is in the tenant changes with its base instead.
     """
-    return _next_due(policy, subscription)
+    return next_due(policy, subscription)
 
 
 def _due_of(policy: Policy) -> Callable[[Subscription], date | None]:
     """``next_transition(sub, policy)`` as a function of ``sub`` alone (the lifecycle memo's due
-    day of one subscription, pickled with the tenant): :func:`_next_due` with ``policy`` bound
+    day of one subscription, pickled with the tenant): :func:`next_due` with ``policy`` bound
     first, so a call passes positional arguments only (a partial with ``policy=`` builds a
     dict of keywords on every call)."""
-    return functools.partial(_next_due, policy)
+    return functools.partial(next_due, policy)
 
 
-def _next_due(policy: Policy, subscription: Subscription) -> date | None:
-    """:func:`next_transition`, the policy first."""
+def next_due(policy: Policy, subscription: Subscription) -> date | None:
+    """:func:`next_transition`, the policy first.
+
+    Public within the package, not in ``__all__``: a tenant's pickle names it (its lifecycle
+    memo holds a partial of it), so the name is kept as a public one, and pickles do not depend
+    on a private name."""
     if subscription.__class__ is not Subscription:  # the common case costs one comparison
         expect(subscription, Subscription, "subscription")
     if policy.__class__ is not Policy:  # the common case costs one comparison
@@ -317,7 +321,7 @@ def _first_due(
         if sub.status is _ACTIVE and not sub.over_assigned and not sub.credit_check_pending:
             due: date | None = sub.current_term.end  # the common case, spelled out
         else:
-            due = _next_due(policy, sub)
+            due = next_due(policy, sub)
         if due is not None and due <= as_of:
             return index
         for child_position in addons:
@@ -490,7 +494,7 @@ def first_transition(tenant: Tenant, policy: Policy) -> date | None:
         return memo[1]
     soonest: date | None = None
     for sub in tenant.subscriptions:
-        due = _next_due(policy, sub)
+        due = next_due(policy, sub)
         if due is not None and (soonest is None or due < soonest):
             soonest = due
     due_of = _due_of(policy)
