@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from held_quotes import assert_the_same_without, held, quoted
 from strategies_orders import Ids, orders, scenarios
 from subcommerce import invoices, lifecycle, to_json
 from subcommerce.billing import PaymentMethod
@@ -34,34 +35,13 @@ from subcommerce.lifecycle import advance, first_transition, next_transition
 from subcommerce.orders import Cart, ChangeLicenses, NewSubscription, PlaceOrder, quote
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.simulate import Scenario, Timeline, simulate
-from subcommerce.strategies.orders import ADMIN, PLANS, mosa_tenant, shop
+from subcommerce.strategies.orders import ADMIN, PLANS, shop
 from subcommerce.subscriptions import InvoiceGroup, SubscriptionStatus, Tenant
 
 
 def _held() -> tuple[Catalog, Timeline]:
-    """Two subscriptions bought on Jan 31, 2025 (MOSA, order-2), played to Mar 1."""
-    catalog = shop()
-    buy = PlaceOrder(
-        actor=ADMIN,
-        as_of=date(2025, 1, 31),
-        cart=Cart(
-            tuple(
-                NewSubscription(product_id=plan, quantity=5, subscription_id=f"s{n}")
-                for n, plan in enumerate(PLANS[:2])
-            )
-        ),
-        payment_method=PaymentMethod.CARD,
-    )
-    scenario = Scenario(
-        name="held",
-        start=date(2025, 1, 31),
-        tenant=mosa_tenant(),
-        currency="USD",
-        steps=(buy,),
-        until=date(2025, 3, 1),
-        catalog="test-shop",
-    )
-    return catalog, simulate(scenario, catalog=catalog)
+    """Two subscriptions, s0 and s1, bought on Jan 31, 2025 (MOSA, order-2), played to Mar 1."""
+    return held(PLANS[:2])
 
 
 def _change_first(on: date) -> PlaceOrder:
@@ -79,13 +59,6 @@ def _change_first(on: date) -> PlaceOrder:
     )
 
 
-def _quoted(catalog: Catalog, tenant: Tenant, timeline: Timeline, order: PlaceOrder) -> str:
-    try:
-        return to_json(quote(catalog, tenant, order, ledger=timeline.ledger))
-    except SubcommerceError as error:  # the same refusal either way
-        return f"{type(error).__name__}: {error}"
-
-
 _SEED_FACTS = Book._seed_facts
 
 
@@ -100,19 +73,9 @@ def _no_places(book: Book, seeded: object) -> None:
 def test_a_quote_placing_from_the_held_places_is_the_quote_working_them_out(
     data: st.DataObject, generated: tuple[Scenario, Catalog]
 ) -> None:
-    scenario, catalog = generated
-    try:
-        timeline = simulate(scenario, catalog=catalog)
-    except SubcommerceError:
-        return
-    on = timeline.as_of + timedelta(days=data.draw(st.integers(0, 400)))
-    ids = Ids([s.id for s in timeline.tenant], missing=False)
-    order = data.draw(orders(timeline.tenant, on, ids))
-    seeded = _quoted(catalog, timeline.tenant, timeline, order)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Book, "_seed_facts", _no_places)
-        afresh = _quoted(catalog, timeline.tenant, timeline, order)
-    assert seeded == afresh
+    assert_the_same_without(
+        lambda patch: patch.setattr(Book, "_seed_facts", _no_places), data, generated, days=400
+    )
 
 
 def test_a_held_subscriptions_change_is_placed_from_the_seed_without_asking_its_group() -> None:
@@ -149,7 +112,7 @@ def test_a_seed_of_a_subscription_moved_to_another_order_is_not_taken_and_would_
     assert {e.group for e in right.lines[0].first_charge} == {InvoiceGroup("order", "elsewhere")}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Book, "_seed_facts", _no_places)
-        assert _quoted(catalog, moved, timeline, order) == to_json(right)
+        assert quoted(catalog, timeline, order, moved) == to_json(right)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(invoices, "_agrees", lambda tenant, sub, seed: True)  # a careless seed
         careless = quote(catalog, moved, order, ledger=timeline.ledger)

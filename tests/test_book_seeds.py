@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from held_quotes import held, quoted
 from subcommerce import to_json
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog
@@ -24,7 +25,7 @@ from subcommerce.orders import Cart, ChangeLicenses, NewSubscription, PlaceOrder
 from subcommerce.periods import BillingFrequency, Term
 from subcommerce.simulate import Scenario, Timeline, simulate
 from subcommerce.strategies import scenarios
-from subcommerce.strategies.orders import ADMIN, PLANS, mosa_tenant, shop
+from subcommerce.strategies.orders import ADMIN, PLANS, shop
 from subcommerce.subscriptions import Tenant
 
 
@@ -32,13 +33,6 @@ def _unseeded(patch: pytest.MonkeyPatch) -> None:
     """A book from a ledger seeds nothing, and walks the tenant for every new tenant value."""
     patch.setattr(_WorkRows, "source_seeds", lambda self: None)
     patch.setattr(Book, "_starts_after", lambda self, tenant, known: None)
-
-
-def _quoted(catalog: Catalog, timeline: Timeline, order: PlaceOrder) -> str:
-    try:
-        return to_json(quote(catalog, timeline.tenant, order, ledger=timeline.ledger))
-    except SubcommerceError as error:  # the same refusal either way
-        return f"{type(error).__name__}: {error}"
 
 
 @st.composite
@@ -75,37 +69,16 @@ def test_a_quote_on_a_held_ledger_is_the_same_seeded_or_worked_out_afresh(
     except SubcommerceError:
         return
     order = data.draw(carts(timeline))
-    seeded = _quoted(catalog, timeline, order)
+    seeded = quoted(catalog, timeline, order)
     with pytest.MonkeyPatch.context() as patch:
         _unseeded(patch)
-        afresh = _quoted(catalog, timeline, order)
+        afresh = quoted(catalog, timeline, order)
     assert seeded == afresh
 
 
 def _held() -> tuple[Catalog, Timeline]:
     """Three subscriptions bought in one order on Jan 31, 2025 (MOSA), played to Mar 1."""
-    catalog = shop()
-    buy = PlaceOrder(
-        actor=ADMIN,
-        as_of=date(2025, 1, 31),
-        cart=Cart(
-            tuple(
-                NewSubscription(product_id=plan, quantity=5, subscription_id=f"s{n}")
-                for n, plan in enumerate((*PLANS, PLANS[0]))
-            )
-        ),
-        payment_method=PaymentMethod.CARD,
-    )
-    scenario = Scenario(
-        name="held",
-        start=date(2025, 1, 31),
-        tenant=mosa_tenant(),
-        currency="USD",
-        steps=(buy,),
-        until=date(2025, 3, 1),
-        catalog="test-shop",
-    )
-    return catalog, simulate(scenario, catalog=catalog)
+    return held((*PLANS, PLANS[0]))
 
 
 def test_a_timeline_keeps_the_first_starts_of_the_tenant_it_ends_with() -> None:

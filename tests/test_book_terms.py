@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from held_quotes import assert_the_same_without, held, quoted
 from strategies_orders import Ids, orders, scenarios
-from subcommerce import to_json
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog
 from subcommerce.errors import SubcommerceError
@@ -29,7 +29,7 @@ from subcommerce.money import Money
 from subcommerce.orders import Cart, ChangeLicenses, NewSubscription, PlaceOrder, quote
 from subcommerce.periods import Period
 from subcommerce.simulate import Scenario, Timeline, simulate
-from subcommerce.strategies.orders import ADMIN, PLANS, mosa_tenant, shop
+from subcommerce.strategies.orders import ADMIN, PLANS, shop
 from subcommerce.subscriptions import Subscription
 
 
@@ -40,31 +40,14 @@ def _asked(book: Book, sub: Subscription, on: date) -> tuple[Period, Money | Non
     return period, price, None if price is None else book.whole_amount(sub, price, period)
 
 
-def _quoted(catalog: Catalog, timeline: Timeline, order: PlaceOrder) -> str:
-    try:
-        return to_json(quote(catalog, timeline.tenant, order, ledger=timeline.ledger))
-    except SubcommerceError as error:  # the same refusal either way
-        return f"{type(error).__name__}: {error}"
-
-
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), scenarios(max_steps=4, max_days=90))
 def test_a_quote_reading_its_lines_terms_back_is_the_quote_asking_for_them(
     data: st.DataObject, generated: tuple[Scenario, Catalog]
 ) -> None:
-    scenario, catalog = generated
-    try:
-        timeline = simulate(scenario, catalog=catalog)
-    except SubcommerceError:
-        return
-    on = timeline.as_of + timedelta(days=data.draw(st.integers(0, 40)))
-    ids = Ids([s.id for s in timeline.tenant], missing=False)
-    order = data.draw(orders(timeline.tenant, on, ids))
-    handed = _quoted(catalog, timeline, order)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Book, "terms_of", _asked)
-        asked = _quoted(catalog, timeline, order)
-    assert handed == asked
+    assert_the_same_without(
+        lambda patch: patch.setattr(Book, "terms_of", _asked), data, generated, days=40
+    )
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -99,29 +82,8 @@ def test_the_terms_read_back_are_those_asked_for_line_by_line(
 
 
 def _held() -> tuple[Catalog, Timeline]:
-    """Two subscriptions bought on Jan 31, 2025 (MOSA), played to Mar 1."""
-    catalog = shop()
-    buy = PlaceOrder(
-        actor=ADMIN,
-        as_of=date(2025, 1, 31),
-        cart=Cart(
-            tuple(
-                NewSubscription(product_id=plan, quantity=5, subscription_id=f"s{n}")
-                for n, plan in enumerate(PLANS[:2])
-            )
-        ),
-        payment_method=PaymentMethod.CARD,
-    )
-    scenario = Scenario(
-        name="held",
-        start=date(2025, 1, 31),
-        tenant=mosa_tenant(),
-        currency="USD",
-        steps=(buy,),
-        until=date(2025, 3, 1),
-        catalog="test-shop",
-    )
-    return catalog, simulate(scenario, catalog=catalog)
+    """Two subscriptions, s0 and s1, bought on Jan 31, 2025 (MOSA), played to Mar 1."""
+    return held(PLANS[:2])
 
 
 def _cart(on: date) -> PlaceOrder:
@@ -172,7 +134,7 @@ def test_a_purchase_line_reads_back_what_its_purchase_posted() -> None:
 def test_a_hand_on_that_ignored_whose_terms_it_holds_would_be_caught() -> None:
     catalog, timeline = _held()
     on = date(2025, 3, 10)
-    good = _quoted(catalog, timeline, _cart(on))
+    good = quoted(catalog, timeline, _cart(on))
     terms_of = Book.terms_of
 
     def careless(book: Book, sub: Subscription, day: date) -> object:
@@ -183,7 +145,7 @@ def test_a_hand_on_that_ignored_whose_terms_it_holds_would_be_caught() -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Book, "terms_of", careless)
-        bad = _quoted(catalog, timeline, _cart(on))
+        bad = quoted(catalog, timeline, _cart(on))
     assert bad != good
 
 
@@ -199,19 +161,9 @@ def _unseeded(book: Book, seeded: object) -> None:
 def test_a_quote_starting_from_the_held_facts_is_the_quote_looking_them_up(
     data: st.DataObject, generated: tuple[Scenario, Catalog]
 ) -> None:
-    scenario, catalog = generated
-    try:
-        timeline = simulate(scenario, catalog=catalog)
-    except SubcommerceError:
-        return
-    on = timeline.as_of + timedelta(days=data.draw(st.integers(0, 400)))
-    ids = Ids([s.id for s in timeline.tenant], missing=False)
-    order = data.draw(orders(timeline.tenant, on, ids))
-    seeded = _quoted(catalog, timeline, order)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Book, "_seed_facts", _unseeded)
-        afresh = _quoted(catalog, timeline, order)
-    assert seeded == afresh
+    assert_the_same_without(
+        lambda patch: patch.setattr(Book, "_seed_facts", _unseeded), data, generated, days=400
+    )
 
 
 def test_a_quote_with_the_simulations_catalog_starts_from_its_facts() -> None:
@@ -243,7 +195,7 @@ def test_a_seed_that_ignored_the_catalog_would_be_caught(monkeypatch: pytest.Mon
     catalog, timeline = _held()
     dearer = shop(prices=(900, 3300, 1000, 20, 300))
     order = _cart(date(2025, 3, 10))
-    right = _quoted(dearer, timeline, order)
+    right = quoted(dearer, timeline, order)
     seed = Book._seed_facts
 
     def careless(book: Book, seeded: tuple[object, ...]) -> None:
@@ -253,7 +205,7 @@ def test_a_seed_that_ignored_the_catalog_would_be_caught(monkeypatch: pytest.Mon
         book.catalog = held
 
     monkeypatch.setattr(Book, "_seed_facts", careless)
-    assert _quoted(dearer, timeline, order) != right
+    assert quoted(dearer, timeline, order) != right
     assert catalog is not dearer  # (the simulation's catalog, alive while its facts are read)
 
 
