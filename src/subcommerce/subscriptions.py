@@ -549,12 +549,7 @@ class Tenant(TenantSlots):
         if joined.id in self._positions:
             raise InvalidTenant(f"subscription id {joined.id!r} appears twice")
         positions = {**self._positions, joined.id: len(self.subscriptions)}
-        memo = self.due_memo
-        if memo is not None:
-            try:
-                memo = _due_with(memo, joined)
-            except SubcommerceError:  # its next day cannot be worked out: see _kept_memo
-                memo = None
+        memo = _kept_memo(_due_with, self.due_memo, joined)
         if type(self) is Tenant and _DATED_FAST:
             return _holding(self, (*self.subscriptions, joined), positions, memo)
         return _unchecked(
