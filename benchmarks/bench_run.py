@@ -22,18 +22,23 @@ import gc
 import tracemalloc
 from datetime import date
 
+import attrs
+
 from _harness import Benchmark
 from bench_orders import (
     BASE,
+    CATALOG,
     CHANGES,
     END,
+    MONTH_TO_MONTH,
     PRICES,
+    SCENARIO,
     START,
     SUBS,
     three_years,
     three_years_month_to_month,
 )
-from subcommerce.simulate import Timeline
+from subcommerce.simulate import Timeline, simulate
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -238,6 +243,23 @@ def three_years_read() -> Timeline:
     return read_all(three_years())
 
 
+#: The run without its 50 license changes (the purchase and three years of billing), on each term:
+#: beside the full run, the difference divided by 50 is what one change costs in a run; month to
+#: month beside annual, what its 165 more renewals cost (the ledgers are the same).
+_NO_CHANGES = attrs.evolve(SCENARIO, steps=SCENARIO.steps[:1])
+_NO_CHANGES_MONTHLY = attrs.evolve(MONTH_TO_MONTH, steps=MONTH_TO_MONTH.steps[:1])
+
+
+def without_changes() -> Timeline:
+    """The purchase and three years of billing, annual terms: no license change."""
+    return simulate(_NO_CHANGES, catalog=CATALOG)
+
+
+def without_changes_month_to_month() -> Timeline:
+    """The same on month-to-month terms: 180 renewals where the annual terms have 15."""
+    return simulate(_NO_CHANGES_MONTHLY, catalog=CATALOG)
+
+
 def benchmarks(smoke: bool = False) -> list[Benchmark]:
     memory = {
         "kept 3-year timeline (tracemalloc, target at most 100 KiB)": f"{kept_kib():.0f} KiB",
@@ -265,6 +287,22 @@ def benchmarks(smoke: bool = False) -> list[Benchmark]:
             reference=floor,
             reference_name=name,
             note="target: at most 8x the floor",
+        ),
+        Benchmark(
+            "run, what its 50 license changes add: the run beside the same without them",
+            three_years,
+            target_us=1e9,
+            reference=without_changes,
+            reference_name="the purchase and 3 years of billing (the difference / 50: one change)",
+            note="where the run's time goes: each change is a command, a day and its lines",
+        ),
+        Benchmark(
+            "run, what renewing every month adds: month to month beside annual, no changes",
+            without_changes_month_to_month,
+            target_us=1e9,
+            reference=without_changes,
+            reference_name="the same on annual terms (the difference / 165: one renewal)",
+            note="the ledgers are the same; month to month renews 165 times more",
         ),
         Benchmark(
             "run, then read every entry and invoice of the kept timeline once",
