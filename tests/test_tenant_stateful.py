@@ -1005,11 +1005,17 @@ class TenantMachine(RuleBasedStateMachine):
         if not accepted:
             return
         sub = self.tenant.subscription(sid)
-        # The first term ends on a renewal date of the target, within a full term of today.
-        dates = {target.anchor + relativedelta(months=target.months * j) for j in range(1, 60)}
+        # The first term ends on a renewal date of the target, within a full term of today (the
+        # target's renewal dates up to that bound, however long the machine has run: a fixed
+        # number of them ended before a monthly target's fifth year).
+        bound = self.today + relativedelta(months=MONTHS[term])
+        dates, j = set(), 1
+        while (renewal := target.anchor + relativedelta(months=target.months * j)) <= bound:
+            dates.add(renewal)
+            j += 1
         assert sub.end in dates
         assert self.today < sub.end
-        assert sub.end <= self.today + relativedelta(months=MONTHS[term])
+        assert sub.end <= bound
         assert sub.term_anchor is not None
         self.model.subs[sid] = Ref(
             sid,
