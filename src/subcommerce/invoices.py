@@ -91,7 +91,7 @@ from subcommerce.events import (
     TermChanged,
     TrialConverted,
 )
-from subcommerce.layouts import change_quantity
+from subcommerce.layouts import change_quantity, change_rows
 from subcommerce.lifecycle import Outcome, advance, first_transition, next_transition
 from subcommerce.money import (
     EXACT_CONTEXT,
@@ -117,6 +117,7 @@ from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import (
     CHARGE_KIND,
     EXACT,
+    ChangeRow,
     DayCount,
     LineKind,
     LineSlots,
@@ -2050,6 +2051,63 @@ class Book:
             self._post(tenant, sub, cause, on, line, None if index else credits, where=where)
             live = posted.live.get(sub_id)  # (_post may have made it)
 
+    def _post_rows(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        lines: Sequence[ChangeRow],
+        price: Money,
+        service: Period,
+        original: int,
+    ) -> None:
+        """Post a change's ``lines`` as rows (:func:`~subcommerce.layouts.change_rows`: each
+        line's kind, quantity, span, amount in minor units and note; the unit price ``price``,
+        the service period ``service`` and the book's convention shared), the first taking back
+        the row ``original`` of ``sub`` (an entry ``<sub>#<n>``), in order: the rows
+        :meth:`_post_lines` writes for the lines built. A line whose amount a row cannot hold
+        is built and posted through :meth:`_post`."""
+        group, statement, section, number = self._place(tenant, sub, cause, on)
+        posted = self.posted
+        rows, counts, sub_id = posted.rows, posted.counts, sub.id
+        who = posted.placed[sub_id][4]  # _place has just worked it out
+        credited = rows.ints[original * _INTS + 1]  # the original's n (not below zero)
+        ordinal = on.toordinal()
+        periods = self.facts.periods
+        shared = periods.setdefault((service.start, service.end), service)
+        put_ints, put_refs, amounts = rows.ints.extend, rows.refs.extend, rows.amounts
+        lazy, made = self.lazy, rows.made
+        live = posted.live.get(sub_id)
+        for kind, quantity, span, units, note in lines:
+            if credited < 0:  # a line after the first
+                number = counts[sub_id] = counts[sub_id] + 1
+            if span is not service:  # (a whole period's charge: its span is its period)
+                span = periods.setdefault((span.start, span.end), span)
+            else:
+                span = shared
+            if _MIN64 <= units < _INT64:
+                item = len(amounts)
+                put_ints((who, number, ordinal, quantity, credited))
+                put_refs((cause, statement, kind, price, shared, span, note))
+                amounts.append(units)
+                if not lazy:  # the entry, from its row (as it is built when read)
+                    made[item] = rows._build(item)
+                if kind is _CHARGE or kind is _REBILL:
+                    if live is None:
+                        live = posted.live[sub_id] = [item]
+                    else:
+                        live.append(item)
+            else:  # built (as change_quantity builds it) and kept as it is
+                line = explained_line(
+                    kind, price, quantity, shared, span, self.convention, abs(units), note
+                )
+                where = (group, statement, section, number)
+                credits = original if credited >= 0 else None
+                self._post(tenant, sub, cause, on, line, credits, shared=True, where=where)
+                live = posted.live.get(sub_id)  # (_post may have made it)
+            credited = -1
+
     def _post_whole(
         self,
         tenant: Tenant,
@@ -2613,10 +2671,7 @@ class Book:
             original = self._live_item(old.id, on)
             if original is not None:
                 # The licenses it keeps, in the convention's layout (as a license change).
-                line = self.posted.line_of(original)
-                lines = change_quantity(line, on, old.quantity).lines
-                self._credit(old.id, original)
-                self._post_lines(tenant, old, cause, on, lines, original)
+                self._change_charge(tenant, old, cause, on, original, old.quantity)
         self._purchase(tenant, tenant.subscription(event.new_subscription_id), on, cause)
         for sub_id in rebased:  # on the new subscription's term from today
             self._purchase(tenant, tenant.subscription(sub_id), on, cause)
@@ -2694,11 +2749,65 @@ class Book:
                     )  # fmt: skip
                     self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
             return
-        # The convention's layout: credit and rebill (legacy), or refund and charge (new commerce).
+        self._change_charge(tenant, sub, _LICENSE_CHANGE, on, original, event.after)
+
+    def _change_charge(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        original: int,
+        quantity: int,
+    ) -> None:
+        """Change the live charge ``original`` of ``sub`` to ``quantity`` licenses from ``on``,
+        in the convention's layout: credit and rebill (legacy), or refund and charge (new
+        commerce); the charge is taken off the live list. From its row when it is one
+        (:meth:`_change_row`), otherwise from its frozen line."""
+        if self._change_row(tenant, sub, cause, on, original, quantity):
+            return
         line = self.posted.line_of(original)
-        lines = change_quantity(line, on, event.after).lines
+        lines = change_quantity(line, on, quantity).lines
         self._credit(sub.id, original)
-        self._post_lines(tenant, sub, _LICENSE_CHANGE, on, lines, original)
+        self._post_lines(tenant, sub, cause, on, lines, original)
+
+    def _change_row(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        original: int,
+        quantity: int,
+    ) -> bool:
+        """:meth:`_change_charge` of a charge the book holds as a row of its own convention,
+        from the row's fields (:func:`~subcommerce.layouts.change_rows`: the lines
+        :func:`change_quantity` builds, as rows), the rows written without a line built (an
+        entry is built from its row); False (nothing done) for any other charge."""
+        if original < 0 or on.__class__ is not date:
+            return False
+        rows = self.posted.rows
+        ints = rows.ints
+        at = original * _INTS
+        who = ints[at]
+        charged = rows.amounts[original]
+        if who < 0 or charged < 0:  # a kept entry; what check_original refuses
+            return False
+        parts = rows.whos[who]
+        owner, conv = parts[0], parts[4]
+        sub_id = sub.id
+        if conv is not self.convention or not (owner is sub_id or owner == sub_id):
+            return False
+        refs = cast("list[Any]", rows.refs)  # kind, price, periods: read as such
+        ref = original * _REFS
+        price, service = refs[ref + 3], refs[ref + 4]
+        lines = change_rows(
+            refs[ref + 2], ints[at + 3], price, service, refs[ref + 5], charged, conv, on,
+            quantity,
+        )  # fmt: skip
+        self._credit(sub_id, original)
+        self._post_rows(tenant, sub, cause, on, lines, price, service, original)
+        return True
 
     def _refundable(self, tenant: Tenant, sub: Subscription, event: SubscriptionCancelled) -> bool:
         if event.refund:
