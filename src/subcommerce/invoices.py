@@ -2077,7 +2077,7 @@ class Book:
         periods = self.facts.periods
         shared = periods.setdefault((service.start, service.end), service)
         put_ints, put_refs, amounts = rows.ints.extend, rows.refs.extend, rows.amounts
-        lazy, made = self.lazy, rows.made
+        lazy, made, lines_at, convention = self.lazy, rows.made, rows.lines, self.convention
         live = posted.live.get(sub_id)
         for kind, quantity, span, units, note in lines:
             if credited < 0:  # a line after the first
@@ -2091,8 +2091,14 @@ class Book:
                 put_ints((who, number, ordinal, quantity, credited))
                 put_refs((cause, statement, kind, price, shared, span, note))
                 amounts.append(units)
-                if not lazy:  # the entry, from its row (as it is built when read)
-                    made[item] = rows._build(item)
+                if not lazy:  # the line change_quantity builds, and its entry
+                    line = lines_at[item] = explained_line(
+                        kind, price, quantity, shared, span, convention, abs(units), note
+                    )
+                    credits = original if credited >= 0 else None
+                    made[item] = self._entry(
+                        sub, number, group, cause, on, statement, line, credits, section
+                    )
                 if kind is _CHARGE or kind is _REBILL:
                     if live is None:
                         live = posted.live[sub_id] = [item]
@@ -2100,7 +2106,7 @@ class Book:
                         live.append(item)
             else:  # built (as change_quantity builds it) and kept as it is
                 line = explained_line(
-                    kind, price, quantity, shared, span, self.convention, abs(units), note
+                    kind, price, quantity, shared, span, convention, abs(units), note
                 )
                 where = (group, statement, section, number)
                 credits = original if credited >= 0 else None
@@ -2698,7 +2704,12 @@ class Book:
         rows = posted.rows
         ints, refs = rows.ints, cast("list[Period]", rows.refs)  # read only at spans
         ended = posted.ended.get(subscription_id)
-        at = 0 if ended is None or on < ended[0] else ended[1]
+        if ended is None:
+            moves, at = True, 0  # (moves: the memo goes on to ``on``)
+        elif on >= ended[0]:
+            moves, at = True, ended[1]
+        else:
+            moves, at = False, 0
         count = len(live)
         while at < count:
             item = live[at]
@@ -2709,9 +2720,15 @@ class Book:
             if span.end > on:
                 break
             at += 1
-        if ended is None or on >= ended[0]:
+        else:  # every one ended by ``on``
+            if moves:
+                posted.ended[subscription_id] = (on, at)
+            return None
+        if moves:
             posted.ended[subscription_id] = (on, at)
-        for index in range(at, count):
+        if span.start <= on:  # the first charge not ended holds ``on`` (the common case)
+            return item
+        for index in range(at + 1, count):
             item = live[index]
             span = (
                 refs[item * _REFS + 5] if item >= 0 and ints[item * _INTS] >= 0 else span_of(item)
