@@ -1115,8 +1115,9 @@ class _Known:
         self.offer: Offer | None = None  # the offer ``price`` is the period price of, if one
         self.due: date | None = None
         self.due_known = False
-        # the price, the amount in minor units, as Money, and as a row holds it (None: no row)
-        self.whole: tuple[Money, int, Money, int | None] | None = None
+        # the price, the amount in minor units, as Money (None: not built yet, see
+        # Book._whole_money), and as a row holds it (None: no row)
+        self.whole: _Whole | None = None
 
     def inherit(self, prior: _Known) -> None:
         """Take over what ``prior`` (an earlier value of the same subscription) worked out that
@@ -1187,6 +1188,9 @@ class _Known:
 
 
 _new_known: Final = object.__new__
+
+#: What a whole billing period of a subscription value costs at a price (``_Known.whole``).
+_Whole = tuple[Money, int, "Money | None", "int | None"]
 
 
 class _Calendar:
@@ -2392,7 +2396,7 @@ class Book:
         known: _Known,
         price: Money,
         period: Period,
-        whole: tuple[Money, int, Money, int | None] | None = None,
+        whole: _Whole | None = None,
     ) -> ProratedLine:
         """The charge of the whole ``period`` for the subscription's quantity: :meth:`charge`
         from its first day, its amount from :meth:`_whole_of` (``whole``, when at hand)."""
@@ -2406,17 +2410,16 @@ class Book:
         line.unit_price = price
         line.service_period = period
         line.span = period
-        line.amount = whole[2]
+        line.amount = self._whole_money(known, whole)
         line.convention = self.convention
         line.note = ""
         line.__class__ = ProratedLine
         return line  # type: ignore[return-value]  # retyped: a ProratedLine now
 
-    def _whole_of(
-        self, known: _Known, price: Money, period: Period
-    ) -> tuple[Money, int, Money, int | None]:
+    def _whole_of(self, known: _Known, price: Money, period: Period) -> _Whole:
         """What the whole ``period`` costs at ``price`` for the subscription's quantity: the
-        price, the amount in minor units, as Money, and as a row holds it (None: it does not fit
+        price, the amount in minor units, as Money (None until :meth:`_whole_money` is asked:
+        a simulation's book writes the units), and as a row holds it (None: it does not fit
         one).
 
         A whole billing period costs the price times the quantity, rounded once, whatever its
@@ -2440,7 +2443,7 @@ class Book:
             and units * quantity < _INT64
         ):
             units *= quantity
-            whole = known.whole = (price, units, self.posted.rows.money(units), units)
+            whole = known.whole = (price, units, None, units)
             return whole
         line = self.charge(price, quantity, period, period.start)
         self._share(line)
@@ -2477,15 +2480,26 @@ class Book:
         whole = known.whole
         if whole is None or whole[0] is not price:
             whole = self._whole_of(known, price, period)
-        return period, price, whole[2]
+        return period, price, self._whole_money(known, whole)
 
     def whole_amount(self, sub: Subscription, price: Money, period: Period) -> Money:
         """``charge(price, sub.quantity, period, period.start).amount``: what a whole billing
         period of ``sub`` costs."""
-        whole = self._known(sub).whole
+        known = self._known(sub)
+        whole = known.whole
         if whole is not None and whole[0] is price:
-            return whole[2]
+            return self._whole_money(known, whole)
         return self.charge(price, sub.quantity, period, period.start).amount
+
+    def _whole_money(self, known: _Known, whole: _Whole) -> Money:
+        """The amount of ``whole`` (``known``'s) as Money: the rows' one Money of its minor
+        units, built on the first read and kept in ``known.whole``."""
+        money = whole[2]
+        if money is None:
+            money = self.posted.rows.money(whole[1])
+            if known.whole is whole:
+                known.whole = (whole[0], whole[1], money, whole[3])
+        return money
 
     # -- the passing of time ------------------------------------------------------------------
 
