@@ -2410,7 +2410,8 @@ class Book:
         line.unit_price = price
         line.service_period = period
         line.span = period
-        line.amount = self._whole_money(known, whole)
+        amount = whole[2]
+        line.amount = self._whole_money(known, whole) if amount is None else amount
         line.convention = self.convention
         line.note = ""
         line.__class__ = ProratedLine
@@ -2443,7 +2444,9 @@ class Book:
             and units * quantity < _INT64
         ):
             units *= quantity
-            whole = known.whole = (price, units, None, units)
+            # the Money when a quote's book reads it, or once asked (a simulation's writes units)
+            money = None if self.lazy else self.posted.rows.money(units)
+            whole = known.whole = (price, units, money, units)
             return whole
         line = self.charge(price, quantity, period, period.start)
         self._share(line)
@@ -2480,7 +2483,8 @@ class Book:
         whole = known.whole
         if whole is None or whole[0] is not price:
             whole = self._whole_of(known, price, period)
-        return period, price, self._whole_money(known, whole)
+        amount = whole[2]
+        return period, price, self._whole_money(known, whole) if amount is None else amount
 
     def whole_amount(self, sub: Subscription, price: Money, period: Period) -> Money:
         """``charge(price, sub.quantity, period, period.start).amount``: what a whole billing
@@ -2488,7 +2492,8 @@ class Book:
         known = self._known(sub)
         whole = known.whole
         if whole is not None and whole[0] is price:
-            return self._whole_money(known, whole)
+            amount = whole[2]
+            return self._whole_money(known, whole) if amount is None else amount
         return self.charge(price, sub.quantity, period, period.start).amount
 
     def _whole_money(self, known: _Known, whole: _Whole) -> Money:
