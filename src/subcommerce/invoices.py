@@ -91,7 +91,7 @@ from subcommerce.events import (
     TermChanged,
     TrialConverted,
 )
-from subcommerce.layouts import change_quantity
+from subcommerce.layouts import change_quantity, change_rows
 from subcommerce.lifecycle import Outcome, advance, first_transition, next_transition
 from subcommerce.money import (
     EXACT_CONTEXT,
@@ -117,6 +117,7 @@ from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import (
     CHARGE_KIND,
     EXACT,
+    ChangeRow,
     DayCount,
     LineKind,
     LineSlots,
@@ -1114,8 +1115,9 @@ class _Known:
         self.offer: Offer | None = None  # the offer ``price`` is the period price of, if one
         self.due: date | None = None
         self.due_known = False
-        # the price, the amount in minor units, as Money, and as a row holds it (None: no row)
-        self.whole: tuple[Money, int, Money, int | None] | None = None
+        # the price, the amount in minor units, as Money (None: not built yet, see
+        # Book._whole_money), and as a row holds it (None: no row)
+        self.whole: _Whole | None = None
 
     def inherit(self, prior: _Known) -> None:
         """Take over what ``prior`` (an earlier value of the same subscription) worked out that
@@ -1186,6 +1188,9 @@ class _Known:
 
 
 _new_known: Final = object.__new__
+
+#: What a whole billing period of a subscription value costs at a price (``_Known.whole``).
+_Whole = tuple[Money, int, "Money | None", "int | None"]
 
 
 class _Calendar:
@@ -2050,6 +2055,69 @@ class Book:
             self._post(tenant, sub, cause, on, line, None if index else credits, where=where)
             live = posted.live.get(sub_id)  # (_post may have made it)
 
+    def _post_rows(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        lines: Sequence[ChangeRow],
+        price: Money,
+        service: Period,
+        original: int,
+    ) -> None:
+        """Post a change's ``lines`` as rows (:func:`~subcommerce.layouts.change_rows`: each
+        line's kind, quantity, span, amount in minor units and note; the unit price ``price``,
+        the service period ``service`` and the book's convention shared), the first taking back
+        the row ``original`` of ``sub`` (an entry ``<sub>#<n>``), in order: the rows
+        :meth:`_post_lines` writes for the lines built. A line whose amount a row cannot hold
+        is built and posted through :meth:`_post`."""
+        group, statement, section, number = self._place(tenant, sub, cause, on)
+        posted = self.posted
+        rows, counts, sub_id = posted.rows, posted.counts, sub.id
+        who = posted.placed[sub_id][4]  # _place has just worked it out
+        credited = rows.ints[original * _INTS + 1]  # the original's n (not below zero)
+        ordinal = on.toordinal()
+        periods = self.facts.periods
+        shared = periods.setdefault((service.start, service.end), service)
+        put_ints, put_refs, amounts = rows.ints.extend, rows.refs.extend, rows.amounts
+        lazy, made, lines_at, convention = self.lazy, rows.made, rows.lines, self.convention
+        live = posted.live.get(sub_id)
+        for kind, quantity, span, units, note in lines:
+            if credited < 0:  # a line after the first
+                number = counts[sub_id] = counts[sub_id] + 1
+            if span is not service:  # (a whole period's charge: its span is its period)
+                span = periods.setdefault((span.start, span.end), span)
+            else:
+                span = shared
+            if _MIN64 <= units < _INT64:
+                item = len(amounts)
+                put_ints((who, number, ordinal, quantity, credited))
+                put_refs((cause, statement, kind, price, shared, span, note))
+                amounts.append(units)
+                if not lazy:  # the line change_quantity builds, and its entry
+                    line = lines_at[item] = explained_line(
+                        kind, price, quantity, shared, span, convention, abs(units), note
+                    )
+                    credits = original if credited >= 0 else None
+                    made[item] = self._entry(
+                        sub, number, group, cause, on, statement, line, credits, section
+                    )
+                if kind is _CHARGE or kind is _REBILL:
+                    if live is None:
+                        live = posted.live[sub_id] = [item]
+                    else:
+                        live.append(item)
+            else:  # built (as change_quantity builds it) and kept as it is
+                line = explained_line(
+                    kind, price, quantity, shared, span, convention, abs(units), note
+                )
+                where = (group, statement, section, number)
+                credits = original if credited >= 0 else None
+                self._post(tenant, sub, cause, on, line, credits, shared=True, where=where)
+                live = posted.live.get(sub_id)  # (_post may have made it)
+            credited = -1
+
     def _post_whole(
         self,
         tenant: Tenant,
@@ -2328,7 +2396,7 @@ class Book:
         known: _Known,
         price: Money,
         period: Period,
-        whole: tuple[Money, int, Money, int | None] | None = None,
+        whole: _Whole | None = None,
     ) -> ProratedLine:
         """The charge of the whole ``period`` for the subscription's quantity: :meth:`charge`
         from its first day, its amount from :meth:`_whole_of` (``whole``, when at hand)."""
@@ -2342,17 +2410,17 @@ class Book:
         line.unit_price = price
         line.service_period = period
         line.span = period
-        line.amount = whole[2]
+        amount = whole[2]
+        line.amount = self._whole_money(known, whole) if amount is None else amount
         line.convention = self.convention
         line.note = ""
         line.__class__ = ProratedLine
         return line  # type: ignore[return-value]  # retyped: a ProratedLine now
 
-    def _whole_of(
-        self, known: _Known, price: Money, period: Period
-    ) -> tuple[Money, int, Money, int | None]:
+    def _whole_of(self, known: _Known, price: Money, period: Period) -> _Whole:
         """What the whole ``period`` costs at ``price`` for the subscription's quantity: the
-        price, the amount in minor units, as Money, and as a row holds it (None: it does not fit
+        price, the amount in minor units, as Money (None until :meth:`_whole_money` is asked:
+        a simulation's book writes the units), and as a row holds it (None: it does not fit
         one).
 
         A whole billing period costs the price times the quantity, rounded once, whatever its
@@ -2376,7 +2444,9 @@ class Book:
             and units * quantity < _INT64
         ):
             units *= quantity
-            whole = known.whole = (price, units, self.posted.rows.money(units), units)
+            # the Money when a quote's book reads it, or once asked (a simulation's writes units)
+            money = None if self.lazy else self.posted.rows.money(units)
+            whole = known.whole = (price, units, money, units)
             return whole
         line = self.charge(price, quantity, period, period.start)
         self._share(line)
@@ -2413,15 +2483,28 @@ class Book:
         whole = known.whole
         if whole is None or whole[0] is not price:
             whole = self._whole_of(known, price, period)
-        return period, price, whole[2]
+        amount = whole[2]
+        return period, price, self._whole_money(known, whole) if amount is None else amount
 
     def whole_amount(self, sub: Subscription, price: Money, period: Period) -> Money:
         """``charge(price, sub.quantity, period, period.start).amount``: what a whole billing
         period of ``sub`` costs."""
-        whole = self._known(sub).whole
+        known = self._known(sub)
+        whole = known.whole
         if whole is not None and whole[0] is price:
-            return whole[2]
+            amount = whole[2]
+            return self._whole_money(known, whole) if amount is None else amount
         return self.charge(price, sub.quantity, period, period.start).amount
+
+    def _whole_money(self, known: _Known, whole: _Whole) -> Money:
+        """The amount of ``whole`` (``known``'s) as Money: the rows' one Money of its minor
+        units, built on the first read and kept in ``known.whole``."""
+        money = whole[2]
+        if money is None:
+            money = self.posted.rows.money(whole[1])
+            if known.whole is whole:
+                known.whole = (whole[0], whole[1], money, whole[3])
+        return money
 
     # -- the passing of time ------------------------------------------------------------------
 
@@ -2613,10 +2696,7 @@ class Book:
             original = self._live_item(old.id, on)
             if original is not None:
                 # The licenses it keeps, in the convention's layout (as a license change).
-                line = self.posted.line_of(original)
-                lines = change_quantity(line, on, old.quantity).lines
-                self._credit(old.id, original)
-                self._post_lines(tenant, old, cause, on, lines, original)
+                self._change_charge(tenant, old, cause, on, original, old.quantity)
         self._purchase(tenant, tenant.subscription(event.new_subscription_id), on, cause)
         for sub_id in rebased:  # on the new subscription's term from today
             self._purchase(tenant, tenant.subscription(sub_id), on, cause)
@@ -2643,7 +2723,12 @@ class Book:
         rows = posted.rows
         ints, refs = rows.ints, cast("list[Period]", rows.refs)  # read only at spans
         ended = posted.ended.get(subscription_id)
-        at = 0 if ended is None or on < ended[0] else ended[1]
+        if ended is None:
+            moves, at = True, 0  # (moves: the memo goes on to ``on``)
+        elif on >= ended[0]:
+            moves, at = True, ended[1]
+        else:
+            moves, at = False, 0
         count = len(live)
         while at < count:
             item = live[at]
@@ -2654,9 +2739,15 @@ class Book:
             if span.end > on:
                 break
             at += 1
-        if ended is None or on >= ended[0]:
+        else:  # every one ended by ``on``
+            if moves:
+                posted.ended[subscription_id] = (on, at)
+            return None
+        if moves:
             posted.ended[subscription_id] = (on, at)
-        for index in range(at, count):
+        if span.start <= on:  # the first charge not ended holds ``on`` (the common case)
+            return item
+        for index in range(at + 1, count):
             item = live[index]
             span = (
                 refs[item * _REFS + 5] if item >= 0 and ints[item * _INTS] >= 0 else span_of(item)
@@ -2694,11 +2785,65 @@ class Book:
                     )  # fmt: skip
                     self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
             return
-        # The convention's layout: credit and rebill (legacy), or refund and charge (new commerce).
+        self._change_charge(tenant, sub, _LICENSE_CHANGE, on, original, event.after)
+
+    def _change_charge(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        original: int,
+        quantity: int,
+    ) -> None:
+        """Change the live charge ``original`` of ``sub`` to ``quantity`` licenses from ``on``,
+        in the convention's layout: credit and rebill (legacy), or refund and charge (new
+        commerce); the charge is taken off the live list. From its row when it is one
+        (:meth:`_change_row`), otherwise from its frozen line."""
+        if self._change_row(tenant, sub, cause, on, original, quantity):
+            return
         line = self.posted.line_of(original)
-        lines = change_quantity(line, on, event.after).lines
+        lines = change_quantity(line, on, quantity).lines
         self._credit(sub.id, original)
-        self._post_lines(tenant, sub, _LICENSE_CHANGE, on, lines, original)
+        self._post_lines(tenant, sub, cause, on, lines, original)
+
+    def _change_row(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        original: int,
+        quantity: int,
+    ) -> bool:
+        """:meth:`_change_charge` of a charge the book holds as a row of its own convention,
+        from the row's fields (:func:`~subcommerce.layouts.change_rows`: the lines
+        :func:`change_quantity` builds, as rows), the rows written without a line built (an
+        entry is built from its row); False (nothing done) for any other charge."""
+        if original < 0 or on.__class__ is not date:
+            return False
+        rows = self.posted.rows
+        ints = rows.ints
+        at = original * _INTS
+        who = ints[at]
+        charged = rows.amounts[original]
+        if who < 0 or charged < 0:  # a kept entry; what check_original refuses
+            return False
+        parts = rows.whos[who]
+        owner, conv = parts[0], parts[4]
+        sub_id = sub.id
+        if conv is not self.convention or not (owner is sub_id or owner == sub_id):
+            return False
+        refs = cast("list[Any]", rows.refs)  # kind, price, periods: read as such
+        ref = original * _REFS
+        price, service = refs[ref + 3], refs[ref + 4]
+        lines = change_rows(
+            refs[ref + 2], ints[at + 3], price, service, refs[ref + 5], charged, conv, on,
+            quantity,
+        )  # fmt: skip
+        self._credit(sub_id, original)
+        self._post_rows(tenant, sub, cause, on, lines, price, service, original)
+        return True
 
     def _refundable(self, tenant: Tenant, sub: Subscription, event: SubscriptionCancelled) -> bool:
         if event.refund:

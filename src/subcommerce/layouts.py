@@ -33,12 +33,13 @@ from typing import Final
 import attrs
 
 from subcommerce.errors import DateOutsidePeriod, InvalidArgument, InvalidQuantity
-from subcommerce.money import EXACT_CONTEXT, Money, RoundingMode, round_ratio
-from subcommerce.periods import MAX_DATE, MIN_DATE, check_date, period_unchecked
+from subcommerce.money import EXACT_CONTEXT, Money, RoundingMode, money_from_units, round_ratio
+from subcommerce.periods import MAX_DATE, MIN_DATE, Period, check_date, period_unchecked
 from subcommerce.proration import (
     MAX_QUANTITY,
     PRESETS,
     Adjustment,
+    ChangeRow,
     LedgerLayout,
     LineKind,
     ProratedLine,
@@ -47,6 +48,7 @@ from subcommerce.proration import (
     check_original,
     check_quantity,
     credit_and_rebill_checked,
+    credit_and_rebill_rows,
     explained_line,
 )
 
@@ -158,31 +160,62 @@ def refund_and_charge(
 def _seat_change(
     original: ProratedLine, change_date: date, new_quantity: int, conv: ProrationConvention
 ) -> SeatChange:
-    """:func:`refund_and_charge` of an ``original`` and a new quantity already checked."""
-    if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
-        check_date(change_date, "change date")
-    span = original.span
-    first, last = span.start, span.end
-    if not first <= change_date < last:
-        raise DateOutsidePeriod(
-            f"change date {change_date.isoformat()} is outside the charged span [{span})"
-        )
+    """:func:`refund_and_charge` of an ``original`` and a new quantity already checked: the
+    lines :func:`_seat_rows` works out, built."""
     price, period, old = original.unit_price, original.service_period, original.quantity
-    remaining = period_unchecked(change_date, last)
-    charged = original.amount.minor_units()
-    alone = charge_units(price, old, period, remaining, conv)
-    refund = min(alone, charged)
-    note = f"remaining days of the {_KIND_VALUES[original.kind]} for {first}..{last}"
-    if refund < alone:
-        note += f", capped at the {original.amount} charged"
+    (_, _, remaining, refund, note), (_, _, _, charged, _) = _seat_rows(
+        original.kind, old, price, period, original.span, original.amount.minor_units(),
+        original.amount, conv, change_date, new_quantity,
+    )  # fmt: skip
     change = SeatChangeSlots()
-    change.refund = explained_line(_REFUND, price, old, period, remaining, conv, refund, note)
-    change.charge = explained_line(_CHARGE, price, new_quantity, period, remaining, conv)
+    change.refund = explained_line(_REFUND, price, old, period, remaining, conv, -refund, note)
+    change.charge = explained_line(_CHARGE, price, new_quantity, period, remaining, conv, charged)
     change.change_date = change_date
     change.old_quantity = old
     change.new_quantity = new_quantity
     change.__class__ = SeatChange
     return change  # type: ignore[return-value]  # retyped: a SeatChange now
+
+
+def _seat_rows(
+    kind: LineKind,
+    old: int,
+    price: Money,
+    period: Period,
+    span: Period,
+    charged: int,
+    amount: Money | None,
+    conv: ProrationConvention,
+    change_date: date,
+    new_quantity: int,
+) -> tuple[ChangeRow, ...]:
+    """The refund and the charge of :func:`_seat_change` as rows (``amount``: the original's
+    amount, None when it is ``charged`` minor units of the price's currency)."""
+    if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
+        check_date(change_date, "change date")
+    first, last = span.start, span.end
+    if not first <= change_date < last:
+        raise DateOutsidePeriod(
+            f"change date {change_date.isoformat()} is outside the charged span [{span})"
+        )
+    remaining = period_unchecked(change_date, last)
+    alone = charge_units(price, old, period, remaining, conv)
+    refund = min(alone, charged)
+    note = f"remaining days of the {_KIND_VALUES[kind]} for {first}..{last}"
+    if refund < alone:
+        if amount is None:
+            amount = money_from_units(charged, price.currency)
+        note += f", capped at the {amount} charged"
+    return (
+        (_REFUND, old, remaining, -refund, note),
+        (
+            _CHARGE,
+            new_quantity,
+            remaining,
+            charge_units(price, new_quantity, period, remaining, conv),
+            "",
+        ),
+    )
 
 
 _REFUND: Final = LineKind.REFUND
@@ -210,6 +243,34 @@ def change_quantity(
             check_quantity(new_quantity, "new quantity")
         return _seat_change(original, change_date, new_quantity, conv)
     return credit_and_rebill_checked(original, change_date, new_quantity, conv)
+
+
+def change_rows(
+    kind: LineKind,
+    old: int,
+    price: Money,
+    period: Period,
+    span: Period,
+    charged: int,
+    conv: ProrationConvention,
+    change_date: date,
+    new_quantity: int,
+) -> tuple[ChangeRow, ...]:
+    """The lines of :func:`change_quantity` as rows (see
+    :data:`~subcommerce.proration.ChangeRow`), for an original that :func:`check_original`
+    passes, of ``kind``, charging ``charged`` minor units of its price's currency for ``old``
+    licenses at ``price`` over ``span`` of ``period``, under its convention ``conv``: what a
+    ledger writes for a license change without building its lines. The same checks, in the
+    same order, as :func:`change_quantity`; its lines are these, built."""
+    if conv.layout is _NEW_COMMERCE:
+        if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
+            check_quantity(new_quantity, "new quantity")
+        return _seat_rows(
+            kind, old, price, period, span, charged, None, conv, change_date, new_quantity
+        )
+    return credit_and_rebill_rows(
+        kind, old, price, period, span, charged, conv, change_date, new_quantity
+    )
 
 
 def effective_unit_price(line: ProratedLine, places: int = 2) -> Decimal:

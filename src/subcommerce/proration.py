@@ -925,24 +925,68 @@ def credit_and_rebill_checked(
     """:func:`credit_and_rebill` of an ``original`` that :func:`check_original` has passed,
     under ``convention`` (checked) or the original's own (None): what
     :func:`subcommerce.layouts.change_quantity` calls once it has checked both with its own
-    words, so that a license change checks its original once."""
+    words, so that a license change checks its original once. The lines are
+    :func:`credit_and_rebill_rows` built (the credit under the original's convention)."""
+    conv = original.convention if convention is None else convention
+    price, period, old = original.unit_price, original.service_period, original.quantity
+    charged = units_of(original.amount)  # it is rounded: every line the engine builds is
+    if charged is None:
+        charged = original.amount.minor_units()
+    rows = credit_and_rebill_rows(
+        original.kind, old, price, period, original.span, charged, conv, change_date, new_quantity
+    )
+    kind, quantity, span, units, note = rows[0]
+    credit = explained_line(kind, price, quantity, period, span, original.convention, -units, note)
+    rebills = tuple(
+        [
+            explained_line(kind, price, quantity, period, span, conv, units, note)
+            for kind, quantity, span, units, note in rows[1:]
+        ]
+    )
+    adjustment = AdjustmentSlots()
+    adjustment.credit = credit
+    adjustment.rebills = rebills
+    adjustment.change_date = change_date
+    adjustment.old_quantity = old
+    adjustment.new_quantity = new_quantity
+    adjustment.__class__ = Adjustment
+    return adjustment  # type: ignore[return-value]  # retyped: an Adjustment now
+
+
+#: One line of a license change as the layouts work it out, without the line: its kind,
+#: quantity, span, amount in minor units (below zero for a credit or a refund: as a ledger's
+#: row holds it) and note. The unit price and the service period are the original's; the
+#: convention the change's (the original's, for a credit).
+ChangeRow = tuple[LineKind, int, Period, int, str]
+
+
+def credit_and_rebill_rows(
+    kind: LineKind,
+    old: int,
+    price: Money,
+    period: Period,
+    span: Period,
+    charged: int,
+    conv: ProrationConvention,
+    change_date: date,
+    new_quantity: int,
+) -> tuple[ChangeRow, ...]:
+    """The lines of :func:`credit_and_rebill_checked` as rows, of an original of ``kind``
+    charging ``charged`` minor units (not below zero) for ``old`` licenses at ``price`` over
+    ``span`` of ``period``, under ``conv`` (all checked): what a ledger writes without
+    building the lines, and what the lines are built from. The checks of the new quantity
+    and of the change date are made here, in that order."""
     if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
         check_quantity(new_quantity, "new quantity")
-    conv = original.convention if convention is None else convention
     if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
         check_date(change_date, "change date")
-    span = original.span
     first, last = span.start, span.end
     if not first <= change_date < last:
         raise DateOutsidePeriod(
             f"change date {change_date.isoformat()} is outside the charged span [{span})"
         )
-    price, period, old = original.unit_price, original.service_period, original.quantity
-    charged = units_of(original.amount)  # it is rounded: every line the engine builds is
-    if charged is None:
-        charged = original.amount.minor_units()
-    note = f"credit of the {_KIND_VALUES[original.kind]} for {date_text(first)}..{date_text(last)}"
-    credit = explained_line(_CREDIT, price, old, period, span, original.convention, charged, note)
+    note = f"credit of the {_KIND_VALUES[kind]} for {date_text(first)}..{date_text(last)}"
+    credit = (_CREDIT, old, span, -charged, note)
     slots = PeriodSlots()  # period_unchecked(change_date, last), inline
     slots.start = change_date
     slots.end = last
@@ -955,56 +999,52 @@ def credit_and_rebill_checked(
         slots.end = change_date
         slots.__class__ = Period
         before = slots  # type: ignore[assignment]  # retyped: a Period now
-    rebills: tuple[ProratedLine, ...]
     if conv.rebill is _INDEPENDENT:
-        tail = explained_line(_REBILL, price, new_quantity, period, after, conv)
-        if before is None:
-            rebills = (tail,)
-        else:
-            rebills = (explained_line(_REBILL, price, old, period, before, conv), tail)
-    else:
-        # The net is the exact difference, rounded once (symmetrically for a decrease): on a
-        # price in minor units, units x |delta| x days left / period days (the scale cancels).
-        remaining = (last - change_date).days
-        delta = new_quantity - old
-        period_days = (
-            (period.end - period.start).days
-            if conv.day_count is _ACTUAL
-            else _denominator(period, conv)
+        tail = (
+            _REBILL,
+            new_quantity,
+            after,
+            charge_units(price, new_quantity, period, after, conv),
+            "",
         )
-        price_units = units_of(price)
-        if price_units is not None:
-            net = round_ratio(abs(delta) * price_units * remaining, period_days, conv.mode)
-        else:
-            price_num, price_den = price.amount.as_integer_ratio()
-            scale = _SCALE[price.currency.exponent]
-            net = round_ratio(
-                abs(delta) * price_num * remaining * scale, price_den * period_days, conv.mode
-            )
-        # A decrease never credits more than the original line charged (it may itself be an
-        # allocated piece a minor unit below its exact share).
-        total = charged + (-min(net, charged) if delta < 0 else net)
-        note = _ALLOCATED
-        if before is None:  # one rebill, of the whole span: it takes the whole total
-            rebills = (
-                explained_line(_REBILL, price, new_quantity, period, after, conv, total, note),
-            )
-        else:
-            head, tail_units = allocate_units(
-                total, [old * (change_date - first).days, new_quantity * remaining]
-            )
-            rebills = (
-                explained_line(_REBILL, price, old, period, before, conv, head, note),
-                explained_line(_REBILL, price, new_quantity, period, after, conv, tail_units, note),
-            )
-    adjustment = AdjustmentSlots()
-    adjustment.credit = credit
-    adjustment.rebills = rebills
-    adjustment.change_date = change_date
-    adjustment.old_quantity = old
-    adjustment.new_quantity = new_quantity
-    adjustment.__class__ = Adjustment
-    return adjustment  # type: ignore[return-value]  # retyped: an Adjustment now
+        if before is None:
+            return (credit, tail)
+        return (
+            credit,
+            (_REBILL, old, before, charge_units(price, old, period, before, conv), ""),
+            tail,
+        )
+    # The net is the exact difference, rounded once (symmetrically for a decrease): on a
+    # price in minor units, units x |delta| x days left / period days (the scale cancels).
+    remaining = (last - change_date).days
+    delta = new_quantity - old
+    period_days = (
+        (period.end - period.start).days
+        if conv.day_count is _ACTUAL
+        else _denominator(period, conv)
+    )
+    price_units = units_of(price)
+    if price_units is not None:
+        net = round_ratio(abs(delta) * price_units * remaining, period_days, conv.mode)
+    else:
+        price_num, price_den = price.amount.as_integer_ratio()
+        scale = _SCALE[price.currency.exponent]
+        net = round_ratio(
+            abs(delta) * price_num * remaining * scale, price_den * period_days, conv.mode
+        )
+    # A decrease never credits more than the original line charged (it may itself be an
+    # allocated piece a minor unit below its exact share).
+    total = charged + (-min(net, charged) if delta < 0 else net)
+    if before is None:  # one rebill, of the whole span: it takes the whole total
+        return (credit, (_REBILL, new_quantity, after, total, _ALLOCATED))
+    head, tail_units = allocate_units(
+        total, [old * (change_date - first).days, new_quantity * remaining]
+    )
+    return (
+        credit,
+        (_REBILL, old, before, head, _ALLOCATED),
+        (_REBILL, new_quantity, after, tail_units, _ALLOCATED),
+    )
 
 
 _ALLOCATED: Final = "allocated so that the change nets to the exact difference rounded once"
