@@ -2518,6 +2518,11 @@ class Book:
                 if held is not None and held.sub is sub:
                     continue
                 known_of[id(sub)] = latest[sub_id] = _Known.renewal(prior, sub, shared)
+                # The renewed value's facts are asked no more (the tenant holds the new value):
+                # dropped, so that the book does not keep every month's value alive for the run
+                # (its id cannot come back while an entry holds it; asked again, its facts are
+                # worked out again, as for any value the book has not seen).
+                known_of.pop(id(prior.sub), None)
                 place = placed.get(sub_id)
                 if (
                     place is not None
