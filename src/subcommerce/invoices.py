@@ -2569,6 +2569,7 @@ class Book:
         periods, latest, known_of = facts.periods, facts.latest, facts.known
         placed = self.posted.placed
         where = positions(tenant)  # tenant.position(id) for the events' ids (text)
+        subs = tenant.subscriptions
         # The term seen last and its shared value (renewals on one calendar share their term).
         last_term: Period | None = None
         shared: Period = cast(Period, None)
@@ -2594,21 +2595,30 @@ class Book:
                 position = where.get(sub_id)
                 if prior is None or position is None:
                     continue
-                sub = tenant.subscriptions[position]
-                if prior.sub is sub:
+                sub = subs[position]
+                old = prior.sub
+                if old is sub:
                     continue  # renewed again later in these events: handed on already
-                held = known_of.get(id(sub))
+                key = id(sub)
+                held = known_of.get(key)
                 if held is not None and held.sub is sub:
                     continue
-                known_of[id(sub)] = latest[sub_id] = _Known.renewal(prior, sub, shared)
+                known_of[key] = latest[sub_id] = _Known.renewal(prior, sub, shared)
+                # The renewed value's facts are asked no more (the tenant holds the new value):
+                # dropped, so that the book does not keep every month's value alive for the run
+                # (its id cannot come back while an entry holds it; asked again, its facts are
+                # worked out again, as for any value the book has not seen).
+                known_of.pop(id(old), None)
                 place = placed.get(sub_id)
                 if (
                     place is not None
-                    and place[0] is prior.sub
-                    and prior.sub.product_id is sub.product_id
-                    and prior.sub.invoice_section_id is sub.invoice_section_id
+                    and place[0] is old
+                    and old.product_id is sub.product_id
+                    and old.invoice_section_id is sub.invoice_section_id
                 ):
-                    placed[sub_id] = (sub, *place[1:])  # _placing(tenant, sub), inline
+                    _, group, group_key, section, who, upfront = place
+                    # _placing(tenant, sub), inline
+                    placed[sub_id] = (sub, group, group_key, section, who, upfront)
 
     def catch_up(
         self, tenant: Tenant, after: date, until: date

@@ -879,22 +879,23 @@ def same_dates(tenant: Tenant, changed: Subscription) -> Tenant:
     """``tenant.replace(changed)`` for a ``changed`` the lifecycle sees on the same days as the
     subscription it replaces (a license change that starts or ends no over-assignment: status,
     terms, trial, credit check and over-assignment as they were): the lifecycle memo is kept."""
-    if type(tenant) is not Tenant or type(changed) is not Subscription:
+    if tenant.__class__ is not Tenant or changed.__class__ is not Subscription:
         return tenant.replace(changed)
-    return _replaced_one(tenant, changed, keep_memo=True)
+    return _replaced_one(tenant, changed, True)  # keep_memo, passed by position (no kwargs)
 
 
-def _replaced_one(tenant: Tenant, changed: Subscription, *, keep_memo: bool = False) -> Tenant:
+def _replaced_one(tenant: Tenant, changed: Subscription, keep_memo: bool = False) -> Tenant:
     """``tenant.replace(changed)``: only ``changed`` is new, so only it is checked (its id is
     the one it replaces)."""
     subscriptions = tenant.subscriptions
     index = tenant._positions.get(changed.id)
     if index is None:
         return attrs.evolve(tenant)
-    if changed.organization not in (None, tenant.organization):
+    organization = changed.organization
+    if organization is not None and organization != tenant.organization:
         raise InvalidTenant(
             f"subscription {changed.id!r} belongs to organization "
-            f"{changed.organization!r}, not {tenant.organization!r}"
+            f"{organization!r}, not {tenant.organization!r}"
         )
     memo = (
         tenant.due_memo
