@@ -263,17 +263,36 @@ def invoice_units(timeline: Timeline) -> tuple[Sequence[int], Sequence[int]] | N
 class _Run:
     """The mutable working state of one stretch of simulation."""
 
-    def __init__(self, timeline: Timeline, catalog: Catalog, policy: Policy) -> None:
-        self.scenario = timeline.scenario
+    def __init__(
+        self,
+        scenario: Scenario,
+        catalog: Catalog,
+        policy: Policy,
+        as_of: date,
+        tenant: Tenant,
+        book: Book,
+    ) -> None:
+        self.scenario = scenario
         self.catalog = catalog
         self.policy = policy
-        self.as_of = timeline.as_of
-        self.next_step = timeline.next_step
-        self.tenant = timeline.tenant
-        self.events: list[Event] = list(timeline.events)
-        self.refused: list[Refusal] = list(timeline.refused)
-        self.orders: list[Quote] = list(timeline.orders)
-        self.book = Book(catalog, timeline.ledger, policy, lazy=True)  # reads few entries
+        self.as_of = as_of
+        self.next_step = 0
+        self.tenant = tenant
+        self.events: list[Event] = []
+        self.refused: list[Refusal] = []
+        self.orders: list[Quote] = []
+        self.book = book
+
+    @classmethod
+    def going_on(cls, timeline: Timeline, catalog: Catalog, policy: Policy) -> _Run:
+        """The run going on from ``timeline``: its ledger read back into a book."""
+        book = Book(catalog, timeline.ledger, policy, lazy=True)  # reads few entries
+        run = cls(timeline.scenario, catalog, policy, timeline.as_of, timeline.tenant, book)
+        run.next_step = timeline.next_step
+        run.events += timeline.events
+        run.refused += timeline.refused
+        run.orders += timeline.orders
+        return run
 
     def next_day(self) -> date | None:
         """The next day after ``as_of`` on which a step, a charge or the lifecycle is due."""
@@ -388,29 +407,36 @@ def begin(scenario: Scenario, *, catalog: Catalog, policy: Policy = DEFAULT_POLI
 
     Its ``as_of`` is the day before the scenario starts.
     """
+    run = _begun(scenario, catalog, policy)
+    return Timeline(
+        scenario=scenario,
+        catalog_id=catalog.id,
+        as_of=run.as_of,
+        next_step=0,
+        tenant=run.tenant,
+        events=tuple(run.events),
+        ledger=run.book.freeze(),
+        refused=(),
+        orders=(),
+        invoices=(),
+        open_invoices=(),
+    )
+
+
+def _begun(scenario: Scenario, catalog: Catalog, policy: Policy) -> _Run:
+    """The run of :func:`begin`'s timeline, its book as it is (not frozen and read back)."""
     expect(catalog, Catalog, "catalog")
     expect(policy, Policy, "policy")
     if not isinstance(scenario, Scenario):
         raise InvalidCommand(f"not a scenario: {scenario!r}")
     _check_catalog(scenario.catalog, catalog)
     policy = _policy_of(scenario, policy)
-    convention = scenario.convention
     outcome = advance(scenario.tenant, scenario.start, policy)
-    book = Book(catalog, Ledger(scenario.currency, convention), policy, lazy=True)
+    book = Book(catalog, Ledger(scenario.currency, scenario.convention), policy, lazy=True)
     book.record_opening(outcome.tenant, scenario.start)
-    return Timeline(
-        scenario=scenario,
-        catalog_id=catalog.id,
-        as_of=scenario.start - timedelta(days=1),
-        next_step=0,
-        tenant=outcome.tenant,
-        events=outcome.events,
-        ledger=book.freeze(),
-        refused=(),
-        orders=(),
-        invoices=(),
-        open_invoices=(),
-    )
+    run = _Run(scenario, catalog, policy, scenario.start - timedelta(days=1), outcome.tenant, book)
+    run.events += outcome.events
+    return run
 
 
 def resume(
@@ -429,7 +455,7 @@ def resume(
             f"{until.isoformat()}"
         )
     _check_horizon(timeline.scenario.start, until)
-    run = _Run(timeline, catalog, _policy_of(timeline.scenario, policy))
+    run = _Run.going_on(timeline, catalog, _policy_of(timeline.scenario, policy))
     run.play(until)
     return run.timeline()
 
@@ -471,6 +497,8 @@ def simulate(
             f"until {end.isoformat()} is before the scenario's start {scenario.start.isoformat()}"
         )
     _check_horizon(scenario.start, end)
-    return resume(
-        begin(scenario, catalog=catalog, policy=policy), end, catalog=catalog, policy=policy
-    )
+    # begin, then resume: the book begun goes on as it is (the ledger begin would freeze reads
+    # back into the same book), and resume's own checks hold of begin's timeline.
+    run = _begun(scenario, catalog, policy)
+    run.play(end)
+    return run.timeline()
