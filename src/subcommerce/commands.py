@@ -681,12 +681,27 @@ def apply_advanced(advanced: Outcome, command: Command, policy: Policy = DEFAULT
     """:func:`apply` after the lifecycle: ``advanced`` is the tenant on the command's date and the
     events that bringing it there caused (callers that know a faster way to get there, such as
     the ledger when nothing is due, use this)."""
+    after, events = applied(advanced, command, policy)
+    return outcome(after, events)
+
+
+def applied(
+    advanced: Outcome, command: Command, policy: Policy = DEFAULT_POLICY
+) -> tuple[Tenant, tuple[Event, ...]]:
+    """:func:`apply_advanced`'s tenant and events, without the Outcome that holds them (for the
+    engine's own loops, which read both at once): :class:`Refused` if a rule says no."""
     handler = _HANDLER_OF.get(type(command)) or _handler(command)  # one look, no call
-    reasons = handler.reasons(advanced.tenant, command, policy)
-    if reasons:
-        raise Refused(reasons)
-    after, events = handler.run(advanced.tenant, command, policy)
-    return outcome(after, advanced.events + tuple(events))
+    tenant = advanced.tenant
+    both = handler.both
+    if both is not None:  # the reasons, then the change, from what both look up (once)
+        after, events = both(tenant, command, policy)
+    else:
+        reasons = handler.reasons(tenant, command, policy)
+        if reasons:
+            raise Refused(reasons)
+        after, events = handler.run(tenant, command, policy)
+    held = advanced.events
+    return after, (held + tuple(events) if held else tuple(events))
 
 
 _Reasons = Callable[[Tenant, Any, Policy], list[Reason]]
@@ -695,8 +710,13 @@ _Run = Callable[[Tenant, Any, Policy], tuple[Tenant, list[Event]]]
 
 @attrs.frozen
 class _Handler:
+    """A command's rules (``reasons``) and its change (``run``, once they said yes); ``both``:
+    the two in one, for a command whose rules and change look up the same things (refusing
+    with the reasons ``reasons`` gives, or changing what ``run`` changes)."""
+
     reasons: _Reasons
     run: _Run
+    both: _Run | None = None
 
 
 def _handler(command: object) -> _Handler:
@@ -1052,7 +1072,30 @@ def _start_trial(tenant: Tenant, cmd: StartTrial, policy: Policy) -> tuple[Tenan
 
 
 def _quantity_reasons(tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy) -> list[Reason]:
+    return _quantity_reasons_of(tenant, tenant.subscription(cmd.subscription_id), cmd, policy)
+
+
+def _change_quantity(
+    tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    return _quantity_changed(tenant, tenant.subscription(cmd.subscription_id), cmd)
+
+
+def _apply_quantity(
+    tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy
+) -> tuple[Tenant, list[Event]]:
+    """:func:`_quantity_reasons`, then :func:`_change_quantity`, of the subscription looked up
+    once."""
     sub = tenant.subscription(cmd.subscription_id)
+    reasons = _quantity_reasons_of(tenant, sub, cmd, policy)
+    if reasons:
+        raise Refused(reasons)
+    return _quantity_changed(tenant, sub, cmd)
+
+
+def _quantity_reasons_of(
+    tenant: Tenant, sub: Subscription, cmd: ChangeLicenseQuantity, policy: Policy
+) -> list[Reason]:
     reasons = _authorize(tenant, cmd.actor, _ACT_CHANGE_SUBSCRIPTION, sub)
     if sub.status is not _ACTIVE:  # the common case asks no more
         reasons += _status(sub, _ACTIVE)
@@ -1114,10 +1157,9 @@ _REBUILD_ADDED: Final = rebuilder("quantity", "blocks")
 _REBUILD_REMOVED: Final = rebuilder("quantity", "blocks", "assigned")
 
 
-def _change_quantity(
-    tenant: Tenant, cmd: ChangeLicenseQuantity, policy: Policy
+def _quantity_changed(
+    tenant: Tenant, sub: Subscription, cmd: ChangeLicenseQuantity
 ) -> tuple[Tenant, list[Event]]:
-    sub = tenant.subscription(cmd.subscription_id)
     new = cmd.quantity
     if cmd.at_renewal:
         pending = sub.scheduled or ScheduledChange()
@@ -2237,7 +2279,7 @@ _HANDLERS: Final[Mapping[type, _Handler]] = MappingProxyType(
     {
         PurchaseSubscription: _Handler(_purchase_reasons, _purchase),
         StartTrial: _Handler(_trial_reasons, _start_trial),
-        ChangeLicenseQuantity: _Handler(_quantity_reasons, _change_quantity),
+        ChangeLicenseQuantity: _Handler(_quantity_reasons, _change_quantity, _apply_quantity),
         AssignLicenses: _Handler(_assign_reasons, _assign),
         UnassignLicenses: _Handler(_unassign_reasons, _unassign),
         CancelSubscription: _Handler(_cancel_reasons, _cancel),

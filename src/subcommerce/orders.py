@@ -74,7 +74,7 @@ from subcommerce.commands import (
     ConvertTrial,
     PurchaseSubscription,
     ScheduleProductChange,
-    apply_advanced,
+    applied,
     check_advanced,
     check_count,
     check_flag,
@@ -93,7 +93,7 @@ from subcommerce.errors import (
 )
 from subcommerce.events import Event
 from subcommerce.invoices import PAYMENT_TERMS_DAYS, TAX_NOTE, Book, Ledger, LedgerEntry, sum_money
-from subcommerce.lifecycle import Outcome, advance
+from subcommerce.lifecycle import Outcome, advance, outcome
 from subcommerce.money import Currency, Money, currency, sum_in_units
 from subcommerce.periods import BillingFrequency, Period, Term, check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
@@ -555,12 +555,20 @@ def apply_step(book: Book, tenant: Tenant, command: Command, policy: Policy) -> 
     A product change scheduled for the renewal also asks the book's catalog whether the product is
     one the subscription may move to.
     """
+    return outcome(*step_applied(book, tenant, command, policy))
+
+
+def step_applied(
+    book: Book, tenant: Tenant, command: Command, policy: Policy
+) -> tuple[Tenant, tuple[Event, ...]]:
+    """:func:`apply_step`'s tenant and events, without the Outcome that holds them (for the
+    simulation's and the orders' own loops, which read both at once)."""
     advanced = book.advance(tenant, command.as_of)
     if command.__class__ not in _NO_PLAN:  # the cart's commands move to no other plan: one look
         refused = _plan_reasons(book.catalog, advanced.tenant, command)
         if refused:
             raise Refused((*check_advanced(advanced.tenant, command, policy), *refused))
-    return apply_advanced(advanced, command, policy)
+    return applied(advanced, command, policy)
 
 
 def _plan_reasons(catalog: Catalog, tenant: Tenant, command: Command) -> list[Reason]:
@@ -860,10 +868,9 @@ class _Engine:
             reasons += _check(self.book, self.tenant, command, self.policy)
             return QuoteLine(index, line, sub_id, product_id, tuple(reasons))
         try:  # apply checks exactly what check would, and changes nothing when it refuses
-            outcome = apply_step(self.book, self.tenant, command, self.policy)
+            after, events = step_applied(self.book, self.tenant, command, self.policy)
         except Refused as refused:
             return QuoteLine(index, line, sub_id, product_id, refused.reasons)
-        after, events = outcome.tenant, outcome.events
         sub = after.subscription(sub_id)
         assigned = 0
         if getattr(line, "auto_assign", False) and not sub.credit_check_pending:
@@ -877,11 +884,10 @@ class _Engine:
                     count=assigned,
                 )
                 try:
-                    outcome = apply_step(self.book, after, assign, self.policy)
+                    after, assigned_events = step_applied(self.book, after, assign, self.policy)
                 except Refused as refused:
                     return QuoteLine(index, line, sub_id, product_id, refused.reasons)
-                after = outcome.tenant
-                events = (*events, *outcome.events)
+                events = (*events, *assigned_events)
                 sub = after.subscription(sub_id)
         self.unlicensed -= assigned
         self.tenant = after

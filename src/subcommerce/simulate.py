@@ -67,7 +67,7 @@ from subcommerce.events import Event
 from subcommerce.invoices import Book, Invoice, InvoiceRows, Ledger, invoice_rows, read_lazily
 from subcommerce.lifecycle import advance
 from subcommerce.money import Currency, currency
-from subcommerce.orders import PlaceOrder, Quote, apply_step, quote_of, run_order
+from subcommerce.orders import PlaceOrder, Quote, quote_of, run_order, step_applied
 from subcommerce.periods import check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import EXACT, ProrationConvention, proration_convention
@@ -342,15 +342,15 @@ class _Run:
                     reasons += check_advanced(day, command, self.policy)
                     self.refused.append(Refusal(index, step.as_of, step, tuple(reasons)))
                     return
-            outcome = apply_step(self.book, self.tenant, command, self.policy)
+            tenant, events = step_applied(self.book, self.tenant, command, self.policy)
         except Refused as refused:
             self.refused.append(Refusal(index, step.as_of, step, refused.reasons))
             return
         except SubcommerceError as error:
             self.refused.append(Refusal(index, step.as_of, step, error=str(error)))
             return
-        self.tenant = outcome.tenant
-        self.events.extend(self.book.post(self.tenant, outcome.events))
+        self.tenant = tenant
+        self.events.extend(self.book.post(tenant, events))
 
     def play(self, until: date) -> None:
         while True:
