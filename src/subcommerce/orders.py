@@ -502,17 +502,37 @@ class QuoteChanged(SubcommerceError, ValueError):
 # -- the engine -------------------------------------------------------------------------------
 
 
-@attrs.frozen
 class _Run:
-    order_id: str
-    lines: tuple[QuoteLine, ...]
-    tenant: Tenant
-    events: tuple[Event, ...]
-    entries: tuple[LedgerEntry, ...]
+    """What an order run gives: its order id, lines, the tenant after it and what happened; the
+    entries it posted are read from its book when asked for (only placing an order keeps them).
+    """
+
+    __slots__ = ("book", "events", "lines", "order_id", "start", "tenant")
+
+    def __init__(
+        self,
+        order_id: str,
+        lines: tuple[QuoteLine, ...],
+        tenant: Tenant,
+        events: tuple[Event, ...],
+        book: Book,
+        start: int,
+    ) -> None:
+        self.order_id = order_id
+        self.lines = lines
+        self.tenant = tenant
+        self.events = events
+        self.book = book
+        self.start = start  # the book's first entry of this run
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
         return tuple(r for line in self.lines for r in line.reasons)
+
+    @property
+    def entries(self) -> tuple[LedgerEntry, ...]:
+        """The entries the run posted (read before the book posts anything more)."""
+        return tuple(self.book.posted.entries[self.start :])
 
 
 def _next_order_id(taken: set[str], placed: int | None = None) -> str:
@@ -660,13 +680,7 @@ class _Engine:
     def run(self) -> _Run:
         start = len(self.book.posted.entries)
         lines = tuple(self._line(i, line) for i, line in enumerate(self.order.cart.lines))
-        return _Run(
-            self.order_id,
-            lines,
-            self.tenant,
-            tuple(self.events),
-            tuple(self.book.posted.entries[start:]),
-        )
+        return _Run(self.order_id, lines, self.tenant, tuple(self.events), self.book, start)
 
     # -- one line -------------------------------------------------------------------------------
 
