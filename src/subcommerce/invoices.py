@@ -176,6 +176,7 @@ class EntryCause(Choice):
 _PERIOD: Final = EntryCause.PERIOD  # bound once: enum attribute access is slow on the hot path
 _ACTUAL_DAYS: Final = DayCount.ACTUAL
 _LICENSE_CHANGE: Final = EntryCause.LICENSE_CHANGE
+_PURCHASE: Final = EntryCause.PURCHASE
 _CHARGE: Final = LineKind.CHARGE
 _REBILL: Final = LineKind.REBILL
 _set_term_period: Final = Renewed.__dict__["term_period"].__set__
@@ -1531,6 +1532,7 @@ class _Facts:
         "cursors",
         "known",
         "latest",
+        "notes",
         "offer_prices",
         "offers",
         "periods",
@@ -1553,6 +1555,9 @@ class _Facts:
         self.steps: dict[tuple[date, int, int], Period] = {}
         self.units: dict[int, Money] = {}  # one Money per amount in minor units, when read
         self.latest: dict[str, _Known] = {}  # per subscription id: the facts of its latest value
+        # the note of a license change's credit, per span (by identity, with the span and the
+        # original's kind): see proration.credit_and_rebill_rows
+        self.notes: dict[int, tuple[Period, LineKind, str]] = {}
 
     def period(self, start: date, end: date) -> Period:
         """``period_unchecked(start, end)``, one value per pair of days."""
@@ -1820,7 +1825,8 @@ class Book:
                 old.product_id is sub.product_id
                 and old.invoice_section_id is sub.invoice_section_id
             ):
-                place = self.posted.placed[sub_id] = (sub, *prior[1:])
+                _, group, key, section, who, upfront = prior  # one tuple built, not a slice's
+                place = self.posted.placed[sub_id] = (sub, group, key, section, who, upfront)
                 return place
         grouping = self.grouping
         groups = grouping.groups
@@ -1828,9 +1834,10 @@ class Book:
         if known is None:
             seed = grouping.seeded.get(sub_id)  # where the frozen rows placed it
             if seed is not None and _agrees(tenant, sub, seed):
-                seeded = seed[1]  # its group is the one group_of would find now
-                groups[sub_id] = (seeded[1], seeded[2])
-                place = self.posted.placed[sub_id] = (sub, *seeded[1:])
+                # its group is the one group_of would find now
+                _, group, key, section, who, upfront = seed[1]
+                groups[sub_id] = (group, key)
+                place = self.posted.placed[sub_id] = (sub, group, key, section, who, upfront)
                 return place
             self.group_of(tenant, sub)
             known = groups[sub_id]
@@ -2077,6 +2084,10 @@ class Book:
         rows, counts, sub_id = posted.rows, posted.counts, sub.id
         who = posted.placed[sub_id][4]  # _place has just worked it out
         credited = rows.ints[original * _INTS + 1]  # the original's n (not below zero)
+        # The id of the entry taken back: the original is a row of ``sub``'s own id (_change_row
+        # checked its owner), so its id is ``<sub_id>#<n>`` (self.posted.id_of(original))
+        credited_id: str | None = None if self.lazy else f"{sub_id}#{credited}"
+        product_id = sub.product_id
         ordinal = on.toordinal()
         periods = self.facts.periods
         shared = periods.setdefault((service.start, service.end), service)
@@ -2095,14 +2106,14 @@ class Book:
                 put_ints((who, number, ordinal, quantity, credited))
                 put_refs((cause, statement, kind, price, shared, span, note))
                 amounts.append(units)
-                if not lazy:  # the line change_quantity builds, and its entry
+                if not lazy:  # the line change_quantity builds, and its entry (self._entry)
                     line = lines_at[item] = explained_line(
                         kind, price, quantity, shared, span, convention, abs(units), note
                     )
-                    credits = original if credited >= 0 else None
-                    made[item] = self._entry(
-                        sub, number, group, cause, on, statement, line, credits, section
-                    )
+                    made[item] = _made_entry(
+                        f"{sub_id}#{number}", sub_id, product_id, group, cause, on, statement,
+                        line, credited_id, section,
+                    )  # fmt: skip
                 if kind is _CHARGE or kind is _REBILL:
                     if live is None:
                         live = posted.live[sub_id] = [item]
@@ -2116,7 +2127,7 @@ class Book:
                 credits = original if credited >= 0 else None
                 self._post(tenant, sub, cause, on, line, credits, shared=True, where=where)
                 live = posted.live.get(sub_id)  # (_post may have made it)
-            credited = -1
+            credited, credited_id = -1, None
 
     def _post_whole(
         self,
@@ -2166,7 +2177,9 @@ class Book:
         rows.ints.extend((who, number, on.toordinal(), sub.quantity, -1))
         rows.refs.extend((cause, statement, CHARGE_KIND, price, period, period, ""))
         rows.amounts.append(whole[3])
-        if not self.lazy:
+        # A purchase's entry is built at once even by a lazy book: an order reads it straight
+        # away (its quote line holds it), and built here it costs less than from its row.
+        if not self.lazy or cause is _PURCHASE:
             line = rows.lines[row] = self._whole(known, price, period, whole)
             rows.made[row] = _made_entry(
                 f"{sub_id}#{number}", sub_id, sub.product_id, group, cause, on, statement, line,
@@ -2849,7 +2862,7 @@ class Book:
         price, service = refs[ref + 3], refs[ref + 4]
         lines = change_rows(
             refs[ref + 2], ints[at + 3], price, service, refs[ref + 5], charged, conv, on,
-            quantity,
+            quantity, self.facts.notes,
         )  # fmt: skip
         self._credit(sub_id, original)
         self._post_rows(tenant, sub, cause, on, lines, price, service, original)

@@ -970,12 +970,17 @@ def credit_and_rebill_rows(
     conv: ProrationConvention,
     change_date: date,
     new_quantity: int,
+    notes: dict[int, tuple[Period, LineKind, str]] | None = None,
 ) -> tuple[ChangeRow, ...]:
     """The lines of :func:`credit_and_rebill_checked` as rows, of an original of ``kind``
     charging ``charged`` minor units (not below zero) for ``old`` licenses at ``price`` over
     ``span`` of ``period``, under ``conv`` (all checked): what a ledger writes without
     building the lines, and what the lines are built from. The checks of the new quantity
-    and of the change date are made here, in that order."""
+    and of the change date are made here, in that order.
+
+    ``notes``: a memo of the credit's note, the caller's (by the span's identity, with the
+    span and the kind it was written for): the originals of one billing period mostly share
+    their span, and the note is a function of the kind and the span alone."""
     if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
         check_quantity(new_quantity, "new quantity")
     if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
@@ -985,7 +990,13 @@ def credit_and_rebill_rows(
         raise DateOutsidePeriod(
             f"change date {change_date.isoformat()} is outside the charged span [{span})"
         )
-    note = f"credit of the {_KIND_VALUES[kind]} for {date_text(first)}..{date_text(last)}"
+    held = None if notes is None else notes.get(id(span))
+    if held is not None and held[0] is span and held[1] is kind:
+        note = held[2]
+    else:
+        note = f"credit of the {_KIND_VALUES[kind]} for {date_text(first)}..{date_text(last)}"
+        if notes is not None:
+            notes[id(span)] = (span, kind, note)
     credit = (_CREDIT, old, span, -charged, note)
     slots = PeriodSlots()  # period_unchecked(change_date, last), inline
     slots.start = change_date

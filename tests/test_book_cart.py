@@ -1,0 +1,132 @@
+"""The book's side of a purchase and of a cart's price review: its shortcuts give what working
+everything out afresh gives.
+
+- A license change's credit note is kept per span (``Book.facts.notes``, handed to
+  :func:`~subcommerce.proration.credit_and_rebill_rows`): the charges of one billing period
+  mostly share their span, and the note is a function of the original's kind and its span.
+  With or without the memo every row is the same; a memo that ignored the kind would not be.
+- A lazy book (a simulation's) builds a purchase's entry as it posts it, since the order reads
+  it at once: the timeline reads the same as when it was built from its row on that read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from subcommerce import invoices as invoices_module
+from subcommerce import to_json
+from subcommerce.catalog import Catalog
+from subcommerce.errors import SubcommerceError
+from subcommerce.money import Money
+from subcommerce.periods import Period
+from subcommerce.proration import (
+    PRESETS,
+    LineKind,
+    ProrationConvention,
+    credit_and_rebill_rows,
+    prorate,
+)
+from subcommerce.simulate import Scenario, simulate
+from subcommerce.strategies.orders import scenarios
+
+_SERVICE = Period(date(2025, 1, 31), date(2025, 2, 28))
+#: Spans of the service period: two of them equal in value but not the same object, so that a
+#: memo keyed by value (or by a span it no longer holds) would be tested too.
+_SPANS = (
+    _SERVICE,
+    Period(date(2025, 1, 31), date(2025, 2, 28)),
+    Period(date(2025, 2, 10), date(2025, 2, 28)),
+    Period(date(2025, 2, 1), date(2025, 2, 28)),
+)
+
+_Call = tuple[LineKind, Period, int, int, int, int, str]
+_calls = st.lists(
+    st.tuples(
+        st.sampled_from([LineKind.CHARGE, LineKind.REBILL]),
+        st.sampled_from(_SPANS),
+        st.integers(0, 99_999),  # price in cents
+        st.integers(1, 50),  # old quantity
+        st.integers(1, 60),  # new quantity
+        st.integers(0, 30),  # the change day, as days into the span (wrapped)
+        st.sampled_from(sorted(PRESETS)),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _rows(
+    calls: list[_Call], notes: dict[int, tuple[Period, LineKind, str]] | None
+) -> list[object]:
+    """The rows of each change in turn, one memo for all of them (or none)."""
+    out: list[object] = []
+    for kind, span, cents, old, new, day, convention in calls:
+        conv: ProrationConvention = PRESETS[convention]
+        price = Money.of(f"{cents // 100}.{cents % 100:02d}", "USD")
+        charged = prorate(price, old, _SERVICE, start=span.start, convention=conv)
+        on = span.start + timedelta(days=day % (span.end - span.start).days)
+        units = charged.amount.minor_units()
+        out.append(
+            credit_and_rebill_rows(kind, old, price, _SERVICE, span, units, conv, on, new, notes)
+        )
+    return out
+
+
+@given(_calls)
+def test_a_change_written_with_the_note_memo_is_the_change_written_without_it(
+    calls: list[_Call],
+) -> None:
+    assert _rows(calls, {}) == _rows(calls, None)
+
+
+class _KindBlind(dict[int, tuple[Period, LineKind, str]]):
+    """A broken memo: it answers for the span whatever kind it was asked with."""
+
+    def get(self, key: int, default: object = None) -> tuple[Period, LineKind, str] | None:  # type: ignore[override]
+        found = super().get(key)
+        if found is None:
+            return None
+        span, _, note = found
+        return (span, _ASKED[0], note)
+
+
+_ASKED = [LineKind.CHARGE]
+
+
+def test_a_note_memo_that_ignored_the_kind_would_be_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[_Call] = [
+        (LineKind.CHARGE, _SERVICE, 1234, 10, 12, 5, "exact"),
+        (LineKind.REBILL, _SERVICE, 1234, 10, 12, 5, "exact"),
+    ]
+    right = _rows(calls, None)
+    assert right[0] != right[1]  # the same span, another kind: another note
+    _ASKED[0] = LineKind.REBILL  # the second call asks for a rebill's note: served the charge's
+    assert _rows(calls, _KindBlind()) != right
+
+
+def test_the_credit_note_names_the_kind_and_the_span() -> None:
+    ((credit, *_),) = _rows([(LineKind.REBILL, _SPANS[2], 1000, 3, 4, 2, "exact")], {})  # type: ignore[misc]
+    assert credit[4] == "credit of the rebill for 2025-02-10..2025-02-28"  # type: ignore[index]
+
+
+def _played(scenario: Scenario, catalog: Catalog) -> str:
+    try:
+        return to_json(simulate(scenario, catalog=catalog))
+    except SubcommerceError as error:
+        return f"{type(error).__name__}: {error}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_steps=6, max_days=200))
+def test_a_timeline_reads_the_same_when_a_lazy_book_builds_purchases_from_their_rows(
+    generated: tuple[Scenario, Catalog],
+) -> None:
+    as_it_is = _played(*generated)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(invoices_module, "_PURCHASE", object())  # no cause is it: built on read
+        from_rows = _played(*generated)
+    assert as_it_is == from_rows
