@@ -21,8 +21,16 @@ from subcommerce import invoices as invoices_module
 from subcommerce import to_json
 from subcommerce.catalog import Catalog
 from subcommerce.errors import SubcommerceError
-from subcommerce.money import Money
-from subcommerce.periods import Period
+from subcommerce.invoices import Book, Ledger
+from subcommerce.money import Money, currency
+from subcommerce.periods import (
+    BillingFrequency,
+    Period,
+    Term,
+    add_months,
+    locate,
+    period_containing,
+)
 from subcommerce.proration import (
     PRESETS,
     LineKind,
@@ -31,7 +39,8 @@ from subcommerce.proration import (
     prorate,
 )
 from subcommerce.simulate import Scenario, simulate
-from subcommerce.strategies.orders import scenarios
+from subcommerce.strategies.orders import scenarios, shop
+from subcommerce.subscriptions import Subscription
 
 _SERVICE = Period(date(2025, 1, 31), date(2025, 2, 28))
 #: Spans of the service period: two of them equal in value but not the same object, so that a
@@ -130,3 +139,44 @@ def test_a_timeline_reads_the_same_when_a_lazy_book_builds_purchases_from_their_
         patch.setattr(invoices_module, "_PURCHASE", object())  # no cause is it: built on read
         from_rows = _played(*generated)
     assert as_it_is == from_rows
+
+
+# -- a purchase's first billing period ----------------------------------------------------------
+# Book._period_of takes the period of a subscription's own anchor day as [anchor, anchor + n
+# months) at once (a purchase asks for it): what locate gives for k = 0.
+
+_ANCHORS = st.one_of(
+    st.dates(date(2000, 1, 1), date(2090, 12, 31)),
+    st.builds(  # late days of the month, where add_months clamps
+        lambda year, month, day: date(year, month, min(day, _LAST[month - 1])),
+        st.integers(2000, 2090),
+        st.integers(1, 12),
+        st.integers(28, 31),
+    ),
+)
+_LAST = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@given(_ANCHORS, st.sampled_from([1, 3, 6, 12, 36]))
+def test_the_period_of_an_anchor_day_is_the_first_one_counted_from_it(
+    anchor: date, months: int
+) -> None:
+    assert locate(anchor, months, anchor) == (0, anchor, add_months(anchor, months))
+    period = period_containing(anchor, months, anchor)
+    assert (period.start, period.end) == (anchor, add_months(anchor, months))
+
+
+@pytest.mark.parametrize(
+    ("bought", "end"),
+    [
+        (date(2025, 1, 31), date(2025, 2, 28)),  # clamped to February's end
+        (date(2024, 1, 31), date(2024, 2, 29)),  # a leap year
+        (date(2025, 3, 15), date(2025, 4, 15)),
+    ],
+)
+def test_a_book_gives_a_purchase_the_month_from_its_day(bought: date, end: date) -> None:
+    sub = Subscription("s1", "m365-business-basic", bought, 5, Term.P1M, BillingFrequency.MONTHLY)
+    book = Book(shop(), Ledger(currency("USD")))
+    assert book.period_of(sub, bought) == Period(bought, end)
+    # and a later day of the same subscription: its own month, from the anchor
+    assert book.period_of(sub, end) == Period(end, add_months(bought, 2))

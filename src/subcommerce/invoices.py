@@ -1861,7 +1861,9 @@ class Book:
         fresh = tenant.invoice_group(sub)
         profile = fresh.kind == "billing_profile"
         wanted = sub.invoice_section_id if profile else None
-        if group != fresh or section != wanted or key != (fresh.kind, fresh.id):
+        # ``group != fresh`` is ``key != (fresh.kind, fresh.id)``: the key is (group.kind,
+        # group.id), as _placing made it, and an InvoiceGroup's equality is of those two fields
+        if key != (fresh.kind, fresh.id) or section != wanted:
             return None
         if self.posted.rows.whos[who] != (sub.id, sub.product_id, group, section, self.convention):
             return None
@@ -2226,7 +2228,11 @@ class Book:
         months = known.months
         if months is None:
             months = known.months = _months(known.sub)
-        _, start, end = locate(known.sub.anchor, months, on)
+        anchor = known.sub.anchor
+        if on == anchor:  # the first period's first day (a purchase): locate's k = 0, at once
+            start, end = on, add_months(on, months)
+        else:
+            _, start, end = locate(anchor, months, on)
         period = known.period = self.facts.period(start, end)
         return period
 
