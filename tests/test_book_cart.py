@@ -180,3 +180,36 @@ def test_a_book_gives_a_purchase_the_month_from_its_day(bought: date, end: date)
     assert book.period_of(sub, bought) == Period(bought, end)
     # and a later day of the same subscription: its own month, from the anchor
     assert book.period_of(sub, end) == Period(end, add_months(bought, 2))
+
+
+# -- the calendar's quiet day -------------------------------------------------------------------
+# _Calendar.next_billed, finding the heap's first day current, notes it as the day before which
+# no period is due (``quiet``): what settle works out, so that bill returns at once before it.
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(max_steps=6, max_days=200), st.integers(0, 60))
+def test_the_quiet_day_next_billed_notes_is_the_one_settle_finds(
+    generated: tuple[Scenario, Catalog], later: int
+) -> None:
+    scenario, catalog = generated
+    try:
+        timeline = simulate(scenario, catalog=catalog)
+    except SubcommerceError:
+        return
+    book = Book(catalog, timeline.ledger)
+    calendar = book.calendar
+    after = scenario.until + timedelta(days=later)
+    calendar.quiet = None
+    found = calendar.next_billed(timeline.tenant, after)
+    noted = calendar.quiet
+    twin = calendar.copy()
+    twin.settle()
+    if noted is not None:
+        assert noted == twin.quiet == found
+    # and a book that does not know it bills nothing up to the day before it
+    if noted is not None:
+        unaware = Book(catalog, timeline.ledger)
+        assert unaware.calendar.quiet is None
+        unaware.bill(timeline.tenant, noted - timedelta(days=1))
+        assert len(unaware.posted.entries) == len(timeline.ledger.entries)

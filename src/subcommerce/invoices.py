@@ -1305,6 +1305,9 @@ class _Calendar:
                         position is not None
                         and tenant.subscriptions[position].status in BILLED_STATUSES
                     ):
+                        # the heap's first day holds a current id: no period is due before it
+                        # (what settle finds), so bill returns at once on any day before it
+                        self.quiet = through
                         return through
         held = []
         found = None
