@@ -2148,7 +2148,7 @@ class Book:
         known for that price."""
         whole = known.whole
         if whole is None or whole[0] is not price:
-            whole = self._whole_of(known, price, period)
+            whole = self._whole_of(known, price, period, cause is _PURCHASE)
         if whole[3] is None:
             line = self._whole(known, price, period)
             self._post(tenant, sub, cause, period.start, line, shared=True)
@@ -2439,11 +2439,11 @@ class Book:
         line.__class__ = ProratedLine
         return line  # type: ignore[return-value]  # retyped: a ProratedLine now
 
-    def _whole_of(self, known: _Known, price: Money, period: Period) -> _Whole:
+    def _whole_of(self, known: _Known, price: Money, period: Period, read: bool = False) -> _Whole:
         """What the whole ``period`` costs at ``price`` for the subscription's quantity: the
         price, the amount in minor units, as Money (None until :meth:`_whole_money` is asked:
-        a simulation's book writes the units), and as a row holds it (None: it does not fit
-        one).
+        a simulation's book writes the units, unless ``read``: a purchase's, which its order
+        reads at once), and as a row holds it (None: it does not fit one).
 
         A whole billing period costs the price times the quantity, rounded once, whatever its
         length and under every convention: once worked out for a subscription and a price, the
@@ -2467,7 +2467,7 @@ class Book:
         ):
             units *= quantity
             # the Money when a quote's book reads it, or once asked (a simulation's writes units)
-            money = None if self.lazy else self.posted.rows.money(units)
+            money = None if self.lazy and not read else self.posted.rows.money(units)
             whole = known.whole = (price, units, money, units)
             return whole
         line = self.charge(price, quantity, period, period.start)
