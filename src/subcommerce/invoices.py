@@ -62,6 +62,7 @@ import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from datetime import date, timedelta
+from itertools import accumulate, chain
 from operator import attrgetter, is_not
 from typing import Any, Final, cast
 
@@ -2987,26 +2988,19 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
     scale = 10**code.exponent
     store = entry_rows(ledger)
     ints, refs, whos, amounts, kept = store.ints, store.refs, store.whos, store.amounts, store.kept
-    # One invoice per group and statement (by value); rows are placed by (who or group,
-    # statement) held by identity, since entries share their groups and statements.
-    at_key: dict[tuple[str, str, date, date], int] = {}
-    at_held: dict[tuple[int, int], int] = {}
+    # One invoice per group and statement (by value), in the order of the statement's end, the
+    # group's kind and id, then the statement's start. The groups are few (each owner's, each
+    # kept entry's) and known before the rows are read: each is ranked by kind and id once, so
+    # an invoice's key is (end, rank, start), which is also its place in the order.
+    group_of: dict[tuple[str, str], InvoiceGroup] = {}  # one group of each value
+    for group in chain([who[2] for who in whos], [entry.group for entry in kept.values()]):
+        group_of.setdefault((group.kind, group.id), group)
+    ranked = sorted(group_of)
+    rank_of = dict(zip(ranked, range(len(ranked)), strict=True))
+    who_ranks = [rank_of[group.kind, group.id] for _, _, group, _, _ in whos]
+    at_key: dict[tuple[date, int, date], int] = {}
     lines: list[list[int]] = []
-    totals: list[int] = []  # each statement's total, in minor units
-    # per invoice: its statement's end, its group's kind and id, its statement's start (each
-    # invoice's own), then its place and group
-    order: list[tuple[date, str, str, date, int, InvoiceGroup]] = []
-
-    def place(held: tuple[int, int], group: InvoiceGroup, statement: Period) -> int:
-        key = (group.kind, group.id, statement.start, statement.end)
-        at = at_key.get(key)
-        if at is None:
-            at = at_key[key] = len(lines)
-            lines.append([])
-            totals.append(0)
-            order.append((key[3], key[0], key[1], key[2], at, group))
-        at_held[held] = at
-        return at
+    totals: list[int] = []  # each invoice's total, in minor units
 
     minors: dict[int, int] = {}  # minor units of the amounts of entries kept as they are
     # per row owner: the statement and invoice of its row seen last (its next row is mostly on
@@ -3017,23 +3011,21 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
     for row, (who, statement, minor) in enumerate(
         zip(ints[::_INTS], statements, amounts, strict=True)
     ):
-        if who >= 0:  # a row: its group, statement and minor units
+        if who >= 0:  # a row: its owner's group, statement and minor units
             if last_statement[who] is statement:
                 same = last_at[who]
                 lines[same].append(row)
                 totals[same] += minor
                 continue
             last_statement[who] = statement
-            group = whos[who][2]  # place(...), inline
-            key = (group.kind, group.id, statement.start, statement.end)
-            at = at_key.get(key)
-            if at is None:
-                at = last_at[who] = at_key[key] = len(lines)
+            new = len(lines)
+            at = last_at[who] = at_key.setdefault(
+                (statement.end, who_ranks[who], statement.start), new
+            )
+            if at == new:
                 lines.append([row])
                 totals.append(minor)
-                order.append((key[3], key[0], key[1], key[2], at, group))
                 continue
-            last_at[who] = at
         else:
             entry = kept[row]
             amount = entry.line.amount  # entry.amount, without the property call
@@ -3050,33 +3042,35 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
                     found = amount.minor_units()
                 minors[id(amount)] = found
             minor = found
-            held = (~id(entry.group), id(entry.statement))
-            at = at_held.get(held)
-            if at is None:
-                at = place(held, entry.group, entry.statement)
+            group, statement = entry.group, entry.statement
+            new = len(lines)
+            at = at_key.setdefault(
+                (statement.end, rank_of[group.kind, group.id], statement.start), new
+            )
+            if at == new:
+                lines.append([])
+                totals.append(0)
         lines[at].append(row)
         totals[at] += minor
-    # the issued invoices, then those still open: their lines, offsets, totals, methods
-    issued: tuple[list[int], list[int], list[int], list[PaymentMethod | None]] = ([], [0], [], [])
-    open_: tuple[list[int], list[int], list[int], list[PaymentMethod | None]] = ([], [0], [], [])
-    methods: dict[int, PaymentMethod | None] = {}  # per group (by identity): its method
+    # the invoices in order (no two keys alike): the issued ones, then those still open (their
+    # statements end after ``until``: the last ones); their lines, offsets, totals, methods
+    seen = list(at_key)  # the keys in the order the invoices were made: mostly in order
+    keys = sorted(seen)
+    if keys != seen:  # (a list compares its items by identity first: cheap when in order)
+        order = list(map(at_key.__getitem__, keys))
+        lines = list(map(lines.__getitem__, order))
+        totals = list(map(totals.__getitem__, order))
+    split = len(keys)
+    while split and keys[split - 1][0] > until:
+        split -= 1
     by_order: dict[InvoiceGroup, PaymentMethod] = {}
-    order.sort()  # by statement end, then group and start (no two alike: no group compared)
-    rows, offsets, amounts_of, methods_of = issued
-    still = False  # the invoices still open: those after ``until``, the last ones in order
-    for end, _, _, _, at, group in order:
-        if not still and end > until:
-            still = True
-            rows, offsets, amounts_of, methods_of = open_
-        group_at = id(group)  # (alive: the rows' owners and kept entries hold it)
-        if group_at in methods:
-            method = methods[group_at]
-        else:
-            method = methods[group_at] = _payment_method(tenant, group, by_order)
-        rows += lines[at]
-        offsets.append(len(rows))
-        amounts_of.append(totals[at])
-        methods_of.append(method)
+    group_methods = [_payment_method(tenant, group_of[key], by_order) for key in ranked]
+    rows = list(chain.from_iterable(lines))
+    offsets = [0, *accumulate(map(len, lines))]
+    cut = offsets[split]
+    methods = [group_methods[rank] for _, rank, _ in keys]
+    issued = (rows[:cut], offsets[: split + 1], totals[:split], methods[:split])
+    open_ = (rows[cut:], [at - cut for at in offsets[split:]], totals[split:], methods[split:])
     return (
         InvoiceRows(store, account_type, True, *issued),
         InvoiceRows(store, account_type, False, *open_),
