@@ -1,8 +1,9 @@
-"""What the tests of a quote on a held ledger share (not a test module).
+"""What the tests of the engine's shortcuts share (not a test module).
 
-A held timeline to quote on, a quote written out as text (its JSON, or the refusal), and the
-property they all state: a quote on a generated scenario's ledger is the same with one of the
-book's shortcuts switched off, so the shortcut gives what working everything out afresh gives.
+A scenario played and a quote on a held ledger, each written out as text (its JSON, or the
+refusal), a held timeline to quote on, and the property the quote tests all state: a quote on a
+generated scenario's ledger is the same with one of the book's shortcuts switched off, so the
+shortcut gives what working everything out afresh gives.
 """
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ def held(plans: tuple[str, ...]) -> tuple[Catalog, Timeline]:
         catalog="test-shop",
     )
     return catalog, simulate(scenario, catalog=catalog)
+
+
+def played(scenario: Scenario, catalog: Catalog) -> str:
+    """``scenario`` simulated, as JSON, or the refusal's type and words: the same refusal either
+    way is the same answer."""
+    try:
+        return to_json(simulate(scenario, catalog=catalog))
+    except SubcommerceError as error:
+        return f"{type(error).__name__}: {error}"
 
 
 def quoted(

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from held_quotes import played
 from subcommerce import invoices as invoices_module
-from subcommerce import to_json
 from subcommerce.catalog import Catalog
 from subcommerce.errors import SubcommerceError
 from subcommerce.invoices import Book, Ledger
@@ -122,22 +122,15 @@ def test_the_credit_note_names_the_kind_and_the_span() -> None:
     assert credit[4] == "credit of the rebill for 2025-02-10..2025-02-28"  # type: ignore[index]
 
 
-def _played(scenario: Scenario, catalog: Catalog) -> str:
-    try:
-        return to_json(simulate(scenario, catalog=catalog))
-    except SubcommerceError as error:
-        return f"{type(error).__name__}: {error}"
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(max_steps=6, max_days=200))
 def test_a_timeline_reads_the_same_when_a_lazy_book_builds_purchases_from_their_rows(
     generated: tuple[Scenario, Catalog],
 ) -> None:
-    as_it_is = _played(*generated)
+    as_it_is = played(*generated)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(invoices_module, "_PURCHASE", object())  # no cause is it: built on read
-        from_rows = _played(*generated)
+        from_rows = played(*generated)
     assert as_it_is == from_rows
 
 

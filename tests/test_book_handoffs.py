@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from held_quotes import played
 from subcommerce import to_json
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog, DisplayName, Offer, Plan, Prices
@@ -212,25 +213,18 @@ def test_a_renewed_value_is_handed_the_facts_working_them_out_afresh_gives(
         _playing_checked(scenario, catalog, patch)
 
 
-def _played(scenario: Scenario, catalog: Catalog) -> str:
-    try:
-        return to_json(simulate(scenario, catalog=catalog))
-    except SubcommerceError as error:
-        return f"{type(error).__name__}: {error}"
-
-
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(renewing())
 def test_a_run_that_hands_renewals_their_facts_writes_what_one_working_them_out_writes(
     drawn: tuple[Scenario, Catalog],
 ) -> None:
     scenario, catalog = drawn
-    handed = _played(scenario, catalog)
+    handed = played(scenario, catalog)
     with pytest.MonkeyPatch.context() as patch:
         # a renewed value starts from nothing: every fact worked out when it is billed
         patch.setattr(_Known, "renewal", staticmethod(lambda prior, sub, term=None: _Known(sub)))
         patch.setattr(_Known, "inherit", lambda self, prior: None)
-        afresh = _played(scenario, catalog)
+        afresh = played(scenario, catalog)
     assert handed == afresh
 
 

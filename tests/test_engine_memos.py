@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from held_quotes import played
 from subcommerce import to_json
 from subcommerce.billing import (
     BillingAccount,
@@ -23,7 +24,6 @@ from subcommerce.billing import (
 )
 from subcommerce.catalog import Catalog, DisplayName, Offer, Plan, Prices
 from subcommerce.commands import ChangeLicenseQuantity
-from subcommerce.errors import SubcommerceError
 from subcommerce.invoices import Book, _Facts, _Known
 from subcommerce.orders import Cart, NewSubscription, PlaceOrder
 from subcommerce.periods import BillingFrequency, Term, period_unchecked
@@ -39,23 +39,16 @@ def _switch_off(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(_Facts, "period", lambda self, start, end: period_unchecked(start, end))
 
 
-def _played(scenario: Scenario, catalog: Catalog) -> str:
-    try:
-        return to_json(simulate(scenario, catalog=catalog))
-    except SubcommerceError as error:  # the same refusal either way
-        return f"{type(error).__name__}: {error}"
-
-
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_a_run_with_the_memos_by_value_writes_what_a_run_without_them_writes(
     drawn: tuple[Scenario, Catalog],
 ) -> None:
     scenario, catalog = drawn
-    with_memos = _played(scenario, catalog)
+    with_memos = played(scenario, catalog)
     with pytest.MonkeyPatch.context() as patch:
         _switch_off(patch)
-        without = _played(scenario, catalog)
+        without = played(scenario, catalog)
     assert with_memos == without
 
 

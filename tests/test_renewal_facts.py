@@ -10,10 +10,9 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from subcommerce import to_json
+from held_quotes import played
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog, DisplayName, Offer, Plan, Prices
-from subcommerce.errors import SubcommerceError
 from subcommerce.events import Renewed
 from subcommerce.invoices import Book
 from subcommerce.orders import Cart, NewSubscription, PlaceOrder
@@ -114,21 +113,14 @@ def test_a_book_keeping_every_values_facts_holds_one_set_per_month(
     assert held == list(range(2, 13))  # the purchase's value, then one more each month
 
 
-def _played(scenario: Scenario, catalog: Catalog) -> str:
-    try:
-        return to_json(simulate(scenario, catalog=catalog))
-    except SubcommerceError as error:  # the same refusal either way
-        return f"{type(error).__name__}: {error}"
-
-
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(renewing())
 def test_a_run_letting_renewed_values_go_writes_what_one_keeping_them_writes(
     drawn: tuple[Scenario, Catalog],
 ) -> None:
     scenario, catalog = drawn
-    let_go = _played(scenario, catalog)
+    let_go = played(scenario, catalog)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Book, "_renewals", _keeping_every_value)
-        kept = _played(scenario, catalog)
+        kept = played(scenario, catalog)
     assert let_go == kept
