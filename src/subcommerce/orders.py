@@ -535,13 +535,25 @@ class _Run:
         return tuple(self.book.posted.entries[self.start :])
 
 
+#: ``order-<n>`` for the first numbers, written once (an int's text costs about 1 k
+#: instructions, and a checkout looks at several candidates): :func:`_order_text`.
+_ORDER_TEXTS: Final = tuple(f"order-{number}" for number in range(64))
+
+
+def _order_text(number: int) -> str:
+    """``f"order-{number}"``."""
+    return _ORDER_TEXTS[number] if 0 <= number < 64 else f"order-{number}"
+
+
 def _next_order_id(taken: set[str], placed: int | None = None) -> str:
     """``order-<n>``: n follows the orders already placed (by default, those the tenant's
     subscriptions came from: ``taken``), skipping any id a subscription already uses."""
     number = (len(taken) if placed is None else placed) + 1
-    while f"order-{number}" in taken:
+    order_id = _order_text(number)
+    while order_id in taken:
         number += 1
-    return f"order-{number}"
+        order_id = _order_text(number)
+    return order_id
 
 
 def _profile(account: BillingAccount, order: PlaceOrder) -> BillingProfile | None:
@@ -634,6 +646,8 @@ class _Engine:
             raise InvalidCommand(f"tenant {tenant.organization!r} has no billing account")
         self.catalog = catalog
         self.order = order
+        self.as_of = order.as_of  # read by every line: one attribute, not two
+        self.actor = order.actor
         self.policy = policy
         self.book = book
         self.account = account
@@ -669,10 +683,10 @@ class _Engine:
         if self.order.order_id is not None:
             return f"{self.order_id}-{self.purchases}"
         taken, orders, number = self.taken, self.orders, self.number
-        order_id = f"order-{number}"  # each id written once: an int's text costs about 1 k
+        order_id = _order_text(number)
         while order_id in taken or order_id in orders:
             number += 1
-            order_id = f"order-{number}"
+            order_id = _order_text(number)
         self.number = number
         orders.add(order_id)
         return order_id
@@ -685,27 +699,28 @@ class _Engine:
     # -- one line -------------------------------------------------------------------------------
 
     def _line(self, index: int, line: CartLine) -> QuoteLine:
-        if isinstance(line, NewSubscription):
-            sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
-            reasons, purchase = self._new(line, sub_id, self._order_of_purchase())
-            return self._finish(index, line, sub_id, line.product_id, reasons, purchase, 0)
-        if isinstance(line, AddAddon):
-            sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
-            reasons, purchase = self._addon(line, sub_id, self._order_of_purchase())
-            return self._finish(index, line, sub_id, line.addon_id, reasons, purchase, 0)
-        if isinstance(line, ChangePlanLine):
-            return self._change_plan(index, line)
+        if line.__class__ is not ChangeLicenses:  # (a license change is none of these three)
+            if isinstance(line, NewSubscription):
+                sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
+                reasons, purchase = self._new(line, sub_id, self._order_of_purchase())
+                return self._finish(index, line, sub_id, line.product_id, reasons, purchase, 0)
+            if isinstance(line, AddAddon):
+                sub_id = line.subscription_id or f"{self.order_id}/{index + 1}"
+                reasons, purchase = self._addon(line, sub_id, self._order_of_purchase())
+                return self._finish(index, line, sub_id, line.addon_id, reasons, purchase, 0)
+            if isinstance(line, ChangePlanLine):
+                return self._change_plan(index, line)
         sub = self.tenant.subscription(line.subscription_id)
         change = _CHANGE_LICENSES(  # from the checked order and line
-            actor=self.order.actor,
-            as_of=self.order.as_of,
+            actor=self.actor,
+            as_of=self.as_of,
             subscription_id=sub.id,
             quantity=line.quantity,
         )
         product = self.catalog.get(sub.product_id)
         sale: list[Reason] = []
         if product is not None and line.quantity > sub.quantity:
-            sale = _sale_reasons(product, self.order.as_of)
+            sale = _sale_reasons(product, self.as_of)
         sale += self._currency_reasons(sub)
         return self._finish(index, line, sub.id, sub.product_id, sale, change, sub.quantity)
 
@@ -714,8 +729,8 @@ class _Engine:
         the new subscription is an order of its own under MOSA, like any purchase."""
         sub = self.tenant.subscription(line.subscription_id)
         change = ChangePlan(
-            actor=self.order.actor,
-            as_of=self.order.as_of,
+            actor=self.actor,
+            as_of=self.as_of,
             subscription_id=sub.id,
             product_id=line.product_id,
             quantity=line.quantity,
@@ -744,7 +759,7 @@ class _Engine:
         locked = sub.unit_price
         # ``is not`` first: the currencies are mostly one value, and attrs' != costs two calls.
         if (locked is not None and locked.currency is not code and locked.currency != code) or (
-            locked is None and self.book.price_of(sub, self.order.as_of) is None
+            locked is None and self.book.price_of(sub, self.as_of) is None
         ):
             return [
                 Reason(
@@ -771,8 +786,8 @@ class _Engine:
         )
         make = _PURCHASE if checked else PurchaseSubscription
         return make(
-            actor=self.order.actor,
-            as_of=self.order.as_of,
+            actor=self.actor,
+            as_of=self.as_of,
             subscription_id=sub_id,
             product_id=product.id,
             quantity=line.quantity,
@@ -792,7 +807,7 @@ class _Engine:
     def _offer_reasons(
         self, product: Plan | Addon, term: Term, frequency: BillingFrequency
     ) -> tuple[list[Reason], Money | None]:
-        offer = self.book.offer(product.id, term, frequency, self.order.as_of)
+        offer = self.book.offer(product.id, term, frequency, self.as_of)
         if offer is None:
             reason = Reason(
                 ReasonCode.NO_MATCHING_OFFER,
@@ -818,7 +833,7 @@ class _Engine:
         product = self.catalog.product(line.product_id)
         if not isinstance(product, Plan):
             raise InvalidCommand(f"{line.product_id!r} is an add-on; buy it with an AddAddon line")
-        reasons = _sale_reasons(product, self.order.as_of)
+        reasons = _sale_reasons(product, self.as_of)
         offer_reasons, price = self._offer_reasons(product, line.term, line.billing_frequency)
         reasons += offer_reasons
         return reasons, self._purchase(sub_id, product, line, price, order_id)
@@ -827,7 +842,7 @@ class _Engine:
         self, line: AddAddon, sub_id: str, order_id: str
     ) -> tuple[list[Reason], PurchaseSubscription]:
         addon = self.catalog.addon(line.addon_id)
-        as_of = self.order.as_of
+        as_of = self.as_of
         request = AddonPurchase(
             addon.id,
             line.quantity,
@@ -892,8 +907,8 @@ class _Engine:
             assigned = min(self.unlicensed, max(added, 0))
             if assigned:
                 assign = AssignLicenses(
-                    actor=self.order.actor,
-                    as_of=self.order.as_of,
+                    actor=self.actor,
+                    as_of=self.as_of,
                     subscription_id=sub_id,
                     count=assigned,
                 )
@@ -920,7 +935,7 @@ class _Engine:
         entries: tuple[LedgerEntry, ...],
         assigned: int,
     ) -> QuoteLine:
-        as_of = self.order.as_of
+        as_of = self.as_of
         book = self.book
         period, price, recurring = book.terms_of(sub, as_of)
         # The invoice of the line's own first charge: a change of plan's first entry is the old
