@@ -718,9 +718,10 @@ class _Engine:
             quantity=line.quantity,
         )
         product = self.catalog.get(sub.product_id)
-        sale: list[Reason] = []
         if product is not None and line.quantity > sub.quantity:
             sale = _sale_reasons(product, self.as_of)
+        else:
+            sale = []
         sale += self._currency_reasons(sub)
         return self._finish(index, line, sub.id, sub.product_id, sale, change, sub.quantity)
 
@@ -920,23 +921,13 @@ class _Engine:
                 sub = after.subscription(sub_id)
         self.unlicensed -= assigned
         self.tenant = after
-        posted = self.book.posted.entries
-        start = len(posted)
-        self.events += self.book.post(after, events)
-        entries = tuple(posted[start:])
-        return self._priced(index, line, sub, before, entries, assigned)
-
-    def _priced(
-        self,
-        index: int,
-        line: CartLine,
-        sub: Subscription,
-        before: int,
-        entries: tuple[LedgerEntry, ...],
-        assigned: int,
-    ) -> QuoteLine:
-        as_of = self.as_of
         book = self.book
+        posted = book.posted.entries
+        start = len(posted)
+        self.events += book.post(after, events)
+        entries = tuple(posted[start:])
+        # The line priced from its entries, the book's terms and the subscription.
+        as_of = self.as_of
         period, price, recurring = book.terms_of(sub, as_of)
         # The invoice of the line's own first charge: a change of plan's first entry is the old
         # subscription's credit, which a MOSA account puts on the old subscription's invoice.
