@@ -693,7 +693,7 @@ class _Engine:
 
     def run(self) -> _Run:
         start = len(self.book.posted.entries)
-        lines = tuple(self._line(i, line) for i, line in enumerate(self.order.cart.lines))
+        lines = tuple([self._line(i, line) for i, line in enumerate(self.order.cart.lines)])
         return _Run(self.order_id, lines, self.tenant, tuple(self.events), self.book, start)
 
     # -- one line -------------------------------------------------------------------------------
