@@ -86,7 +86,7 @@ from subcommerce.events import (
 )
 from subcommerce.lifecycle import (
     Outcome,
-    advance,
+    brought,
     follows_parent,
     outcome,
     set_status,
@@ -110,6 +110,7 @@ from subcommerce.subscriptions import (
     Subscription,
     SubscriptionStatus,
     Tenant,
+    dated,
     evolved,
     license_block,
     maker,
@@ -659,7 +660,7 @@ def check(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> 
     expect(tenant, Tenant, "tenant")
     _handler(command)  # InvalidCommand for anything but a command
     expect(policy, Policy, "policy")
-    return check_advanced(advance(tenant, command.as_of, policy).tenant, command, policy)
+    return check_advanced(brought(tenant, command.as_of, policy)[0], command, policy)
 
 
 def apply(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> Outcome:
@@ -667,7 +668,8 @@ def apply(tenant: Tenant, command: Command, policy: Policy = DEFAULT_POLICY) -> 
     expect(tenant, Tenant, "tenant")
     _handler(command)  # InvalidCommand for anything but a command
     expect(policy, Policy, "policy")
-    return apply_advanced(advance(tenant, command.as_of, policy), command, policy)
+    current, held = brought(tenant, command.as_of, policy)  # the change's copy takes the date
+    return outcome(*applied_on(current, held, command, policy))
 
 
 def check_advanced(
@@ -690,8 +692,19 @@ def applied(
 ) -> tuple[Tenant, tuple[Event, ...]]:
     """:func:`apply_advanced`'s tenant and events, without the Outcome that holds them (for the
     engine's own loops, which read both at once): :class:`Refused` if a rule says no."""
+    return applied_on(advanced.tenant, advanced.events, command, policy)
+
+
+def applied_on(
+    tenant: Tenant, held: tuple[Event, ...], command: Command, policy: Policy = DEFAULT_POLICY
+) -> tuple[Tenant, tuple[Event, ...]]:
+    """:func:`applied` of ``Outcome(tenant, held)``, for ``tenant`` and ``held`` as
+    :func:`~subcommerce.lifecycle.brought` gives them: the tenant on the command's day but
+    perhaps not dated to it yet (nothing was due). No rule reads the tenant's date and every
+    change keeps it, so the tenant after the change is dated then, in the copy the change makes
+    (a license change, :func:`~subcommerce.subscriptions.same_dates`) or in one more: the same
+    tenant and events as :func:`applied` of the dated tenant."""
     handler = _HANDLER_OF.get(type(command)) or _handler(command)  # one look, no call
-    tenant = advanced.tenant
     both = handler.both
     if both is not None:  # the reasons, then the change, from what both look up (once)
         after, events = both(tenant, command, policy)
@@ -700,7 +713,9 @@ def applied(
         if reasons:
             raise Refused(reasons)
         after, events = handler.run(tenant, command, policy)
-    held = advanced.events
+    on = command.as_of
+    if after.as_of != on:
+        after = dated(after, on)
     return after, (held + tuple(events) if held else tuple(events))
 
 
@@ -1204,7 +1219,7 @@ def _quantity_changed(
             events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, assigned))
     if changed.over_assigned == sub.over_assigned:
         # No over-assignment ended: the lifecycle sees the subscription on the same days.
-        return same_dates(tenant, changed), events
+        return same_dates(tenant, changed, cmd.as_of), events
     return tenant.replace(changed), events
 
 

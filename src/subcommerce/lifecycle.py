@@ -481,6 +481,31 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
     return outcome(restated(tenant, tuple(work), as_of, (policy, soonest, due_of)), tuple(events))
 
 
+def brought(
+    tenant: Tenant, as_of: date, policy: Policy = DEFAULT_POLICY
+) -> tuple[Tenant, tuple[Event, ...]]:
+    """:func:`advance`'s tenant and events, without the Outcome, for a caller whose next step
+    copies the tenant anyway (a command: :func:`subcommerce.commands.applied_on`): when nothing
+    is due by ``as_of`` (a day the lifecycle memo proves quiet), the tenant comes back as it is,
+    its own date not moved, and that copy takes the date; otherwise :func:`advance`'s own.
+
+    Public within the package, not in ``__all__``. The same checks as :func:`advance`: anything
+    but the common case (a Tenant and a Policy with the memo of that policy, a date in range
+    and not before the tenant's) goes to it."""
+    if tenant.__class__ is Tenant and policy.__class__ is Policy and as_of.__class__ is date:
+        memo = tenant.due_memo
+        if memo is not None and memo[0] is policy:
+            soonest, held = memo[1], tenant.as_of
+            if (
+                (soonest is None or soonest > as_of)
+                and (held is None or held <= as_of)
+                and MIN_DATE <= as_of <= MAX_DATE
+            ):
+                return tenant, ()
+    after = advance(tenant, as_of, policy)
+    return after.tenant, after.events
+
+
 def first_transition(tenant: Tenant, policy: Policy) -> date | None:
     """The first :func:`next_transition` of any of the tenant's subscriptions (None: never).
 

@@ -65,7 +65,7 @@ from subcommerce.errors import (
 )
 from subcommerce.events import Event
 from subcommerce.invoices import Book, Invoice, InvoiceRows, Ledger, invoice_rows, read_lazily
-from subcommerce.lifecycle import advance
+from subcommerce.lifecycle import advance, first_transition
 from subcommerce.money import Currency, currency
 from subcommerce.orders import PlaceOrder, Quote, quote_of, run_order, step_applied
 from subcommerce.periods import check_date
@@ -282,6 +282,10 @@ class _Run:
         self.refused: list[Refusal] = []
         self.orders: list[Quote] = []
         self.book = book
+        #: The day :meth:`next_day` last found only steps due on (nothing of the lifecycle's or
+        #: the book's): :meth:`day` then plays the steps alone. Days only move on, so an
+        #: older one is never asked about again.
+        self.steps_only: date | None = None
 
     @classmethod
     def going_on(cls, timeline: Timeline, catalog: Catalog, policy: Policy) -> _Run:
@@ -301,13 +305,20 @@ class _Run:
         if self.next_step < len(steps):
             on = steps[self.next_step].as_of
             if due is None or on < due:
+                # Nothing is due before ``due`` but the step: no period starts (every one due by
+                # ``as_of`` was charged on that day, after its last step) and, unless one
+                # subscription waits on another, the lifecycle's first transition is later.
+                soonest = first_transition(self.tenant, self.policy)
+                if soonest is None or soonest > on:
+                    self.steps_only = on
                 return on
         return due
 
     def day(self, day: date) -> None:
         """Play ``day``: the lifecycle, the charges due, then the day's steps."""
-        self.tenant, happened = self.book.play(self.tenant, day)
-        self.events.extend(happened)
+        if day != self.steps_only:  # (else the book's play would change nothing)
+            self.tenant, happened = self.book.play(self.tenant, day)
+            self.events.extend(happened)
         steps = self.scenario.steps
         while self.next_step < len(steps) and steps[self.next_step].as_of <= day:
             self.step(self.next_step, steps[self.next_step])

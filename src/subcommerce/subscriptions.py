@@ -875,22 +875,29 @@ def positions(tenant: Tenant) -> Mapping[str, int]:
     return tenant._positions
 
 
-def same_dates(tenant: Tenant, changed: Subscription) -> Tenant:
+def same_dates(tenant: Tenant, changed: Subscription, as_of: date | None = None) -> Tenant:
     """``tenant.replace(changed)`` for a ``changed`` the lifecycle sees on the same days as the
     subscription it replaces (a license change that starts or ends no over-assignment: status,
-    terms, trial, credit check and over-assignment as they were): the lifecycle memo is kept."""
+    terms, trial, credit check and over-assignment as they were): the lifecycle memo is kept.
+    ``as_of``: the copy's date (a checked one: the command's, for a tenant nothing was due on
+    since its own date, so that the change's copy takes the date the lifecycle would have
+    given it in a copy of its own); None keeps the tenant's."""
     if tenant.__class__ is not Tenant or changed.__class__ is not Subscription:
-        return tenant.replace(changed)
-    return _replaced_one(tenant, changed, True)  # keep_memo, passed by position (no kwargs)
+        replaced = tenant.replace(changed)
+        return replaced if as_of is None else _unchecked(replaced, as_of=as_of)
+    return _replaced_one(tenant, changed, True, as_of)  # keep_memo, passed by position
 
 
-def _replaced_one(tenant: Tenant, changed: Subscription, keep_memo: bool = False) -> Tenant:
+def _replaced_one(
+    tenant: Tenant, changed: Subscription, keep_memo: bool = False, as_of: date | None = None
+) -> Tenant:
     """``tenant.replace(changed)``: only ``changed`` is new, so only it is checked (its id is
-    the one it replaces)."""
+    the one it replaces); dated ``as_of`` when given (see :func:`same_dates`)."""
     subscriptions = tenant.subscriptions
     index = tenant._positions.get(changed.id)
     if index is None:
-        return attrs.evolve(tenant)
+        same = attrs.evolve(tenant)
+        return same if as_of is None else _unchecked(same, as_of=as_of)
     organization = changed.organization
     if organization is not None and organization != tenant.organization:
         raise InvalidTenant(
@@ -910,14 +917,18 @@ def _replaced_one(tenant: Tenant, changed: Subscription, keep_memo: bool = False
         made.organization = tenant.organization
         made.subscriptions = tuple(work)
         made.account = tenant.account
-        made.as_of = tenant.as_of
+        made.as_of = tenant.as_of if as_of is None else as_of
         made._positions = tenant._positions
         made.due_memo = memo
         made.__class__ = Tenant
         return made  # type: ignore[return-value]  # retyped: a Tenant now
     changed_ones = tuple(work)
     return _unchecked(  # pragma: no cover - Tenant gained a field
-        tenant, subscriptions=changed_ones, _positions=tenant._positions, due_memo=memo
+        tenant,
+        subscriptions=changed_ones,
+        _positions=tenant._positions,
+        due_memo=memo,
+        as_of=tenant.as_of if as_of is None else as_of,
     )
 
 
