@@ -407,8 +407,10 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
 
     It costs what it changes: a subscription not due is looked at once, and a renewal of an
     active subscription with nothing scheduled (the common case) makes one subscription value
-    and one event (:func:`_renewal`). On the way it learns every subscription's next day, so
-    the tenant it returns holds the lifecycle memo :func:`first_transition` would work out.
+    and one event, written out here (what :func:`_renewed`'s general case gives it: the same
+    calendar one term on, a fresh block of the same licenses, nothing scheduled). On the way it
+    learns every subscription's next day, so the tenant it returns holds the lifecycle memo
+    :func:`first_transition` would work out.
     """
     subscriptions = tenant.subscriptions
     work: list[Subscription] | None = None
@@ -443,11 +445,47 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
                     # pending: its next step is the end of the term it has just begun.
                     if end < last:
                         ordered = False
+                    # Each renewal: the same calendar one term on (it starts where the current
+                    # one ends), a fresh block of the same licenses; the term, frequency,
+                    # quantity and anchor stay, so they are read once. Subscriptions bought
+                    # together renew together: their next term is worked out once a day.
+                    term, frequency = sub.term, sub.billing_frequency
+                    anchor, term_anchor = sub.anchor, sub.term_anchor
+                    term_months = _TERM_MONTHS[term]  # term.months, without the property's call
+                    sub_id = sub.id
+                    renewals = sub.renewals
                     while end <= as_of:
                         last = end
-                        sub, renewal, term_now = _renewal(sub, end, terms)
-                        events.append(renewal)
-                        end = term_now.end
+                        renewals += 1
+                        months = term_months * (renewals + 1)
+                        key = (end, anchor, months)
+                        next_term = terms.get(key)
+                        if next_term is None:
+                            next_term = terms[key] = period_unchecked(
+                                end, add_months(anchor, months)
+                            )
+                        sub = _RENEWAL(
+                            sub,
+                            term,
+                            term_anchor,
+                            renewals,
+                            frequency,
+                            None,
+                            (license_block(quantity, end),),
+                            quantity,
+                            next_term,
+                        )
+                        event = RenewedSlots()  # events.renewed, inline (once per renewal)
+                        event.subscription_id = sub_id
+                        event.on = end
+                        event.term_period = next_term
+                        event.quantity_before = quantity
+                        event.quantity_after = quantity
+                        event.term = term
+                        event.billing_frequency = frequency
+                        event.__class__ = Renewed
+                        events.append(event)  # type: ignore[arg-type]  # retyped: a Renewed
+                        end = next_term.end
                     work[position] = sub
                     due = end
                     break
@@ -708,51 +746,6 @@ def _renew(
 _Terms = dict[tuple[date, date, int], Period]
 
 
-def _renewal(
-    sub: Subscription, on: date, terms: _Terms | None = None
-) -> tuple[Subscription, Event, Period]:
-    """The renewal of ``sub`` on ``on``, the end of its term, in the common case (active, nothing
-    scheduled, a whole quantity, no user losing a license): the same calendar one term on, a
-    fresh block of the same licenses; :func:`_renewed` of it, without the general case's
-    look at what changes. ``terms``: the next terms already worked out that day (a renewal of
-    another subscription on the same calendar takes the same one). Returns the renewed
-    subscription, its event and its new current term."""
-    term = sub.term
-    renewals = sub.renewals + 1
-    frequency = sub.billing_frequency
-    quantity = sub.quantity
-    # The same calendar, one term on: it starts where the current one ends.
-    anchor = sub.anchor
-    months = _TERM_MONTHS[term] * (renewals + 1)  # term.months, without the property's call
-    key = (on, anchor, months)
-    next_term = None if terms is None else terms.get(key)
-    if next_term is None:
-        next_term = period_unchecked(on, add_months(anchor, months))
-        if terms is not None:
-            terms[key] = next_term
-    moved = _RENEWAL(
-        sub,
-        term,
-        sub.term_anchor,
-        renewals,
-        frequency,
-        None,
-        (license_block(quantity, on),),
-        quantity,
-        next_term,
-    )
-    event = RenewedSlots()  # events.renewed, inline (once per renewal)
-    event.subscription_id = sub.id
-    event.on = on
-    event.term_period = next_term
-    event.quantity_before = quantity
-    event.quantity_after = quantity
-    event.term = term
-    event.billing_frequency = frequency
-    event.__class__ = Renewed
-    return moved, event, next_term  # type: ignore[return-value]  # retyped: a Renewed now
-
-
 _NO_CHANGE: Final = ScheduledChange()
 #: A renewal's new subscription, from the renewed one (:func:`rebuilt` for these fields).
 _RENEWAL: Final = rebuilder(
@@ -769,11 +762,6 @@ def _renewed(
 ) -> tuple[Subscription, list[Event]]:
     """A renewal of ``sub`` on ``term_now`` when given (a traditional add-on renews
     on its base's term), built in one step."""
-    if term_now is None and sub.scheduled is None:
-        quantity = sub.quantity
-        if quantity.__class__ is int and quantity > 0 and quantity >= sub.assigned:
-            moved, event, _ = _renewal(sub, on)  # the common case
-            return moved, [event]
     current = sub.term if term_now is None else term_now
     change = sub.scheduled or _NO_CHANGE
     term = change.term or current
