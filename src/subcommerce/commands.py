@@ -1185,42 +1185,40 @@ def _quantity_changed(
             ChangeScheduled(sub.id, cmd.as_of, kept or ScheduledChange())
         ]
     events: list[Event] = []
+    on = cmd.as_of
     if sub.scheduled is not None:
         # "If you make a mid-term (immediate) change before your renewal date, all scheduled
         # changes that were previously scheduled to occur at renewal are deleted."
-        events.append(ScheduledChangeDropped(sub.id, cmd.as_of, sub.scheduled))
+        events.append(ScheduledChangeDropped(sub.id, on, sub.scheduled))
         sub = rebuilt(sub, scheduled=None)
-    events.append(licenses_changed(sub.id, cmd.as_of, sub.quantity, new))
-    if new > sub.quantity:
-        blocks = (*sub.license_blocks, license_block(new - sub.quantity, cmd.as_of))
+    quantity = sub.quantity
+    events.append(licenses_changed(sub.id, on, quantity, new))
+    if new > quantity:
+        blocks = (*sub.license_blocks, license_block(new - quantity, on))
         # Users who lost their license at a renewal get the new free licenses first.
         over = sub.over_assigned
         absorbed = over and min(over, max(new - sub.assigned, 0))
-        if not absorbed:
-            changed = _REBUILD_ADDED(sub, new, blocks)
-        else:
-            left = sub.over_assigned - absorbed
-            changed = rebuilt(
-                sub,
-                quantity=new,
-                blocks=blocks,
-                assigned=sub.assigned + absorbed,
-                over_assigned=left,
-                over_assigned_until=sub.over_assigned_until if left else None,
-            )
-            events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, changed.assigned))
-            if not left:
-                events.append(OverAssignmentEnded(sub.id, cmd.as_of, 0))
-    else:
-        blocks = _remove_newest(sub.license_blocks, sub.quantity - new)
-        assigned = min(sub.assigned, new)  # capacity shrinks at once; per-user never gets here
-        changed = _REBUILD_REMOVED(sub, new, blocks, assigned)
-        if assigned != sub.assigned:
-            events.append(LicensesAssigned(sub.id, cmd.as_of, sub.assigned, assigned))
-    if changed.over_assigned == sub.over_assigned:
-        # No over-assignment ended: the lifecycle sees the subscription on the same days.
-        return same_dates(tenant, changed, cmd.as_of), events
-    return tenant.replace(changed), events
+        if not absorbed:  # no over-assignment ends: the lifecycle sees it on the same days
+            return same_dates(tenant, _REBUILD_ADDED(sub, new, blocks), on), events
+        left = over - absorbed
+        changed = rebuilt(
+            sub,
+            quantity=new,
+            blocks=blocks,
+            assigned=sub.assigned + absorbed,
+            over_assigned=left,
+            over_assigned_until=sub.over_assigned_until if left else None,
+        )
+        events.append(LicensesAssigned(sub.id, on, sub.assigned, changed.assigned))
+        if not left:
+            events.append(OverAssignmentEnded(sub.id, on, 0))
+        return tenant.replace(changed), events
+    blocks = _remove_newest(sub.license_blocks, quantity - new)
+    assigned = min(sub.assigned, new)  # capacity shrinks at once; per-user never gets here
+    if assigned != sub.assigned:
+        events.append(LicensesAssigned(sub.id, on, sub.assigned, assigned))
+    # No over-assignment ends: the lifecycle sees the subscription on the same days.
+    return same_dates(tenant, _REBUILD_REMOVED(sub, new, blocks, assigned), on), events
 
 
 def _assign_reasons(tenant: Tenant, cmd: AssignLicenses, policy: Policy) -> list[Reason]:

@@ -320,9 +320,10 @@ class _Run:
             self.tenant, happened = self.book.play(self.tenant, day)
             self.events.extend(happened)
         steps = self.scenario.steps
-        while self.next_step < len(steps) and steps[self.next_step].as_of <= day:
-            self.step(self.next_step, steps[self.next_step])
-            self.next_step += 1
+        index = self.next_step
+        while index < len(steps) and steps[index].as_of <= day:
+            self.step(index, steps[index])
+            index = self.next_step = index + 1
             self.book.bill(self.tenant, day)
         self.as_of = day
 
