@@ -1193,8 +1193,9 @@ def _quantity_changed(
         sub = rebuilt(sub, scheduled=None)
     quantity = sub.quantity
     events.append(licenses_changed(sub.id, on, quantity, new))
+    held = sub.blocks or sub.license_blocks  # the property only when no blocks are kept
     if new > quantity:
-        blocks = (*sub.license_blocks, license_block(new - quantity, on))
+        blocks = (*held, license_block(new - quantity, on))
         # Users who lost their license at a renewal get the new free licenses first.
         over = sub.over_assigned
         absorbed = over and min(over, max(new - sub.assigned, 0))
@@ -1213,7 +1214,7 @@ def _quantity_changed(
         if not left:
             events.append(OverAssignmentEnded(sub.id, on, 0))
         return tenant.replace(changed), events
-    blocks = _remove_newest(sub.license_blocks, quantity - new)
+    blocks = _remove_newest(held, quantity - new)
     assigned = min(sub.assigned, new)  # capacity shrinks at once; per-user never gets here
     if assigned != sub.assigned:
         events.append(LicensesAssigned(sub.id, on, sub.assigned, assigned))
