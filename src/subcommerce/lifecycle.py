@@ -450,7 +450,7 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
                     # quantity and anchor stay, so they are read once. Subscriptions bought
                     # together renew together: their next term is worked out once a day.
                     term, frequency = sub.term, sub.billing_frequency
-                    anchor, term_anchor = sub.anchor, sub.term_anchor
+                    anchor = sub.anchor
                     term_months = _TERM_MONTHS[term]  # term.months, without the property's call
                     sub_id = sub.id
                     renewals = sub.renewals
@@ -464,17 +464,8 @@ def _advance_alone(tenant: Tenant, as_of: date, policy: Policy) -> Outcome:
                             next_term = terms[key] = period_unchecked(
                                 end, add_months(anchor, months)
                             )
-                        sub = _RENEWAL(
-                            sub,
-                            term,
-                            term_anchor,
-                            renewals,
-                            frequency,
-                            None,
-                            (license_block(quantity, end),),
-                            quantity,
-                            next_term,
-                        )
+                        # its term, anchor, frequency and quantity stay, nothing is scheduled
+                        sub = _RENEWED(sub, renewals, (license_block(quantity, end),), next_term)
                         event = RenewedSlots()  # events.renewed, inline (once per renewal)
                         event.subscription_id = sub_id
                         event.on = end
@@ -747,6 +738,9 @@ _Terms = dict[tuple[date, date, int], Period]
 
 
 _NO_CHANGE: Final = ScheduledChange()
+#: A common renewal's new subscription (:func:`_advance_alone`): the same as :data:`_RENEWAL`
+#: of its own term, term anchor, frequency and quantity with nothing scheduled.
+_RENEWED: Final = rebuilder("renewals", "blocks")
 #: A renewal's new subscription, from the renewed one (:func:`rebuilt` for these fields).
 _RENEWAL: Final = rebuilder(
     "term", "term_anchor", "renewals", "billing_frequency", "scheduled", "blocks", "quantity"
