@@ -74,7 +74,7 @@ from subcommerce.commands import (
     ConvertTrial,
     PurchaseSubscription,
     ScheduleProductChange,
-    applied,
+    applied_on,
     check_advanced,
     check_count,
     check_flag,
@@ -93,7 +93,7 @@ from subcommerce.errors import (
 )
 from subcommerce.events import Event
 from subcommerce.invoices import PAYMENT_TERMS_DAYS, TAX_NOTE, Book, Ledger, LedgerEntry, sum_money
-from subcommerce.lifecycle import Outcome, advance, outcome
+from subcommerce.lifecycle import Outcome, advance, brought, outcome
 from subcommerce.money import Currency, Money, currency, sum_in_units
 from subcommerce.periods import BillingFrequency, Period, Term, check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
@@ -594,13 +594,16 @@ def step_applied(
     book: Book, tenant: Tenant, command: Command, policy: Policy
 ) -> tuple[Tenant, tuple[Event, ...]]:
     """:func:`apply_step`'s tenant and events, without the Outcome that holds them (for the
-    simulation's and the orders' own loops, which read both at once)."""
-    advanced = book.advance(tenant, command.as_of)
+    simulation's and the orders' own loops, which read both at once). The tenant is brought to
+    the command's day by the lifecycle under the book's policy (:meth:`Book.advance`'s), without
+    a copy only to date it when nothing is due: the change's own copy takes the date
+    (:func:`~subcommerce.commands.applied_on`)."""
+    current, held = brought(tenant, command.as_of, book.policy)
     if command.__class__ not in _NO_PLAN:  # the cart's commands move to no other plan: one look
-        refused = _plan_reasons(book.catalog, advanced.tenant, command)
+        refused = _plan_reasons(book.catalog, current, command)
         if refused:
-            raise Refused((*check_advanced(advanced.tenant, command, policy), *refused))
-    return applied(advanced, command, policy)
+            raise Refused((*check_advanced(current, command, policy), *refused))
+    return applied_on(current, held, command, policy)
 
 
 def _plan_reasons(catalog: Catalog, tenant: Tenant, command: Command) -> list[Reason]:
@@ -626,7 +629,7 @@ def _plan_reasons(catalog: Catalog, tenant: Tenant, command: Command) -> list[Re
 
 def _check(book: Book, tenant: Tenant, command: Command, policy: Policy) -> tuple[Reason, ...]:
     """:func:`subcommerce.commands.check`, with the tenant brought to the day by the book."""
-    return check_advanced(book.advance(tenant, command.as_of).tenant, command, policy)
+    return check_advanced(brought(tenant, command.as_of, book.policy)[0], command, policy)
 
 
 class _Engine:
