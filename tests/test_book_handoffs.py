@@ -223,7 +223,7 @@ def test_a_run_that_hands_renewals_their_facts_writes_what_one_working_them_out_
     with pytest.MonkeyPatch.context() as patch:
         # a renewed value starts from nothing: every fact worked out when it is billed
         patch.setattr(_Known, "renewal", staticmethod(lambda prior, sub, term=None: _Known(sub)))
-        patch.setattr(_Known, "inherit", lambda self, prior: None)
+        patch.setattr(_Known, "inherited", staticmethod(lambda prior, sub: _Known(sub)))
         afresh = played(scenario, catalog)
     assert handed == afresh
 
@@ -277,8 +277,7 @@ def test_a_renewal_after_a_price_change_is_charged_the_new_price() -> None:
 
 def test_a_hand_on_that_kept_the_old_price_would_be_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     def stale(prior: _Known, sub: Subscription, term: object = None) -> _Known:  # no window
-        known = _Known(sub)
-        known.inherit(prior)
+        known = _Known.inherited(prior, sub)
         known.first = _term_price_day(sub)
         if known.day is not None:
             known.day = known.first

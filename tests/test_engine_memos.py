@@ -34,7 +34,7 @@ from subcommerce.subscriptions import Tenant
 
 def _switch_off(patch: pytest.MonkeyPatch) -> None:
     """No facts inherited, no value shared: everything worked out and built afresh."""
-    patch.setattr(_Known, "inherit", lambda self, prior: None)
+    patch.setattr(_Known, "inherited", staticmethod(lambda prior, sub: _Known(sub)))
     patch.setattr(Book, "_share", lambda self, line: None)
     patch.setattr(_Facts, "period", lambda self, start, end: period_unchecked(start, end))
 

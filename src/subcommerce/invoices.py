@@ -124,6 +124,7 @@ from subcommerce.proration import (
     LineSlots,
     ProratedLine,
     ProrationConvention,
+    credit_note,
     explained_line,
     prorate,
     refund_unused,
@@ -666,7 +667,10 @@ class EntryRows:
         # ProratedLine(...) of the row's fields, filled as its writable twin and retyped
         fields: list[Any] = self.refs[at : at + 5]  # kind, price, service, span, note
         line = _new_line(LineSlots)
-        line.kind, line.unit_price, line.service_period, line.span, line.note = fields
+        line.kind, line.unit_price, line.service_period, line.span, note = fields
+        # a LineKind: a license change's credit of an original of that kind, its note not
+        # written yet (proration.credit_and_rebill_rows, text=False)
+        line.note = note if note.__class__ is str else credit_note(note, line.span)
         line.quantity = self.ints[row * _INTS + 3]
         line.amount = self.money(self.amounts[row])
         line.convention = self.whos[who][4]
@@ -1121,32 +1125,43 @@ class _Known:
         # Book._whole_money), and as a row holds it (None: no row)
         self.whole: _Whole | None = None
 
-    def inherit(self, prior: _Known) -> None:
-        """Take over what ``prior`` (an earlier value of the same subscription) worked out that
-        depends only on fields the two values share: a memo keyed by value, so that a renewal
-        or a license change does not work out the months, the price or the whole amount again.
-        """
-        old, new = prior.sub, self.sub
-        if old.term is not new.term or old.billing_frequency is not new.billing_frequency:
-            return
-        self.months = prior.months
+    @staticmethod
+    def inherited(prior: _Known, sub: Subscription) -> _Known:
+        """The facts of ``sub``, a later value of ``prior``'s subscription (a license change's,
+        a plan's, a section's new value), made in one step: what ``prior`` worked out that
+        depends only on fields the two values share is taken over (a memo keyed by value, so
+        that a license change does not work out the months, the price or the whole amount
+        again), the rest left to be worked out. Its slots are filled here directly, as
+        :meth:`renewal` fills a renewal's (no ``__init__`` to fill them twice)."""
+        known = _new_known(_Known)
+        known.sub = sub
+        known.due, known.due_known = None, False
+        old = prior.sub
+        if old.term is not sub.term or old.billing_frequency is not sub.billing_frequency:
+            known.months = known.period = known.first = None
+            known.day = known.price = known.offer = known.whole = None
+            return known
+        known.months = prior.months
         # (each field compared by identity first: a new value mostly holds its last one's)
-        same_start = old.start is new.start or old.start == new.start
-        if (same_start and old.term_anchor is new.term_anchor) or old.anchor == new.anchor:
-            self.period = prior.period
-            if old.renewals == new.renewals and same_start:
-                self.first = prior.first
+        same_start = old.start is sub.start or old.start == sub.start
+        if (same_start and old.term_anchor is sub.term_anchor) or old.anchor == sub.anchor:
+            known.period = prior.period
+            known.first = prior.first if old.renewals == sub.renewals and same_start else None
+        else:
+            known.period = known.first = None
         price = old.unit_price
-        if old.product_id == new.product_id and (
-            price is new.unit_price or price == new.unit_price
+        if old.product_id == sub.product_id and (
+            price is sub.unit_price or price == sub.unit_price
         ):
-            self.day, self.price, self.offer = prior.day, prior.price, prior.offer
-            if old.quantity == new.quantity:
-                self.whole = prior.whole
+            known.day, known.price, known.offer = prior.day, prior.price, prior.offer
+            known.whole = prior.whole if old.quantity == sub.quantity else None
+        else:
+            known.day = known.price = known.offer = known.whole = None
+        return known
 
     @staticmethod
     def renewal(prior: _Known, sub: Subscription, term: Period | None = None) -> _Known:
-        """The facts of ``sub``, a renewal of ``prior``'s value: what :meth:`inherit` takes
+        """The facts of ``sub``, a renewal of ``prior``'s value: what :meth:`inherited` takes
         over, then what a renewal keeps: its new term's price day, worked out once here (from
         ``term``, its current term, when the renewal's event hands it on), and the price of
         ``prior``'s offer when that offer holds on that day (the catalog's offers of one
@@ -2126,6 +2141,8 @@ class Book:
                     else:
                         live.append(item)
             else:  # built (as change_quantity builds it) and kept as it is
+                if note.__class__ is not str:  # a credit's note not written yet
+                    note = credit_note(cast(LineKind, note), span)
                 line = explained_line(
                     kind, price, quantity, shared, span, convention, abs(units), note
                 )
@@ -2212,11 +2229,9 @@ class Book:
         facts = self.facts
         known = facts.known.get(id(sub))
         if known is None or known.sub is not sub:
-            known = facts.known[id(sub)] = _Known(sub)
             prior = facts.latest.get(sub.id)
-            if prior is not None:
-                known.inherit(prior)
-            facts.latest[sub.id] = known
+            known = _Known(sub) if prior is None else _Known.inherited(prior, sub)
+            facts.known[id(sub)] = facts.latest[sub.id] = known
         return known
 
     def period_of(self, sub: Subscription, on: date) -> Period:
@@ -2870,9 +2885,12 @@ class Book:
         refs = cast("list[Any]", rows.refs)  # kind, price, periods: read as such
         ref = original * _REFS
         price, service = refs[ref + 3], refs[ref + 4]
+        # A simulation's book leaves a credit's note to be written when its line is read
+        # (``_WorkRows.line``): it reads few of them; a quote's reads every one.
+        lazy = self.lazy
         lines = change_rows(
             refs[ref + 2], ints[at + 3], price, service, refs[ref + 5], charged, conv, on,
-            quantity, self.facts.notes,
+            quantity, None if lazy else self.facts.notes, not lazy,
         )  # fmt: skip
         self._credit(sub_id, original)
         self._post_rows(tenant, sub, cause, on, lines, price, service, original)

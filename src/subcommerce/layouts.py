@@ -256,6 +256,7 @@ def change_rows(
     change_date: date,
     new_quantity: int,
     notes: dict[int, tuple[Period, LineKind, str]] | None = None,
+    text: bool = True,
 ) -> tuple[ChangeRow, ...]:
     """The lines of :func:`change_quantity` as rows (see
     :data:`~subcommerce.proration.ChangeRow`), for an original that :func:`check_original`
@@ -263,7 +264,8 @@ def change_rows(
     licenses at ``price`` over ``span`` of ``period``, under its convention ``conv``: what a
     ledger writes for a license change without building its lines. The same checks, in the
     same order, as :func:`change_quantity`; its lines are these, built. ``notes``: the
-    caller's memo of a credit's note (:func:`~subcommerce.proration.credit_and_rebill_rows`)."""
+    caller's memo of a credit's note, and ``text`` False: a legacy credit's note left as the
+    original's kind (:func:`~subcommerce.proration.credit_and_rebill_rows`)."""
     if conv.layout is _NEW_COMMERCE:
         if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
             check_quantity(new_quantity, "new quantity")
@@ -271,7 +273,7 @@ def change_rows(
             kind, old, price, period, span, charged, None, conv, change_date, new_quantity
         )
     return credit_and_rebill_rows(
-        kind, old, price, period, span, charged, conv, change_date, new_quantity, notes
+        kind, old, price, period, span, charged, conv, change_date, new_quantity, notes, text
     )
 
 

@@ -956,8 +956,16 @@ def credit_and_rebill_checked(
 #: One line of a license change as the layouts work it out, without the line: its kind,
 #: quantity, span, amount in minor units (below zero for a credit or a refund: as a ledger's
 #: row holds it) and note. The unit price and the service period are the original's; the
-#: convention the change's (the original's, for a credit).
+#: convention the change's (the original's, for a credit). A note whose class is LineKind (a
+#: str) is a credit's note not written yet (``text=False``): ``credit_note(kind, span)``.
 ChangeRow = tuple[LineKind, int, Period, int, str]
+
+
+def credit_note(kind: LineKind, span: Period) -> str:
+    """The note of the credit of an original of ``kind`` charged over ``span`` (what
+    :func:`credit_and_rebill` writes on its credit line)."""
+    first, last = date_text(span.start), date_text(span.end)
+    return f"credit of the {_KIND_VALUES[kind]} for {first}..{last}"
 
 
 def credit_and_rebill_rows(
@@ -971,6 +979,7 @@ def credit_and_rebill_rows(
     change_date: date,
     new_quantity: int,
     notes: dict[int, tuple[Period, LineKind, str]] | None = None,
+    text: bool = True,
 ) -> tuple[ChangeRow, ...]:
     """The lines of :func:`credit_and_rebill_checked` as rows, of an original of ``kind``
     charging ``charged`` minor units (not below zero) for ``old`` licenses at ``price`` over
@@ -980,7 +989,9 @@ def credit_and_rebill_rows(
 
     ``notes``: a memo of the credit's note, the caller's (by the span's identity, with the
     span and the kind it was written for): the originals of one billing period mostly share
-    their span, and the note is a function of the kind and the span alone."""
+    their span, and the note is a function of the kind and the span alone. ``text`` False:
+    the credit's note is left as ``kind`` (:func:`credit_note` of it and the credit's span,
+    written by a ledger's row when its line is built: a simulation reads few of them)."""
     if not (new_quantity.__class__ is int and 1 <= new_quantity <= MAX_QUANTITY):
         check_quantity(new_quantity, "new quantity")
     if not (change_date.__class__ is date and MIN_DATE <= change_date <= MAX_DATE):
@@ -990,13 +1001,15 @@ def credit_and_rebill_rows(
         raise DateOutsidePeriod(
             f"change date {change_date.isoformat()} is outside the charged span [{span})"
         )
-    held = None if notes is None else notes.get(id(span))
-    if held is not None and held[0] is span and held[1] is kind:
-        note = held[2]
-    else:
-        note = f"credit of the {_KIND_VALUES[kind]} for {date_text(first)}..{date_text(last)}"
-        if notes is not None:
-            notes[id(span)] = (span, kind, note)
+    note: str = kind  # (a LineKind is a str: the note not written yet)
+    if text:
+        held = None if notes is None else notes.get(id(span))
+        if held is not None and held[0] is span and held[1] is kind:
+            note = held[2]
+        else:
+            note = credit_note(kind, span)
+            if notes is not None:
+                notes[id(span)] = (span, kind, note)
     credit = (_CREDIT, old, span, -charged, note)
     slots = PeriodSlots()  # period_unchecked(change_date, last), inline
     slots.start = change_date
