@@ -649,9 +649,9 @@ class EntryRows:
         entry.subscription_id = sub_id
         entry.product_id = product_id
         entry.group = group
-        entry.cause = cast(EntryCause, refs[at_refs])
+        entry.cause = refs[at_refs]  # type: ignore[assignment]  # an EntryCause (no cast call)
         entry.posted_on = date.fromordinal(ints[at + 2])
-        entry.statement = cast(Period, refs[at_refs + 1])
+        entry.statement = refs[at_refs + 1]  # type: ignore[assignment]  # a Period
         entry.line = line
         entry.credits = None if credited < 0 else f"{sub_id}#{credited}"
         entry.invoice_section_id = section
@@ -2610,7 +2610,7 @@ class Book:
         subs = tenant.subscriptions
         # The term seen last and its shared value (renewals on one calendar share their term).
         last_term: Period | None = None
-        shared: Period = cast(Period, None)
+        shared: Period = None  # type: ignore[assignment]  # (set with last_term; no cast call)
         # From the last event: a subscription renewed more than once in these events is handed
         # on from its last renewal, whose term is the new value's current term.
         for event in reversed(events):
@@ -2769,7 +2769,8 @@ class Book:
             return None
         span_of = posted.span_of
         rows = posted.rows
-        ints, refs = rows.ints, cast("list[Period]", rows.refs)  # read only at spans
+        ints = rows.ints
+        refs: list[Period] = rows.refs  # type: ignore[assignment]  # read only at spans (no cast call)
         ended = posted.ended.get(subscription_id)
         if ended is None:
             moves, at = True, 0  # (moves: the memo goes on to ``on``)
@@ -2833,7 +2834,9 @@ class Book:
                     )  # fmt: skip
                     self._post(tenant, sub, EntryCause.LICENSE_CHANGE, on, line)
             return
-        self._change_charge(tenant, sub, _LICENSE_CHANGE, on, original, event.after)
+        # _change_charge(tenant, sub, _LICENSE_CHANGE, on, original, event.after), one call less
+        if not self._change_row(tenant, sub, _LICENSE_CHANGE, on, original, event.after):
+            self._change_line(tenant, sub, _LICENSE_CHANGE, on, original, event.after)
 
     def _change_charge(
         self,
@@ -2848,8 +2851,20 @@ class Book:
         in the convention's layout: credit and rebill (legacy), or refund and charge (new
         commerce); the charge is taken off the live list. From its row when it is one
         (:meth:`_change_row`), otherwise from its frozen line."""
-        if self._change_row(tenant, sub, cause, on, original, quantity):
-            return
+        if not self._change_row(tenant, sub, cause, on, original, quantity):
+            self._change_line(tenant, sub, cause, on, original, quantity)
+
+    def _change_line(
+        self,
+        tenant: Tenant,
+        sub: Subscription,
+        cause: EntryCause,
+        on: date,
+        original: int,
+        quantity: int,
+    ) -> None:
+        """:meth:`_change_charge` of any charge :meth:`_change_row` does not take: from its
+        frozen line (:func:`change_quantity`), the lines posted (:meth:`_post_lines`)."""
         line = self.posted.line_of(original)
         lines = change_quantity(line, on, quantity).lines
         self._credit(sub.id, original)
@@ -2882,7 +2897,7 @@ class Book:
         sub_id = sub.id
         if conv is not self.convention or not (owner is sub_id or owner == sub_id):
             return False
-        refs = cast("list[Any]", rows.refs)  # kind, price, periods: read as such
+        refs: list[Any] = rows.refs  # kind, price, periods: read as such (no cast call)
         ref = original * _REFS
         price, service = refs[ref + 3], refs[ref + 4]
         # A simulation's book leaves a credit's note to be written when its line is read
