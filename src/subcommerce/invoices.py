@@ -2105,52 +2105,68 @@ class Book:
         rows, counts, sub_id = posted.rows, posted.counts, sub.id
         who = posted.placed[sub_id][4]  # _place has just worked it out
         credited = rows.ints[original * _INTS + 1]  # the original's n (not below zero)
-        # The id of the entry taken back: the original is a row of ``sub``'s own id (_change_row
-        # checked its owner), so its id is ``<sub_id>#<n>`` (self.posted.id_of(original))
-        credited_id: str | None = None if self.lazy else f"{sub_id}#{credited}"
-        product_id = sub.product_id
         ordinal = on.toordinal()
         periods = self.facts.periods
         shared = periods.setdefault((service.start, service.end), service)
         put_ints, put_refs, amounts = rows.ints.extend, rows.refs.extend, rows.amounts
-        lazy, made, lines_at, convention = self.lazy, rows.made, rows.lines, self.convention
+        lazy = self.lazy
+        if not lazy:
+            product_id, made, lines_at, convention = (
+                sub.product_id,
+                rows.made,
+                rows.lines,
+                self.convention,
+            )
+        # The first line takes (part of) the original back: a credit or a refund of at most what
+        # the original's row holds, so a row holds it too. The id of the entry it takes back:
+        # the original is a row of ``sub``'s own id (_change_row checked its owner), so its id
+        # is ``<sub_id>#<n>`` (self.posted.id_of(original)).
+        kind, quantity, span, units, note = lines[0]
+        span = shared if span is service else periods.setdefault((span.start, span.end), span)
+        item = len(amounts)
+        put_ints((who, number, ordinal, quantity, credited))
+        put_refs((cause, statement, kind, price, shared, span, note))
+        amounts.append(units)
+        if not lazy:  # the line change_quantity builds, and its entry (self._entry)
+            line = lines_at[item] = explained_line(
+                kind, price, quantity, shared, span, convention, abs(units), note
+            )
+            made[item] = _made_entry(
+                f"{sub_id}#{number}", sub_id, product_id, group, cause, on, statement, line,
+                f"{sub_id}#{credited}", section,
+            )  # fmt: skip
         live = posted.live.get(sub_id)
-        for kind, quantity, span, units, note in lines:
-            if credited < 0:  # a line after the first
-                number = counts[sub_id] = counts[sub_id] + 1
+        # The others are new charges (rebills, or new commerce's charge): on the live list.
+        for kind, quantity, span, units, note in lines[1:]:
+            number = counts[sub_id] = counts[sub_id] + 1
             if span is not service:  # (a whole period's charge: its span is its period)
                 span = periods.setdefault((span.start, span.end), span)
             else:
                 span = shared
             if _MIN64 <= units < _INT64:
                 item = len(amounts)
-                put_ints((who, number, ordinal, quantity, credited))
+                put_ints((who, number, ordinal, quantity, -1))
                 put_refs((cause, statement, kind, price, shared, span, note))
                 amounts.append(units)
-                if not lazy:  # the line change_quantity builds, and its entry (self._entry)
+                if not lazy:  # as above, crediting nothing
                     line = lines_at[item] = explained_line(
                         kind, price, quantity, shared, span, convention, abs(units), note
                     )
                     made[item] = _made_entry(
                         f"{sub_id}#{number}", sub_id, product_id, group, cause, on, statement,
-                        line, credited_id, section,
+                        line, None, section,
                     )  # fmt: skip
-                if kind is _CHARGE or kind is _REBILL:
-                    if live is None:
-                        live = posted.live[sub_id] = [item]
-                    else:
-                        live.append(item)
+                if live is None:
+                    live = posted.live[sub_id] = [item]
+                else:
+                    live.append(item)
             else:  # built (as change_quantity builds it) and kept as it is
-                if note.__class__ is not str:  # a credit's note not written yet
-                    note = credit_note(cast(LineKind, note), span)
                 line = explained_line(
-                    kind, price, quantity, shared, span, convention, abs(units), note
+                    kind, price, quantity, shared, span, self.convention, abs(units), note
                 )
                 where = (group, statement, section, number)
-                credits = original if credited >= 0 else None
-                self._post(tenant, sub, cause, on, line, credits, shared=True, where=where)
+                self._post(tenant, sub, cause, on, line, None, shared=True, where=where)
                 live = posted.live.get(sub_id)  # (_post may have made it)
-            credited, credited_id = -1, None
 
     def _post_whole(
         self,
