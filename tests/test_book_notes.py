@@ -23,13 +23,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from held_quotes import assert_the_same_without
+from held_quotes import assert_the_same_without, played
 from subcommerce import invoices as invoices_module
 from subcommerce import to_json
 from subcommerce.billing import PaymentMethod
 from subcommerce.catalog import Catalog, DisplayName, Offer, Plan, Prices
 from subcommerce.commands import ChangeLicenseQuantity
-from subcommerce.errors import SubcommerceError
 from subcommerce.invoices import EntryRows, Ledger, _Known
 from subcommerce.layouts import change_rows
 from subcommerce.money import Money
@@ -106,6 +105,14 @@ def test_a_simulated_credit_reads_the_note_written_by_hand() -> None:
     assert _credit_notes(timeline.ledger) == _CREDITS
 
 
+def test_a_run_resumed_between_the_changes_reads_the_same_notes() -> None:
+    first = resume(begin(_scenario(), catalog=_CATALOG), date(2025, 1, 15), catalog=_CATALOG)
+    resumed = resume(first, date(2025, 4, 1), catalog=_CATALOG)
+    assert _credit_notes(first.ledger) == _CREDITS[:1]
+    assert _credit_notes(resumed.ledger) == _CREDITS
+    assert to_json(resumed) == to_json(simulate(_scenario(), catalog=_CATALOG))
+
+
 def test_a_simulated_credit_row_holds_the_kind_until_its_line_is_read() -> None:
     timeline = simulate(_scenario(), catalog=_CATALOG)
     rows = invoices_module._ledger_entries(timeline.ledger, Ledger)  # the rows, as kept
@@ -119,17 +126,6 @@ def test_a_simulated_credit_row_holds_the_kind_until_its_line_is_read() -> None:
     assert _credit_notes(timeline.ledger) == _CREDITS  # written when read
 
 
-def _played(scenario: Scenario, catalog: Catalog) -> str:
-    """The timeline as JSON, then the same played in two stretches; or the refusal."""
-    try:
-        text = to_json(simulate(scenario, catalog=catalog))
-        middle = scenario.start + (scenario.until - scenario.start) / 2
-        first = resume(begin(scenario, catalog=catalog), middle, catalog=catalog)
-        return text + to_json(resume(first, scenario.until, catalog=catalog))
-    except SubcommerceError as error:
-        return f"{type(error).__name__}: {error}"
-
-
 def _texts_at_once(patch: pytest.MonkeyPatch) -> None:
     """Every credit's note written as its change posts (as a quote's book does)."""
 
@@ -140,10 +136,10 @@ def _texts_at_once(patch: pytest.MonkeyPatch) -> None:
 
 
 def _the_same_with_texts_at_once(scenario: Scenario, catalog: Catalog) -> None:
-    as_it_is = _played(scenario, catalog)
+    as_it_is = played(scenario, catalog)
     with pytest.MonkeyPatch.context() as patch:
         _texts_at_once(patch)
-        at_once = _played(scenario, catalog)
+        at_once = played(scenario, catalog)
     assert as_it_is == at_once
 
 
@@ -179,12 +175,12 @@ def test_every_legacy_convention_writes_the_notes_alike_either_way(convention: s
 def test_a_note_written_from_the_wrong_kind_would_be_caught(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    right = _played(_scenario(), _CATALOG)
+    right = played(_scenario(), _CATALOG)
     real = invoices_module.credit_note
     monkeypatch.setattr(
         invoices_module, "credit_note", lambda kind, span: real(LineKind.CHARGE, span)
     )
-    assert _played(_scenario(), _CATALOG) != right
+    assert played(_scenario(), _CATALOG) != right
 
 
 # -- a new value's facts in one step -------------------------------------------------------------
