@@ -15,8 +15,9 @@ two share what they depend on, the whole period's amount only for the same quant
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -103,6 +104,27 @@ def _credit_notes(entries: Any) -> list[str]:
 def test_a_simulated_credit_reads_the_note_written_by_hand() -> None:
     timeline = simulate(_scenario(), catalog=_CATALOG)
     assert _credit_notes(timeline.ledger) == _CREDITS
+
+
+def test_the_credits_of_one_span_and_kind_share_one_note_as_when_written_at_once() -> None:
+    two = NewSubscription(product_id="alpha", quantity=4, term=Term.P1Y, subscription_id="s1")
+    bought = cast(PlaceOrder, _scenario().steps[0])
+    both = attrs.evolve(bought, cart=Cart((*bought.cart.lines, two)))
+    also = ChangeLicenseQuantity(
+        actor=ADMIN, as_of=date(2025, 1, 10), subscription_id="s1", quantity=2
+    )
+    scenario = attrs.evolve(_scenario(), steps=(both, *_scenario().steps[1:2], also))
+    credits = [
+        entry.line.note
+        for entry in simulate(scenario, catalog=_CATALOG).ledger
+        if entry.line.kind is LineKind.CREDIT
+    ]
+    assert credits == [_CREDITS[0]] * 2
+    assert credits[0] is credits[1]  # one text (a pickle holds it once, as before)
+    ledger = simulate(scenario, catalog=_CATALOG).ledger
+    pickled = pickle.dumps(ledger)
+    assert pickled.count(_CREDITS[0].encode()) == 1
+    assert pickle.loads(pickled) == ledger
 
 
 def test_a_run_resumed_between_the_changes_reads_the_same_notes() -> None:

@@ -522,6 +522,7 @@ class EntryRows:
         "_all",
         "_built",
         "_money",
+        "_notes",
         "amounts",
         "code",
         "index",
@@ -598,6 +599,9 @@ class EntryRows:
         self._built: list[LedgerEntry | None] | None = None
         self._all: tuple[LedgerEntry, ...] | None = None
         self._money: dict[int, Money] = {}
+        # the credit notes written when their lines are built (see line): one text per span and
+        # kind, by the span's identity, as a book's memo of them shares it (None: none yet)
+        self._notes: dict[int, tuple[Period, LineKind, str]] | None = None
         # What a book going on from these rows rebuilds from them (the rows never change): the
         # opening it was worked out with, the entries per subscription, the charges not credited.
         self.index: tuple[object, dict[str, int], dict[str, tuple[int, ...]]] | None = None
@@ -668,9 +672,22 @@ class EntryRows:
         fields: list[Any] = self.refs[at : at + 5]  # kind, price, service, span, note
         line = _new_line(LineSlots)
         line.kind, line.unit_price, line.service_period, line.span, note = fields
-        # a LineKind: a license change's credit of an original of that kind, its note not
-        # written yet (proration.credit_and_rebill_rows, text=False)
-        line.note = note if note.__class__ is str else credit_note(note, line.span)
+        if note.__class__ is not str:
+            # a LineKind: a license change's credit of an original of that kind, its note not
+            # written yet (proration.credit_and_rebill_rows, text=False): written now, one text
+            # per span and kind (as the memo of a book writing them at once shares it)
+            span = fields[3]
+            notes = self._notes
+            if notes is None:
+                notes = self._notes = {}
+            held = notes.get(id(span))
+            if held is not None and held[0] is span and held[1] is note:
+                note = held[2]
+            else:
+                kind = note
+                note = credit_note(kind, span)
+                notes[id(span)] = (span, kind, note)
+        line.note = note
         line.quantity = self.ints[row * _INTS + 3]
         line.amount = self.money(self.amounts[row])
         line.convention = self.whos[who][4]
@@ -737,6 +754,7 @@ class _WorkRows(EntryRows):
         rows.ints, rows.refs, rows.amounts = list(store.ints), list(store.refs), list(store.amounts)
         rows.whos, rows.kept = list(store.whos), dict(store.kept)
         rows._built, rows._all, rows.index, rows.seeds = None, None, None, None
+        rows._notes = None
         rows.lines, rows.made = {}, {}
         # An entry of the ledger is read through its own store, which keeps what it builds: a
         # quote on the same ledger again reads it built.
@@ -758,6 +776,7 @@ class _WorkRows(EntryRows):
         twin.kept, twin.lines, twin.made = dict(self.kept), dict(self.lines), dict(self.made)
         twin.source, twin.taken = self.source, self.taken
         twin._built, twin._all, twin.index, twin.seeds = None, None, None, None
+        twin._notes = None
         return twin
 
     def frozen(self) -> EntryRows:
@@ -772,6 +791,7 @@ class _WorkRows(EntryRows):
         store._built = None
         store._all = None
         store._money = {}
+        store._notes = None
         store.index = None
         store.seeds = None
         return store
