@@ -452,7 +452,14 @@ _INT64: Final = 2**63
 _MIN32: Final = -_INT32  # (negated once: ``-_INT32`` in a test makes a new int each time)
 _MIN64: Final = -_INT64
 _KEPT_INTS: Final = (-1,) * _INTS  # who is -1 for an entry kept as it is
-_KEPT_REFS: Final = (None,) * _REFS
+
+
+def _kept_refs(entry: LedgerEntry) -> tuple[object, ...]:
+    """The references of the row of an entry kept as it is: none but its span (at 5, where a
+    row's is), so that a walk over spans reads every row's from ``refs`` alike."""
+    return (None, None, None, None, None, entry.line.span, None)
+
+
 _new_entry: Final = object.__new__
 _entry_fields: Final = attrgetter(*(f.name for f in attrs.fields(LedgerEntry)))
 _line_fields: Final = attrgetter(*(f.name for f in attrs.fields(ProratedLine)))
@@ -588,7 +595,7 @@ class EntryRows:
                         continue
             kept[row] = entry
             ints.extend(_KEPT_INTS)
-            refs.extend(_KEPT_REFS)
+            refs.extend(_kept_refs(entry))
             amounts.append(0)
         self.whos = whos
         self.kept = kept
@@ -618,6 +625,7 @@ class EntryRows:
         rows.kept = dict(enumerate(entries))
         rows.ints = array("i", _KEPT_INTS) * len(entries)
         rows.refs = [None] * (len(entries) * _REFS)
+        rows.refs[5::_REFS] = [entry.line.span for entry in entries]  # (as _kept_refs)
         rows.amounts = array("q", (0,)) * len(entries)
         rows._all = entries
         return rows
@@ -824,7 +832,7 @@ class _WorkRows(EntryRows):
         row = len(self.amounts)
         self.kept[row] = entry
         self.ints.extend(_KEPT_INTS)
-        self.refs.extend(_KEPT_REFS)
+        self.refs.extend(_kept_refs(entry))
         self.amounts.append(0)
         return row
 
@@ -2803,10 +2811,9 @@ class Book:
         live = posted.live.get(subscription_id)
         if not live:
             return None
-        span_of = posted.span_of
-        rows = posted.rows
-        ints = rows.ints
-        refs: list[Period] = rows.refs  # type: ignore[assignment]  # read only at spans (no cast call)
+        # every row's span is at 5 of its references (a kept entry's too: _kept_refs); an
+        # opening entry's item is below zero
+        refs: list[Period] = posted.rows.refs  # type: ignore[assignment]  # (no cast call)
         ended = posted.ended.get(subscription_id)
         if ended is None:
             moves, at = True, 0  # (moves: the memo goes on to ``on``)
@@ -2818,9 +2825,7 @@ class Book:
         while at < count:
             item = live[at]
             # span_of(item), read from a row inline (an item's own row; a kept entry's line)
-            span = (
-                refs[item * _REFS + 5] if item >= 0 and ints[item * _INTS] >= 0 else span_of(item)
-            )
+            span = refs[item * _REFS + 5] if item >= 0 else posted.opening[~item].line.span
             if span.end > on:
                 break
             at += 1
@@ -2834,9 +2839,7 @@ class Book:
             return item
         for index in range(at + 1, count):
             item = live[index]
-            span = (
-                refs[item * _REFS + 5] if item >= 0 and ints[item * _INTS] >= 0 else span_of(item)
-            )
+            span = refs[item * _REFS + 5] if item >= 0 else posted.opening[~item].line.span
             if span.start <= on < span.end:
                 return item
         return None
