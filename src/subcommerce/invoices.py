@@ -1307,16 +1307,16 @@ class _Calendar:
                 if billed.get(sub_id) == through:
                     found[sub_id] = through
         subs, where = tenant.subscriptions, positions(tenant)
-        taken = []
+        at: list[int] = []
         for sub_id, through in found.items():
             position = where.get(sub_id)  # tenant.position(sub_id): ids from the calendar
             if position is None:
                 self._push(sub_id, through)  # not in the tenant: never billed here
             else:
-                taken.append((position, subs[position]))
-        if len(taken) > 1:
-            taken.sort()  # by position: each is in the tenant once, so no subscriptions compared
-        return [sub for _, sub in taken]
+                at.append(position)
+        if len(at) > 1:
+            at.sort()  # tenant order (each is in the tenant once)
+        return list(map(subs.__getitem__, at))
 
     def put_back(self, sub_id: str, through: date) -> None:
         """``sub_id`` billed up to ``through``, after :meth:`take_due` (then :meth:`settle`)."""
