@@ -63,7 +63,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from datetime import date, timedelta
 from itertools import accumulate, chain
-from operator import attrgetter, is_not
+from operator import attrgetter, is_not, itemgetter
 from typing import Any, Final, cast
 
 import attrs
@@ -3050,6 +3050,10 @@ def build_invoices(
     return issued.all(), open_.all()
 
 
+#: The group's rank in an invoice's key (statement end, group rank, statement start).
+_RANK: Final = itemgetter(1)
+
+
 def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRows, InvoiceRows]:
     """:func:`build_invoices` as rows: the Invoice values are built when read."""
     expect(ledger, Ledger, "ledger")
@@ -3140,7 +3144,7 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
     rows = list(chain.from_iterable(lines))
     offsets = [0, *accumulate(map(len, lines))]
     cut = offsets[split]
-    methods = [group_methods[rank] for _, rank, _ in keys]
+    methods = list(map(group_methods.__getitem__, map(_RANK, keys)))  # each key's group's
     issued = (rows[:cut], offsets[: split + 1], totals[:split], methods[:split])
     open_ = (rows[cut:], [at - cut for at in offsets[split:]], totals[split:], methods[split:])
     return (
