@@ -63,7 +63,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableSequence, Sequence
 from datetime import date, timedelta
 from itertools import accumulate, chain
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter, is_not
 from typing import Any, Final, cast
 
 import attrs
@@ -1307,16 +1307,16 @@ class _Calendar:
                 if billed.get(sub_id) == through:
                     found[sub_id] = through
         subs, where = tenant.subscriptions, positions(tenant)
-        at: list[int] = []
+        taken = []
         for sub_id, through in found.items():
             position = where.get(sub_id)  # tenant.position(sub_id): ids from the calendar
             if position is None:
                 self._push(sub_id, through)  # not in the tenant: never billed here
             else:
-                at.append(position)
-        if len(at) > 1:
-            at.sort()  # tenant order (each is in the tenant once)
-        return list(map(subs.__getitem__, at))
+                taken.append((position, subs[position]))
+        if len(taken) > 1:
+            taken.sort()  # by position: each is in the tenant once, so no subscriptions compared
+        return [sub for _, sub in taken]
 
     def put_back(self, sub_id: str, through: date) -> None:
         """``sub_id`` billed up to ``through``, after :meth:`take_due` (then :meth:`settle`)."""
@@ -3050,10 +3050,6 @@ def build_invoices(
     return issued.all(), open_.all()
 
 
-#: The group's rank in an invoice's key (statement end, group rank, statement start).
-_RANK: Final = itemgetter(1)
-
-
 def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRows, InvoiceRows]:
     """:func:`build_invoices` as rows: the Invoice values are built when read."""
     expect(ledger, Ledger, "ledger")
@@ -3144,7 +3140,7 @@ def invoice_rows(ledger: Ledger, tenant: Tenant, until: date) -> tuple[InvoiceRo
     rows = list(chain.from_iterable(lines))
     offsets = [0, *accumulate(map(len, lines))]
     cut = offsets[split]
-    methods = list(map(group_methods.__getitem__, map(_RANK, keys)))  # each key's group's
+    methods = [group_methods[rank] for _, rank, _ in keys]
     issued = (rows[:cut], offsets[: split + 1], totals[:split], methods[:split])
     open_ = (rows[cut:], [at - cut for at in offsets[split:]], totals[split:], methods[split:])
     return (
