@@ -1,6 +1,7 @@
 """The behaviour corpus: the JSON of the demo's and of generated scenarios' timelines, to compare.
 
     python benchmarks/corpus.py write DIR [--count N]   # write DIR/demo.json, DIR/0000.json, ...
+    python benchmarks/corpus.py replay BASE DIR         # play BASE's recorded scenarios into DIR
     python benchmarks/corpus.py --compare DIR_A DIR_B   # byte for byte; exit 1 on any difference
 
 An engine change must not change what the engine answers. This script records the wire format
@@ -11,11 +12,19 @@ stretches (``resume``), which must give the same text. A scenario the engine ref
 as the error's class and message. Record a baseline with ``main`` on the path
 (``PYTHONPATH=../main-tree/src python benchmarks/corpus.py write /tmp/base``), then the branch,
 then compare. Not part of the library: it writes files.
+
+``write`` also keeps the scenarios it drew, with their catalogs, as JSON (``DIR/scenarios.jsonl``,
+one ``[scenario, catalog]`` a line), and ``replay`` reads them back (``from_json``) and plays those
+very scenarios again with the engine on the path. Compare a branch with ``replay``, not with a
+second ``write``: Hypothesis seeds its draws with the literals it finds in the source of the
+modules under test, so a new number or short text anywhere in ``src/`` draws other scenarios
+(and other files) although the engine answers the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -23,8 +32,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 
 import subcommerce
-from subcommerce import to_json
-from subcommerce.simulate import begin, resume, simulate
+from subcommerce import from_json, to_json
+from subcommerce.catalog import Catalog
+from subcommerce.simulate import Scenario, begin, resume, simulate
 from subcommerce.strategies import scenarios
 
 
@@ -43,12 +53,20 @@ def _played(scenario: object, catalog: object, halves: bool) -> str:
         return f"refused: {type(error).__name__}: {error}\n"
 
 
-def write(folder: Path, count: int) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
+_SCENARIOS = "scenarios.jsonl"
+
+
+def _demo(folder: Path) -> None:
     from subcommerce import demo_scenario, run_scenario
 
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "demo.json").write_text(to_json(run_scenario(demo_scenario()), indent=1) + "\n")
+
+
+def write(folder: Path, count: int) -> int:
+    _demo(folder)
     drawn: list[int] = [0]
+    kept: list[str] = []
 
     @settings(
         derandomize=True,
@@ -65,11 +83,26 @@ def write(folder: Path, count: int) -> int:
         scenario, catalog = pair
         index = drawn[0]
         drawn[0] += 1
+        kept.append(json.dumps([to_json(scenario), to_json(catalog)]) + "\n")
         text = _played(scenario, catalog, halves=index % 4 == 0)
         (folder / f"{index:04d}.json").write_text(text)
 
     record()
+    (folder / _SCENARIOS).write_text("".join(kept))
     print(f"wrote the demo and {drawn[0]} generated scenarios to {folder}")
+    return 0
+
+
+def replay(base: Path, folder: Path) -> int:
+    kept = (base / _SCENARIOS).read_text().splitlines()
+    _demo(folder)
+    for index, pair in enumerate(kept):
+        scenario_text, catalog_text = json.loads(pair)
+        scenario = from_json(scenario_text, Scenario)
+        catalog = from_json(catalog_text, Catalog)
+        text = _played(scenario, catalog, halves=index % 4 == 0)
+        (folder / f"{index:04d}.json").write_text(text)
+    print(f"replayed the demo and {len(kept)} scenarios of {base} to {folder}")
     return 0
 
 
@@ -92,13 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--compare", nargs=2, metavar=("DIR_A", "DIR_B"))
     parser.add_argument("--count", type=int, default=600)
-    parser.add_argument("command", nargs="*", help="write DIR")
+    parser.add_argument("command", nargs="*", help="write DIR, or replay BASE DIR")
     args = parser.parse_args(argv)
     if args.compare:
         return compare(Path(args.compare[0]), Path(args.compare[1]))
     if len(args.command) == 2 and args.command[0] == "write":
         return write(Path(args.command[1]), args.count)
-    parser.error("expected 'write DIR' or '--compare DIR_A DIR_B'")
+    if len(args.command) == 3 and args.command[0] == "replay":
+        return replay(Path(args.command[1]), Path(args.command[2]))
+    parser.error("expected 'write DIR', 'replay BASE DIR' or '--compare DIR_A DIR_B'")
     return 2
 
 
