@@ -2720,6 +2720,20 @@ class Book:
         outcome = self.advance(tenant, until)  # nothing is due: it only dates the tenant
         return outcome.tenant, (*events, *outcome.events)
 
+    def posted_count(self) -> int:
+        """How many entries the book holds: ``len(posted.entries)``, without the sequence."""
+        return len(self.posted.rows.amounts)
+
+    def posted_since(self, start: int) -> tuple[LedgerEntry, ...]:
+        """``tuple(posted.entries[start:])``: the entries posted from row ``start`` on, read
+        from the built ones (a quote's book builds them as it posts), else built."""
+        rows = self.posted.rows
+        places = range(start, len(rows.amounts))
+        try:
+            return tuple(map(rows.made.__getitem__, places))
+        except KeyError:
+            return tuple([rows.entry(row) for row in places])
+
     def post(self, tenant: Tenant, events: Sequence[Event]) -> Sequence[Event]:
         """Price ``events`` (what a command or the passing of time did) into entries.
 

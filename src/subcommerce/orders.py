@@ -532,7 +532,7 @@ class _Run:
     @property
     def entries(self) -> tuple[LedgerEntry, ...]:
         """The entries the run posted (read before the book posts anything more)."""
-        return tuple(self.book.posted.entries[self.start :])
+        return self.book.posted_since(self.start)
 
 
 #: ``order-<n>`` for the first numbers, written once (an int's text costs about 1 k
@@ -695,7 +695,7 @@ class _Engine:
         return order_id
 
     def run(self) -> _Run:
-        start = len(self.book.posted.entries)
+        start = self.book.posted_count()
         lines = tuple([self._line(i, line) for i, line in enumerate(self.order.cart.lines)])
         return _Run(self.order_id, lines, self.tenant, tuple(self.events), self.book, start)
 
@@ -925,10 +925,9 @@ class _Engine:
         self.unlicensed -= assigned
         self.tenant = after
         book = self.book
-        posted = book.posted.entries
-        start = len(posted)
+        start = book.posted_count()
         self.events += book.post(after, events)
-        entries = tuple(posted[start:])
+        entries = book.posted_since(start)
         # The line priced from its entries, the book's terms and the subscription.
         as_of = self.as_of
         period, price, recurring = book.terms_of(sub, as_of)
