@@ -2291,9 +2291,16 @@ class Book:
         months = known.months
         if months is None:
             months = known.months = _months(known.sub)
-        anchor = known.sub.anchor
+        sub = known.sub
+        anchor = sub.anchor
         if on == anchor:  # the first period's first day (a purchase): locate's k = 0, at once
-            start, end = on, add_months(on, months)
+            term = sub.current_term  # (worked out by the purchase's command already)
+            if term.start == on and months == sub.term.months:
+                # The first term (renewals == 0: a later one starts after the anchor) is one
+                # billing period: its end is add_months(anchor, months), as Subscription made it.
+                start, end = on, term.end
+            else:
+                start, end = on, add_months(on, months)
         else:
             _, start, end = locate(anchor, months, on)
         period = known.period = self.facts.period(start, end)
