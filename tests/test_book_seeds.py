@@ -32,7 +32,12 @@ from subcommerce.subscriptions import Tenant
 def _unseeded(patch: pytest.MonkeyPatch) -> None:
     """A book from a ledger seeds nothing, and walks the tenant for every new tenant value."""
     patch.setattr(_WorkRows, "source_seeds", lambda self: None)
-    patch.setattr(Book, "_starts_after", lambda self, tenant, known: None)
+    patch.setattr(Book, "_first_starts", _walked)
+
+
+def _walked(book: Book, tenant: Tenant) -> dict[tuple[str, str], date]:
+    """``Book._first_starts`` without the tenant seen last: every tenant value walked."""
+    return book._walked_starts(tenant)
 
 
 @st.composite

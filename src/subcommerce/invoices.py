@@ -1781,21 +1781,44 @@ class Book:
     def _first_starts(self, tenant: Tenant) -> dict[tuple[str, str], date]:
         """The first start of the subscriptions of each invoice group of ``tenant`` (by group
         key): worked out in one pass over its subscriptions, or from those of the tenant seen
-        last when they differ by one subscription added (a purchase) or one replaced by a value
-        of the same id, start and group (a license change, a renewal): a quote's every line."""
+        last when they differ by one subscription added at the end (a purchase) or one replaced
+        by a value of the same id, start, order and profile (a license change, a renewal): a
+        quote's every line. The subscriptions are compared by identity, in C."""
         subs = tenant.subscriptions
         account = tenant.account
         profiles = account is not None and account.type.has_profiles
-        known = self.grouping.first_starts
+        grouping = self.grouping
+        known = grouping.first_starts
         if known is not None and known[1] == profiles:
-            if known[0] is subs:
-                return known[2]
-            starts = self._starts_after(tenant, known)
-            if starts is not None:
-                self.grouping.first_starts = (subs, profiles, starts)
+            held, starts = known[0], known[2]
+            if held is subs:
+                return starts
+            count = len(held)
+            if len(subs) == count:
+                changed = list(map(is_not, subs, held))
+                if changed.count(True) == 1:
+                    at = changed.index(True)
+                    old, new = held[at], subs[at]
+                    if (
+                        old.id == new.id
+                        and old.start == new.start
+                        and old.order_id == new.order_id
+                        and old.billing_profile_id == new.billing_profile_id
+                    ):  # the same groups and starts
+                        grouping.first_starts = (subs, profiles, starts)
+                        return starts
+            elif len(subs) == count + 1 and subs[:count] == held:  # each the same, one more
+                sub = subs[count]
+                self.group_of(tenant, sub)
+                key = grouping.groups[sub.id][1]
+                first = starts.get(key)
+                if first is None or sub.start < first:
+                    starts = dict(starts)
+                    starts[key] = sub.start
+                grouping.first_starts = (subs, profiles, starts)
                 return starts
         starts = self._walked_starts(tenant)
-        self.grouping.first_starts = (subs, profiles, starts)
+        grouping.first_starts = (subs, profiles, starts)
         return starts
 
     def _walked_starts(self, tenant: Tenant) -> dict[tuple[str, str], date]:
@@ -1810,35 +1833,6 @@ class Book:
             if first is None or sub.start < first:
                 starts[key] = sub.start
         return starts
-
-    def _starts_after(self, tenant: Tenant, known: _Starts) -> dict[tuple[str, str], date] | None:
-        """:meth:`_first_starts` of ``tenant`` from ``known`` (those of other subscriptions),
-        when its subscriptions are those with one more at the end, or with one replaced by a
-        value of the same id, start, order and profile; otherwise None."""
-        subs, held, starts = tenant.subscriptions, known[0], known[2]
-        count = len(held)
-        if len(subs) == count + 1 and subs[:count] == held:  # each the same: compared by identity
-            sub = subs[count]
-            self.group_of(tenant, sub)
-            key = self.grouping.groups[sub.id][1]
-            first = starts.get(key)
-            if first is None or sub.start < first:
-                starts = dict(starts)
-                starts[key] = sub.start
-            return starts
-        if len(subs) == count:
-            changed = list(map(is_not, subs, held))
-            if changed.count(True) == 1:
-                at = changed.index(True)
-                old, new = held[at], subs[at]
-                if (
-                    old.id == new.id
-                    and old.start == new.start
-                    and old.order_id == new.order_id
-                    and old.billing_profile_id == new.billing_profile_id
-                ):
-                    return starts  # the same groups and starts
-        return None
 
     def group_of(self, tenant: Tenant, sub: Subscription) -> InvoiceGroup:
         """``tenant.invoice_group(sub)``, looked up once per subscription (it never changes)."""
