@@ -2735,6 +2735,16 @@ class Book:
         except KeyError:
             return tuple([rows.entry(row) for row in places])
 
+    def posted_units(self, start: int) -> int | None:
+        """The minor units of the entries posted from row ``start`` on, added up (each row holds
+        its entry's line amount, signed, in the book's currency), or None when one of them is
+        kept as it is (its row holds no amount)."""
+        rows = self.posted.rows
+        kept = rows.kept
+        if kept and max(kept) >= start:
+            return None
+        return sum(rows.amounts[start:])
+
     def post(self, tenant: Tenant, events: Sequence[Event]) -> Sequence[Event]:
         """Price ``events`` (what a command or the passing of time did) into entries.
 

@@ -634,16 +634,17 @@ def sum_in_units(amounts: Iterable[Money], cur: Currency) -> Money | None:
             total += units
     except AttributeError:  # a copy or an unpickled Money, or not a Money at all
         return None
-    if money.__class__ is Money and units == total:
-        # The last amount is the sum (a single one, the others zero): a Money holding its minor
-        # units is those units and its currency, field for field, so it is handed back as is.
-        return money
-    result = MoneySlots()
-    result.amount = _multiply(total, _MINOR_UNITS[cur.exponent])
-    result.currency = cur
-    result._units = total
-    result.__class__ = Money
-    return result  # type: ignore[return-value]  # retyped: a Money now
+    return units_total(total, money, cur)
+
+
+def units_total(total: int, last: Money | None, cur: Currency) -> Money:
+    """:func:`sum_in_units` of amounts of ``cur`` that each carry their minor units, adding up
+    to ``total``, the last of them ``last`` (None: no amounts): ``last`` itself when it is the
+    sum (a single one, the others zero: a Money holding its minor units is those units and its
+    currency, field for field), otherwise a new Money of ``total`` units."""
+    if last.__class__ is Money and getattr(last, "_units", None) == total:
+        return last
+    return money_from_units(total, cur)
 
 
 def money_unchecked(amount: Decimal, cur: Currency) -> Money:

@@ -94,7 +94,7 @@ from subcommerce.errors import (
 from subcommerce.events import Event
 from subcommerce.invoices import PAYMENT_TERMS_DAYS, TAX_NOTE, Book, Ledger, LedgerEntry, sum_money
 from subcommerce.lifecycle import Outcome, advance, brought, outcome
-from subcommerce.money import Currency, Money, currency, sum_in_units
+from subcommerce.money import Currency, Money, currency, sum_in_units, units_total
 from subcommerce.periods import BillingFrequency, Period, Term, check_date
 from subcommerce.policy import DEFAULT_POLICY, Policy
 from subcommerce.proration import EXACT, ProrationConvention
@@ -968,7 +968,12 @@ class _Engine:
         made.quantity = sub.quantity
         made.unit_price = price
         made.first_charge = entries
-        made.first_charge_total = _total([e.line.amount for e in entries], book.code)
+        units = book.posted_units(start)  # the rows' own minor units, added up in C
+        made.first_charge_total = (
+            _total([e.line.amount for e in entries], book.code)
+            if units is None or not entries
+            else units_total(units, entries[-1].line.amount, book.code)
+        )
         made.recurring = recurring
         made.first_period = period
         made.next_charge_on = period.end
