@@ -188,10 +188,11 @@ def _playing_checked(
     original = Book._renewals
 
     def checked(book: Book, tenant: Tenant, events: tuple[object, ...]) -> None:
-        before = dict(book.facts.latest)
+        # the value each set of facts is of (a renewal in place keeps the set, not its value)
+        before = {sub_id: known.sub for sub_id, known in book.facts.latest.items()}
         original(book, tenant, events)  # type: ignore[arg-type]
         for sub_id, known in book.facts.latest.items():
-            if before.get(sub_id) is not known:
+            if before.get(sub_id) is not known.sub:
                 _check_handed(book, known)
                 handed.append(1)
 
@@ -223,6 +224,7 @@ def test_a_run_that_hands_renewals_their_facts_writes_what_one_working_them_out_
     with pytest.MonkeyPatch.context() as patch:
         # a renewed value starts from nothing: every fact worked out when it is billed
         patch.setattr(_Known, "renewal", staticmethod(lambda prior, sub, term=None: _Known(sub)))
+        patch.setattr(_Known, "renew", staticmethod(lambda known, sub, term: _Known(sub)))
         patch.setattr(_Known, "inherited", staticmethod(lambda prior, sub: _Known(sub)))
         afresh = played(scenario, catalog)
     assert handed == afresh
@@ -284,8 +286,28 @@ def test_a_hand_on_that_kept_the_old_price_would_be_caught(monkeypatch: pytest.M
         return known
 
     monkeypatch.setattr(_Known, "renewal", staticmethod(stale))
+    monkeypatch.setattr(_Known, "renew", staticmethod(stale))  # (a new set: never in place)
     scenario, catalog = _month_to_month(date(2025, 4, 15))
     assert ("2025-04-30", Decimal("30.00")) in _charges(scenario, catalog)
+
+
+def test_a_renewal_in_place_that_kept_the_old_price_would_be_caught(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    renewed: list[date] = []
+
+    def stale(known: _Known, sub: Subscription, term: object) -> _Known:  # no window, in place
+        known.sub, known.first = sub, _term_price_day(sub)
+        if known.day is not None:
+            known.day = known.first
+        renewed.append(known.first)
+        return known
+
+    monkeypatch.setattr(_Known, "renew", staticmethod(stale))
+    scenario, catalog = _month_to_month(date(2025, 4, 15))
+    assert ("2025-04-30", Decimal("30.00")) in _charges(scenario, catalog)
+    # Feb 28 made the book's own set (the purchase's is handed to its order): then in place
+    assert renewed == [date(2025, 3, 31), date(2025, 4, 30), date(2025, 5, 31), date(2025, 6, 30)]
 
 
 @given(

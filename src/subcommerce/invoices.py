@@ -1136,11 +1136,15 @@ class _Known:
     """
 
     __slots__ = (
-        "day", "due", "due_known", "first", "months", "offer", "period", "price", "sub", "whole",
+        "day", "due", "due_known", "first", "months", "offer", "owner", "period", "price", "sub",
+        "whole",
     )  # fmt: skip
 
     def __init__(self, sub: Subscription) -> None:
         self.sub = sub
+        # the facts of the book (and its forks) that may renew these in place (:meth:`renew`):
+        # set only on a renewal's, which no one else holds (see Book._renewals)
+        self.owner: _Facts | None = None
         self.months: int | None = None
         self.period: Period | None = None
         self.first: date | None = None
@@ -1164,6 +1168,7 @@ class _Known:
         known = _new_known(_Known)
         known.sub = sub
         known.due, known.due_known = None, False
+        known.owner = None
         old = prior.sub
         if old.term is not sub.term or old.billing_frequency is not sub.billing_frequency:
             known.months = known.period = known.first = None
@@ -1198,6 +1203,7 @@ class _Known:
         known = _new_known(_Known)
         known.sub = sub
         known.due, known.due_known = None, False
+        known.owner = None
         if term is None:
             first = _term_price_day(sub)
         else:  # _term_price_day(sub), from the term at hand
@@ -1212,11 +1218,8 @@ class _Known:
             known.whole = None
             return known
         known.months = prior.months
-        same_start = old.start is sub.start or old.start == sub.start
-        if (same_start and old.term_anchor is sub.term_anchor) or old.anchor == sub.anchor:
-            known.period = prior.period
-        else:
-            known.period = None
+        anchor = old.anchor  # the same start and term anchor: the same anchor
+        known.period = prior.period if anchor is sub.anchor or anchor == sub.anchor else None
         price = old.unit_price
         if old.product_id == sub.product_id and (
             price is sub.unit_price or price == sub.unit_price
@@ -1227,6 +1230,40 @@ class _Known:
                 day = first
             known.day = day
             known.whole = prior.whole if old.quantity == sub.quantity else None
+        else:
+            known.day = known.price = known.offer = known.whole = None
+        return known
+
+    @staticmethod
+    def renew(known: _Known, sub: Subscription, term: Period) -> _Known:
+        """:meth:`renewal` of ``known``'s value by ``sub`` (whose current term is ``term``),
+        made in place: ``known`` becomes the facts of ``sub``, holding what :meth:`renewal`
+        would hand a new value (what a renewal keeps is not written again). Only for facts no
+        one else holds (their ``owner``, the book's: see :meth:`Book._renewals`)."""
+        first = term.start  # _term_price_day(sub), from the term at hand
+        start = sub.start
+        if start > first:
+            first = start
+        old = known.sub
+        known.sub = sub
+        known.first = first
+        known.due, known.due_known = None, False
+        if old.term is not sub.term or old.billing_frequency is not sub.billing_frequency:
+            known.months = known.period = known.day = known.price = known.offer = None
+            known.whole = None
+            return known
+        anchor = old.anchor
+        if anchor is not sub.anchor and anchor != sub.anchor:
+            known.period = None
+        price = old.unit_price
+        if old.product_id == sub.product_id and (
+            price is sub.unit_price or price == sub.unit_price
+        ):
+            offer, day = known.offer, known.day
+            if offer is not None and day is not None and day != first and offer.is_valid_on(first):
+                known.day = first
+            if old.quantity != sub.quantity:
+                known.whole = None
         else:
             known.day = known.price = known.offer = known.whole = None
         return known
@@ -2686,7 +2723,13 @@ class Book:
                 held = known_of.get(key)
                 if held is not None and held.sub is sub:
                     continue
-                known_of[key] = latest[sub_id] = _Known.renewal(prior, sub, shared)
+                if prior.owner is facts:
+                    # facts a renewal here made (held by no frozen ledger, no purchase's
+                    # hand-off): renewed in place, one set per subscription id for the run
+                    known_of[key] = latest[sub_id] = _Known.renew(prior, sub, shared)
+                else:  # another's (a held ledger's seeds, a purchase's): a new set, the book's
+                    known = known_of[key] = latest[sub_id] = _Known.renewal(prior, sub, shared)
+                    known.owner = facts
                 # The renewed value's facts are asked no more (the tenant holds the new value):
                 # dropped, so that the book does not keep every month's value alive for the run
                 # (its id cannot come back while an entry holds it; asked again, its facts are
