@@ -1142,9 +1142,12 @@ class _Known:
 
     def __init__(self, sub: Subscription) -> None:
         self.sub = sub
-        # the facts of the book (and its forks) that may renew these in place (:meth:`renew`):
-        # set only on a renewal's, which no one else holds (see Book._renewals)
-        self.owner: _Facts | None = None
+        # who may renew these in place (:meth:`renew`): the ``periods`` memo of the facts of
+        # the book (and its forks) whose renewal made them, which no one else holds (see
+        # Book._renewals); None: anyone's. (A memo the facts hold, not the facts themselves:
+        # facts holding these holding their facts would be a reference cycle, a book's facts
+        # then left to the cyclic collector.)
+        self.owner: object = None
         self.months: int | None = None
         self.period: Period | None = None
         self.first: date | None = None
@@ -1247,7 +1250,8 @@ class _Known:
         old = known.sub
         known.sub = sub
         known.first = first
-        known.due, known.due_known = None, False
+        if known.due_known:
+            known.due, known.due_known = None, False
         if old.term is not sub.term or old.billing_frequency is not sub.billing_frequency:
             known.months = known.period = known.day = known.price = known.offer = None
             known.whole = None
@@ -2258,7 +2262,8 @@ class Book:
         else:
             grouping = self.grouping
             found = grouping.statements.get(key)
-            if found is None or not found.start <= on < found.end:
+            # (its end first: a statement found last that does not hold ``on`` mostly ended)
+            if found is None or on >= found.end or on < found.start:
                 # _statement_of(tenant, group, key, on), inline: the statement the group's anchor
                 # found last (a new month: the first group of the anchor found it)
                 anchor = grouping.anchors.get(key)
@@ -2440,15 +2445,15 @@ class Book:
         )
         facts = self.facts
         cursors, step_of = facts.cursors, facts.steps.get
-        known_of = facts.known.get
+        latest_of = facts.latest.get  # the facts of each subscription id's latest value
         for sub in calendar.take_due(tenant, day):
-            through = billed[sub.id]
+            sub_id = sub.id
+            through = billed[sub_id]
             quantity = sub.quantity
             if sub.status not in BILLED_STATUSES or quantity == 0:
-                calendar.put_back(sub.id, through)  # not billed now; perhaps later
+                calendar.put_back(sub_id, through)  # not billed now; perhaps later
                 continue
-            sub_id = sub.id
-            known = known_of(id(sub))
+            known = latest_of(sub_id)  # self._known(sub), whose latest they are when of sub
             if known is None or known.sub is not sub:
                 known = self._known(sub)
             months = known.months
@@ -2723,13 +2728,13 @@ class Book:
                 held = known_of.get(key)
                 if held is not None and held.sub is sub:
                     continue
-                if prior.owner is facts:
+                if prior.owner is periods:  # facts.periods: this book's (see _Known.owner)
                     # facts a renewal here made (held by no frozen ledger, no purchase's
                     # hand-off): renewed in place, one set per subscription id for the run
                     known_of[key] = latest[sub_id] = _Known.renew(prior, sub, shared)
                 else:  # another's (a held ledger's seeds, a purchase's): a new set, the book's
                     known = known_of[key] = latest[sub_id] = _Known.renewal(prior, sub, shared)
-                    known.owner = facts
+                    known.owner = periods
                 # The renewed value's facts are asked no more (the tenant holds the new value):
                 # dropped, so that the book does not keep every month's value alive for the run
                 # (its id cannot come back while an entry holds it; asked again, its facts are
