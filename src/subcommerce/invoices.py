@@ -1142,11 +1142,11 @@ class _Known:
 
     def __init__(self, sub: Subscription) -> None:
         self.sub = sub
-        # who may renew these in place (:meth:`renew`): the ``periods`` memo of the facts of
-        # the book (and its forks) whose renewal made them, which no one else holds (see
-        # Book._renewals); None: anyone's. (A memo the facts hold, not the facts themselves:
-        # facts holding these holding their facts would be a reference cycle, a book's facts
-        # then left to the cyclic collector.)
+        # who may renew these in place (:meth:`renew`): the ``cursors`` of the facts of the
+        # book (and its forks) whose renewal made them, which no one else holds (see
+        # Book._renewals); None: anyone's. (A small dict the facts hold, not the facts: facts
+        # holding these holding their facts would be a reference cycle, a book's facts then
+        # left to the cyclic collector; and a held ledger's facts keep it alive.)
         self.owner: object = None
         self.months: int | None = None
         self.period: Period | None = None
@@ -2692,6 +2692,7 @@ class Book:
         (:meth:`_Known.renewal`), and where its entries go when its product and section stay."""
         facts = self.facts
         periods, latest, known_of = facts.periods, facts.latest, facts.known
+        mine = facts.cursors  # the owner of the facts this book may renew in place
         placed = self.posted.placed
         where = positions(tenant)  # tenant.position(id) for the events' ids (text)
         subs = tenant.subscriptions
@@ -2728,13 +2729,13 @@ class Book:
                 held = known_of.get(key)
                 if held is not None and held.sub is sub:
                     continue
-                if prior.owner is periods:  # facts.periods: this book's (see _Known.owner)
+                if prior.owner is mine:  # this book's (see _Known.owner)
                     # facts a renewal here made (held by no frozen ledger, no purchase's
                     # hand-off): renewed in place, one set per subscription id for the run
                     known_of[key] = latest[sub_id] = _Known.renew(prior, sub, shared)
                 else:  # another's (a held ledger's seeds, a purchase's): a new set, the book's
                     known = known_of[key] = latest[sub_id] = _Known.renewal(prior, sub, shared)
-                    known.owner = periods
+                    known.owner = mine
                 # The renewed value's facts are asked no more (the tenant holds the new value):
                 # dropped, so that the book does not keep every month's value alive for the run
                 # (its id cannot come back while an entry holds it; asked again, its facts are
