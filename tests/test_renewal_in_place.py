@@ -89,7 +89,7 @@ def test_a_book_that_renewed_a_held_ledgers_facts_in_place_would_be_caught(
 
     def anyones(book: Book, tenant: Tenant, events: tuple[object, ...]) -> None:
         for known in book.facts.latest.values():
-            known.owner = book.facts.cursors
+            known.owner = book.facts.renewer
         _ORIGINAL(book, tenant, events)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Book, "_renewals", anyones)

@@ -1142,11 +1142,11 @@ class _Known:
 
     def __init__(self, sub: Subscription) -> None:
         self.sub = sub
-        # who may renew these in place (:meth:`renew`): the ``cursors`` of the facts of the
-        # book (and its forks) whose renewal made them, which no one else holds (see
-        # Book._renewals); None: anyone's. (A small dict the facts hold, not the facts: facts
+        # who may renew these in place (:meth:`renew`): the ``renewer`` token of the facts of
+        # the book (and its forks) whose renewal made them, which no one else holds (see
+        # Book._renewals); None: anyone's. (A token the facts hold, not the facts: facts
         # holding these holding their facts would be a reference cycle, a book's facts then
-        # left to the cyclic collector; and a held ledger's facts keep it alive.)
+        # left to the cyclic collector; and a held ledger's facts would keep them alive.)
         self.owner: object = None
         self.months: int | None = None
         self.period: Period | None = None
@@ -1624,6 +1624,7 @@ class _Facts:
         "offer_prices",
         "offers",
         "periods",
+        "renewer",
         "statements",
         "steps",
         "units",
@@ -1646,6 +1647,8 @@ class _Facts:
         # the note of a license change's credit, per span (by identity, with the span and the
         # original's kind): see proration.credit_and_rebill_rows
         self.notes: dict[int, tuple[Period, LineKind, str]] = {}
+        # the owner of the facts a renewal of this book (or a fork) made: _Known.owner
+        self.renewer = object()
 
     def period(self, start: date, end: date) -> Period:
         """``period_unchecked(start, end)``, one value per pair of days."""
@@ -2692,7 +2695,7 @@ class Book:
         (:meth:`_Known.renewal`), and where its entries go when its product and section stay."""
         facts = self.facts
         periods, latest, known_of = facts.periods, facts.latest, facts.known
-        mine = facts.cursors  # the owner of the facts this book may renew in place
+        mine = facts.renewer  # the owner of the facts this book may renew in place
         placed = self.posted.placed
         where = positions(tenant)  # tenant.position(id) for the events' ids (text)
         subs = tenant.subscriptions
