@@ -1197,16 +1197,31 @@ class _Known:
 
     @staticmethod
     def renewal(prior: _Known, sub: Subscription, term: Period | None = None) -> _Known:
-        """The facts of ``sub``, a renewal of ``prior``'s value: what :meth:`inherited` takes
-        over, then what a renewal keeps: its new term's price day, worked out once here (from
-        ``term``, its current term, when the renewal's event hands it on), and the price of
-        ``prior``'s offer when that offer holds on that day (the catalog's offers of one
-        product, term and frequency never overlap, so it is the one a look-up would find).
-        Its slots are filled here directly (a renewal makes one per subscription and term)."""
+        """The facts of ``sub``, a renewal of ``prior``'s value, as a new set: a copy of
+        ``prior``'s facts renewed (:meth:`renew`), so that ``prior`` stays as it is (it may be
+        held by a frozen ledger's seeds or a purchase's hand-off)."""
         known = _new_known(_Known)
-        known.sub = sub
+        known.sub = prior.sub
+        known.months, known.period, known.first = prior.months, prior.period, prior.first
+        known.day, known.price, known.offer = prior.day, prior.price, prior.offer
+        known.whole = prior.whole
         known.due, known.due_known = None, False
         known.owner = None
+        return _renew(known, sub, term)
+
+    @staticmethod
+    def renew(known: _Known, sub: Subscription, term: Period | None = None) -> _Known:
+        """``known``, the facts of a value of ``sub``'s subscription, made in place the facts of
+        ``sub``, its renewal: what depends only on fields the two values share is kept, the
+        rest dropped to be worked out again (the months and all after them when the term or the
+        frequency changed, the period when the anchor did, the price, offer and price day when
+        the product or the locked price did, the whole amount when the quantity did). Then
+        what a renewal keeps: its new term's price day, worked out here (from ``term``, its
+        current term, when the renewal's event hands it on), and the price of the offer found
+        last when that offer holds on that day (the catalog's offers of one product, term and
+        frequency never overlap, so it is the one a look-up would find). In place only for
+        facts no one else holds (their ``owner``, the book's: see :meth:`Book._renewals`);
+        :meth:`renewal` renews a copy."""
         if term is None:
             first = _term_price_day(sub)
         else:  # _term_price_day(sub), from the term at hand
@@ -1214,39 +1229,6 @@ class _Known:
             start = sub.start
             if start > first:
                 first = start
-        known.first = first
-        old = prior.sub
-        if old.term is not sub.term or old.billing_frequency is not sub.billing_frequency:
-            known.months = known.period = known.day = known.price = known.offer = None
-            known.whole = None
-            return known
-        known.months = prior.months
-        anchor = old.anchor  # the same start and term anchor: the same anchor
-        known.period = prior.period if anchor is sub.anchor or anchor == sub.anchor else None
-        price = old.unit_price
-        if old.product_id == sub.product_id and (
-            price is sub.unit_price or price == sub.unit_price
-        ):
-            offer, day = prior.offer, prior.day
-            known.offer, known.price = offer, prior.price
-            if offer is not None and day is not None and day != first and offer.is_valid_on(first):
-                day = first
-            known.day = day
-            known.whole = prior.whole if old.quantity == sub.quantity else None
-        else:
-            known.day = known.price = known.offer = known.whole = None
-        return known
-
-    @staticmethod
-    def renew(known: _Known, sub: Subscription, term: Period) -> _Known:
-        """:meth:`renewal` of ``known``'s value by ``sub`` (whose current term is ``term``),
-        made in place: ``known`` becomes the facts of ``sub``, holding what :meth:`renewal`
-        would hand a new value (what a renewal keeps is not written again). Only for facts no
-        one else holds (their ``owner``, the book's: see :meth:`Book._renewals`)."""
-        first = term.start  # _term_price_day(sub), from the term at hand
-        start = sub.start
-        if start > first:
-            first = start
         old = known.sub
         known.sub = sub
         known.first = first
@@ -1274,6 +1256,8 @@ class _Known:
 
 
 _new_known: Final = object.__new__
+#: :meth:`_Known.renew`, the one body of a renewal's facts (:meth:`_Known.renewal` renews a copy).
+_renew: Final = _Known.renew
 
 #: What a whole billing period of a subscription value costs at a price (``_Known.whole``).
 _Whole = tuple[Money, int, "Money | None", "int | None"]
